@@ -1,0 +1,3 @@
+from mystage.cli import main
+
+raise SystemExit(main())

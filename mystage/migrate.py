@@ -1,0 +1,26 @@
+"""Run Alembic migrations programmatically (``python -m mystage migrate``)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from mystage.settings import ROOT, get_settings
+
+# Tables and indexes created by hand-written migrations, not declared on the models.
+UNMODELLED = {"offers_fts", "ix_offers_search_tsv"}
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.attributes["url"] = url or get_settings().database_url
+    return cfg
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | None = None, revision: str = "base") -> None:
+    command.downgrade(alembic_config(url), revision)

@@ -1,0 +1,101 @@
+"""All SQLModel tables.  Importing this package registers every table on SQLModel.metadata."""
+
+from sqlmodel import SQLModel
+
+from .application import (
+    APP_STATE_LABELS,
+    PENDING_STATES,
+    Application,
+    AppState,
+    Convention,
+    ConventionState,
+    PupilCV,
+    Signature,
+)
+from .offer import OFFER_STATE_LABELS, Favorite, Offer, OfferSchool, OfferState, OfferWeek
+from .ops import (
+    AuditLog,
+    Channel,
+    ExportJob,
+    JobRun,
+    OffPlatformFigure,
+    Outbox,
+    OutboxStatus,
+    PlatformSetting,
+)
+from .reference import Commune, CommuneAlias, Department, NafCode, Sector
+from .school import School, SchoolClass, SchoolWeek, StaffClass, StaffMembership
+from .structure import EmployerSpace, Operator, SpaceMember, Structure, StructureMember
+from .user import (
+    LEVEL_LABELS,
+    OFFER_POSTING_ROLES,
+    REFERENT_ROLES,
+    ROLE_LABELS,
+    SCHOOL_STAFF_ROLES,
+    AccountStatus,
+    AuthSession,
+    LoginAttempt,
+    OneTimeToken,
+    ParentLink,
+    PupilLevel,
+    Role,
+    TokenPurpose,
+    User,
+)
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "APP_STATE_LABELS",
+    "LEVEL_LABELS",
+    "OFFER_POSTING_ROLES",
+    "OFFER_STATE_LABELS",
+    "PENDING_STATES",
+    "REFERENT_ROLES",
+    "ROLE_LABELS",
+    "SCHOOL_STAFF_ROLES",
+    "AccountStatus",
+    "AppState",
+    "Application",
+    "AuditLog",
+    "AuthSession",
+    "Channel",
+    "Commune",
+    "CommuneAlias",
+    "Convention",
+    "ConventionState",
+    "Department",
+    "EmployerSpace",
+    "ExportJob",
+    "Favorite",
+    "JobRun",
+    "LoginAttempt",
+    "NafCode",
+    "Offer",
+    "OfferSchool",
+    "OfferState",
+    "OfferWeek",
+    "OffPlatformFigure",
+    "OneTimeToken",
+    "Operator",
+    "Outbox",
+    "OutboxStatus",
+    "ParentLink",
+    "PlatformSetting",
+    "PupilCV",
+    "PupilLevel",
+    "Role",
+    "School",
+    "SchoolClass",
+    "SchoolWeek",
+    "Sector",
+    "Signature",
+    "SpaceMember",
+    "StaffClass",
+    "StaffMembership",
+    "Structure",
+    "StructureMember",
+    "TokenPurpose",
+    "User",
+    "metadata",
+]

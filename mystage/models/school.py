@@ -1,0 +1,99 @@
+"""Établissements (collèges, lycées), classes, internship weeks, staff class access."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import created, dt, text
+
+
+class School(SQLModel, table=True):
+    __tablename__ = "schools"
+    __table_args__ = (sa.Index("ix_schools_lat_lon", "latitude", "longitude"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uai: str = Field(max_length=8, unique=True, index=True)
+    name: str = Field(max_length=200)
+    search_name: str = Field(default="", max_length=300, index=True)  # name + commune, folded
+    kind: str = Field(default="college", max_length=10)  # "college" or "lycee"
+    sector: str = Field(default="public", max_length=10)  # "public" / "private"
+    private_contract: str = Field(default="", max_length=60)
+    status: str = Field(default="open", max_length=10)
+    address: str = Field(default="", max_length=250)
+    postal_code: str = Field(default="", max_length=5, index=True)
+    commune: str = Field(default="", max_length=100)
+    insee_code: str = Field(default="", max_length=5, index=True)
+    department_code: str = Field(default="", max_length=3, index=True)
+    academy: str = Field(default="", max_length=60, index=True)
+    latitude: float | None = None
+    longitude: float | None = None
+    ep: str = Field(default="", max_length=5, index=True)  # "", "REP", "REP+"
+    qpv: bool = Field(default=False, index=True)
+    qpv_code: str = Field(default="", max_length=10)
+
+    # School space (set up by the head)
+    email: str = Field(default="", max_length=254)  # official ce.<UAI>@ac-….fr
+    phone: str = Field(default="", max_length=20)
+    registered_at: datetime | None = dt()  # the head opened the school space
+    validation_required: bool = False  # applications validated by the school first
+    search_scope: str = Field(default="radius", max_length=10)  # "radius" or "national"
+    search_radius_km: int = 60
+    referent_email: str = Field(default="", max_length=254)
+    agreement_conditions: str = text()
+    created_at: datetime = created()
+    updated_at: datetime | None = dt()
+
+
+class SchoolClass(SQLModel, table=True):
+    __tablename__ = "school_classes"
+    __table_args__ = (sa.UniqueConstraint("school_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    name: str = Field(max_length=60)
+    level: str = Field(default="", max_length=20)
+    created_at: datetime = created()
+    deleted_at: datetime | None = dt()
+
+
+class SchoolWeek(SQLModel, table=True):
+    """An internship week of a school (or of one class when classes differ)."""
+
+    __tablename__ = "school_weeks"
+    __table_args__ = (sa.UniqueConstraint("school_id", "class_id", "week_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    class_id: int | None = Field(default=None, foreign_key="school_classes.id", index=True)
+    week_start: date = Field(index=True)  # Monday of the ISO week
+    school_year: int = Field(index=True)  # 2026 = year 2026-2027
+
+
+class StaffClass(SQLModel, table=True):
+    """A staff member's classes (professeur principal, or restricted rights)."""
+
+    __tablename__ = "staff_classes"
+    __table_args__ = (sa.UniqueConstraint("user_id", "class_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    class_id: int = Field(foreign_key="school_classes.id", index=True)
+    is_main_teacher: bool = False
+
+
+class StaffMembership(SQLModel, table=True):
+    """A staff member's attachment to a school: requested, accepted or removed by the head."""
+
+    __tablename__ = "staff_memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "school_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    status: str = Field(default="pending", max_length=10)  # pending, active, removed
+    invited_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = created()
+    decided_at: datetime | None = dt()

@@ -1,0 +1,87 @@
+"""Structures d'accueil (employers), their members/teams, spaces, operators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import created, dt, text
+
+
+class Operator(SQLModel, table=True):
+    """Partner association publishing offers through the API (JobIRL, Tous en stage…)."""
+
+    __tablename__ = "operators"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=150, unique=True)
+    website: str = Field(default="", max_length=300)
+    api_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    created_at: datetime = created()
+
+
+class Structure(SQLModel, table=True):
+    __tablename__ = "structures"
+    __table_args__ = (sa.Index("ix_structures_lat_lon", "latitude", "longitude"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)  # raison sociale
+    activity: str = Field(default="", max_length=250)
+    description: str = text()
+    siret: str | None = Field(default=None, max_length=14, unique=True, index=True)
+    naf_code: str = Field(default="", max_length=6)
+    status: str = Field(default="entreprise", max_length=20)  # entreprise/association/administration/collectivite
+    is_public: bool = False
+    address: str = Field(default="", max_length=250)
+    postal_code: str = Field(default="", max_length=5)
+    city: str = Field(default="", max_length=100)
+    insee_code: str = Field(default="", max_length=5)
+    department_code: str = Field(default="", max_length=3, index=True)
+    latitude: float | None = None
+    longitude: float | None = None
+    website: str = Field(default="", max_length=300)
+    logo_path: str = Field(default="", max_length=300)  # private storage, served resized
+    operator_id: int | None = Field(default=None, foreign_key="operators.id")
+    owner_id: int | None = Field(default=None, foreign_key="users.id")
+    validation_status: str = Field(default="validated", max_length=20)  # pending/validated/refused
+    created_at: datetime = created()
+    updated_at: datetime | None = dt()
+
+
+class StructureMember(SQLModel, table=True):
+    """Team membership: same SIRET → request to join, the owner accepts; or invitation."""
+
+    __tablename__ = "structure_members"
+    __table_args__ = (sa.UniqueConstraint("structure_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    structure_id: int = Field(foreign_key="structures.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    invited_email: str = Field(default="", max_length=254)
+    role: str = Field(default="member", max_length=10)  # owner, member
+    status: str = Field(default="pending", max_length=10)  # pending, active, refused, removed
+    created_at: datetime = created()
+    decided_at: datetime | None = dt()
+
+
+class EmployerSpace(SQLModel, table=True):
+    """« Espace »: a named group of a structure's offers with its own mail recipients."""
+
+    __tablename__ = "employer_spaces"
+
+    id: int | None = Field(default=None, primary_key=True)
+    structure_id: int = Field(foreign_key="structures.id", index=True)
+    name: str = Field(max_length=150)
+    created_at: datetime = created()
+
+
+class SpaceMember(SQLModel, table=True):
+    __tablename__ = "space_members"
+    __table_args__ = (sa.UniqueConstraint("space_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    space_id: int = Field(foreign_key="employer_spaces.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    notify: bool = True  # receives the application mails of this space

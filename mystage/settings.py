@@ -1,0 +1,118 @@
+"""Every setting of MyStage, read from the environment, with embedded defaults.
+
+Nothing else in the code reads ``os.environ`` for application settings: import
+``settings`` from here.  The embedded default (no variable set) is a SQLite file,
+in-process state, mail and SMS kept in the dev mailbox (``/dev/mails``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _default_db_url() -> str:
+    return f"sqlite:///{ROOT / 'var' / 'mystage.db'}"
+
+
+def _sync_url(url: str) -> str:
+    """Normalise a database URL to the synchronous driver SQLModel uses."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite+aiosqlite://"):
+        url = "sqlite://" + url[len("sqlite+aiosqlite://") :]
+    return url
+
+
+def _async_url(url: str) -> str:
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url  # psycopg 3 is both sync and async
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=lambda: _sync_url(os.environ.get("DATABASE_URL") or _default_db_url())
+    )
+    redis_url: str | None = field(default_factory=lambda: os.environ.get("REDIS_URL") or None)
+    public_url: str = field(
+        default_factory=lambda: (
+            os.environ.get("PUBLIC_URL") or f"http://localhost:{_int('PORT', 3000)}"
+        ).rstrip("/")
+    )
+    port: int = field(default_factory=lambda: _int("PORT", 3000))
+    # Outgoing messages.  Unset => dev mailbox.
+    smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
+    mail_from: str = field(
+        default_factory=lambda: os.environ.get("MAIL_FROM") or "MyStage <ne-pas-repondre@mystage.fr>"
+    )
+    sms_url: str | None = field(default_factory=lambda: os.environ.get("SMS_URL") or None)
+    sms_token: str | None = field(default_factory=lambda: os.environ.get("SMS_TOKEN") or None)
+    sms_sender: str = field(default_factory=lambda: os.environ.get("SMS_SENDER") or "MyStage")
+    # Geocoding: embedded communes by default; BAN-compatible API when set.
+    geocoder_url: str | None = field(default_factory=lambda: os.environ.get("GEOCODER_URL") or None)
+    # Sessions and security.
+    cookie_secure: bool = field(default_factory=lambda: _bool("COOKIE_SECURE", True))
+    session_days: int = field(default_factory=lambda: _int("SESSION_DAYS", 14))
+    # Private files (CV, logos, conventions, exports): never under the public upload dir.
+    private_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("PRIVATE_DIR") or ROOT / "var" / "private")
+    )
+    # Territory served by this deployment: "national" or a department code ("77", "44").
+    territory: str = field(default_factory=lambda: os.environ.get("TERRITORY") or "national")
+    # Background job loop inside the web process (off when cron runs `python -m mystage job`).
+    jobs_in_process: bool = field(default_factory=lambda: _bool("JOBS_IN_PROCESS", True))
+    jobs_interval_s: int = field(default_factory=lambda: _int("JOBS_INTERVAL", 30))
+    # Force the dev mailbox on/off (default: on when no SMTP/SMS transport is configured).
+    dev_mailbox_flag: str | None = field(default_factory=lambda: os.environ.get("DEV_MAILBOX"))
+
+    @property
+    def async_database_url(self) -> str:
+        return _async_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def dev_mailbox(self) -> bool:
+        """The dev mailbox page is on only while no real delivery is configured."""
+        if self.dev_mailbox_flag is not None and self.dev_mailbox_flag != "":
+            return _bool("DEV_MAILBOX", False)
+        return self.smtp_url is None and self.sms_url is None
+
+
+_current = Settings()
+
+
+def get_settings() -> Settings:
+    """The settings in force.  Call it at run time (not at import) so tests can reload."""
+    return _current
+
+
+def reload() -> Settings:
+    """Re-read the environment (tests change variables, then call this)."""
+    global _current
+    _current = Settings()
+    return _current

@@ -1,0 +1,83 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="mystage-tests-"))
+TEST_DB_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["DATABASE_URL"] = TEST_DB_URL
+os.environ.setdefault("PRIVATE_DIR", str(_TMP / "private"))
+os.environ.pop("SMTP_URL", None)
+os.environ.pop("SMS_URL", None)
+os.environ.pop("GEOCODER_URL", None)
+os.environ.pop("REDIS_URL", None)
+
+from mystage import clock, db, migrate  # noqa: E402
+from mystage.settings import reload  # noqa: E402
+
+reload()
+
+
+def _reset_schema() -> None:
+    if TEST_DB_URL.startswith("postgresql"):
+        import sqlalchemy as sa
+
+        eng = db.engine(TEST_DB_URL)
+        with eng.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        path = Path(TEST_DB_URL.split("///", 1)[1])
+        db.dispose_all()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def migrated_db():
+    """The schema migrated once per session."""
+    _reset_schema()
+    migrate.upgrade(TEST_DB_URL)
+    yield TEST_DB_URL
+
+
+def _truncate_all() -> None:
+    import sqlalchemy as sa
+
+    from mystage.models import metadata
+
+    eng = db.engine(TEST_DB_URL)
+    # Reference tables are loaded once (slow) and kept between tests.
+    keep = {"communes", "commune_aliases", "departments", "sectors", "naf_codes", "schools"}
+    tables = [t for t in reversed(metadata.sorted_tables) if t.name not in keep]
+    with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+@pytest.fixture
+def dbs(migrated_db):
+    """A clean database (all non-reference tables emptied) and a session on it."""
+    _truncate_all()
+    with db.session() as s:
+        yield s
+    clock.set_offset(__import__("datetime").timedelta(0))
+    clock.freeze(None)
+
+
+@pytest.fixture(scope="session")
+def reference_db(migrated_db):
+    """The database with the embedded reference data loaded (once per session)."""
+    from mystage.data.loader import import_reference
+
+    import_reference()
+    return migrated_db
