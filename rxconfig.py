@@ -18,5 +18,10 @@ config = rx.Config(
     deploy_url=_s.public_url,
     api_url=_s.public_url,
     state_manager_mode="redis" if _s.redis_url else "memory",
-    plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", radius="medium", has_background=True)
+        ),
+    ],
 )

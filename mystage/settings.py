@@ -65,7 +65,9 @@ class Settings:
     # Outgoing messages.  Unset => dev mailbox.
     smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
     mail_from: str = field(
-        default_factory=lambda: os.environ.get("MAIL_FROM") or "MyStage <ne-pas-repondre@mystage.fr>"
+        default_factory=lambda: (
+            os.environ.get("MAIL_FROM") or "MyStage <ne-pas-repondre@mystage.fr>"
+        )
     )
     sms_url: str | None = field(default_factory=lambda: os.environ.get("SMS_URL") or None)
     sms_token: str | None = field(default_factory=lambda: os.environ.get("SMS_TOKEN") or None)

@@ -16,6 +16,8 @@ os.environ.pop("SMTP_URL", None)
 os.environ.pop("SMS_URL", None)
 os.environ.pop("GEOCODER_URL", None)
 os.environ.pop("REDIS_URL", None)
+# Cheapest argon2 cost in unit tests (the browser tests use the real cost).
+os.environ.setdefault("PASSWORD_HASH_FAST", "1")
 
 from mystage import clock, db, migrate  # noqa: E402
 from mystage.settings import reload  # noqa: E402

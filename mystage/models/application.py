@@ -48,7 +48,13 @@ APP_STATE_LABELS = {
 }
 
 PENDING_STATES = frozenset(
-    {AppState.SUBMITTED, AppState.AWAITING_SCHOOL, AppState.SENT, AppState.READ, AppState.UNDER_REVIEW}
+    {
+        AppState.SUBMITTED,
+        AppState.AWAITING_SCHOOL,
+        AppState.SENT,
+        AppState.READ,
+        AppState.UNDER_REVIEW,
+    }
 )
 
 

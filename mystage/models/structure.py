@@ -32,7 +32,9 @@ class Structure(SQLModel, table=True):
     description: str = text()
     siret: str | None = Field(default=None, max_length=14, unique=True, index=True)
     naf_code: str = Field(default="", max_length=6)
-    status: str = Field(default="entreprise", max_length=20)  # entreprise/association/administration/collectivite
+    status: str = Field(
+        default="entreprise", max_length=20
+    )  # entreprise/association/administration/collectivite
     is_public: bool = False
     address: str = Field(default="", max_length=250)
     postal_code: str = Field(default="", max_length=5)

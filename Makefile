@@ -1,0 +1,69 @@
+# MyStage — two commands: `make run` (app with demo data) and `make test` (whole suite).
+# Everything is installed inside the project (.venv, .tools); re-runs skip what is done.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN := $(CURDIR)/.tools/node_modules/.bin/bun
+PORT ?= 3000
+
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export REFLEX_HTTP_CLIENT_BIND_ADDRESS := 0.0.0.0
+export REFLEX_BUN_PATH := $(BUN)
+export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
+export PORT
+
+.PHONY: run test setup deps db lint test-py test-e2e test-pg chromium clean
+
+## make run: install, migrate, load reference + demo data, serve on $(PORT)
+run: deps db
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+## make test: install, lint, then the whole suite (unit, state, integration, browser)
+test: deps chromium lint test-py test-e2e
+
+deps: $(VENV)/.stamp-req $(BUN)
+
+$(VENV)/.stamp-req: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(BUN):
+	mkdir -p .tools
+	npm install --prefix .tools --no-audit --no-fund bun@1.4.4
+	test -x $(BUN)
+
+db: deps
+	$(PY) -m mystage setup
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+	  || { echo "chromium is needed: apt-get install chromium (as root)"; exit 1; }; \
+	fi
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-py: deps
+	$(VENV)/bin/pytest tests/unit tests/state tests/integration -q
+
+test-e2e: deps chromium
+	$(VENV)/bin/pytest tests/e2e -q -p no:asyncio
+
+# Same suite against PostgreSQL (and Redis for the multi-worker browser run); used by .ci/run.
+test-pg: deps chromium
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(VENV)/bin/pytest tests/unit tests/state tests/integration -q
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  E2E_REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/0} \
+	  $(VENV)/bin/pytest tests/e2e -q -p no:asyncio
+
+clean:
+	rm -rf .web .states var

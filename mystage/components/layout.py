@@ -1,0 +1,213 @@
+"""The public shell: header (logo, audience entries, « Se connecter »), main, footer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.state.session import SessionState
+
+AUDIENCES = [
+    ("Élèves", "/eleves"),
+    ("Parents", "/parents"),
+    ("Collèges", "/etablissements"),
+    ("Employeurs", "/employeurs"),
+]
+
+FOOTER_LINKS = [
+    ("Contact", "/contact"),
+    ("Mentions légales", "/mentions-legales"),
+    ("Accessibilité : non conforme", "/accessibilite"),
+    ("Données personnelles", "/donnees-personnelles"),
+]
+
+
+def logo() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.box(
+                rx.text("RÉPUBLIQUE", font_size="0.6rem", font_weight="700", line_height="1"),
+                rx.text("FRANÇAISE", font_size="0.6rem", font_weight="700", line_height="1"),
+                border_left=f"4px solid {theme.BLUE}",
+                padding_left="0.4rem",
+                color="#161616",
+                display=["none", "block"],
+            ),
+            rx.vstack(
+                rx.text("MyStage", font_size="1.35rem", font_weight="800", color=theme.BLUE),
+                rx.text(
+                    "Stages d'observation 4e, 3e et 2de",
+                    font_size="0.75rem",
+                    color=theme.GREY_TEXT,
+                    display=["none", "block"],
+                ),
+                spacing="0",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        href="/",
+        underline="none",
+        aria_label="MyStage, accueil",
+    )
+
+
+def account_entry() -> rx.Component:
+    return rx.cond(
+        SessionState.is_authenticated,
+        rx.link(
+            rx.hstack(rx.icon("circle-user", size=18), rx.text("Mon espace"), spacing="1"),
+            href="/espace",
+            white_space="nowrap",
+            color=theme.BLUE,
+            font_weight="600",
+            id="nav-account",
+        ),
+        rx.link(
+            rx.hstack(rx.icon("log-in", size=18), rx.text("Se connecter"), spacing="1"),
+            href="/connexion",
+            white_space="nowrap",
+            color=theme.BLUE,
+            font_weight="600",
+            id="nav-login",
+        ),
+    )
+
+
+def nav_links(direction: str = "row") -> rx.Component:
+    return rx.flex(
+        *[
+            rx.link(label, href=href, color="#161616", font_weight="500", padding_y="0.5rem")
+            for label, href in AUDIENCES
+        ],
+        direction=direction,  # type: ignore[arg-type]
+        gap="1.5rem" if direction == "row" else "0.25rem",
+    )
+
+
+def mobile_menu() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("menu", size=20),
+                "Menu",
+                variant="ghost",
+                color=theme.BLUE,
+                aria_label="Ouvrir le menu",
+                id="nav-menu",
+            )
+        ),
+        rx.popover.content(nav_links("column"), side="bottom", align="end"),
+    )
+
+
+def header() -> rx.Component:
+    return rx.el.header(
+        rx.box(
+            rx.hstack(
+                logo(),
+                rx.spacer(),
+                rx.box(nav_links(), display=["none", "none", "block"]),
+                rx.box(mobile_menu(), display=["block", "block", "none"]),
+                account_entry(),
+                align="center",
+                spacing="4",
+                padding_y="0.75rem",
+                wrap="nowrap",
+            ),
+            style=theme.container,
+        ),
+        border_bottom=f"1px solid {theme.GREY_BORDER}",
+        box_shadow="0 2px 6px rgba(0,0,18,0.08)",
+        background="white",
+        width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.box(
+            rx.flex(
+                rx.vstack(
+                    rx.text("MyStage", font_weight="800", color=theme.BLUE, font_size="1.1rem"),
+                    rx.text(
+                        "Plateforme libre pour les stages d'observation des élèves de 4e, "
+                        "de 3e et de 2de générale et technologique.",
+                        font_size="0.85rem",
+                        max_width="28rem",
+                    ),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.flex(
+                    *[
+                        rx.link(label, href=href, font_size="0.85rem", color=theme.GREY_TEXT)
+                        for label, href in FOOTER_LINKS
+                    ],
+                    wrap="wrap",
+                    gap="1rem",
+                ),
+                direction=rx.breakpoints(initial="column", md="row"),
+                gap="1rem",
+            ),
+            rx.text(
+                "Sources des données : La Poste, INSEE, ministère de l'Éducation nationale, "
+                "ONISEP — Licence Ouverte v2.0.",
+                font_size="0.75rem",
+                color="#666",
+                margin_top="1rem",
+            ),
+            style=theme.container,
+            padding_y="1.5rem",
+        ),
+        border_top=f"3px solid {theme.BLUE}",
+        margin_top="3rem",
+        width="100%",
+        background="white",
+    )
+
+
+def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
+    """Header + main content + footer.  ``narrow`` for forms."""
+    return rx.box(
+        rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
+        header(),
+        rx.el.main(
+            rx.box(
+                *children,
+                style=theme.container,
+                max_width="34rem" if narrow else "72rem",
+                padding_y="1.5rem",
+            ),
+            id="contenu",
+            width="100%",
+        ),
+        footer(),
+        min_height="100vh",
+        display="flex",
+        flex_direction="column",
+        background=theme.GREY_LIGHT if narrow else "white",
+    )
+
+
+def page(route: str, title: str, on_load=None, narrow: bool = False) -> Callable:
+    """Decorator: register a page with the shell, a French title and the session loader."""
+
+    loads = [SessionState.load_session]
+    if on_load is not None:
+        loads.extend(on_load if isinstance(on_load, list) else [on_load])
+
+    def deco(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def wrapped() -> rx.Component:
+            return page_shell(fn(), narrow=narrow)
+
+        wrapped.__name__ = fn.__name__
+        PAGES.append((route, f"{title} — MyStage", wrapped, loads))
+        return wrapped
+
+    return deco
+
+
+PAGES: list[tuple[str, str, Callable[[], rx.Component], list]] = []

@@ -1,0 +1,11 @@
+"""Scheduled jobs.  Importing this package registers every job on the runner.
+
+Add a job: write ``@job("name", every=timedelta(...))`` over ``fn(session) -> int`` in a
+module of this package and import that module below.  Run: ``python -m mystage job NAME``
+(``all`` for every due job, ``list`` to list them) or the ``job_loop`` lifespan task.
+"""
+
+from mystage.jobs import builtin  # noqa: F401  (registers deliver_outbox, purge_expired_tokens)
+from mystage.jobs.runner import job, job_loop, job_names, run_cli, run_due, run_job
+
+__all__ = ["job", "job_loop", "job_names", "run_cli", "run_due", "run_job"]

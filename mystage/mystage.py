@@ -1,0 +1,28 @@
+"""The Reflex app: pages, API routes, lifespan tasks.  Nothing else."""
+
+import reflex as rx
+from starlette.applications import Starlette
+
+import mystage.models  # noqa: F401  (registers the tables)
+from mystage.api.auth_routes import routes as auth_routes
+from mystage.components import theme
+from mystage.components.layout import PAGES
+from mystage.pages import account, auth, public  # noqa: F401  (registers pages)
+from mystage.settings import get_settings
+
+api = Starlette(routes=[*auth_routes])
+
+app = rx.App(
+    style=theme.base_style,
+    stylesheets=["/mystage.css"],
+    api_transformer=api,
+    html_lang="fr",
+)
+
+for route, title, component, on_load in PAGES:
+    app.add_page(component, route=route, title=title, on_load=on_load)
+
+if get_settings().jobs_in_process:
+    from mystage.jobs.runner import job_loop
+
+    app.register_lifespan_task(job_loop)

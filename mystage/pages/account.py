@@ -1,0 +1,267 @@
+"""« Mon espace », « Mon profil » (password change, logout) and the dev mailbox."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import card, field, notice, page_title, primary_button
+from mystage.components.layout import page
+from mystage.state.account import AccountState, DevMailState
+
+LOGOUT_JS = (
+    "fetch('/api/logout',{method:'POST',credentials:'same-origin'})"
+    ".finally(()=>window.location.assign('/'))"
+)
+
+
+def logout_button() -> rx.Component:
+    return rx.button(
+        rx.icon("log-out", size=16),
+        "Se déconnecter",
+        variant="outline",
+        color_scheme="red",
+        on_click=rx.call_script(LOGOUT_JS),
+        id="logout",
+        cursor="pointer",
+    )
+
+
+def _row(label: str, value: rx.Var) -> rx.Component:
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            rx.text(label, font_weight="600", min_width="9rem"),
+            rx.text(value),
+            wrap="wrap",
+            spacing="2",
+        ),
+    )
+
+
+@page("/espace", "Mon espace", on_load=AccountState.load)
+def space_page() -> rx.Component:
+    return rx.cond(
+        AccountState.profile.get("name", "") != "",
+        rx.vstack(
+            page_title("Mon espace"),
+            rx.text(
+                "Bonjour ",
+                rx.text.strong(AccountState.profile.get("name", "")),
+                " !",
+                id="space-hello",
+            ),
+            rx.text("Profil : ", AccountState.profile.get("role", "")),
+            notice(
+                "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi des "
+                "classes et statistiques selon votre profil.",
+                "info",
+            ),
+            rx.hstack(
+                rx.link(
+                    rx.button("Mon profil", variant="soft", cursor="pointer"), href="/espace/profil"
+                ),
+                logout_button(),
+                spacing="3",
+                wrap="wrap",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        rx.text("Chargement…"),
+    )
+
+
+@page("/espace/profil", "Mon profil", on_load=AccountState.load)
+def profile_page() -> rx.Component:
+    return rx.vstack(
+        page_title("Mon profil"),
+        card(
+            rx.vstack(
+                _row("Nom", AccountState.profile.get("name", "")),
+                _row("Profil", AccountState.profile.get("role", "")),
+                _row("Niveau", AccountState.profile.get("level", "")),
+                _row("Courriel", AccountState.profile.get("email", "")),
+                _row("Téléphone", AccountState.profile.get("phone", "")),
+                spacing="2",
+            ),
+            max_width="40rem",
+        ),
+        card(
+            rx.heading("Changer de mot de passe", as_="h2", size="5", margin_bottom="1rem"),
+            rx.cond(
+                AccountState.saved,
+                notice(
+                    "Mot de passe changé. Vos autres sessions ont été fermées.",
+                    "success",
+                    id="pw-changed",
+                ),
+            ),
+            rx.form(
+                field(
+                    "Mot de passe actuel",
+                    "current",
+                    error=AccountState.errors.get("current", ""),
+                    type="password",
+                    autocomplete="current-password",
+                    required=True,
+                ),
+                field(
+                    "Nouveau mot de passe",
+                    "password",
+                    error=AccountState.errors.get("password", ""),
+                    type="password",
+                    autocomplete="new-password",
+                    hint="12 caractères au minimum.",
+                    required=True,
+                ),
+                field(
+                    "Confirmez le nouveau mot de passe",
+                    "password2",
+                    error=AccountState.errors.get("password2", ""),
+                    type="password",
+                    autocomplete="new-password",
+                    required=True,
+                ),
+                primary_button("Changer le mot de passe", type="submit", id="pw-submit"),
+                on_submit=AccountState.change_password,
+                reset_on_submit=False,
+            ),
+            max_width="40rem",
+        ),
+        logout_button(),
+        spacing="4",
+        align="start",
+        width="100%",
+    )
+
+
+def _message(m) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.badge(m["channel"], color_scheme=rx.cond(m["channel"] == "sms", "orange", "blue")),
+            rx.text(m["recipient"], font_weight="600", class_name="mail-to"),
+            rx.spacer(),
+            rx.text(m["created_at"], font_size="0.8rem", color="#666"),
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.text(m["subject"], font_weight="700", margin_top="0.25rem", class_name="mail-subject"),
+        rx.text(
+            m["body"],
+            white_space="pre-wrap",
+            font_size="0.9rem",
+            class_name="mail-body",
+            overflow_wrap="anywhere",
+        ),
+        rx.cond(
+            m["action_url"] != "",
+            rx.link(
+                m["action_url"],
+                href=m["action_url"],
+                class_name="mail-link",
+                overflow_wrap="anywhere",
+                color=theme.BLUE,
+            ),
+        ),
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="6px",
+        padding="0.75rem",
+        width="100%",
+        class_name="mail",
+    )
+
+
+@page("/dev/mails", "Boîte de réception de développement", on_load=DevMailState.load)
+def dev_mailbox_page() -> rx.Component:
+    return rx.vstack(
+        page_title("Courriels et SMS envoyés (développement)"),
+        rx.cond(
+            DevMailState.enabled,
+            rx.vstack(
+                rx.text(
+                    "Sans serveur de messagerie configuré, les messages restent ici. "
+                    "Cette page disparaît dès que SMTP_URL ou SMS_URL est défini.",
+                    font_size="0.9rem",
+                ),
+                rx.cond(
+                    DevMailState.messages.length() == 0,
+                    rx.text("Aucun message pour l'instant."),
+                ),
+                rx.foreach(DevMailState.messages, _message),
+                rx.button("Actualiser", on_click=DevMailState.load, variant="soft"),
+                spacing="3",
+                width="100%",
+            ),
+            notice("Cette page n'est pas disponible.", "error"),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _pending_row(u) -> rx.Component:
+    from mystage.state.admin import AdminState
+
+    return rx.table.row(
+        rx.table.cell(u["name"]),
+        rx.table.cell(u["email"]),
+        rx.table.cell(u["role"]),
+        rx.table.cell(u["department"]),
+        rx.table.cell(u["created_at"]),
+        rx.table.cell(
+            rx.hstack(
+                rx.button("Valider", size="1", on_click=AdminState.decide(u["id"], True)),
+                rx.button(
+                    "Refuser",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=AdminState.decide(u["id"], False),
+                ),
+            )
+        ),
+    )
+
+
+def _admin_page() -> rx.Component:
+    from mystage.state.admin import AdminState
+
+    return rx.vstack(
+        page_title("Administration : comptes à valider"),
+        rx.cond(
+            AdminState.allowed,
+            rx.vstack(
+                rx.cond(AdminState.message != "", notice(AdminState.message, "info")),
+                rx.cond(
+                    AdminState.pending.length() == 0,
+                    rx.text("Aucun compte en attente de validation."),
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("Nom", "Identifiant", "Profil", "Dépt", "Demande", "")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(AdminState.pending, _pending_row)),
+                        width="100%",
+                    ),
+                ),
+                width="100%",
+            ),
+            notice("Page réservée aux administrateurs.", "error"),
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def _register_admin() -> None:
+    from mystage.state.admin import AdminState
+
+    page("/espace/admin", "Administration", on_load=AdminState.load)(_admin_page)
+
+
+_register_admin()

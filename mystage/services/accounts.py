@@ -1,0 +1,1069 @@
+"""Accounts: sign-up, activation, login (password, magic link), sessions, password reset.
+
+Conventions
+- Form-like results are ``(obj_or_None, errors)`` where ``errors`` maps a form field name
+  to a French message shown next to that field; nothing is stored when there are errors.
+  Login-like results are ``(obj_or_None, message_or_None)``.
+- Every public use case commits its own transaction, because some effects must stick
+  whatever the outcome (failed-login counters, code attempts, rate-limit rows): Reflex
+  handlers just ``await db.call(accounts.fn, ...)``.  Exception: ``create_active_account``
+  only flushes, the caller commits (CLI, demo data in batches).
+- Secrets (activation/reset/magic links, login grants, session tokens, SMS codes) are random,
+  single use, expiring and stored hashed (:mod:`mystage.services.tokens`); they are never
+  logged.  Sessions: only the SHA-256 of the cookie value is stored.
+- Login paths are rate limited per client IP and per identifier (:mod:`ratelimit`), scopes
+  ``login_email`` and ``login_phone`` counted separately; accounts are locked for
+  ``LOCKOUT_DURATION`` after ``LOCKOUT_THRESHOLD`` consecutive wrong passwords.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from mystage import clock
+from mystage.models import (
+    AccountStatus,
+    AuditLog,
+    AuthSession,
+    Role,
+    TokenPurpose,
+    User,
+)
+from mystage.notify import templates
+from mystage.notify.outbox import queue_mail, queue_sms
+from mystage.services import passwords, ratelimit, tokens
+from mystage.settings import get_settings
+
+# --- Policy ---------------------------------------------------------------------------------
+
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_DURATION = timedelta(minutes=15)
+ACTIVATION_TTL = timedelta(hours=48)
+RESET_TTL = timedelta(hours=1)
+CODE_TTL = timedelta(minutes=15)
+MAGIC_TTL = timedelta(minutes=20)
+GRANT_TTL = timedelta(minutes=2)
+SESSION_TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Limit:
+    limit: int
+    window: timedelta
+
+
+# Per-IP limits are generous: a whole class signs in from one school address.
+LIMITS: dict[str, Limit] = {
+    "login_ip": Limit(30, timedelta(minutes=15)),  # failed logins per IP and per path
+    "login_id": Limit(10, timedelta(minutes=15)),  # failed logins per identifier
+    "register_ip": Limit(60, timedelta(hours=1)),  # sign-ups per IP (mail/SMS flooding)
+    "resend_ip": Limit(20, timedelta(hours=1)),
+    "resend_id": Limit(5, timedelta(hours=1)),
+    "reset_ip": Limit(20, timedelta(hours=1)),
+    "reset_id": Limit(5, timedelta(hours=1)),
+    "magic_ip": Limit(20, timedelta(hours=1)),
+    "magic_id": Limit(5, timedelta(hours=1)),
+    "magic_consume_ip": Limit(20, timedelta(minutes=15)),  # failed link openings per IP
+    "change_password_user": Limit(5, timedelta(minutes=15)),  # wrong current passwords
+}
+
+SCOPE_LOGIN = {"email": "login_email", "phone": "login_phone"}
+
+# Fields a sign-up form may fill besides the identity (never status, role, hashes…).
+PROFILE_FIELDS = frozenset(
+    {
+        "civility",
+        "job_title",
+        "birth_date",
+        "gender",
+        "school_id",
+        "class_id",
+        "level",
+        "staff_scope",
+        "targeted_offer_id",
+        "department_code",
+        "academy",
+        "operator_id",
+        "consent_contact_email",
+        "consent_contact_phone",
+    }
+)
+SELF_SIGNUP_ROLES = frozenset(r for r in Role if r != Role.ADMIN)
+
+# --- Messages -------------------------------------------------------------------------------
+
+MSG_BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+MSG_LOCKED = (
+    "Votre compte est temporairement bloqué après plusieurs tentatives de connexion "
+    "infructueuses. Réessayez dans 15 minutes ou choisissez un nouveau mot de passe "
+    "avec « Mot de passe oublié ? »."
+)
+MSG_RATE_LIMITED = "Trop de tentatives. Patientez quelques minutes avant de réessayer."
+MSG_NOT_ACTIVATED = (
+    "Votre compte n'est pas encore activé : ouvrez le lien ou saisissez le code que nous "
+    "vous avons envoyé. Vous pouvez demander un nouvel envoi."
+)
+MSG_PENDING_VALIDATION = (
+    "Votre compte est en attente de validation par votre établissement ou par l'équipe "
+    "MyStage. Vous recevrez un message dès qu'il sera validé."
+)
+MSG_REFUSED = (
+    "Votre demande d'inscription a été refusée. Contactez votre établissement ou l'équipe MyStage."
+)
+MSG_DISABLED = "Ce compte est désactivé. Contactez l'équipe MyStage."
+MSG_ACTIVATION_INVALID = (
+    "Ce lien d'activation n'est plus valide (déjà utilisé ou expiré). "
+    "Demandez un nouveau lien depuis la page de connexion."
+)
+MSG_CODE_INVALID = "Code incorrect ou expiré. Vérifiez le SMS reçu ou demandez un nouveau code."
+MSG_RESET_INVALID = (
+    "Ce lien n'est plus valide (déjà utilisé ou expiré). "
+    "Demandez un nouveau lien de réinitialisation."
+)
+MSG_MAGIC_INVALID = (
+    "Ce lien de connexion n'est plus valide (déjà utilisé ou expiré). Demandez-en un nouveau."
+)
+MSG_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse."
+MSG_PHONE_TAKEN = "Un compte existe déjà avec ce numéro."
+MSG_EMAIL_INVALID = "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr)."
+MSG_PHONE_INVALID = "Numéro de téléphone portable invalide (exemple : 06 12 34 56 78)."
+MSG_IDENTIFIER_REQUIRED = "Indiquez une adresse e-mail ou un numéro de téléphone portable."
+MSG_FIRST_NAME_REQUIRED = "Indiquez votre prénom."
+MSG_LAST_NAME_REQUIRED = "Indiquez votre nom."
+MSG_NAME_TOO_LONG = "100 caractères au maximum."
+MSG_TERMS_REQUIRED = "Vous devez accepter les conditions générales d'utilisation."
+MSG_ROLE_INVALID = "Choisissez votre profil."
+MSG_CURRENT_PASSWORD = "Mot de passe actuel incorrect."
+MSG_SAME_PASSWORD = "Choisissez un mot de passe différent de l'actuel."
+
+# --- Identifiers ----------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+_PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+# Overseas mobiles: national prefix -> country code (ARCEP numbering plan).
+_DOM_MOBILE = {
+    "0690": "590",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    "0691": "590",
+    "0694": "594",  # Guyane
+    "0696": "596",  # Martinique
+    "0697": "596",
+    "0692": "262",  # La Réunion
+    "0693": "262",
+    "0639": "262",  # Mayotte
+}
+_DOM_CODES = {"590", "594", "596", "262"}
+
+
+def normalize_email(raw: str | None) -> str | None:
+    """Lower-cased, trimmed address, or None when it is not a plausible e-mail address."""
+    if not isinstance(raw, str):
+        return None
+    email = raw.strip().lower()
+    if len(email) > 254 or email.count("@") != 1:
+        return None
+    local = email.split("@", 1)[0]
+    if len(local) > 64 or not _EMAIL_RE.match(email):
+        return None
+    return email
+
+
+def normalize_phone(raw: str | None) -> str | None:
+    """A French mobile number in E.164 (``06 12 34 56 78`` → ``+33612345678``), else None.
+
+    Accepts ``06…``/``07…``, ``+33 6…``, ``+33 (0)6…``, ``0033 6…`` and overseas mobiles
+    (``0690…`` → ``+590690…``, ``+262 692…``).  Landlines are refused (SMS needed).
+    """
+    if not isinstance(raw, str):
+        return None
+    p = _PHONE_SEPARATORS.sub("", raw.strip().replace("(0)", ""))
+    if p.startswith("00"):
+        p = "+" + p[2:]
+    if p.startswith("+"):
+        digits = p[1:]
+        if not digits.isdigit():
+            return None
+        if digits.startswith("33"):
+            rest = digits[2:]
+            national = rest if rest.startswith("0") else "0" + rest
+        else:
+            code = digits[:3]
+            rest = digits[3:]
+            if code not in _DOM_CODES or len(rest) != 9:
+                return None
+            national = "0" + rest
+            if _DOM_MOBILE.get(national[:4]) != code:
+                return None
+    else:
+        national = p
+    if len(national) != 10 or not national.isdigit() or national[:2] not in ("06", "07"):
+        return None
+    code = _DOM_MOBILE.get(national[:4], "33")
+    return f"+{code}{national[1:]}"
+
+
+def identifier_kind(raw: str | None) -> str | None:
+    """``"email"``, ``"phone"`` or None for what a login field contains."""
+    if not isinstance(raw, str):
+        return None
+    if "@" in raw:
+        return "email" if normalize_email(raw) else None
+    return "phone" if normalize_phone(raw) else None
+
+
+def _parse_identifier(raw: str | None) -> tuple[str | None, str | None]:
+    kind = identifier_kind(raw)
+    if kind == "email":
+        return kind, normalize_email(raw)
+    if kind == "phone":
+        return kind, normalize_phone(raw)
+    return None, None
+
+
+def safe_next_url(url: str | None) -> str:
+    """A local path to go to after login (``/…``, never ``//host`` or a full URL), else "/"."""
+    if not isinstance(url, str):
+        return "/"
+    url = url.strip()
+    if (
+        not url.startswith("/")
+        or url.startswith("//")
+        or "\\" in url
+        or len(url) > 500
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in url)
+    ):
+        return "/"
+    return url
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _user_by(s: Session, kind: str, value: str) -> User | None:
+    column = User.email if kind == "email" else User.phone
+    return s.exec(select(User).where(column == value)).first()
+
+
+def _is_usable(user: User | None) -> bool:
+    return user is not None and user.deleted_at is None and user.anonymized_at is None
+
+
+def _is_active(user: User | None) -> bool:
+    return _is_usable(user) and user.status == AccountStatus.ACTIVE
+
+
+def _audit(
+    s: Session,
+    user: User,
+    action: str,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    actor: User | None = None,
+    message: str = "",
+) -> None:
+    s.add(
+        AuditLog(
+            entity="user",
+            entity_id=user.id,
+            action=action,
+            from_state=from_state[:24],
+            to_state=to_state[:24],
+            actor_id=actor.id if actor is not None else None,
+            actor_role=actor.role if actor is not None else "system",
+            message=message,
+            created_at=clock.now(),
+        )
+    )
+
+
+def _activate(s: Session, user: User, how: str) -> None:
+    """pending_activation → active (e-mail or phone proven)."""
+    if user.status != AccountStatus.PENDING_ACTIVATION:
+        return
+    now = clock.now()
+    user.status = AccountStatus.ACTIVE
+    user.activated_at = now
+    user.updated_at = now
+    _audit(
+        s,
+        user,
+        "activate",
+        from_state=AccountStatus.PENDING_ACTIVATION,
+        to_state=AccountStatus.ACTIVE,
+        actor=user,
+        message=how,
+    )
+
+
+def _url(path: str, raw: str) -> str:
+    return f"{get_settings().public_url}{path}?token={raw}"
+
+
+def _minutes(ttl: timedelta) -> int:
+    return int(ttl.total_seconds() // 60)
+
+
+def _allowed(s: Session, scope: str, pairs: list[tuple[str, str]], *, failures_only=False) -> bool:
+    """``pairs`` = [(limit name, key)]: True when every key is under its limit."""
+    for name, key in pairs:
+        lim = LIMITS[name]
+        if not ratelimit.check(s, scope, key, lim.limit, lim.window, failures_only=failures_only):
+            return False
+    return True
+
+
+def _record(s: Session, scope: str, keys: list[str], success: bool) -> None:
+    for key in keys:
+        ratelimit.record(s, scope, key, success)
+
+
+def _send_activation_mail(s: Session, user: User) -> None:
+    tokens.invalidate(s, TokenPurpose.ACTIVATION, user_id=user.id)
+    raw = tokens.issue(
+        s, TokenPurpose.ACTIVATION, user_id=user.id, target=user.email, ttl=ACTIVATION_TTL
+    )
+    url = _url("/activation", raw)
+    subject, body = templates.render(
+        "activation", url=url, first_name=user.first_name, valid_for="48 heures"
+    )
+    queue_mail(
+        s,
+        to=user.email,
+        subject=subject,
+        body=body,
+        action_url=url,
+        template="activation",
+        user_id=user.id,
+    )
+
+
+def _send_phone_code(s: Session, user: User, action: str) -> None:
+    code = tokens.issue_code(
+        s, TokenPurpose.PHONE_CODE, user_id=user.id, target=user.phone, action=action, ttl=CODE_TTL
+    )
+    name = "sms_phone_code" if action == "activation" else "sms_reset_code"
+    _, body = templates.render(name, code=code, valid_minutes=_minutes(CODE_TTL))
+    queue_sms(s, to=user.phone, body=body, template=name, user_id=user.id)
+
+
+def _validate_identity(
+    s: Session, email: str | None, phone: str | None, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    norm_email = norm_phone = None
+    email = (email or "").strip()
+    phone = (phone or "").strip()
+    if not email and not phone:
+        errors["email"] = MSG_IDENTIFIER_REQUIRED
+        return None, None
+    if email:
+        norm_email = normalize_email(email)
+        if norm_email is None:
+            errors["email"] = MSG_EMAIL_INVALID
+        elif _user_by(s, "email", norm_email) is not None:
+            errors["email"] = MSG_EMAIL_TAKEN
+    if phone:
+        norm_phone = normalize_phone(phone)
+        if norm_phone is None:
+            errors["phone"] = MSG_PHONE_INVALID
+        elif _user_by(s, "phone", norm_phone) is not None:
+            errors["phone"] = MSG_PHONE_TAKEN
+    return norm_email, norm_phone
+
+
+def _check_profile(profile: dict[str, Any]) -> None:
+    unknown = set(profile) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected profile field(s): {', '.join(sorted(unknown))}")
+
+
+def _flush_new_user(s: Session, user: User, errors: dict[str, str]) -> bool:
+    """Insert the user; on a concurrent duplicate, roll back and fill ``errors``."""
+    s.add(user)
+    try:
+        s.flush()
+    except IntegrityError:
+        s.rollback()
+        if user.email and _user_by(s, "email", user.email) is not None:
+            errors["email"] = MSG_EMAIL_TAKEN
+        if user.phone and _user_by(s, "phone", user.phone) is not None:
+            errors["phone"] = MSG_PHONE_TAKEN
+        if not errors:
+            errors["email"] = MSG_EMAIL_TAKEN
+        return False
+    return True
+
+
+# --- Sign-up and activation -----------------------------------------------------------------
+
+
+def register(
+    s: Session,
+    *,
+    role: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str,
+    first_name: str,
+    last_name: str,
+    accept_terms: bool,
+    ip: str | None = None,
+    **profile: Any,
+) -> tuple[User | None, dict[str, str]]:
+    """Self sign-up (« Créer un compte »): a pending_activation account, then
+    - with an e-mail: an activation link ``/activation?token=…`` (48 h, single use);
+    - with a phone only: a 6-digit SMS code (15 min) to enter with :func:`confirm_phone`.
+
+    ``profile`` takes only :data:`PROFILE_FIELDS` (TypeError otherwise).  ``ip`` (optional)
+    limits sign-ups per address (mail/SMS flooding).  Commits when there is no error.
+    """
+    _check_profile(profile)
+    errors: dict[str, str] = {}
+    if not isinstance(role, str) or role not in SELF_SIGNUP_ROLES:
+        errors["role"] = MSG_ROLE_INVALID
+    norm_email, norm_phone = _validate_identity(s, email, phone, errors)
+    pw_error = passwords.password_error(password)
+    if pw_error:
+        errors["password"] = pw_error
+    first_name = (first_name or "").strip()
+    last_name = (last_name or "").strip()
+    if not first_name:
+        errors["first_name"] = MSG_FIRST_NAME_REQUIRED
+    elif len(first_name) > 100:
+        errors["first_name"] = MSG_NAME_TOO_LONG
+    if not last_name:
+        errors["last_name"] = MSG_LAST_NAME_REQUIRED
+    elif len(last_name) > 100:
+        errors["last_name"] = MSG_NAME_TOO_LONG
+    if not accept_terms:
+        errors["accept_terms"] = MSG_TERMS_REQUIRED
+    ip_pairs = [("register_ip", ratelimit.ip_key(ip))] if ip else []
+    if not errors and ip_pairs and not _allowed(s, "register", ip_pairs):
+        errors["email" if norm_email else "phone"] = MSG_RATE_LIMITED
+    if errors:
+        s.rollback()
+        return None, errors
+
+    now = clock.now()
+    user = User(
+        role=str(role),
+        email=norm_email,
+        phone=norm_phone,
+        password_hash=passwords.hash_password(password),
+        status=AccountStatus.PENDING_ACTIVATION,
+        first_name=first_name,
+        last_name=last_name,
+        terms_accepted_at=now,
+        privacy_accepted_at=now,
+        password_changed_at=now,
+        created_at=now,
+        **profile,
+    )
+    if not _flush_new_user(s, user, errors):
+        return None, errors
+    if ip_pairs:
+        _record(s, "register", [ip_pairs[0][1]], True)
+    if user.email:
+        _send_activation_mail(s, user)
+    else:
+        _send_phone_code(s, user, "activation")
+    s.commit()
+    return user, {}
+
+
+def activate(s: Session, raw_token: str | None) -> tuple[User | None, str | None]:
+    """Open an activation link: the e-mail is verified and the account becomes active."""
+    tok = tokens.consume(s, TokenPurpose.ACTIVATION, raw_token)
+    user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
+    if not _is_usable(user):
+        s.rollback()
+        return None, MSG_ACTIVATION_INVALID
+    now = clock.now()
+    if tok.target and tok.target == user.email and user.email_verified_at is None:
+        user.email_verified_at = now
+    _activate(s, user, "e-mail")
+    s.commit()
+    return user, None
+
+
+def confirm_phone(
+    s: Session, phone: str | None, code: str | None
+) -> tuple[User | None, str | None]:
+    """Check the SMS code sent at sign-up (or on resend): the phone is verified and the
+    account becomes active.  5 wrong codes kill the code (ask for a new one)."""
+    norm = normalize_phone(phone)
+    user = _user_by(s, "phone", norm) if norm else None
+    if not _is_usable(user):
+        return None, MSG_CODE_INVALID
+    tok = tokens.verify_code(
+        s,
+        TokenPurpose.PHONE_CODE,
+        user_id=user.id,
+        target=norm,
+        code=code,
+        action="activation",
+    )
+    if tok is None:
+        s.commit()  # keep the attempt count
+        return None, MSG_CODE_INVALID
+    if user.phone_verified_at is None:
+        user.phone_verified_at = clock.now()
+    _activate(s, user, "sms")
+    s.commit()
+    return user, None
+
+
+def resend_activation(s: Session, identifier: str | None, ip: str | None) -> None:
+    """Send a new activation link (e-mail) or code (phone) to a not-yet-activated account.
+
+    Same silent answer whether the account exists or not; rate limited (scope ``resend``).
+    """
+    kind, norm = _parse_identifier(identifier)
+    keys = [ratelimit.ip_key(ip)]
+    pairs = [("resend_ip", keys[0])]
+    if norm:
+        keys.append(ratelimit.ident_key(norm))
+        pairs.append(("resend_id", keys[1]))
+    if not _allowed(s, "resend", pairs):
+        s.rollback()
+        return
+    _record(s, "resend", keys, True)
+    user = _user_by(s, kind, norm) if norm else None
+    if _is_usable(user) and user.status == AccountStatus.PENDING_ACTIVATION:
+        if kind == "email":
+            _send_activation_mail(s, user)
+        else:
+            _send_phone_code(s, user, "activation")
+    s.commit()
+
+
+# --- Password login -------------------------------------------------------------------------
+
+
+def _register_failure(s: Session, user: User) -> bool:
+    """Count a wrong password; lock the account at the threshold.  True when just locked."""
+    s.exec(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    s.refresh(user)
+    if user.failed_logins < LOCKOUT_THRESHOLD:
+        return False
+    now = clock.now()
+    locked = s.exec(
+        sa.update(User)
+        .where(User.id == user.id, User.failed_logins >= LOCKOUT_THRESHOLD)
+        .values(failed_logins=0, locked_until=now + LOCKOUT_DURATION, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    s.refresh(user)
+    if locked.rowcount == 1:
+        _audit(s, user, "lockout", message=f"{LOCKOUT_THRESHOLD} échecs de connexion")
+        return True
+    return False
+
+
+def _status_message(user: User) -> str | None:
+    if user.status == AccountStatus.ACTIVE:
+        return None
+    return {
+        AccountStatus.PENDING_ACTIVATION: MSG_NOT_ACTIVATED,
+        AccountStatus.PENDING_VALIDATION: MSG_PENDING_VALIDATION,
+        AccountStatus.REFUSED: MSG_REFUSED,
+    }.get(user.status, MSG_DISABLED)
+
+
+def authenticate(
+    s: Session, identifier: str | None, password: str | None, ip: str | None
+) -> tuple[User | None, str | None]:
+    """Password login by e-mail or phone.  Returns ``(user, None)`` or ``(None, message)``.
+
+    Limits: failures per IP and per identifier on ``login_email`` / ``login_phone``;
+    ``LOCKOUT_THRESHOLD`` consecutive wrong passwords lock the account for
+    ``LOCKOUT_DURATION``.  Unknown accounts cost the same argon2 check (dummy hash).
+    Account-state messages (not activated, awaiting validation…) are only given after the
+    right password, so they reveal nothing to someone guessing.
+    """
+    kind, norm = _parse_identifier(identifier)
+    scope = SCOPE_LOGIN.get(kind or ("email" if "@" in str(identifier or "") else "phone"))
+    keys = [ratelimit.ip_key(ip)]
+    pairs = [("login_ip", keys[0])]
+    if norm:
+        keys.append(ratelimit.ident_key(norm))
+        pairs.append(("login_id", keys[1]))
+    if not _allowed(s, scope, pairs, failures_only=True):
+        _record(s, scope, keys, False)
+        s.commit()
+        return None, MSG_RATE_LIMITED
+
+    user = _user_by(s, kind, norm) if norm else None
+    if not _is_usable(user):
+        passwords.verify_dummy(password)
+        _record(s, scope, keys, False)
+        s.commit()
+        return None, MSG_BAD_CREDENTIALS
+
+    now = clock.now()
+    if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
+        passwords.verify_dummy(password)  # same cost; a right password does not unlock
+        _record(s, scope, keys, False)
+        s.commit()
+        return None, MSG_LOCKED
+
+    if not passwords.verify_password(password, user.password_hash):
+        just_locked = _register_failure(s, user)
+        _record(s, scope, keys, False)
+        s.commit()
+        return None, MSG_LOCKED if just_locked else MSG_BAD_CREDENTIALS
+
+    # Right password: the failure streak ends whatever the account state.
+    user.failed_logins = 0
+    user.locked_until = None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    message = _status_message(user)
+    _record(s, scope, keys, message is None)
+    if message is None:
+        user.last_login_at = now
+    s.commit()
+    return (user, None) if message is None else (None, message)
+
+
+def password_login(
+    s: Session, identifier: str | None, password: str | None, ip: str | None, next_url: str = "/"
+) -> tuple[str | None, str | None]:
+    """:func:`authenticate` then :func:`issue_login_grant` in one call (one thread hop for
+    the login form): ``(grant, None)`` or ``(None, message)``."""
+    user, message = authenticate(s, identifier, password, ip)
+    if user is None:
+        return None, message
+    return issue_login_grant(s, user, next_url), None
+
+
+# --- Login grants and sessions --------------------------------------------------------------
+
+
+def _issue_grant(s: Session, user: User, next_url: str) -> str:
+    return tokens.issue(
+        s,
+        TokenPurpose.LOGIN_GRANT,
+        user_id=user.id,
+        payload={"next": safe_next_url(next_url)},
+        ttl=GRANT_TTL,
+    )
+
+
+def issue_login_grant(s: Session, user: User, next_url: str = "/") -> str:
+    """A 2-minute single-use grant the browser exchanges at ``/api/session?grant=…`` for the
+    HttpOnly session cookie (the login form never handles the session token itself)."""
+    raw = _issue_grant(s, user, next_url)
+    s.commit()
+    return raw
+
+
+def _new_session(s: Session, user_id: int, ip: str | None, user_agent: str | None) -> str:
+    raw = tokens.new_token()
+    now = clock.now()
+    s.add(
+        AuthSession(
+            token_hash=tokens.hash_token(raw),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + timedelta(days=get_settings().session_days),
+            last_seen_at=now,
+            ip=(ip or "")[:64],
+            user_agent=(user_agent or "")[:255],
+        )
+    )
+    s.flush()
+    return raw
+
+
+def exchange_login_grant(
+    s: Session, raw: str | None, ip: str | None, user_agent: str | None
+) -> tuple[str, str] | None:
+    """Consume a login grant: ``(session_token, next_url)``, or None if invalid/used/expired."""
+    tok = tokens.consume(s, TokenPurpose.LOGIN_GRANT, raw)
+    user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
+    if not _is_active(user):
+        s.commit()  # a consumed grant stays consumed
+        return None
+    session_token = _new_session(s, user.id, ip, user_agent)
+    next_url = safe_next_url(tokens.payload_of(tok).get("next"))
+    s.commit()
+    return session_token, next_url
+
+
+def create_session(s: Session, user: User, ip: str | None, user_agent: str | None) -> str:
+    """A new session for ``user``; returns the raw token (only its SHA-256 is stored)."""
+    raw = _new_session(s, user.id, ip, user_agent)
+    s.commit()
+    return raw
+
+
+def _session_row(s: Session, raw_token: str | None) -> AuthSession | None:
+    if not raw_token or not isinstance(raw_token, str) or len(raw_token) > 200:
+        return None
+    stmt = select(AuthSession).where(AuthSession.token_hash == tokens.hash_token(raw_token))
+    return s.exec(stmt).first()
+
+
+def user_for_session(s: Session, raw_token: str | None) -> User | None:
+    """The active user of a live session (not expired, not revoked), else None.
+
+    ``last_seen_at`` is written (and committed) at most once per ``SESSION_TOUCH_EVERY``,
+    so call it on a session with no other pending work.  The expiry does
+    not slide: the cookie's Max-Age was fixed at login.
+    """
+    row = _session_row(s, raw_token)
+    now = clock.now()
+    if row is None or row.revoked_at is not None or clock.as_utc(row.expires_at) <= now:
+        return None
+    user = s.get(User, row.user_id)
+    if not _is_active(user):
+        return None
+    last = clock.as_utc(row.last_seen_at)
+    if last is None or now - last >= SESSION_TOUCH_EVERY:
+        s.exec(
+            sa.update(AuthSession)
+            .where(
+                AuthSession.id == row.id,
+                sa.or_(
+                    AuthSession.last_seen_at.is_(None),
+                    AuthSession.last_seen_at <= now - SESSION_TOUCH_EVERY,
+                ),
+            )
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        s.commit()
+    return user
+
+
+def revoke_session(s: Session, raw_token: str | None) -> bool:
+    """Revoke one session (logout).  True when a live session was revoked."""
+    if not raw_token or not isinstance(raw_token, str) or len(raw_token) > 200:
+        return False
+    result = s.exec(
+        sa.update(AuthSession)
+        .where(
+            AuthSession.token_hash == tokens.hash_token(raw_token),
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    s.commit()
+    return result.rowcount == 1
+
+
+def _revoke_all(s: Session, user_id: int, except_token: str | None = None) -> int:
+    conditions = [AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)]
+    if except_token:
+        conditions.append(AuthSession.token_hash != tokens.hash_token(except_token))
+    result = s.exec(
+        sa.update(AuthSession)
+        .where(*conditions)
+        .values(revoked_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def revoke_all_sessions(s: Session, user_id: int, except_token: str | None = None) -> int:
+    """Revoke every session of the user (but ``except_token``'s); returns how many."""
+    count = _revoke_all(s, user_id, except_token)
+    s.commit()
+    return count
+
+
+# --- Password reset and change --------------------------------------------------------------
+
+
+def request_password_reset(s: Session, identifier: str | None, ip: str | None) -> str:
+    """« Mot de passe oublié ? »: a link by e-mail (1 h) or a 6-digit code by SMS (15 min).
+
+    Returns the *kind of identifier typed* — ``"email"``, ``"phone"`` or ``"unknown"`` (not
+    an address nor a mobile number) — never whether an account exists: the UI shows the
+    same neutral message and, for ``"phone"``, always the code form.  Rate limited (scope
+    ``reset``); does nothing for unknown, refused or disabled accounts.
+    """
+    kind, norm = _parse_identifier(identifier)
+    if kind is None:
+        return "unknown"
+    keys = [ratelimit.ip_key(ip), ratelimit.ident_key(norm)]
+    if not _allowed(s, "reset", [("reset_ip", keys[0]), ("reset_id", keys[1])]):
+        s.rollback()
+        return kind
+    _record(s, "reset", keys, True)
+    user = _user_by(s, kind, norm)
+    if _is_usable(user) and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+        if kind == "email":
+            tokens.invalidate(s, TokenPurpose.PASSWORD_RESET, user_id=user.id)
+            raw = tokens.issue(
+                s, TokenPurpose.PASSWORD_RESET, user_id=user.id, target=norm, ttl=RESET_TTL
+            )
+            url = _url("/mot-de-passe/nouveau", raw)
+            subject, body = templates.render(
+                "password_reset", url=url, first_name=user.first_name, valid_for="1 heure"
+            )
+            queue_mail(
+                s,
+                to=norm,
+                subject=subject,
+                body=body,
+                action_url=url,
+                template="password_reset",
+                user_id=user.id,
+            )
+        else:
+            _send_phone_code(s, user, "reset")
+    s.commit()
+    return kind
+
+
+def _set_new_password(s: Session, user: User, new_password: str, via: str) -> None:
+    """New hash, lockout cleared, every session revoked, other reset secrets voided."""
+    now = clock.now()
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    user.failed_logins = 0
+    user.locked_until = None
+    user.updated_at = now
+    if via == "e-mail" and user.email_verified_at is None:
+        user.email_verified_at = now
+    if via == "sms" and user.phone_verified_at is None:
+        user.phone_verified_at = now
+    _activate(s, user, via)  # the link/code proved the address: activate a pending account
+    _revoke_all(s, user.id)
+    tokens.invalidate(s, TokenPurpose.PASSWORD_RESET, user_id=user.id)
+    tokens.invalidate(s, TokenPurpose.PHONE_CODE, user_id=user.id, action="reset")
+    _audit(s, user, "password_reset", actor=user, message=via)
+
+
+def reset_password(
+    s: Session, raw_token: str | None, new_password: str
+) -> tuple[User | None, dict[str, str]]:
+    """Choose a new password from the e-mailed link.  Errors: ``password`` (rules, the link
+    is kept for another try) or ``token`` (link used, expired or unknown)."""
+    pw_error = passwords.password_error(new_password)
+    if pw_error:
+        return None, {"password": pw_error}
+    tok = tokens.consume(s, TokenPurpose.PASSWORD_RESET, raw_token)
+    user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
+    if not _is_usable(user) or user.status in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+        s.rollback()
+        return None, {"token": MSG_RESET_INVALID}
+    _set_new_password(s, user, new_password, "e-mail")
+    s.commit()
+    return user, {}
+
+
+def reset_password_with_code(
+    s: Session, phone: str | None, code: str | None, new_password: str
+) -> tuple[User | None, dict[str, str]]:
+    """Choose a new password with the SMS code.  Errors: ``password`` or ``code``."""
+    pw_error = passwords.password_error(new_password)
+    if pw_error:
+        return None, {"password": pw_error}
+    norm = normalize_phone(phone)
+    user = _user_by(s, "phone", norm) if norm else None
+    if not _is_usable(user) or user.status in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+        return None, {"code": MSG_CODE_INVALID}
+    tok = tokens.verify_code(
+        s, TokenPurpose.PHONE_CODE, user_id=user.id, target=norm, code=code, action="reset"
+    )
+    if tok is None:
+        s.commit()  # keep the attempt count
+        return None, {"code": MSG_CODE_INVALID}
+    _set_new_password(s, user, new_password, "sms")
+    s.commit()
+    return user, {}
+
+
+def change_password(
+    s: Session, user: User, current: str, new: str, *, keep_token: str | None = None
+) -> dict[str, str]:
+    """Change one's password (fields ``current_password``, ``new_password``).
+
+    Other sessions are revoked; pass the current session token as ``keep_token`` to stay
+    logged in here (otherwise every session is revoked).  Wrong current passwords are
+    limited per user (scope ``change_password``).
+    """
+    me = s.get(User, user.id)
+    if not _is_active(me):
+        return {"current_password": MSG_DISABLED}
+    key = ratelimit.ident_key(f"user:{me.id}")
+    lim = LIMITS["change_password_user"]
+    if not ratelimit.check(s, "change_password", key, lim.limit, lim.window, failures_only=True):
+        return {"current_password": MSG_RATE_LIMITED}
+    errors: dict[str, str] = {}
+    current_ok = passwords.verify_password(current, me.password_hash)
+    if not current_ok:
+        errors["current_password"] = MSG_CURRENT_PASSWORD
+    pw_error = passwords.password_error(new)
+    if pw_error:
+        errors["new_password"] = pw_error
+    elif current_ok and new == current:
+        errors["new_password"] = MSG_SAME_PASSWORD
+    if errors:
+        s.rollback()
+        if not current_ok:
+            ratelimit.record(s, "change_password", key, False)
+            s.commit()
+        return errors
+    now = clock.now()
+    me.password_hash = passwords.hash_password(new)
+    me.password_changed_at = now
+    me.updated_at = now
+    _revoke_all(s, me.id, keep_token)
+    _audit(s, me, "password_change", actor=me)
+    ratelimit.record(s, "change_password", key, True)
+    s.commit()
+    return {}
+
+
+# --- Magic link -----------------------------------------------------------------------------
+
+
+def request_magic_link(s: Session, email: str | None, ip: str | None, next_url: str = "/") -> None:
+    """« Recevoir un lien de connexion »: mail ``/connexion/lien?token=…`` (20 min, single
+    use) to an active account.  Unknown addresses: nothing, same answer.  Scope ``magic``."""
+    norm = normalize_email(email)
+    keys = [ratelimit.ip_key(ip)]
+    pairs = [("magic_ip", keys[0])]
+    if norm:
+        keys.append(ratelimit.ident_key(norm))
+        pairs.append(("magic_id", keys[1]))
+    if not _allowed(s, "magic", pairs):
+        s.rollback()
+        return
+    _record(s, "magic", keys, True)
+    user = _user_by(s, "email", norm) if norm else None
+    if _is_active(user):
+        tokens.invalidate(s, TokenPurpose.MAGIC_LINK, user_id=user.id)
+        raw = tokens.issue(
+            s,
+            TokenPurpose.MAGIC_LINK,
+            user_id=user.id,
+            target=norm,
+            payload={"next": safe_next_url(next_url)},
+            ttl=MAGIC_TTL,
+        )
+        url = _url("/connexion/lien", raw)
+        subject, body = templates.render(
+            "magic_link", url=url, first_name=user.first_name, valid_for="20 minutes"
+        )
+        queue_mail(
+            s,
+            to=norm,
+            subject=subject,
+            body=body,
+            action_url=url,
+            template="magic_link",
+            user_id=user.id,
+        )
+    s.commit()
+
+
+def _consume_magic(
+    s: Session, raw: str | None, ip: str | None
+) -> tuple[User | None, str, str | None]:
+    key = ratelimit.ip_key(ip)
+    lim = LIMITS["magic_consume_ip"]
+    if not ratelimit.check(s, "magic_consume", key, lim.limit, lim.window, failures_only=True):
+        ratelimit.record(s, "magic_consume", key, False)
+        return None, "/", MSG_RATE_LIMITED
+    tok = tokens.consume(s, TokenPurpose.MAGIC_LINK, raw)
+    user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
+    if not _is_active(user):
+        s.rollback()
+        ratelimit.record(s, "magic_consume", key, False)
+        return None, "/", MSG_MAGIC_INVALID
+    if tok.target == user.email and user.email_verified_at is None:
+        user.email_verified_at = clock.now()
+    user.last_login_at = clock.now()
+    ratelimit.record(s, "magic_consume", key, True)
+    return user, safe_next_url(tokens.payload_of(tok).get("next")), None
+
+
+def consume_magic_link(
+    s: Session, raw: str | None, ip: str | None
+) -> tuple[User | None, str | None]:
+    """Open a magic link: ``(user, None)`` or ``(None, message)``.  Failures are limited
+    per IP (scope ``magic_consume``)."""
+    user, _next, error = _consume_magic(s, raw, ip)
+    s.commit()
+    return user, error
+
+
+def magic_link_grant(s: Session, raw: str | None, ip: str | None) -> tuple[str | None, str | None]:
+    """Open a magic link and issue the login grant for ``/api/session`` in the same
+    transaction, with the next URL stored in the link: ``(grant, None)`` or ``(None, message)``."""
+    user, next_url, error = _consume_magic(s, raw, ip)
+    if user is None:
+        s.commit()
+        return None, error
+    grant = _issue_grant(s, user, next_url)
+    s.commit()
+    return grant, None
+
+
+# --- Accounts created by staff, CLI, demo data ----------------------------------------------
+
+
+def create_active_account(
+    s: Session,
+    *,
+    role: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    **profile: Any,
+) -> tuple[User | None, dict[str, str]]:
+    """An active account of any role (admin included): ``python -m mystage create-account``
+    and demo data.  Flushes only: the caller commits (nothing is added on errors)."""
+    _check_profile(profile)
+    errors: dict[str, str] = {}
+    if not isinstance(role, str) or role not in set(Role):
+        errors["role"] = MSG_ROLE_INVALID
+    norm_email, norm_phone = _validate_identity(s, email, phone, errors)
+    pw_error = passwords.password_error(password)
+    if pw_error:
+        errors["password"] = pw_error
+    if errors:
+        return None, errors
+    now = clock.now()
+    user = User(
+        role=str(role),
+        email=norm_email,
+        phone=norm_phone,
+        password_hash=passwords.hash_password(password),
+        status=AccountStatus.ACTIVE,
+        first_name=(first_name or "").strip()[:100],
+        last_name=(last_name or "").strip()[:100],
+        activated_at=now,
+        email_verified_at=now if norm_email else None,
+        phone_verified_at=now if norm_phone else None,
+        password_changed_at=now,
+        created_at=now,
+        **profile,
+    )
+    if not _flush_new_user(s, user, errors):
+        return None, errors
+    _audit(s, user, "create", to_state=AccountStatus.ACTIVE, message="compte créé actif")
+    s.flush()
+    return user, {}

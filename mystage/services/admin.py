@@ -1,0 +1,59 @@
+"""Platform administration: accounts awaiting validation (employers, référents)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from mystage import clock
+from mystage.models import ROLE_LABELS, AccountStatus, AuditLog, User
+from mystage.services import permissions
+
+
+def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[dict]:
+    permissions.require(permissions.can_admin(actor))
+    rows = s.exec(
+        select(User)
+        .where(User.status == AccountStatus.PENDING_VALIDATION)
+        .order_by(User.created_at)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": u.id,
+            "name": u.full_name,
+            "email": u.email or u.phone or "",
+            "role": ROLE_LABELS.get(u.role, u.role),
+            "department": u.department_code,
+            "created_at": clock.fmt_paris(u.created_at),
+        }
+        for u in rows
+    ]
+
+
+def decide_account(s: Session, actor: User | None, user_id: int, accept: bool) -> str:
+    """Validate or refuse an account awaiting validation; returns an error ('' when done)."""
+    permissions.require(permissions.can_admin(actor))
+    now = clock.now()
+    target = s.get(User, user_id)
+    if target is None or target.status != AccountStatus.PENDING_VALIDATION:
+        return "Ce compte n'attend pas de validation."
+    new_status = AccountStatus.ACTIVE if accept else AccountStatus.REFUSED
+    result = s.exec(  # conditional update: two admins clicking at once cannot both act
+        User.__table__.update()
+        .where(User.id == user_id, User.status == AccountStatus.PENDING_VALIDATION)
+        .values(status=new_status, validated_at=now, validated_by_id=actor.id, updated_at=now)
+    )
+    if result.rowcount != 1:
+        return "Ce compte vient d'être traité par quelqu'un d'autre."
+    s.add(
+        AuditLog(
+            entity="user",
+            entity_id=user_id,
+            action="validate" if accept else "refuse",
+            from_state=AccountStatus.PENDING_VALIDATION,
+            to_state=new_status,
+            actor_id=actor.id,
+            actor_role=actor.role,
+        )
+    )
+    return ""

@@ -1,0 +1,188 @@
+"""Text helpers shared by every search: folding, a light French stemmer, search tokens.
+
+``fold`` is the canonical form stored in ``search_name`` / ``search_text`` columns and
+applied to what users type, so both sides compare equal whatever the accents, case,
+dashes or apostrophes: « L'Haÿ-les-Roses » → ``"l hay les roses"``.
+
+``stem`` is a deliberately light, rule-based French stemmer: it only has to make the
+usual inflections and job/trade derivations meet (« boulanger », « boulangère »,
+« boulangerie » → ``"boulang"``) and behave identically at indexing and at query time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFKD does not decompose into "base + combining mark".
+_SPECIAL = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+    }
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(s: str | None) -> str:
+    """Lower-case, accents removed, every non-alphanumeric run → one space, trimmed.
+
+    « Saint-Étienne-du-Rouvray » → ``"saint etienne du rouvray"``; « St » and « Saint »
+    are kept as written (no expansion).
+    """
+    if not s:
+        return ""
+    s = str(s).translate(_SPECIAL)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+# --- stemming -------------------------------------------------------------------------
+
+# (suffix, replacement), longest first.  Applied once, only if the stem keeps 4+ letters.
+_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        [
+            ("issements", ""),
+            ("issement", ""),
+            ("ements", ""),
+            ("ement", ""),
+            ("ations", ""),
+            ("ation", ""),
+            ("itions", ""),
+            ("ition", ""),
+            ("ions", ""),
+            ("ion", ""),
+            ("atrices", ""),
+            ("atrice", ""),
+            ("ateurs", ""),
+            ("ateur", ""),
+            ("euses", ""),
+            ("euse", ""),
+            ("eurs", ""),
+            ("eur", ""),
+            ("eries", ""),
+            ("erie", ""),
+            ("ieres", ""),
+            ("iere", ""),
+            ("iers", ""),
+            ("ier", ""),
+            ("eres", ""),
+            ("ere", ""),
+            ("ers", ""),
+            ("er", ""),
+            ("iciennes", ""),
+            ("icienne", ""),
+            ("iciens", ""),
+            ("icien", ""),
+            ("iennes", ""),
+            ("ienne", ""),
+            ("iens", ""),
+            ("ien", ""),
+            ("iques", ""),
+            ("ique", ""),
+            ("istes", ""),
+            ("iste", ""),
+            ("ismes", ""),
+            ("isme", ""),
+            ("aires", ""),
+            ("aire", ""),
+            ("ages", ""),
+            ("age", ""),
+            ("ures", ""),
+            ("ure", ""),
+            ("antes", ""),
+            ("ante", ""),
+            ("ants", ""),
+            ("ant", ""),
+            ("icites", ""),
+            ("icite", ""),
+            ("ites", ""),
+            ("ite", ""),
+            ("ives", ""),
+            ("ive", ""),
+            ("ifs", ""),
+            ("if", ""),
+            ("trices", "t"),
+            ("trice", "t"),
+            ("ies", ""),
+            ("ie", ""),
+            ("iales", ""),
+            ("iale", ""),
+            ("iaux", ""),
+            ("ial", ""),
+            ("eaux", "eau"),
+            ("aux", "al"),
+        ],
+        key=lambda p: -len(p[0]),
+    )
+)
+_MIN_STEM = 4
+_VOWELS = set("aeiouy")
+
+
+def stem(word: str) -> str:
+    """Light French stem of one (already folded or not) word.
+
+    boulanger / boulangère / boulangers / boulangerie → ``boulang``;
+    coiffeur / coiffeuse / coiffure → ``coif``; informatique / informaticien → ``informat``;
+    banque / bancaire → ``banc``.  Words of 3 letters or fewer and numbers are unchanged.
+    """
+    w = fold(word).replace(" ", "")
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    for suffix, repl in _SUFFIXES:
+        # Replacing suffixes (« eaux » → « eau ») may leave a 3-letter root: « bureaux ».
+        if w.endswith(suffix) and len(w) - len(suffix) >= _MIN_STEM - bool(repl):
+            w = w[: -len(suffix)] + repl
+            break
+    else:
+        # Plain plural: « métiers » was handled above; « chevals » / « lycées » here.
+        if w[-1] in "sx" and len(w) > 4:
+            w = w[:-1]
+    # Final mute e (« avocate », « police », « banque »).
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    # « banqu » → « banc » (banque / bancaire), « pratiqu » → « pratic ».
+    if w.endswith("qu") and len(w) > 4:
+        w = w[:-2] + "c"
+    # Double final consonant: « professionn » → « profession », « coiff » → « coif ».
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in _VOWELS:
+        w = w[:-1]
+    return w
+
+
+# --- search tokens --------------------------------------------------------------------
+
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a ai au aux avec c ce ces cet cette ceux chez d dans de des du elle elles en est et etc
+    eux il ils j je l la le les leur leurs lui m ma mais me mes moi mon n ne ni nos notre
+    nous on ou par pas pour qu que qui s sa sans se ses si son sous sur t ta te tes toi ton
+    tu un une vos votre vous y
+    """.split()
+)
+
+
+def search_tokens(text: str | None) -> list[str]:
+    """Folded, stop-word-free, stemmed tokens of ``text``, in order, without duplicates."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in fold(text).split():
+        if word in STOP_WORDS:
+            continue
+        token = stem(word)
+        if token and token not in seen:
+            seen.add(token)
+            out.append(token)
+    return out

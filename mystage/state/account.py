@@ -1,0 +1,93 @@
+"""« Mon espace » and « Mon profil »: only for the logged-in caller, re-checked in every handler."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage import db
+from mystage.models import LEVEL_LABELS, ROLE_LABELS, User
+from mystage.services import permissions
+from mystage.state.session import caller
+
+
+def _profile(s, user_id: int) -> dict[str, str]:
+    user = s.get(User, user_id)
+    if user is None:
+        return {}
+    return {
+        "name": user.full_name,
+        "email": user.email or "",
+        "phone": user.phone or "",
+        "role": ROLE_LABELS.get(user.role, user.role),
+        "level": LEVEL_LABELS.get(user.level, ""),
+    }
+
+
+def _change_password(s, user_id: int, current: str, new: str, token: str | None):
+    from mystage.services import accounts
+
+    user = s.get(User, user_id)
+    errors = accounts.change_password(s, user, current, new, keep_token=token)
+    # The service names its fields current_password / new_password; the form: current / password.
+    names = {"current_password": "current", "new_password": "password"}
+    return {names.get(k, k): v for k, v in (errors or {}).items()}
+
+
+class AccountState(rx.State):
+    profile: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    saved: bool = False
+
+    @rx.event
+    async def load(self):
+        self.saved = False
+        self.errors = {}
+        user = await caller(self)
+        if not permissions.can_view_profile(user):
+            self.profile = {}
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        self.profile = await db.call(_profile, user.id)
+
+    @rx.event
+    async def change_password(self, form_data: dict):
+        user = await caller(self)
+        if not permissions.can_change_password(user):
+            return rx.redirect("/connexion")
+        current = form_data.get("current")
+        new = form_data.get("password")
+        new2 = form_data.get("password2")
+        if not all(isinstance(v, str) for v in (current, new, new2)):
+            self.errors = {"password": "Formulaire incomplet."}
+            return
+        if new != new2:
+            self.errors = {"password2": "Les deux mots de passe ne sont pas identiques."}
+            return
+        from mystage.state.session import SessionState
+
+        session = await self.get_state(SessionState)
+        errors = await db.call(
+            _change_password, user.id, current[:200], new[:200], session._token()
+        )
+        self.errors = errors
+        self.saved = not errors
+
+
+def _dev_messages(s) -> list[dict]:
+    from mystage.notify.outbox import list_messages
+
+    return list_messages(s, limit=100)
+
+
+class DevMailState(rx.State):
+    enabled: bool = False
+    messages: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        user = await caller(self)
+        self.enabled = permissions.can_view_dev_mailbox(user)
+        if not self.enabled:
+            self.messages = []
+            return
+        rows = await db.call(_dev_messages)
+        self.messages = [{k: str(v) for k, v in r.items()} for r in rows]

@@ -1,0 +1,381 @@
+"""Login, sign-up, activation, password reset, magic link: thin states over services.accounts.
+
+Every handler here is public by nature (anonymous visitors log in); the services apply
+rate limits and lockouts on every path, so a crafted event gains nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from mystage import db
+from mystage.models import ROLE_LABELS, Role
+from mystage.state.session import SessionState
+
+SIGNUP_ROLES = [r for r in Role if r != Role.ADMIN]
+
+
+def _str(form: dict, key: str, limit: int = 300) -> str:
+    value = form.get(key)
+    if not isinstance(value, str):
+        return ""
+    return value.strip()[:limit]
+
+
+def _go_session(grant: str) -> rx.event.EventSpec:
+    url = "/api/session?grant=" + grant
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def _safe_next(raw: str) -> str:
+    if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw[:300]
+    return "/espace"
+
+
+def _login(s, identifier: str, password: str, ip: str, next_url: str):
+    from mystage.services import accounts
+
+    grant, error = accounts.password_login(s, identifier, password, ip, next_url)
+    return grant, error or ""
+
+
+class LoginState(rx.State):
+    error: str = ""
+    identifier: str = ""
+    not_activated: bool = False
+    info: str = ""
+
+    @rx.event
+    def load(self):
+        self.error = ""
+        self.not_activated = False
+        code = self.router.url.query_parameters.get("erreur", "")
+        self.info = (
+            "Ce lien de connexion n'est plus valable. Connectez-vous à nouveau."
+            if code == "lien"
+            else ""
+        )
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        identifier = _str(form_data, "identifier", 254)
+        password = form_data.get("password") if isinstance(form_data.get("password"), str) else ""
+        self.identifier = identifier
+        self.not_activated = False
+        if not identifier or not password:
+            self.error = (
+                "Saisissez votre adresse électronique ou votre téléphone, et votre mot de passe."
+            )
+            return
+        next_url = _safe_next(self.router.url.query_parameters.get("suivant", "/espace"))
+        grant, error = await db.call(
+            _login, identifier, password[:200], self.router.session.client_ip or "", next_url
+        )
+        if grant is None:
+            self.error = error
+            self.not_activated = "pas encore activé" in error
+            return
+        self.error = ""
+        return _go_session(grant)
+
+
+def _register(s, data: dict):
+    from mystage.services import accounts
+
+    user, errors = accounts.register(s, **data)
+    if errors:
+        return None, errors
+    return {"id": user.id, "email": user.email or "", "phone": user.phone or ""}, {}
+
+
+def _confirm_phone(s, phone: str, code: str):
+    from mystage.services import accounts
+
+    user, error = accounts.confirm_phone(s, phone, code)
+    if user is None:
+        return None, error or "Code incorrect."
+    grant = accounts.issue_login_grant(s, user, "/espace")
+    s.commit()
+    return grant, ""
+
+
+class SignupState(rx.State):
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    step: str = "form"  # form, check_mail, phone_code
+    sent_to: str = ""
+    code_error: str = ""
+    _phone: str = ""
+
+    @rx.var
+    def role_options(self) -> list[list[str]]:
+        return [[r.value, ROLE_LABELS[r]] for r in SIGNUP_ROLES]
+
+    @rx.event
+    def load(self):
+        self.step = "form"
+        self.errors = {}
+        self.code_error = ""
+        role = self.router.url.query_parameters.get("role", "")
+        if role in {r.value for r in SIGNUP_ROLES}:
+            self.values = {**self.values, "role": role}
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        keys = ("role", "first_name", "last_name", "email", "phone")
+        self.values = {k: _str(form_data, k, 254) for k in keys}
+        password = form_data.get("password")
+        password2 = form_data.get("password2")
+        password = password if isinstance(password, str) else ""
+        password2 = password2 if isinstance(password2, str) else ""
+        errors: dict[str, str] = {}
+        if self.values["role"] not in {r.value for r in SIGNUP_ROLES}:
+            errors["role"] = "Choisissez votre profil."
+        if password and password != password2:
+            errors["password2"] = "Les deux mots de passe ne sont pas identiques."
+        if errors:
+            self.errors = errors
+            return
+        data = {
+            "role": self.values["role"],
+            "email": self.values["email"] or None,
+            "phone": self.values["phone"] or None,
+            "password": password[:200],
+            "first_name": self.values["first_name"],
+            "last_name": self.values["last_name"],
+            "accept_terms": bool(form_data.get("accept_terms")),
+            "ip": self.router.session.client_ip or "",
+        }
+        created, errors = await db.call(_register, data)
+        if created is None:
+            self.errors = errors
+            return
+        self.errors = {}
+        if created["email"]:
+            self.step = "check_mail"
+            self.sent_to = created["email"]
+        else:
+            self.step = "phone_code"
+            self.sent_to = created["phone"]
+            self._phone = created["phone"]
+
+    @rx.event
+    async def submit_code(self, form_data: dict):
+        if self.step != "phone_code" or not self._phone:
+            return
+        code = _str(form_data, "code", 12)
+        grant, error = await db.call(_confirm_phone, self._phone, code)
+        if grant is None:
+            self.code_error = error
+            return
+        self.code_error = ""
+        return _go_session(grant)
+
+
+def _activate(s, token: str):
+    from mystage.services import accounts
+
+    user, error = accounts.activate(s, token)
+    s.commit()
+    return (user is not None), error or ""
+
+
+class ActivationState(rx.State):
+    done: bool = False
+    error: str = ""
+    resent: bool = False
+
+    @rx.event
+    async def load(self):
+        self.resent = False
+        token = self.router.url.query_parameters.get("token", "")[:200]
+        if not token:
+            self.done = False
+            self.error = "Lien d'activation incomplet. Copiez le lien entier reçu par courriel."
+            return
+        ok, error = await db.call(_activate, token)
+        self.done = ok
+        self.error = "" if ok else error
+
+    @rx.event
+    async def resend(self, form_data: dict):
+        identifier = _str(form_data, "identifier", 254)
+        if identifier:
+            await db.call(_resend, identifier, self.router.session.client_ip or "")
+        self.resent = True
+
+
+def _resend(s, identifier: str, ip: str):
+    from mystage.services import accounts
+
+    accounts.resend_activation(s, identifier, ip)
+    s.commit()
+
+
+def _request_reset(s, identifier: str, ip: str) -> str:
+    from mystage.services import accounts
+
+    kind = accounts.request_password_reset(s, identifier, ip)
+    s.commit()
+    return kind
+
+
+def _reset_with_code(s, phone: str, code: str, password: str):
+    from mystage.services import accounts
+
+    user, errors = accounts.reset_password_with_code(s, phone, code, password)
+    s.commit()
+    return user is not None, errors
+
+
+def _reset_with_token(s, token: str, password: str):
+    from mystage.services import accounts
+
+    user, errors = accounts.reset_password(s, token, password)
+    s.commit()
+    return user is not None, errors
+
+
+class ResetState(rx.State):
+    """« Mot de passe oublié » (mail link) and the SMS-code variant for phone accounts."""
+
+    step: str = "ask"  # ask, sent, code, done
+    identifier: str = ""
+    errors: dict[str, str] = {}
+    _phone: str = ""
+
+    @rx.event
+    def load(self):
+        self.step = "ask"
+        self.errors = {}
+
+    @rx.event
+    async def request(self, form_data: dict):
+        from mystage.services.accounts import identifier_kind, normalize_phone
+
+        identifier = _str(form_data, "identifier", 254)
+        self.identifier = identifier
+        kind = identifier_kind(identifier)
+        if kind is None:
+            self.errors = {
+                "identifier": "Saisissez une adresse électronique ou un numéro de portable valide."
+            }
+            return
+        self.errors = {}
+        await db.call(_request_reset, identifier, self.router.session.client_ip or "")
+        if kind == "phone":
+            self._phone = normalize_phone(identifier) or ""
+            self.step = "code"
+        else:
+            self.step = "sent"
+
+    @rx.event
+    async def submit_code(self, form_data: dict):
+        if self.step != "code" or not self._phone:
+            return
+        password = form_data.get("password")
+        password2 = form_data.get("password2")
+        if not isinstance(password, str) or password != password2:
+            self.errors = {"password2": "Les deux mots de passe ne sont pas identiques."}
+            return
+        ok, errors = await db.call(
+            _reset_with_code, self._phone, _str(form_data, "code", 12), password[:200]
+        )
+        self.errors = errors
+        if ok:
+            self.step = "done"
+
+
+class NewPasswordState(rx.State):
+    errors: dict[str, str] = {}
+    done: bool = False
+
+    @rx.event
+    def load(self):
+        self.errors = {}
+        self.done = False
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        token = self.router.url.query_parameters.get("token", "")[:200]
+        password = form_data.get("password")
+        password2 = form_data.get("password2")
+        if not isinstance(password, str) or password != password2:
+            self.errors = {"password2": "Les deux mots de passe ne sont pas identiques."}
+            return
+        if not token:
+            self.errors = {"password": "Lien incomplet. Refaites une demande."}
+            return
+        ok, errors = await db.call(_reset_with_token, token, password[:200])
+        self.errors = errors
+        self.done = ok
+
+
+def _request_magic(s, email: str, ip: str, next_url: str):
+    from mystage.services import accounts
+
+    accounts.request_magic_link(s, email, ip, next_url)
+    s.commit()
+
+
+def _consume_magic(s, token: str, ip: str):
+    from mystage.services import accounts
+
+    grant, error = accounts.magic_link_grant(s, token, ip)
+    return grant, error or ""
+
+
+class MagicLinkState(rx.State):
+    """« Recevoir un lien de connexion »: the link opens this page; a click logs in.
+
+    The click (not the page load) consumes the link, so mail scanners that prefetch
+    links cannot burn it.
+    """
+
+    sent: bool = False
+    error: str = ""
+    has_token: bool = False
+
+    @rx.event
+    def load(self):
+        self.sent = False
+        self.error = ""
+        self.has_token = bool(self.router.url.query_parameters.get("token", ""))
+
+    @rx.event
+    async def request(self, form_data: dict):
+        from mystage.services.accounts import normalize_email
+
+        email = normalize_email(_str(form_data, "email", 254))
+        if email is None:
+            self.error = "Saisissez une adresse électronique valide."
+            return
+        self.error = ""
+        await db.call(_request_magic, email, self.router.session.client_ip or "", "/espace")
+        self.sent = True
+
+    @rx.event
+    async def consume(self):
+        token = self.router.url.query_parameters.get("token", "")[:200]
+        if not token:
+            self.error = "Lien incomplet."
+            return
+        grant, error = await db.call(_consume_magic, token, self.router.session.client_ip or "")
+        if grant is None:
+            self.error = error
+            return
+        return _go_session(grant)
+
+
+__all__ = [
+    "ActivationState",
+    "LoginState",
+    "MagicLinkState",
+    "NewPasswordState",
+    "ResetState",
+    "SessionState",
+    "SignupState",
+]

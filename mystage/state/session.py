@@ -1,0 +1,87 @@
+"""Who is calling: the session cookie (HttpOnly) read on the server, never trusted from payloads.
+
+Identity lives in backend-only vars (``_user_id``).  It is re-derived from the cookie
+captured at websocket connect, so a lost state (expiry, restart) never loses the login
+and a forged payload never grants one.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage import db
+from mystage.models import ROLE_LABELS, User
+
+COOKIE_NAME = "mystage_session"
+
+
+def _user_summary(s, token: str | None):
+    from mystage.services import accounts
+
+    if not token:
+        return None
+    user = accounts.user_for_session(s, token)
+    if user is None:
+        return None
+    return {
+        "id": user.id,
+        "role": user.role,
+        "name": user.full_name or (user.email or user.phone or ""),
+    }
+
+
+def _load_user(s, user_id: int) -> User | None:
+    return s.get(User, user_id)
+
+
+class SessionState(rx.State):
+    """Root-level session facts shown in the header; identity kept backend-only."""
+
+    is_authenticated: bool = False
+    user_name: str = ""
+    user_role: str = ""
+    _user_id: int | None = None
+
+    def _token(self) -> str | None:
+        from mystage.api.auth_routes import session_token_from_cookie_header
+
+        try:
+            header = self.router.headers.cookie
+        except AttributeError:
+            header = ""
+        return session_token_from_cookie_header(header)
+
+    async def current_user_id(self) -> int | None:
+        """Re-derive the caller from the session cookie (authoritative on every call)."""
+        summary = await db.call(_user_summary, self._token())
+        if summary is None:
+            self._user_id = None
+            self.is_authenticated = False
+            self.user_name = ""
+            self.user_role = ""
+            return None
+        self._user_id = summary["id"]
+        self.is_authenticated = True
+        self.user_name = summary["name"]
+        self.user_role = summary["role"]
+        return summary["id"]
+
+    async def current_user(self) -> User | None:
+        user_id = await self.current_user_id()
+        if user_id is None:
+            return None
+        return await db.call(_load_user, user_id)
+
+    @rx.var
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.user_role, "")
+
+    @rx.event
+    async def load_session(self):
+        await self.current_user_id()
+
+
+async def caller(state: rx.State) -> User | None:
+    """The authenticated user behind any state's event (None for anonymous callers)."""
+    session = await state.get_state(SessionState)
+    return await session.current_user()
