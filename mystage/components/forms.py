@@ -76,7 +76,9 @@ def checkbox_field(label: str, name: str, error: rx.Var | str = "") -> rx.Compon
         ),
         rx.cond(
             error != "",
-            rx.text(error, color=theme.ERROR, font_size="0.85rem", role="alert"),
+            rx.text(
+                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
+            ),
         ),
         margin_bottom="1rem",
     )

@@ -118,7 +118,7 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
 
 def test_signup_and_login_by_phone(page: Page):
     digits = f"{uuid.uuid4().int % 10**8:08d}"
-    phone = "06" + digits
+    phone = "07" + digits
     spaced = " ".join([phone[i : i + 2] for i in range(0, 10, 2)])
     page.goto("/inscription")
     page.select_option("#f-role", "eleve")
@@ -134,7 +134,7 @@ def test_signup_and_login_by_phone(page: Page):
 
     # The SMS is read in the dev mailbox from a second tab; this tab keeps its step.
     mailbox = page.context.new_page()
-    code = _sms_code(mailbox, "+336" + digits)
+    code = _sms_code(mailbox, "+337" + digits)
     page.fill("#f-code", "000000" if code != "000000" else "111111")
     page.click("#code-submit")
     expect(page.locator("#f-code-err")).to_be_visible()
@@ -144,7 +144,7 @@ def test_signup_and_login_by_phone(page: Page):
     _logout(page)
 
     # Login by phone number, typed in another format.
-    _login(page, "+33 6 " + " ".join([digits[i : i + 2] for i in range(0, 8, 2)]), PASSWORD)
+    _login(page, "+33 7 " + " ".join([digits[i : i + 2] for i in range(0, 8, 2)]), PASSWORD)
     _logout(page)
 
     # Forgotten password by SMS code.
@@ -152,7 +152,7 @@ def test_signup_and_login_by_phone(page: Page):
     page.fill("#f-identifier", phone)
     page.click("#reset-submit")
     expect(page.locator("#f-code")).to_be_visible()
-    code = _sms_code(mailbox, "+336" + digits)
+    code = _sms_code(mailbox, "+337" + digits)
     mailbox.close()
     page.fill("#f-code", code)
     page.fill("#f-password", NEW_PASSWORD)
