@@ -24,12 +24,17 @@ run: deps db
 ## make test: install, lint, then the whole suite (unit, state, integration, browser)
 test: deps chromium lint test-py test-e2e
 
-deps: $(VENV)/.stamp-req $(BUN)
+# The stamp is named after the content of requirements.txt, not its date: `reflex run`
+# touches requirements.txt on every start, which would defeat a date-based rule.
+REQ_STAMP := $(VENV)/.stamp-req-$(shell sha256sum requirements.txt | cut -c1-16)
 
-$(VENV)/.stamp-req: requirements.txt
+deps: $(REQ_STAMP) $(BUN)
+
+$(REQ_STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt 2>&1 | grep -v "^WARNING: Location"; test $${PIPESTATUS[0]} -eq 0
+	rm -f $(VENV)/.stamp-req-*
 	touch $@
 
 $(BUN):
