@@ -11,6 +11,7 @@ from mystage import db
 from mystage.models import PupilLevel, Role, School, User
 
 DEMO_PASSWORD = "stage-demo-2026"
+DEMO_SCHOOL_UAI = "0771029A"  # Collège Henri Dunant, Meaux (REP+)
 
 # (role, email, phone, first name, last name, extra profile)
 DEMO_ACCOUNTS: list[tuple[str, str | None, str | None, str, str, dict]] = [
@@ -19,7 +20,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str | None, str, str, dict]] = [
     (Role.ELEVE, None, "+33612345678", "Yanis", "Benali", {"level": PupilLevel.TROISIEME}),
     (Role.PARENT, "parent@demo.mystage.fr", None, "Sophie", "Martin", {}),
     (Role.EMPLOYEUR, "employeur@demo.mystage.fr", "+33698765432", "Marc", "Durand", {}),
-    (Role.CHEF_ETABLISSEMENT, "ce.0771234a@ac-creteil.fr", None, "Nadia", "Lefèvre", {}),
+    (Role.CHEF_ETABLISSEMENT, "ce.0771029a@ac-creteil.fr", None, "Nadia", "Lefèvre", {}),
     (Role.PROFESSEUR_PRINCIPAL, "prof@demo.mystage.fr", None, "Thomas", "Roux", {}),
     (
         Role.REFERENT_DEPARTEMENTAL,
@@ -39,7 +40,7 @@ def seed_demo(force: bool = False) -> bool:
     with db.session() as s:
         if not force and s.exec(select(func.count()).select_from(User)).one() > 0:
             return False
-        school = s.exec(select(School).where(School.department_code == "77")).first()
+        school = s.exec(select(School).where(School.uai == DEMO_SCHOOL_UAI)).first()
         for role, email, phone, first, last, extra in DEMO_ACCOUNTS:
             profile = dict(extra)
             if school is not None and (
@@ -59,4 +60,32 @@ def seed_demo(force: bool = False) -> bool:
             if errors:
                 raise RuntimeError(f"démo : {email or phone}: {errors}")
         s.commit()
+        _school_weeks(s)
+        from mystage.demo_offers import seed_offers
+
+        seed_offers(s, DEMO_PASSWORD)
+        s.commit()
     return True
+
+
+def _school_weeks(s) -> None:
+    """Internship weeks of a few demo collèges (highlighted in the offer week picker)."""
+    from mystage import clock
+    from mystage.models import SchoolWeek
+    from mystage.services import weeks
+
+    year = weeks.school_year_of(clock.today_paris())
+    mondays = weeks.weeks_of_school_year(year)
+    picks = {
+        "0771029A": [m for m in mondays if m.month == 12][1:2]
+        + [m for m in mondays if m.month == 2][:1],
+        "0440284V": [m for m in mondays if m.month == 1][1:3],
+        "0440286X": [m for m in mondays if m.month == 1][1:3],
+    }
+    for uai, chosen in picks.items():
+        school = s.exec(select(School).where(School.uai == uai)).first()
+        if school is None:
+            continue
+        for monday in chosen:
+            s.add(SchoolWeek(school_id=school.id, week_start=monday, school_year=year))
+    s.commit()

@@ -5,12 +5,13 @@ from starlette.applications import Starlette
 
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
+from mystage.api.files import routes as file_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
-from mystage.pages import account, auth, public  # noqa: F401  (registers pages)
+from mystage.pages import account, auth, employer, public  # noqa: F401  (registers pages)
 from mystage.settings import get_settings
 
-api = Starlette(routes=[*auth_routes])
+api = Starlette(routes=[*auth_routes, *file_routes])
 
 app = rx.App(
     style=theme.base_style,

@@ -74,6 +74,12 @@ class Settings:
     sms_sender: str = field(default_factory=lambda: os.environ.get("SMS_SENDER") or "MyStage")
     # Geocoding: embedded communes by default; BAN-compatible API when set.
     geocoder_url: str | None = field(default_factory=lambda: os.environ.get("GEOCODER_URL") or None)
+    # Map tiles (the only external resource of the maps; Leaflet itself is self-hosted).
+    map_tiles_url: str = field(
+        default_factory=lambda: (
+            os.environ.get("MAP_TILES_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )
+    )
     # Sessions and security.
     cookie_secure: bool = field(default_factory=lambda: _bool("COOKIE_SECURE", True))
     session_days: int = field(default_factory=lambda: _int("SESSION_DAYS", 14))

@@ -60,7 +60,9 @@ def field(
     )
 
 
-def checkbox_field(label: str, name: str, error: rx.Var | str = "") -> rx.Component:
+def checkbox_field(
+    label: str, name: str, error: rx.Var | str = "", checked: rx.Var | bool = False
+) -> rx.Component:
     input_id = f"f-{name}"
     return rx.box(
         rx.hstack(
@@ -68,7 +70,8 @@ def checkbox_field(label: str, name: str, error: rx.Var | str = "") -> rx.Compon
                 type="checkbox",
                 id=input_id,
                 name=name,
-                style={"width": "1.1rem", "height": "1.1rem"},
+                default_checked=checked,
+                style={"width": "1.1rem", "height": "1.1rem", "flex_shrink": "0"},
             ),
             rx.el.label(label, html_for=input_id, font_size="0.9rem"),
             align="start",
@@ -130,3 +133,155 @@ def card(*children, **props) -> rx.Component:
 
 def page_title(text: str) -> rx.Component:
     return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
+
+
+def textarea_field(
+    label: str,
+    name: str,
+    error: rx.Var | str = "",
+    default: rx.Var | str = "",
+    max_chars: int = 1000,
+    hint: str = "",
+    required: bool = False,
+    rows: int = 5,
+) -> rx.Component:
+    """A textarea with a live character counter (updated in the browser, no round trip)."""
+    input_id = f"f-{name}"
+    count_id = f"{input_id}-count"
+    script = (
+        f"(function(){{var e=document.getElementById('{input_id}');"
+        f"var c=document.getElementById('{count_id}');if(e&&c){{c.textContent="
+        f"e.value.length+' / {max_chars} caractères';"
+        f"c.style.color=e.value.length>{max_chars}?'{theme.ERROR}':'#666';}}}})()"
+    )
+    default_len = default.length().to_string() if isinstance(default, rx.Var) else str(len(default))
+    return rx.box(
+        rx.el.label(
+            label + (" *" if required else ""),
+            html_for=input_id,
+            font_weight="600",
+            display="block",
+            margin_bottom="0.25rem",
+        ),
+        rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
+        if hint
+        else rx.fragment(),
+        rx.el.textarea(
+            id=input_id,
+            name=name,
+            default_value=default,
+            rows=rows,
+            on_change=lambda _value: rx.call_script(script),
+            aria_describedby=f"{count_id} {input_id}-err",
+            style={
+                "width": "100%",
+                "padding": "0.6rem",
+                "border": f"1px solid {theme.GREY_BORDER}",
+                "border_radius": "4px",
+                "font_family": "inherit",
+                "font_size": "1rem",
+                "box_sizing": "border-box",
+            },
+        ),
+        rx.text(
+            default_len + f" / {max_chars} caractères",
+            id=count_id,
+            font_size="0.8rem",
+            color="#666",
+            text_align="right",
+            aria_live="polite",
+        ),
+        rx.cond(
+            error != "",
+            rx.text(
+                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
+            ),
+        ),
+        width="100%",
+        margin_bottom="1rem",
+    )
+
+
+def select_field(
+    label: str,
+    name: str,
+    options: list[tuple[str, str]] | rx.Var,
+    error: rx.Var | str = "",
+    default: rx.Var | str = "",
+    placeholder: str = "Choisir…",
+    required: bool = False,
+) -> rx.Component:
+    """A native select (works everywhere, keyboard and screen readers included)."""
+    input_id = f"f-{name}"
+    if isinstance(options, rx.Var):
+        opts = rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"]))
+    else:
+        opts = rx.fragment(*[rx.el.option(lbl, value=val) for val, lbl in options])
+    return rx.box(
+        rx.el.label(
+            label + (" *" if required else ""),
+            html_for=input_id,
+            font_weight="600",
+            display="block",
+            margin_bottom="0.25rem",
+        ),
+        rx.el.select(
+            rx.el.option(placeholder, value=""),
+            opts,
+            id=input_id,
+            name=name,
+            default_value=default,
+            style={
+                "width": "100%",
+                "padding": "0.6rem",
+                "border": f"1px solid {theme.GREY_BORDER}",
+                "border_radius": "4px",
+                "background": "white",
+                "font_size": "1rem",
+            },
+        ),
+        rx.cond(
+            error != "",
+            rx.text(
+                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
+            ),
+        ),
+        width="100%",
+        margin_bottom="1rem",
+    )
+
+
+def radio_field(
+    label: str,
+    name: str,
+    options: list[tuple[str, str]],
+    default: rx.Var | str = "",
+    error: rx.Var | str = "",
+) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(label, font_weight="600", margin_bottom="0.25rem"),
+        *[
+            rx.hstack(
+                rx.el.input(
+                    type="radio",
+                    id=f"f-{name}-{val}",
+                    name=name,
+                    value=val,
+                    default_checked=default == val,
+                ),
+                rx.el.label(lbl, html_for=f"f-{name}-{val}"),
+                spacing="2",
+                align="center",
+            )
+            for val, lbl in options
+        ],
+        rx.cond(
+            error != "",
+            rx.text(
+                error, id=f"f-{name}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
+            ),
+        ),
+        border="none",
+        padding="0",
+        margin="0 0 1rem 0",
+    )

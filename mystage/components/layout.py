@@ -185,6 +185,8 @@ def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
             width="100%",
         ),
         footer(),
+        # Present once the page's on_load handlers have run (tests wait for it).
+        rx.cond(rx.State.is_hydrated, rx.el.span(id="app-ready", display="none")),
         min_height="100vh",
         display="flex",
         flex_direction="column",

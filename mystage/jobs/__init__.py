@@ -5,7 +5,10 @@ module of this package and import that module below.  Run: ``python -m mystage j
 (``all`` for every due job, ``list`` to list them) or the ``job_loop`` lifespan task.
 """
 
-from mystage.jobs import builtin  # noqa: F401  (registers deliver_outbox, purge_expired_tokens)
+from mystage.jobs import (
+    builtin,  # noqa: F401  (registers deliver_outbox, purge_expired_tokens)
+    offers,  # noqa: F401  (registers offers_housekeeping)
+)
 from mystage.jobs.runner import job, job_loop, job_names, run_cli, run_due, run_job
 
 __all__ = ["job", "job_loop", "job_names", "run_cli", "run_due", "run_job"]

@@ -113,6 +113,9 @@ class Offer(SQLModel, table=True):
 
     # Search and lifecycle
     search_text: str = text()  # folded words of title/sector/description/employer (search index)
+    # What the user typed in a step that did not validate yet, JSON {"<step>": {field: value}}:
+    # shown again by the form (services.offers.load_step), never published.
+    draft_form: str = Field(default="", sa_type=sa.Text(), sa_column_kwargs={"server_default": ""})
     view_count: int = 0
     published_at: datetime | None = dt(index=True)
     unpublished_at: datetime | None = dt()

@@ -232,7 +232,54 @@ def _admin_page() -> rx.Component:
         rx.cond(
             AdminState.allowed,
             rx.vstack(
-                rx.cond(AdminState.message != "", notice(AdminState.message, "info")),
+                rx.cond(
+                    AdminState.message != "", notice(AdminState.message, "info", id="admin-message")
+                ),
+                rx.hstack(
+                    rx.switch(
+                        checked=AdminState.validation_required,
+                        on_change=AdminState.set_validation_required,
+                        id="validation-switch",
+                    ),
+                    rx.text("Valider les nouvelles structures d'accueil avant publication"),
+                    align="center",
+                ),
+                rx.heading("Structures à valider", as_="h2", size="5", margin_top="1rem"),
+                rx.cond(
+                    AdminState.structures.length() == 0,
+                    rx.text("Aucune structure en attente."),
+                    rx.foreach(
+                        AdminState.structures,
+                        lambda st: rx.hstack(
+                            rx.text(st["name"], font_weight="600"),
+                            rx.text(
+                                st["siret"],
+                                " — ",
+                                st["city"],
+                                " — ",
+                                st["owner"],
+                                font_size="0.85rem",
+                            ),
+                            rx.spacer(),
+                            rx.button(
+                                "Valider",
+                                size="1",
+                                on_click=AdminState.decide_structure(st["id"].to(int), True),
+                            ),
+                            rx.button(
+                                "Refuser",
+                                size="1",
+                                color_scheme="red",
+                                variant="soft",
+                                on_click=AdminState.decide_structure(st["id"].to(int), False),
+                            ),
+                            width="100%",
+                            wrap="wrap",
+                            class_name="pending-structure",
+                        ),
+                    ),
+                ),
+                rx.heading("Comptes à valider", as_="h2", size="5", margin_top="1rem"),
                 rx.cond(
                     AdminState.pending.length() == 0,
                     rx.text("Aucun compte en attente de validation."),

@@ -7,7 +7,9 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
 from mystage.components.layout import page
+from mystage.models import ROLE_LABELS
 from mystage.state.auth import (
+    SIGNUP_ROLES,
     ActivationState,
     LoginState,
     MagicLinkState,
@@ -74,10 +76,7 @@ def _signup_form() -> rx.Component:
             rx.el.label("Vous êtes", html_for="f-role", font_weight="600", display="block"),
             rx.el.select(
                 rx.el.option("Choisissez votre profil", value=""),
-                rx.foreach(
-                    SignupState.role_options,
-                    lambda opt: rx.el.option(opt[1], value=opt[0]),
-                ),
+                *[rx.el.option(ROLE_LABELS[r], value=r.value) for r in SIGNUP_ROLES],
                 id="f-role",
                 name="role",
                 default_value=SignupState.values.get("role", ""),
@@ -193,6 +192,13 @@ def _phone_code_form() -> rx.Component:
 def signup_page() -> rx.Component:
     return card(
         page_title("Créer un compte"),
+        notice(
+            rx.text(
+                "Vous représentez une entreprise, une association ou une administration ? ",
+                _link("Créer un compte employeur", "/inscription/employeur"),
+            ),
+            "info",
+        ),
         rx.match(
             SignupState.step,
             (

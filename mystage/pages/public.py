@@ -138,7 +138,7 @@ AUDIENCE_PAGES = {
             "Créez votre compte, déposez votre offre et répondez aux candidatures depuis votre "
             "espace.",
         ],
-        ("Créer un compte employeur", "/inscription?role=employeur"),
+        ("Créer un compte employeur", "/inscription/employeur"),
     ),
 }
 

@@ -57,3 +57,28 @@ def decide_account(s: Session, actor: User | None, user_id: int, accept: bool) -
         )
     )
     return ""
+
+
+def pending_structures(s: Session, actor: User | None, limit: int = 50) -> list[dict]:
+    """Structures awaiting validation (when the platform requires it), oldest first."""
+    from mystage.models import Structure
+
+    permissions.require(permissions.can_admin(actor))
+    rows = s.exec(
+        select(Structure, User)
+        .join(User, User.id == Structure.owner_id, isouter=True)
+        .where(Structure.validation_status == "pending")
+        .order_by(Structure.created_at)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": st.id,
+            "name": st.name,
+            "siret": st.siret or "",
+            "city": f"{st.postal_code} {st.city}".strip(),
+            "owner": (u.full_name + " — " + (u.email or "")) if u else "",
+            "created_at": clock.fmt_paris(st.created_at),
+        }
+        for st, u in rows
+    ]

@@ -14,12 +14,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+from sqlmodel import Session
+
 from mystage.models import (
     OFFER_POSTING_ROLES,
     REFERENT_ROLES,
     SCHOOL_STAFF_ROLES,
     AccountStatus,
+    Offer,
     Role,
+    Structure,
+    StructureMember,
     User,
 )
 from mystage.settings import get_settings
@@ -109,4 +115,90 @@ def can_view_dev_mailbox(user: User | None, obj: Any = None) -> bool:
 
 def can_admin(user: User | None, obj: Any = None) -> bool:
     """Administration pages and actions."""
+    return _has_role(user, ADMINS)
+
+
+# --- Structures and offers ------------------------------------------------------------------
+#
+# Ownership needs the database (team membership), so these take the session first:
+# ``can_edit_offer(s, user, offer)``.  A structure's offers are shared by its *active*
+# members (owner and accepted team members); the creator of an offer keeps access to it;
+# admins may act on every offer and structure.
+
+
+def member_structure_ids(s: Session, user: User | None) -> set[int]:
+    """Structures where ``user`` is an active member (owner included)."""
+    if not _active(user):
+        return set()
+    rows = s.execute(
+        sa.select(StructureMember.structure_id).where(
+            StructureMember.user_id == user.id, StructureMember.status == "active"
+        )
+    ).scalars()
+    return set(rows)
+
+
+def can_create_offer(user: User | None, obj: Any = None) -> bool:
+    """« Déposer une offre »: employers, référents, operators and admins (active accounts)."""
+    return _has_role(user, OFFER_POSTERS)
+
+
+def can_edit_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
+    """Edit, preview, publish/unpublish, duplicate an offer and see its statistics and
+    applications: the active members of the offer's structure, its creator, admins."""
+    if offer is None or not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in OFFER_POSTERS:
+        return False
+    if offer.created_by_id is not None and offer.created_by_id == user.id:
+        return True
+    return offer.structure_id is not None and offer.structure_id in member_structure_ids(s, user)
+
+
+def _structure_validated(s: Session, structure_id: int | None) -> bool:
+    if structure_id is None:
+        return True
+    status = s.execute(
+        sa.select(Structure.validation_status).where(Structure.id == structure_id)
+    ).scalar_one_or_none()
+    return status in (None, "validated")
+
+
+def can_publish_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
+    """Publish / republish: an editor of the offer whose structure is validated (admins
+    always; the structure's pending validation is only a setting for new employers)."""
+    if not can_edit_offer(s, user, offer):
+        return False
+    return user.role == Role.ADMIN or _structure_validated(s, offer.structure_id)
+
+
+def is_structure_owner(s: Session, user: User | None, structure: Structure | None) -> bool:
+    if structure is None or not _active(user):
+        return False
+    if structure.owner_id == user.id:
+        return True
+    row = s.execute(
+        sa.select(StructureMember.id).where(
+            StructureMember.structure_id == structure.id,
+            StructureMember.user_id == user.id,
+            StructureMember.role == "owner",
+            StructureMember.status == "active",
+        )
+    ).first()
+    return row is not None
+
+
+def can_manage_structure(s: Session, user: User | None, structure: Structure | None) -> bool:
+    """Edit the structure, its logo and team (join requests): its owner, admins."""
+    if structure is None or not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role in OFFER_POSTERS and is_structure_owner(s, user, structure)
+
+
+def can_validate_structures(user: User | None, obj: Any = None) -> bool:
+    """Validate or refuse new structures (setting « employer_validation_required »)."""
     return _has_role(user, ADMINS)

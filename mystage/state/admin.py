@@ -13,6 +13,25 @@ def _pending(s, actor):
     return admin.pending_accounts(s, actor)
 
 
+def _structures(s, actor):
+    from mystage.services import platform
+
+    return admin.pending_structures(s, actor), platform.employer_validation_required(s)
+
+
+def _decide_structure(s, actor, structure_id: int, accept: bool) -> str:
+    from mystage.services import structures
+
+    return structures.validate_structure(s, actor, structure_id, accept)
+
+
+def _set_validation(s, actor, required: bool) -> None:
+    from mystage.services import platform
+
+    platform.set_setting(s, actor, "employer_validation_required", "1" if required else "0")
+    s.commit()
+
+
 def _decide(s, actor, user_id: int, accept: bool) -> str:
     error = admin.decide_account(s, actor, user_id, accept)
     if error:
@@ -25,7 +44,14 @@ def _decide(s, actor, user_id: int, accept: bool) -> str:
 class AdminState(rx.State):
     allowed: bool = False
     pending: list[dict] = []
+    structures: list[dict] = []
+    validation_required: bool = False
     message: str = ""
+
+    async def _load_structures(self, actor):
+        rows, required = await db.call(_structures, actor)
+        self.structures = [{k: str(v) for k, v in r.items()} for r in rows]
+        self.validation_required = bool(required)
 
     @rx.event
     async def load(self):
@@ -37,6 +63,36 @@ class AdminState(rx.State):
                 return rx.redirect("/connexion?suivant=/espace/admin")
             return
         self.pending = await db.call(_pending, actor)
+        await self._load_structures(actor)
+
+    @rx.event
+    async def decide_structure(self, structure_id: int, accept: bool):
+        actor = await caller(self)
+        if not permissions.can_admin(actor):
+            self.allowed = False
+            self.message = "Action réservée aux administrateurs."
+            return
+        if not isinstance(structure_id, int) or isinstance(structure_id, bool):
+            self.message = "Demande invalide."
+            return
+        error = await db.call(_decide_structure, actor, structure_id, bool(accept))
+        self.message = error or ("Structure validée." if accept else "Structure refusée.")
+        await self._load_structures(actor)
+
+    @rx.event
+    async def set_validation_required(self, required: bool):
+        actor = await caller(self)
+        if not permissions.can_admin(actor):
+            self.allowed = False
+            self.message = "Action réservée aux administrateurs."
+            return
+        await db.call(_set_validation, actor, bool(required))
+        self.message = (
+            "Les nouvelles structures devront être validées avant de publier."
+            if required
+            else "Les nouvelles structures peuvent publier sans validation."
+        )
+        await self._load_structures(actor)
 
     @rx.event
     async def decide(self, user_id: int, accept: bool):

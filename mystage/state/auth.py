@@ -11,10 +11,11 @@ import json
 import reflex as rx
 
 from mystage import db
-from mystage.models import ROLE_LABELS, Role
+from mystage.models import Role
 from mystage.state.session import SessionState
 
-SIGNUP_ROLES = [r for r in Role if r != Role.ADMIN]
+# Employers sign up with their structure on /inscription/employeur.
+SIGNUP_ROLES = [r for r in Role if r not in (Role.ADMIN, Role.EMPLOYEUR)]
 
 
 def _str(form: dict, key: str, limit: int = 300) -> str:
@@ -110,16 +111,14 @@ class SignupState(rx.State):
     code_error: str = ""
     _phone: str = ""
 
-    @rx.var
-    def role_options(self) -> list[list[str]]:
-        return [[r.value, ROLE_LABELS[r]] for r in SIGNUP_ROLES]
-
     @rx.event
     def load(self):
         self.step = "form"
         self.errors = {}
         self.code_error = ""
         role = self.router.url.query_parameters.get("role", "")
+        if role == Role.EMPLOYEUR:
+            return rx.redirect("/inscription/employeur")
         if role in {r.value for r in SIGNUP_ROLES}:
             self.values = {**self.values, "role": role}
 

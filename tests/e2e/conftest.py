@@ -163,6 +163,12 @@ def page(browser, viewport, server):
     context.close()
 
 
+def goto(page, path: str) -> None:
+    """Navigate and wait until the page's on_load handlers have run."""
+    page.goto(path)
+    page.wait_for_selector("#app-ready", state="attached")
+
+
 def shot(page, name: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}-{page.viewport_name}.png"

@@ -8,7 +8,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_horizontal_scroll, shot
+from tests.e2e.conftest import assert_no_horizontal_scroll, goto, shot
 
 PASSWORD = "un mot de passe solide"
 NEW_PASSWORD = "encore plus solide 2026"
@@ -20,37 +20,37 @@ def _unique() -> str:
 
 def _mail_link(page: Page, recipient: str, subject_part: str) -> str:
     """Open the dev mailbox and return the action link of the newest matching message."""
-    page.goto("/dev/mails")
+    goto(page, "/dev/mails")
     mail = page.locator(".mail", has_text=recipient).filter(has_text=subject_part).first
     expect(mail).to_be_visible()
     return mail.locator(".mail-link").get_attribute("href")
 
 
 def _sms_code(page: Page, phone_display: str) -> str:
-    page.goto("/dev/mails")
+    goto(page, "/dev/mails")
     sms = page.locator(".mail", has_text=phone_display).first
     expect(sms).to_be_visible()
     body = sms.locator(".mail-body").inner_text()
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
-def _login(page: Page, identifier: str, password: str) -> None:
-    page.goto("/connexion")
+def _login(page: Page, identifier: str, password: str, ready: str = "#space-hello") -> None:
+    goto(page, "/connexion")
     page.fill("#f-identifier", identifier)
     page.fill("#f-password", password)
     page.click("#login-submit")
-    expect(page.locator("#space-hello")).to_be_visible()
+    expect(page.locator(ready)).to_be_visible()
 
 
 def _logout(page: Page) -> None:
     page.click("#logout")
     expect(page.locator("#nav-login")).to_be_visible()
-    page.goto("/espace")
+    goto(page, "/espace")
     expect(page).to_have_url(re.compile(r"/connexion"))
 
 
 def test_home_page(page: Page):
-    page.goto("/")
+    goto(page, "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("stage d'observation")
     expect(page.locator("#cta-eleves")).to_be_visible()
     expect(page.locator("#cta-employeurs")).to_be_visible()
@@ -62,7 +62,7 @@ def test_home_page(page: Page):
 
 def test_signup_activation_login_reset_logout_by_email(page: Page):
     email = f"lea.{_unique()}@exemple.fr"
-    page.goto("/inscription")
+    goto(page, "/inscription")
     page.select_option("#f-role", "eleve")
     page.fill("#f-first_name", "Léa")
     page.fill("#f-last_name", "Petit")
@@ -83,7 +83,7 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
     assert_no_horizontal_scroll(page)
 
     # Not activated yet: login refused with a clear message.
-    page.goto("/connexion")
+    goto(page, "/connexion")
     page.fill("#f-identifier", email)
     page.fill("#f-password", PASSWORD)
     page.click("#login-submit")
@@ -91,10 +91,10 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
 
     link = _mail_link(page, email, "Activez")
     shot(page, "dev-mailbox")
-    page.goto(link)
+    goto(page, link)
     expect(page.locator("#activation-ok")).to_be_visible()
     # Single use: the same link again is refused.
-    page.goto(link)
+    goto(page, link)
     expect(page.locator("#activation-error")).to_be_visible()
 
     _login(page, email, PASSWORD)
@@ -102,12 +102,12 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
     _logout(page)
 
     # Forgotten password by email link.
-    page.goto("/mot-de-passe/oublie")
+    goto(page, "/mot-de-passe/oublie")
     page.fill("#f-identifier", email)
     page.click("#reset-submit")
     expect(page.locator("#reset-sent")).to_be_visible()
     link = _mail_link(page, email, "mot de passe")
-    page.goto(link)
+    goto(page, link)
     page.fill("#f-password", NEW_PASSWORD)
     page.fill("#f-password2", NEW_PASSWORD)
     page.click("#newpw-submit")
@@ -120,7 +120,7 @@ def test_signup_and_login_by_phone(page: Page):
     digits = f"{uuid.uuid4().int % 10**8:08d}"
     phone = "07" + digits
     spaced = " ".join([phone[i : i + 2] for i in range(0, 10, 2)])
-    page.goto("/inscription")
+    goto(page, "/inscription")
     page.select_option("#f-role", "eleve")
     page.fill("#f-first_name", "Yanis")
     page.fill("#f-last_name", "Benali")
@@ -148,7 +148,7 @@ def test_signup_and_login_by_phone(page: Page):
     _logout(page)
 
     # Forgotten password by SMS code.
-    page.goto("/mot-de-passe/oublie")
+    goto(page, "/mot-de-passe/oublie")
     page.fill("#f-identifier", phone)
     page.click("#reset-submit")
     expect(page.locator("#f-code")).to_be_visible()
@@ -166,15 +166,15 @@ def test_signup_and_login_by_phone(page: Page):
 
 def test_magic_link_login(page: Page):
     """A demo account receives a single-use link that logs it in after one click."""
-    page.goto("/connexion/lien")
-    page.fill("#f-email", "ce.0771234a@ac-creteil.fr")
+    goto(page, "/connexion/lien")
+    page.fill("#f-email", "ce.0771029a@ac-creteil.fr")
     page.click("#magic-submit")
     expect(page.locator("#magic-sent")).to_be_visible()
-    link = _mail_link(page, "ce.0771234a@ac-creteil.fr", "connexion")
-    page.goto(link)
+    link = _mail_link(page, "ce.0771029a@ac-creteil.fr", "connexion")
+    goto(page, link)
     page.click("#magic-go")
     expect(page.locator("#space-hello")).to_be_visible()
     _logout(page)
-    page.goto(link)
+    goto(page, link)
     page.click("#magic-go")
     expect(page.locator("#magic-error")).to_be_visible()
