@@ -28,6 +28,7 @@ from mystage.state.employer import (
     EmployerSignupState,
     OfferFormState,
     OfferPreviewState,
+    StructureState,
     TeamState,
 )
 
@@ -509,6 +510,8 @@ def _week_row(w) -> rx.Component:
             type="number",
             name="wp_" + w["iso"],
             default_value=w["places"],
+            placeholder="=",
+            title="Vide : le nombre de places par semaine",
             min=0,
             max=200,
             aria_label="Places pour la " + w["label"],
@@ -585,8 +588,10 @@ def _step3() -> rx.Component:
             input_mode="numeric",
         ),
         rx.text(
-            "Ou choisissez les semaines (détail par semaine : places de chaque semaine à "
-            "droite). En vert : semaines de stage des établissements proches.",
+            "Ou cochez les semaines d'accueil. Détail par semaine : pour une semaine qui a un "
+            "autre nombre de places, indiquez-le à droite (vide = le nombre ci-dessus). En "
+            "vert : nombre d'établissements proches (moins de 60 km) qui ont choisi cette "
+            "semaine pour leurs stages.",
             font_size="0.9rem",
             margin_bottom="0.5rem",
         ),
@@ -884,10 +889,14 @@ def offer_form_page() -> rx.Component:
                                     background=theme.BLUE,
                                     id="step-submit",
                                     cursor="pointer",
+                                    white_space="normal",
+                                    height="auto",
+                                    min_height="2.5rem",
                                 ),
                                 width="100%",
                                 gap="1rem",
                                 margin_top="1rem",
+                                wrap="wrap",
                             ),
                             on_submit=S.submit,
                             reset_on_submit=False,
@@ -992,7 +1001,12 @@ def _filters() -> rx.Component:
                     name="offer_id",
                     type="number",
                     default_value=S.filter_offer,
-                    style={"width": "7rem", "padding": "0.4rem"},
+                    style={
+                        "width": "7rem",
+                        "padding": "0.4rem",
+                        "border": f"1px solid {theme.GREY_BORDER}",
+                        "border_radius": "4px",
+                    },
                 ),
             ),
             rx.box(
@@ -1324,6 +1338,7 @@ def employer_dashboard_page() -> rx.Component:
                     spacing="1",
                 ),
                 rx.spacer(),
+                rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
                 rx.button(
                     "+ Déposer une offre",
                     size="3",
@@ -1422,6 +1437,83 @@ def team_page() -> rx.Component:
                         ),
                     ),
                 ),
+            ),
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+@page("/espace/employeur/structure", "Ma structure", on_load=StructureState.load)
+def structure_page() -> rx.Component:
+    S = StructureState
+    return rx.vstack(
+        page_title("Ma structure"),
+        rx.cond(
+            ~S.allowed,
+            notice("Réservé au responsable de la structure.", "error", id="structure-denied"),
+            rx.vstack(
+                card(
+                    rx.heading(S.values.get("name", ""), as_="h2", size="5"),
+                    rx.text("SIRET : ", S.values.get("siret", "")),
+                    rx.text("NAF : ", S.values.get("naf_code", "")),
+                    rx.text(
+                        S.values.get("address", ""),
+                        ", ",
+                        S.values.get("postal_code", ""),
+                        " ",
+                        S.values.get("city", ""),
+                    ),
+                    max_width="40rem",
+                ),
+                card(
+                    rx.heading("Logo", as_="h2", size="5", margin_bottom="0.5rem"),
+                    rx.cond(
+                        S.values.get("logo_url", "") != "",
+                        rx.image(
+                            src=S.values.get("logo_url", "") + "?v=" + S.logo_version.to_string(),
+                            alt="Logo actuel",
+                            max_width="128px",
+                            id="logo-current",
+                        ),
+                    ),
+                    rx.upload(
+                        rx.vstack(
+                            rx.button("Choisir une image", type="button", variant="soft"),
+                            rx.text(
+                                "PNG, JPEG ou WebP, 2 Mo au plus. Il sera réduit à 256 px.",
+                                font_size="0.85rem",
+                            ),
+                            rx.foreach(rx.selected_files("logo"), rx.text),
+                            align="center",
+                        ),
+                        id="logo",
+                        accept={
+                            "image/png": [".png"],
+                            "image/jpeg": [".jpg", ".jpeg"],
+                            "image/webp": [".webp"],
+                        },
+                        max_files=1,
+                        border=f"1px dashed {theme.GREY_BORDER}",
+                        padding="1rem",
+                        width="100%",
+                    ),
+                    rx.button(
+                        "Enregistrer le logo",
+                        margin_top="0.5rem",
+                        id="logo-submit",
+                        on_click=S.upload_logo(rx.upload_files(upload_id="logo")),
+                    ),
+                    rx.cond(S.message != "", notice(S.message, "success", id="logo-ok")),
+                    rx.cond(S.error != "", notice(S.error, "error", id="logo-error")),
+                    max_width="40rem",
+                ),
+                rx.link(
+                    "Gérer les demandes pour rejoindre la structure",
+                    href="/espace/employeur/equipe",
+                ),
+                align="start",
+                width="100%",
             ),
         ),
         width="100%",

@@ -139,7 +139,6 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         near = calendar.nearby_school_weeks(s, lat, lon)
         chosen = set(values.get("weeks") or [])
         per_week = values.get("week_places") or {}
-        default_places = str(values.get("places") or "1")
         out["weeks"] = [
             {
                 "iso": m.isoformat(),
@@ -148,7 +147,8 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
                 "schools": str(near.get(m, 0)),
                 "near": "1" if near.get(m) else "",
                 "checked": "1" if m.isoformat() in chosen else "",
-                "places": str(per_week.get(m.isoformat(), default_places)),
+                # Empty = same as « places par semaine »; a number overrides for that week.
+                "places": str(per_week.get(m.isoformat(), "")),
             }
             for m in mondays
         ]
@@ -779,3 +779,66 @@ class TeamState(rx.State):
         self.message = error or ("Demande acceptée." if accept else "Demande refusée.")
         rows = await db.call(_requests, user)
         self.requests = [_str_dict(r) for r in rows]
+
+
+# ---------------------------------------------------------------- structure profile and logo
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def _structure_form(s, user):
+    from mystage.services import structures
+
+    return structures.structure_form(s, user)
+
+
+def _save_logo(s, user, data: bytes, filename: str) -> str:
+    from mystage.services import structures
+
+    return structures.save_logo(s, user, data, filename)
+
+
+class StructureState(rx.State):
+    values: dict[str, str] = {}
+    allowed: bool = True
+    message: str = ""
+    error: str = ""
+    logo_version: int = 0
+
+    @rx.event
+    async def load(self):
+        self.message = ""
+        self.error = ""
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion?suivant=/espace/employeur/structure")
+        try:
+            self.values = _str_dict(await db.call(_structure_form, user))
+        except PermissionDenied:
+            self.allowed = False
+            self.values = {}
+            return
+        self.allowed = True
+
+    @rx.event
+    async def upload_logo(self, files: list[rx.UploadFile]):
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion")
+        if not files:
+            self.error = "Choisissez une image."
+            return
+        upload = files[0]
+        data = await upload.read(MAX_LOGO_BYTES + 1)
+        if len(data) > MAX_LOGO_BYTES:
+            self.error = "Le logo ne doit pas dépasser 2 Mo."
+            return
+        try:
+            error = await db.call(_save_logo, user, data, upload.name or "")
+        except PermissionDenied:
+            self.error = "Seul le responsable de la structure peut changer le logo."
+            return
+        self.error = error
+        if not error:
+            self.message = "Logo enregistré."
+            self.logo_version += 1
