@@ -18,6 +18,14 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str | None, str, str, dict]] = [
     (Role.ADMIN, "admin@demo.mystage.fr", None, "Alice", "Administratrice", {}),
     (Role.ELEVE, "eleve@demo.mystage.fr", None, "Léa", "Martin", {"level": PupilLevel.TROISIEME}),
     (Role.ELEVE, None, "+33612345678", "Yanis", "Benali", {"level": PupilLevel.TROISIEME}),
+    (
+        Role.ELEVE,
+        "eleve.nantes@demo.mystage.fr",
+        None,
+        "Inès",
+        "Moreau",
+        {"level": PupilLevel.TROISIEME, "school_uai": "0440284V"},
+    ),
     (Role.PARENT, "parent@demo.mystage.fr", None, "Sophie", "Martin", {}),
     (Role.EMPLOYEUR, "employeur@demo.mystage.fr", "+33698765432", "Marc", "Durand", {}),
     (Role.CHEF_ETABLISSEMENT, "ce.0771029a@ac-creteil.fr", None, "Nadia", "Lefèvre", {}),
@@ -43,7 +51,11 @@ def seed_demo(force: bool = False) -> bool:
         school = s.exec(select(School).where(School.uai == DEMO_SCHOOL_UAI)).first()
         for role, email, phone, first, last, extra in DEMO_ACCOUNTS:
             profile = dict(extra)
-            if school is not None and (
+            own_uai = profile.pop("school_uai", None)
+            if own_uai:
+                own = s.exec(select(School).where(School.uai == own_uai)).first()
+                profile["school_id"] = own.id if own else None
+            elif school is not None and (
                 role == Role.ELEVE or role in (Role.CHEF_ETABLISSEMENT, Role.PROFESSEUR_PRINCIPAL)
             ):
                 profile["school_id"] = school.id

@@ -95,6 +95,16 @@ STRUCTURES = [
                 },
             ),
             (
+                "Mairie de Chelles – Numérique – Technicien informatique",
+                "Informatique et réseaux",
+                "Installation de postes, assistance aux agents, sauvegardes et réseau de la "
+                "mairie. Offre réservée aux élèves du collège Henri Dunant de Meaux "
+                "(partenariat).",
+                1,
+                "jan",
+                {"reserved_uai": "0771029A"},
+            ),
+            (
                 "Mairie de Chelles – Culture – Médiathèque",
                 "Culture et patrimoine",
                 "Prêt, rangement, animation d'un atelier lecture pour les enfants, préparation "
@@ -284,6 +294,15 @@ def _weeks_for(spec: str, year: int) -> list[str]:
     return sorted({m.isoformat() for m in out})
 
 
+def _school_ids(s: Session, uai: str | None) -> list[int]:
+    if not uai:
+        return []
+    from mystage.models import School
+
+    school = s.exec(select(School).where(School.uai == uai)).first()
+    return [school.id] if school else []
+
+
 def seed_offers(s: Session, password: str) -> int:
     """Create the demo structures (validated), their owners and published offers."""
     from mystage.services import accounts, offers
@@ -364,7 +383,7 @@ def seed_offers(s: Session, password: str) -> int:
                 "application_end": (today + timedelta(days=150)).isoformat(),
                 "reserved_rep": extra.get("reserved_rep", False),
                 "reserved_qpv": False,
-                "reserved_school_ids": [],
+                "reserved_school_ids": _school_ids(s, extra.get("reserved_uai")),
             }
             step4 = {
                 "hours_mode": "same",

@@ -8,7 +8,14 @@ from alembic.config import Config
 from mystage.settings import ROOT, get_settings
 
 # Tables and indexes created by hand-written migrations, not declared on the models.
-UNMODELLED = {"offers_fts", "ix_offers_search_tsv"}
+UNMODELLED = {
+    "offers_fts",
+    "ix_offers_search_tsv",
+    "ix_offers_search_count",
+    "ix_offers_search_recent",
+    "ix_offers_search_geo",
+    "ix_offer_weeks_free",
+}
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -8,7 +8,15 @@ from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.files import routes as file_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
-from mystage.pages import account, auth, employer, public  # noqa: F401  (registers pages)
+from mystage.pages import (  # noqa: F401  (registers pages)
+    account,
+    auth,
+    employer,
+    home,
+    offer_page,
+    public,
+    search,
+)
 from mystage.settings import get_settings
 
 api = Starlette(routes=[*auth_routes, *file_routes])
@@ -20,7 +28,12 @@ app = rx.App(
     html_lang="fr",
 )
 
+_routes = {}
 for route, title, component, on_load in PAGES:
+    if route == "/" and component.__module__ != "mystage.pages.home":
+        continue  # the old placeholder home in pages/public.py (to be removed)
+    _routes[route] = (route, title, component, on_load)
+for route, title, component, on_load in _routes.values():
     app.add_page(component, route=route, title=title, on_load=on_load)
 
 if get_settings().jobs_in_process:

@@ -206,6 +206,7 @@ def page(route: str, title: str, on_load=None, narrow: bool = False) -> Callable
             return page_shell(fn(), narrow=narrow)
 
         wrapped.__name__ = fn.__name__
+        wrapped.__module__ = fn.__module__
         PAGES.append((route, f"{title} — MyStage", wrapped, loads))
         return wrapped
 

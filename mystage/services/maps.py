@@ -22,6 +22,12 @@ CLUSTER_CSS = [
     ("markerclusterdefaultcss", "/vendor/markercluster/MarkerCluster.Default.css"),
 ]
 ATTRIBUTION = "&copy; contributeurs OpenStreetMap"
+# folium builds popup contents with jQuery's ``$(html)[0]``; this 3-line stand-in avoids
+# shipping jQuery just for that.
+DOLLAR_SHIM = (
+    "<script>window.$=window.$||function(h){var t=document.createElement('template');"
+    "t.innerHTML=String(h).trim();return [t.content.firstChild];};</script>"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ def render_map(
         control_scale=True,
         prefer_canvas=True,
     )
+    m.get_root().header.add_child(folium.Element(DOLLAR_SHIM))
     layer = _LocalCluster().add_to(m) if cluster else m
     for p in points:
         folium.Marker([p.latitude, p.longitude], popup=_popup(p), tooltip=p.label or None).add_to(

@@ -165,7 +165,12 @@ def page(browser, viewport, server):
 
 def goto(page, path: str) -> None:
     """Navigate and wait until the page's on_load handlers have run."""
-    page.goto(path)
+    try:
+        page.goto(path)
+    except Exception as exc:  # a client-side redirect can abort the first navigation
+        if "ERR_ABORTED" not in str(exc):
+            raise
+        page.goto(path)
     page.wait_for_selector("#app-ready", state="attached")
 
 

@@ -1,0 +1,116 @@
+"""Public offer page /offres/[offre_id]."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import card, notice
+from mystage.components.layout import page
+from mystage.components.offer import offer_detail
+from mystage.state.offer_public import OfferPageState
+
+
+def _apply_box() -> rx.Component:
+    S = OfferPageState
+    open_ = S.view["application_open"] == "1"
+    return card(
+        rx.cond(
+            open_,
+            rx.cond(
+                S.is_authenticated,
+                rx.cond(
+                    S.is_pupil & S.eligible,
+                    rx.link(
+                        rx.button(
+                            "Postuler",
+                            size="4",
+                            width="100%",
+                            background=theme.BLUE,
+                            cursor="pointer",
+                        ),
+                        href="/offres/" + S.offer_id.to_string() + "/postuler",
+                        id="apply",
+                    ),
+                    rx.cond(S.reason != "", notice(S.reason, "info", id="apply-reason")),
+                ),
+                rx.vstack(
+                    rx.link(
+                        rx.button(
+                            "Postuler",
+                            size="4",
+                            width="100%",
+                            background=theme.BLUE,
+                            cursor="pointer",
+                        ),
+                        href="/connexion?suivant=/offres/" + S.offer_id.to_string(),
+                        id="apply",
+                        width="100%",
+                    ),
+                    rx.text(
+                        "Connecte-toi ou ",
+                        rx.link("crée ton compte élève", href="/inscription?role=eleve"),
+                        " pour postuler.",
+                        font_size="0.85rem",
+                    ),
+                    width="100%",
+                ),
+            ),
+            notice(
+                "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
+                "info",
+                id="apply-closed",
+            ),
+        ),
+        rx.text("Offre n° ", S.view["id"], font_size="0.8rem", color="#666", margin_top="0.5rem"),
+        position=rx.breakpoints(initial="static", md="sticky"),
+        top="1rem",
+    )
+
+
+@page("/offres/[offre_id]", "Offre de stage", on_load=OfferPageState.load)
+def offer_page() -> rx.Component:
+    S = OfferPageState
+    return rx.cond(
+        ~S.found,
+        rx.vstack(
+            notice("Cette offre n'existe pas ou n'est plus visible.", "error", id="offer-missing"),
+            rx.link("Rechercher un stage", href="/offres"),
+        ),
+        rx.vstack(
+            rx.link("← Retour aux offres", href="/offres", font_size="0.9rem"),
+            rx.flex(
+                rx.box(
+                    card(offer_detail(S.view, S.weeks, S.levels, S.handicaps)),
+                    flex="2",
+                    min_width="0",
+                ),
+                rx.vstack(
+                    _apply_box(),
+                    rx.cond(
+                        S.map_html != "",
+                        rx.el.iframe(
+                            src_doc=S.map_html,
+                            title="Carte du lieu de stage",
+                            width="100%",
+                            height="260px",
+                            id="offer-map",
+                            style={
+                                "border": f"1px solid {theme.GREY_BORDER}",
+                                "border_radius": "8px",
+                            },
+                        ),
+                    ),
+                    flex="1",
+                    min_width="0",
+                    width="100%",
+                ),
+                direction=rx.breakpoints(initial="column-reverse", md="row"),
+                gap="1rem",
+                width="100%",
+                align="start",
+            ),
+            width="100%",
+            align="start",
+        ),
+    )

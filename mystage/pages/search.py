@@ -1,0 +1,438 @@
+"""« Rechercher un stage » (/offres): form, results list, clustered map; criteria in the URL."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import notice, page_title
+from mystage.components.layout import page
+from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
+
+INPUT_STYLE = {
+    "width": "100%",
+    "padding": "0.6rem",
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "4px",
+    "font_size": "1rem",
+    "box_sizing": "border-box",
+    "background": "white",
+}
+
+
+def _label(text: str, for_id: str) -> rx.Component:
+    return rx.el.label(
+        text,
+        html_for=for_id,
+        font_weight="600",
+        display="block",
+        margin_bottom="0.25rem",
+        font_size="0.9rem",
+    )
+
+
+def _error(key: str) -> rx.Component:
+    return rx.cond(
+        SearchState.errors.get(key, "") != "",
+        rx.text(
+            SearchState.errors.get(key, ""),
+            id=f"err-{key}",
+            color=theme.ERROR,
+            font_size="0.85rem",
+            role="alert",
+        ),
+    )
+
+
+def _place_field() -> rx.Component:
+    S = SearchState
+    return rx.box(
+        _label("Ville ou code postal", "s-lieu"),
+        rx.el.input(
+            id="s-lieu",
+            name="lieu_typed",
+            value=S.lieu,
+            on_change=S.type_place.debounce(250),
+            placeholder="ex. : Meaux, 44000, 77",
+            auto_complete="off",
+            style=INPUT_STYLE,
+        ),
+        rx.cond(
+            S.place_suggestions.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    S.place_suggestions,
+                    lambda p: rx.button(
+                        p["label"],
+                        type="button",
+                        variant="ghost",
+                        size="2",
+                        on_click=S.pick_place(p["label"]),
+                        class_name="place-suggestion",
+                        justify_content="start",
+                        width="100%",
+                    ),
+                ),
+                spacing="0",
+                border=f"1px solid {theme.GREY_BORDER}",
+                border_radius="4px",
+                background="white",
+                width="100%",
+                role="listbox",
+            ),
+        ),
+        _error("lieu"),
+        flex="1",
+        min_width="12rem",
+    )
+
+
+def _checks(title: str, items, prefix: str, selected, id_: str) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(title, cursor="pointer", font_weight="600", font_size="0.9rem"),
+        rx.box(
+            rx.foreach(
+                items,
+                lambda it: rx.hstack(
+                    rx.el.input(
+                        type="checkbox",
+                        id=prefix + it["id"],
+                        name=prefix + it["id"],
+                        default_checked=selected.contains(it["id"]),
+                    ),
+                    rx.el.label(it["name"], html_for=prefix + it["id"], font_size="0.9rem"),
+                    spacing="2",
+                    align="center",
+                ),
+            ),
+            max_height="14rem",
+            overflow_y="auto",
+            padding="0.5rem",
+        ),
+        id=id_,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="4px",
+        padding="0.5rem",
+        background="white",
+    )
+
+
+def _form() -> rx.Component:
+    S = SearchState
+    return rx.form(
+        rx.flex(
+            rx.box(
+                _label("Métier, mot-clé", "s-q"),
+                rx.el.input(
+                    id="s-q",
+                    name="q",
+                    default_value=S.query.get("q", ""),
+                    placeholder="ex. : boulanger, hôpital, informatique",
+                    style=INPUT_STYLE,
+                ),
+                flex="2",
+                min_width="12rem",
+            ),
+            _place_field(),
+            rx.box(
+                _label("Rayon", "s-rayon"),
+                rx.el.select(
+                    *[
+                        rx.el.option(f"{r} km" if r != "0" else "la commune seule", value=r)
+                        for r in RADII
+                    ],
+                    id="s-rayon",
+                    name="rayon",
+                    default_value=S.query.get("rayon", "20"),
+                    style=INPUT_STYLE,
+                ),
+                _error("rayon"),
+                min_width="8rem",
+            ),
+            gap="0.75rem",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.flex(
+            rx.box(
+                _label("Niveau", "s-niveau"),
+                rx.el.select(
+                    rx.el.option("Tous les niveaux", value=""),
+                    *[rx.el.option(lbl, value=v) for v, lbl in LEVELS],
+                    id="s-niveau",
+                    name="niveau",
+                    default_value=S.query.get("niveau", ""),
+                    style=INPUT_STYLE,
+                ),
+                min_width="12rem",
+            ),
+            rx.box(
+                _checks("Secteurs", S.sectors, "secteur_", S.selected_sectors, "s-secteurs"),
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.box(
+                _checks(
+                    "Semaines",
+                    S.week_options,
+                    "semaine_",
+                    S.selected_weeks,
+                    "s-semaines",
+                ),
+                _error("semaines"),
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.el.details(
+                rx.el.summary(
+                    "Accessibilité", cursor="pointer", font_weight="600", font_size="0.9rem"
+                ),
+                *[
+                    rx.hstack(
+                        rx.el.input(
+                            type="checkbox",
+                            id=f"handicap_{k}",
+                            name=f"handicap_{k}",
+                            default_checked=S.selected_handicaps.contains(k),
+                        ),
+                        rx.el.label(
+                            f"Handicap {lbl}", html_for=f"handicap_{k}", font_size="0.9rem"
+                        ),
+                        spacing="2",
+                    )
+                    for k, lbl in HANDICAPS
+                ],
+                border=f"1px solid {theme.GREY_BORDER}",
+                border_radius="4px",
+                padding="0.5rem",
+                background="white",
+                min_width="12rem",
+            ),
+            gap="0.75rem",
+            wrap="wrap",
+            width="100%",
+            margin_top="0.75rem",
+        ),
+        rx.flex(
+            rx.hstack(
+                rx.el.input(
+                    type="checkbox",
+                    id="s-tout",
+                    name="tout",
+                    default_checked=S.query.get("tout", "") == "1",
+                ),
+                rx.el.label(
+                    "Voir aussi les offres complètes ou hors période de candidature",
+                    html_for="s-tout",
+                    font_size="0.9rem",
+                ),
+                spacing="2",
+                align="center",
+            ),
+            rx.spacer(),
+            rx.button(
+                rx.icon("search", size=18),
+                "Rechercher",
+                type="submit",
+                size="3",
+                background=theme.BLUE,
+                cursor="pointer",
+                id="s-submit",
+            ),
+            wrap="wrap",
+            gap="0.75rem",
+            width="100%",
+            margin_top="0.75rem",
+            align="center",
+        ),
+        on_submit=SearchState.submit,
+        reset_on_submit=False,
+        key=S.form_key,
+        id="search-form",
+        background=theme.GREY_LIGHT,
+        padding="1rem",
+        border_radius="8px",
+        width="100%",
+    )
+
+
+def _card(r) -> rx.Component:
+    return rx.link(
+        rx.box(
+            rx.hstack(
+                rx.heading(r["title"], as_="h2", size="4", color=theme.BLUE, flex="1"),
+                rx.cond(
+                    r["distance_km"] != "",
+                    rx.text(
+                        r["distance_km"],
+                        " km",
+                        font_size="0.85rem",
+                        color="#666",
+                        white_space="nowrap",
+                    ),
+                ),
+                align="start",
+                width="100%",
+            ),
+            rx.text(r["employer_name"], font_weight="600", color="#161616"),
+            rx.text(
+                r["postal_code"],
+                " ",
+                r["city"],
+                " · ",
+                r["sector"],
+                font_size="0.9rem",
+                color="#3a3a3a",
+            ),
+            rx.text(
+                rx.cond(r["all_year"] == "1", "Toute l'année", r["weeks"]),
+                font_size="0.85rem",
+                color="#3a3a3a",
+            ),
+            rx.flex(
+                rx.badge(r["places_left"], " place(s)", color_scheme="blue", variant="soft"),
+                rx.cond(
+                    r["accessible"] == "1",
+                    rx.badge("Accessible", color_scheme="green", variant="soft"),
+                ),
+                rx.cond(
+                    r["reserved_rep"] == "1",
+                    rx.badge("Réservé REP/REP+", color_scheme="orange", variant="soft"),
+                ),
+                rx.cond(
+                    r["reserved_qpv"] == "1",
+                    rx.badge("Réservé QPV", color_scheme="orange", variant="soft"),
+                ),
+                rx.cond(
+                    r["reserved_schools"] == "1",
+                    rx.badge(
+                        "Réservé à votre établissement", color_scheme="orange", variant="soft"
+                    ),
+                ),
+                gap="0.35rem",
+                wrap="wrap",
+                margin_top="0.35rem",
+            ),
+            padding="1rem",
+            border=f"1px solid {theme.GREY_BORDER}",
+            border_radius="8px",
+            background="white",
+            _hover={"border_color": theme.BLUE},
+            width="100%",
+        ),
+        href="/offres/" + r["id"],
+        underline="none",
+        class_name="offer-card",
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    S = SearchState
+    return rx.vstack(
+        rx.cond(
+            S.total == 0,
+            rx.box(
+                notice("Aucune offre ne correspond à ces critères.", "info", id="no-result"),
+                rx.cond(
+                    S.suggestions.length() > 0,
+                    rx.vstack(
+                        rx.text("Essayez plutôt :", font_weight="600"),
+                        rx.foreach(
+                            S.suggestions,
+                            lambda sug: rx.link(
+                                sug["label"], href=sug["href"], class_name="suggestion"
+                            ),
+                        ),
+                        align="start",
+                    ),
+                ),
+            ),
+            rx.fragment(
+                rx.foreach(S.results, _card),
+                rx.hstack(
+                    rx.cond(
+                        S.page > 1, rx.link("← Page précédente", href=S.prev_href, id="prev-page")
+                    ),
+                    rx.text("Page ", S.page, " sur ", S.pages, font_size="0.9rem"),
+                    rx.cond(
+                        S.page < S.pages,
+                        rx.link("Page suivante →", href=S.next_href, id="next-page"),
+                    ),
+                    spacing="4",
+                    margin_top="0.5rem",
+                ),
+            ),
+        ),
+        width="100%",
+        spacing="3",
+        id="results",
+    )
+
+
+@page("/offres", "Rechercher un stage", on_load=SearchState.load)
+def search_page() -> rx.Component:
+    S = SearchState
+    return rx.vstack(
+        page_title("Rechercher un stage"),
+        rx.cond(S.loaded, _form(), rx.box(height="10rem")),
+        rx.cond(
+            S.defaults_applied,
+            notice(
+                "Offres autour de ton collège et pour tes semaines de stage. Change les "
+                "critères pour chercher ailleurs.",
+                "info",
+            ),
+        ),
+        rx.flex(
+            rx.text(
+                rx.text.strong(S.total, id="total"),
+                " offre(s)",
+                rx.cond(S.place_label != "", rx.text(" autour de ", S.place_label, as_="span")),
+                aria_live="polite",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.button(
+                    rx.icon("list", size=16),
+                    "Liste",
+                    size="2",
+                    variant=rx.cond(S.view == "list", "solid", "outline"),
+                    on_click=S.show("list"),
+                    id="view-list",
+                ),
+                rx.button(
+                    rx.icon("map", size=16),
+                    "Carte",
+                    size="2",
+                    variant=rx.cond(S.view == "map", "solid", "outline"),
+                    on_click=S.show("map"),
+                    id="view-map",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+            gap="0.5rem",
+        ),
+        rx.cond(
+            S.view == "map",
+            rx.cond(
+                S.map_html != "",
+                rx.el.iframe(
+                    src_doc=S.map_html,
+                    title="Carte des offres",
+                    width="100%",
+                    height="520px",
+                    id="offers-map",
+                    style={"border": f"1px solid {theme.GREY_BORDER}", "border_radius": "8px"},
+                ),
+                rx.text("Chargement de la carte…"),
+            ),
+            _results(),
+        ),
+        width="100%",
+        spacing="4",
+        align="start",
+    )

@@ -1,0 +1,44 @@
+"""May this pupil apply to this offer now?  (The « Postuler » button and, later, the
+application service use the same answer.)"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from mystage import clock
+from mystage.models import Offer, OfferSchool, OfferState, Role, School, User
+
+
+def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
+    """(allowed, French reason when not)."""
+    if user is None:
+        return False, "Connecte-toi avec ton compte élève pour postuler."
+    if user.role != Role.ELEVE:
+        return False, "Seuls les élèves peuvent postuler à une offre."
+    offer = s.get(Offer, offer_id)
+    if offer is None or offer.state != OfferState.PUBLISHED:
+        return False, "Cette offre n'accepte pas de candidature."
+    today = clock.today_paris()
+    if (offer.application_start and today < offer.application_start) or (
+        offer.application_end and today > offer.application_end
+    ):
+        return False, "Les candidatures ne sont pas ouvertes pour cette offre en ce moment."
+    if offer.places_left <= 0:
+        return False, "Cette offre n'a plus de place."
+    school = s.get(School, user.school_id) if user.school_id else None
+    if offer.reserved_schools:
+        allowed = set(
+            s.exec(select(OfferSchool.school_id).where(OfferSchool.offer_id == offer_id)).all()
+        )
+        if school is None or school.id not in allowed:
+            return False, "Cette offre est réservée aux élèves d'autres établissements."
+    if offer.reserved_rep and (school is None or school.ep not in ("REP", "REP+")):
+        return False, "Cette offre est réservée aux élèves des collèges REP et REP+."
+    if offer.reserved_qpv and (school is None or not school.qpv):
+        return False, "Cette offre est réservée aux élèves des établissements en QPV."
+    if user.parental_authorization_at is None:
+        return False, (
+            "Tu pourras postuler dès que ton établissement aura enregistré l'autorisation de "
+            "tes parents. Parles-en à ton professeur principal."
+        )
+    return True, ""

@@ -1,0 +1,86 @@
+"""The public offer page (/offres/<id>): what a pupil needs, the map, « Postuler »."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.state.employer import _flatten_view, _str_dict
+from mystage.state.session import SessionState
+
+
+def _offer_id_from_path(path: str) -> int:
+    parts = [p for p in path.split("/") if p]
+    try:
+        return int(parts[1]) if len(parts) >= 2 and parts[0] == "offres" else 0
+    except ValueError:
+        return 0
+
+
+def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
+    from mystage.models import Role, User
+    from mystage.services import eligibility, maps, offers
+
+    viewer = s.get(User, user_id) if user_id else None
+    view = offers.offer_view(s, offer_id, viewer=viewer)
+    if view is None:
+        return None
+    offers.increment_views(s, offer_id)
+    s.commit()
+    eligible, reason = eligibility.can_apply(s, viewer, offer_id) if viewer else (True, "")
+    map_html = ""
+    if view.get("latitude") is not None and view.get("longitude") is not None:
+        map_html = maps.render_map(
+            [maps.Point(float(view["latitude"]), float(view["longitude"]), view["employer_name"])],
+            zoom=13,
+        )
+    return {
+        "view": view,
+        "map_html": map_html,
+        "is_pupil": bool(viewer and viewer.role == Role.ELEVE),
+        "eligible": bool(eligible),
+        "reason": reason or "",
+    }
+
+
+class OfferPageState(rx.State):
+    found: bool = True
+    offer_id: int = 0
+    view: dict[str, Any] = {}
+    weeks: list[dict[str, str]] = []
+    levels: list[str] = []
+    handicaps: list[str] = []
+    map_html: str = ""
+    is_authenticated: bool = False
+    is_pupil: bool = False
+    eligible: bool = True
+    reason: str = ""
+
+    @rx.var
+    def page_title(self) -> str:
+        return self.view.get("title", "Offre de stage") if self.view else "Offre de stage"
+
+    @rx.event
+    async def load(self):
+        self.offer_id = _offer_id_from_path(self.router.url.path)
+        session = await self.get_state(SessionState)
+        user_id = await session.current_user_id()
+        self.is_authenticated = user_id is not None
+        data = await db.call(_load, self.offer_id, user_id) if self.offer_id else None
+        if data is None:
+            self.found = False
+            self.view = {}
+            self.weeks = []
+            return
+        self.found = True
+        view = data["view"]
+        self.view = _flatten_view(view)
+        self.weeks = [_str_dict(w) for w in view.get("weeks") or []]
+        self.levels = [str(x) for x in view.get("levels") or []]
+        self.handicaps = [str(x) for x in view.get("handicaps") or []]
+        self.map_html = data["map_html"]
+        self.is_pupil = data["is_pupil"]
+        self.eligible = data["eligible"]
+        self.reason = data["reason"]
