@@ -28,12 +28,9 @@ app = rx.App(
     html_lang="fr",
 )
 
-_routes = {}
+if len({p[0] for p in PAGES}) != len(PAGES):
+    raise RuntimeError("two pages claim the same route")
 for route, title, component, on_load in PAGES:
-    if route == "/" and component.__module__ != "mystage.pages.home":
-        continue  # the old placeholder home in pages/public.py (to be removed)
-    _routes[route] = (route, title, component, on_load)
-for route, title, component, on_load in _routes.values():
     app.add_page(component, route=route, title=title, on_load=on_load)
 
 if get_settings().jobs_in_process:

@@ -110,7 +110,7 @@ MENTIONS = Page(
             (
                 Bullets(
                     (
-                        f"{ORG}",
+                        f"Nom : {ORG}",
                         "Adresse : [adresse postale du siège]",
                         "Téléphone : [numéro de téléphone]",
                         f"Courriel : {EMAIL}",
