@@ -202,3 +202,37 @@ def can_manage_structure(s: Session, user: User | None, structure: Structure | N
 def can_validate_structures(user: User | None, obj: Any = None) -> bool:
     """Validate or refuse new structures (setting « employer_validation_required »)."""
     return _has_role(user, ADMINS)
+
+
+# --- Applications ---------------------------------------------------------------------------
+#
+# ``app`` is an :class:`~mystage.models.Application`; the offer is passed when the caller has
+# it (employer side).  Admins may act as the school and as the employer.
+
+_NOT_SENT_TO_EMPLOYER = frozenset({"submitted", "awaiting_school", "refused_by_school"})
+
+
+def is_application_pupil(user: User | None, app: Any) -> bool:
+    """The pupil who applied (confirm, cancel, see their application)."""
+    return _has_role(user, PUPILS) and app is not None and getattr(app, "pupil_id", None) == user.id
+
+
+def can_decide_application(s: Session, user: User | None, app: Any, offer: Offer | None) -> bool:
+    """Read, review, accept, refuse, cancel an application: whoever may edit its offer
+    (active members of the structure, the offer's creator, admins), once the application
+    was sent to the employer (before, the employer does not see it)."""
+    if app is None or offer is None or getattr(app, "offer_id", None) != offer.id:
+        return False
+    if getattr(app, "state", None) in _NOT_SENT_TO_EMPLOYER:
+        return False
+    return can_edit_offer(s, user, offer)
+
+
+def can_validate_application(user: User | None, app: Any) -> bool:
+    """The school's validation of an application: staff of the pupil's school, admins."""
+    if app is None or not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    school_id = getattr(app, "school_id", None)
+    return user.role in STAFF and school_id is not None and user.school_id == school_id
