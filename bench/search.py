@@ -51,7 +51,7 @@ from sqlmodel import Session  # noqa: E402
 
 from mystage import clock, db, migrate  # noqa: E402
 from mystage.data.loader import import_reference  # noqa: E402
-from mystage.models import Offer  # noqa: E402
+from mystage.models import Offer, Structure  # noqa: E402
 from mystage.services import geo, search, weeks  # noqa: E402
 from mystage.services.text import STOP_WORDS, fold, stem  # noqa: E402
 
@@ -231,6 +231,13 @@ def generate(url: str, n: int, seed: int) -> dict:
     defaults = Offer(title="", created_at=NOW).model_dump()
     columns = [c.name for c in Offer.__table__.columns]
 
+    n_structures = max(1, n // 4)  # about 4 offers per host structure
+    s_defaults = Structure(name="", created_at=NOW).model_dump()
+    s_columns = [c.name for c in Structure.__table__.columns]
+    structures = [
+        {**s_defaults, "id": j + 1, "name": f"Structure {j + 1}", "created_at": NOW}
+        for j in range(n_structures)
+    ]
     chosen = rnd.choices(communes, weights=weights, k=n)
     offers: list[dict] = []
     week_rows: list[tuple] = []
@@ -300,6 +307,7 @@ def generate(url: str, n: int, seed: int) -> dict:
             title=title[:150],
             description=description,
             sector_id=sector_id,
+            structure_id=rnd.randint(1, n_structures),
             is_accessible=any(handicaps.values()),
             level_4e=rnd.random() < 0.3,
             level_3e=rnd.random() < 0.92,
@@ -323,9 +331,9 @@ def generate(url: str, n: int, seed: int) -> dict:
 
     started = time.perf_counter()
     if eng.dialect.name == "sqlite":
-        _insert_sqlite(eng, columns, offers, week_rows, school_rows)
+        _insert_sqlite(eng, (s_columns, structures), columns, offers, week_rows, school_rows)
     else:
-        _insert_pg(eng, columns, offers, week_rows, school_rows)
+        _insert_pg(eng, (s_columns, structures), columns, offers, week_rows, school_rows)
     return {
         "offers": n,
         "weeks": len(week_rows),
@@ -344,10 +352,18 @@ def _sqlite_value(v):
     return v
 
 
-def _insert_sqlite(eng, columns, offers, week_rows, school_rows) -> None:
+def _insert_sqlite(eng, structures, columns, offers, week_rows, school_rows) -> None:
     raw = eng.raw_connection()
     try:
         cur = raw.cursor()
+        # 1 GB of page cache for the bulk load: the covering indexes take random keys.
+        cur.execute("PRAGMA cache_size = -1048576")
+        s_columns, s_rows = structures
+        cur.executemany(
+            f"INSERT INTO structures ({', '.join(s_columns)}) "
+            f"VALUES ({', '.join('?' for _ in s_columns)})",
+            ([_sqlite_value(r[c]) for c in s_columns] for r in s_rows),
+        )
         marks = ", ".join("?" for _ in columns)
         cur.executemany(
             f"INSERT INTO offers ({', '.join(columns)}) VALUES ({marks})",
@@ -364,14 +380,19 @@ def _insert_sqlite(eng, columns, offers, week_rows, school_rows) -> None:
         raw.commit()
         cur.execute("ANALYZE")
         raw.commit()
+        cur.execute("PRAGMA cache_size = -2000")
     finally:
         raw.close()
 
 
-def _insert_pg(eng, columns, offers, week_rows, school_rows) -> None:
+def _insert_pg(eng, structures, columns, offers, week_rows, school_rows) -> None:
     raw = eng.raw_connection()
     try:
         cur = raw.cursor()
+        s_columns, s_rows = structures
+        with cur.copy(f"COPY structures ({', '.join(s_columns)}) FROM STDIN") as cp:
+            for r in s_rows:
+                cp.write_row([r[c] for c in s_columns])
         with cur.copy(f"COPY offers ({', '.join(columns)}) FROM STDIN") as cp:
             for o in offers:
                 cp.write_row([o[c] for c in columns])
@@ -383,7 +404,7 @@ def _insert_pg(eng, columns, offers, week_rows, school_rows) -> None:
         with cur.copy("COPY offer_schools (offer_id, school_id) FROM STDIN") as cp:
             for row in school_rows:
                 cp.write_row(row)
-        for table in ("offers", "offer_weeks", "offer_schools"):
+        for table in ("structures", "offers", "offer_weeks", "offer_schools"):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
@@ -495,56 +516,61 @@ def _windowed(dialect: str, p: dict) -> bool:
     return "lat" in p or bool(p.get("q")) or (bool(p.get("weeks")) and dialect != "sqlite")
 
 
-def _baseline_sql(dialect: str, p: dict, cap: int | None = None) -> tuple[str, str, dict]:
-    """(count SQL, page SQL, parameters) written by hand for the search ``p``."""
-    ph = (lambda k: f":{k}") if dialect == "sqlite" else (lambda k: f"%({k})s")
-    args: dict = {"today": TODAY, "monday": clock.monday_of(TODAY)}
-    if p.get("show_all"):
-        where = ["o.state IN ('published', 'full')"]
-    else:
-        where = [
-            "o.state = 'published'",
-            "o.places_left > 0",
-            f"(o.application_start IS NULL OR o.application_start <= {ph('today')})",
-            f"(o.application_end IS NULL OR o.application_end >= {ph('today')})",
-        ]
-    where.append("o.reserved_schools = " + ("0" if dialect == "sqlite" else "false"))
-    if dialect == "sqlite":
-        args["today"] = args["today"].isoformat()
-        args["monday"] = args["monday"].isoformat()
+_K = math.pi / 180
+
+
+def _parts(dialect: str, p: dict, pre: str = "") -> tuple[list[str], list[str], str, str, dict]:
+    """(base conditions, criteria conditions, keyword condition, distance term, args) of
+    the search ``p``, written by hand; parameter names start with ``pre``."""
+    ph = (lambda k: f":{pre}{k}") if dialect == "sqlite" else (lambda k: f"%({pre}{k})s")
+    sqlite = dialect == "sqlite"
+    args: dict = {"today": TODAY.isoformat() if sqlite else TODAY}
+    t, f = ("1", "0") if sqlite else ("true", "false")
+    base = [
+        "o.state = 'published'",
+        "o.places_left > 0",
+        f"(o.application_start IS NULL OR o.application_start <= {ph('today')})",
+        f"(o.application_end IS NULL OR o.application_end >= {ph('today')})",
+        f"o.reserved_schools = {f}",
+    ]
+    crit: list[str] = []
     if p.get("level"):
-        where.append("o.level_3e = " + ("1" if dialect == "sqlite" else "true"))
+        crit.append(f"o.level_3e = {t}")
     if p.get("sectors"):
         keys = []
         for i, sid in enumerate(p["sectors"]):
             args[f"s{i}"] = sid
             keys.append(ph(f"s{i}"))
-        where.append(f"o.sector_id IN ({', '.join(keys)})")
+        crit.append(f"o.sector_id IN ({', '.join(keys)})")
     if p.get("weeks"):
         keys = []
         for i, m in enumerate(p["weeks"]):
-            args[f"w{i}"] = m.isoformat() if dialect == "sqlite" else m
+            args[f"w{i}"] = m.isoformat() if sqlite else m
             keys.append(ph(f"w{i}"))
-        where.append(
-            "(o.all_year = " + ("1" if dialect == "sqlite" else "true") + " OR o.id IN ("
-            f"SELECT w.offer_id FROM offer_weeks w WHERE w.week_start IN ({', '.join(keys)})"
-            + ("" if p.get("show_all") else " AND w.places > w.places_taken")
-            + "))"
-        )
+        weeks_in = f"w.week_start IN ({', '.join(keys)}) AND w.places > w.places_taken"
+        if p.get("q"):
+            crit.append(
+                f"(o.all_year = {t} OR EXISTS (SELECT 1 FROM offer_weeks w "
+                f"WHERE w.offer_id = o.id AND {weeks_in}))"
+            )
+        else:
+            crit.append(
+                f"(o.all_year = {t} OR o.id IN (SELECT w.offer_id FROM offer_weeks w "
+                f"WHERE {weeks_in}))"
+            )
+    keyword = ""
     if p.get("q"):
         terms = search.fts_terms(p["q"])
-        if dialect == "sqlite":
-            args["m"] = " AND ".join(f'"{t}"*' for t in terms)
-            where.append("o.id IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH :m)")
+        if sqlite:
+            args["m"] = " AND ".join(f'"{x}"*' for x in terms)
+            keyword = f"o.id IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH {ph('m')})"
         else:
-            args["tsq"] = " & ".join(f"{t}:*" for t in terms)
-            where.append(
+            args["tsq"] = " & ".join(f"{x}:*" for x in terms)
+            keyword = (
                 "to_tsvector('simple'::regconfig, o.search_text) "
-                "@@ to_tsquery('simple'::regconfig, %(tsq)s)"
+                f"@@ to_tsquery('simple'::regconfig, {ph('tsq')})"
             )
     dist = "NULL"
-    recent = "coalesce(o.published_at, o.created_at)" if p.get("q") else "o.published_at"
-    order = f"{recent} DESC, o.id DESC"
     if "lat" in p:
         lat, lon, km = p["lat"], p["lon"], p["radius_km"]
         b = geo.bbox(lat, lon, km)
@@ -558,41 +584,82 @@ def _baseline_sql(dialect: str, p: dict, cap: int | None = None) -> tuple[str, s
             c0=math.cos(math.radians(lat)),
             amax=(1 - math.cos(km / geo.EARTH_RADIUS_KM)) / 2 * (1 + 1e-12),
         )
-        k = math.pi / 180
         dist = (
-            f"((1 - cos(o.latitude * {k!r} - {ph('p0')})) / 2 + {ph('c0')} * "
-            f"cos(o.latitude * {k!r}) * (1 - cos(o.longitude * {k!r} - {ph('l0')})) / 2)"
+            f"((1 - cos(o.latitude * {_K!r} - {ph('p0')})) / 2 + {ph('c0')} * "
+            f"cos(o.latitude * {_K!r}) * (1 - cos(o.longitude * {_K!r} - {ph('l0')})) / 2)"
         )
-        where += [
+        crit += [
             f"o.latitude BETWEEN {ph('min_lat')} AND {ph('max_lat')}",
             f"o.longitude BETWEEN {ph('min_lon')} AND {ph('max_lon')}",
             f"{dist} <= {ph('amax')}",
         ]
-        order = f"hav, {recent} DESC, o.id DESC"
-    cond = " AND ".join(where)
-    count_sql = f"SELECT count(*) FROM offers o WHERE {cond}"
-    if cap:
-        count_sql = (
-            f"SELECT count(*) FROM (SELECT o.id FROM offers o WHERE {cond} LIMIT {cap + 1}) c"
-        )
+    return base, crit, keyword, dist, {pre + k: v for k, v in args.items()}
+
+
+def _page_sql(dialect: str, p: dict) -> tuple[str, dict]:
+    base, crit, keyword, dist, args = _parts(dialect, p)
+    args["monday"] = clock.monday_of(TODAY)
+    if dialect == "sqlite":
+        args["monday"] = args["monday"].isoformat()
+    monday = ":monday" if dialect == "sqlite" else "%(monday)s"
+    cond = " AND ".join(base + crit + ([keyword] if keyword else []))
+    recent = "coalesce(o.published_at, o.created_at)" if keyword else "o.published_at"
+    order = f"{recent} DESC, o.id DESC"
+    if "lat" in p:
+        order = f"hav, {order}"
     agg = (
         "group_concat(w.week_start || ':' || (w.places > w.places_taken), ',')"
         if dialect == "sqlite"
         else "string_agg(w.week_start::text || ':' || (w.places > w.places_taken)::int, ',')"
     )
-    outer_order = order.replace("hav", "x.hav")
     total = "count(*) OVER ()" if _windowed(dialect, p) else "NULL"
-    page_sql = (
+    sql = (
         "SELECT o.id, o.title, o.employer_name, o.city, o.postal_code, o.latitude, "
         "o.longitude, o.places_left, o.is_accessible, o.reserved_rep, o.reserved_qpv, "
         "o.reserved_schools, o.all_year, sec.name, x.hav, "
         f"(SELECT {agg} FROM offer_weeks w WHERE w.offer_id = x.id "
-        f"AND w.week_start >= {ph('monday')}), x.total "
+        f"AND w.week_start >= {monday}), x.total "
         f"FROM (SELECT o.id, {dist} AS hav, {total} AS total FROM offers o WHERE {cond} "
         f"ORDER BY {order} LIMIT 30) x JOIN offers o ON o.id = x.id "
-        f"LEFT JOIN sectors sec ON sec.id = o.sector_id ORDER BY {outer_order}"
+        f"LEFT JOIN sectors sec ON sec.id = o.sector_id ORDER BY {order.replace('hav', 'x.hav')}"
     )
-    return count_sql, page_sql, args
+    return sql, args
+
+
+def _count_sql(dialect: str, p: dict, cap: int | None = None) -> tuple[str, dict]:
+    base, crit, keyword, _dist, args = _parts(dialect, p)
+    cond = " AND ".join(base + crit + ([keyword] if keyword else []))
+    if cap:
+        return (
+            f"SELECT count(*) FROM (SELECT o.id FROM offers o WHERE {cond} LIMIT {cap + 1}) c",
+            args,
+        )
+    return f"SELECT count(*) FROM offers o WHERE {cond}", args
+
+
+def _variant_counts(cur, dialect: str, variants: list[dict]) -> list[int]:
+    """Same strategy as the app: keyword variants summed in one pass, others capped."""
+    cap = search.SUGGESTION_CAP
+    out: dict[int, int] = {}
+    kw = [i for i, v in enumerate(variants) if v.get("q")]
+    for i, v in enumerate(variants):
+        if i not in kw:
+            sql, args = _count_sql(dialect, v, cap)
+            cur.execute(sql, args)
+            out[i] = cur.fetchone()[0]
+    if kw:
+        sums, all_args, base, keyword = [], {}, [], ""
+        for j, i in enumerate(kw):
+            base, crit, keyword, _dist, args = _parts(dialect, variants[i], f"v{j}_")
+            all_args.update(args)
+            sums.append(f"sum(CASE WHEN {' AND '.join(crit) or '1 = 1'} THEN 1 ELSE 0 END)")
+        cur.execute(
+            f"SELECT {', '.join(sums)} FROM offers o WHERE {' AND '.join(base + [keyword])}",
+            all_args,
+        )
+        for i, n in zip(kw, cur.fetchone(), strict=True):
+            out[i] = min(int(n or 0), cap + 1)
+    return [out[i] for i in range(len(variants))]
 
 
 def _relaxations(p: dict) -> list[dict]:
@@ -605,7 +672,6 @@ def _relaxations(p: dict) -> list[dict]:
             steps.append({key: empty})
     if "lat" in p:
         steps.append({"lat": None})
-    steps.append({"show_all": True})
     return steps
 
 
@@ -619,37 +685,37 @@ def _apply(p: dict, change: dict) -> dict:
 
 def run_baseline(raw, dialect: str, p: dict) -> int:
     cur = raw.cursor()
-
-    def count(params: dict, cap: int | None = None) -> int:
-        count_sql, _page, args = _baseline_sql(dialect, params, cap)
-        cur.execute(count_sql, args)
-        return cur.fetchone()[0]
-
-    def page() -> list:
-        _count, page_sql, args = _baseline_sql(dialect, p)
-        cur.execute(page_sql, args)
-        return cur.fetchall()
-
     if _windowed(dialect, p):
-        rows = page()
+        sql, args = _page_sql(dialect, p)
+        cur.execute(sql, args)
+        rows = cur.fetchall()
         total = rows[0][16] if rows else 0
     else:
-        total = count(p)
-        rows = page() if total else []
-    if total:
-        for r in rows:  # the same light post-processing as the app: weeks and distance
-            _weeks = sorted((r[15] or "").split(","))
-            if r[14] is not None:
-                _km = 2 * geo.EARTH_RADIUS_KM * math.asin(math.sqrt(max(0.0, min(1.0, r[14]))))
-    else:  # suggestions: each relaxation alone, then combined until one finds offers
+        sql, args = _count_sql(dialect, p)
+        cur.execute(sql, args)
+        total = cur.fetchone()[0]
+        rows = []
+        if total:
+            sql, args = _page_sql(dialect, p)
+            cur.execute(sql, args)
+            rows = cur.fetchall()
+    for r in rows:  # the same light post-processing as the app: weeks and distance
+        _weeks = sorted((r[15] or "").split(","))
+        if r[14] is not None:
+            _km = 2 * geo.EARTH_RADIUS_KM * math.asin(math.sqrt(max(0.0, min(1.0, r[14]))))
+    if not total:  # suggestions: each relaxation alone, then combined
         steps = _relaxations(p)
-        found = [c for c in steps if count(_apply(p, c), search.SUGGESTION_CAP)]
-        if not found:
-            combined = dict(p)
+        if not any(_variant_counts(cur, dialect, [_apply(p, c) for c in steps])):
+            combined, alt = [], dict(p)
             for i, change in enumerate(steps):
-                combined = _apply(combined, change)
-                if i >= 1 and count(combined, search.SUGGESTION_CAP):
-                    break
+                alt = _apply(alt, change)
+                if i >= 1:
+                    combined.append(alt)
+            with_kw = [c for c in combined if c.get("q")]
+            if not any(_variant_counts(cur, dialect, with_kw)):
+                for c in combined[len(with_kw) :]:
+                    if _variant_counts(cur, dialect, [c])[0]:
+                        break
     cur.close()
     return total
 

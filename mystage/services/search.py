@@ -60,7 +60,8 @@ Query design (figures: ``bench/search.py``, 200,000 offers)
   a Python ``cos`` is registered on each connection.
 - Weeks: ``all_year OR id IN (SELECT offer_id FROM offer_weeks WHERE week_start IN …
   AND places > places_taken)`` — not correlated, so the set is built once from the
-  partial index ``ix_offer_weeks_free`` and probed per candidate.
+  partial index ``ix_offer_weeks_free`` and probed per candidate; with keywords (a few
+  thousand candidates at most) a correlated EXISTS, cheaper than building that set.
 - Indexes (migration 0004): three covering b-tree indexes hold the base filter and the
   usual criteria (level, sector, all year), so counts and the choice of a page read index
   entries, never the wide offer rows: ``ix_offers_search_geo`` (latitude, longitude, …)
@@ -74,6 +75,9 @@ Query design (figures: ``bench/search.py``, 200,000 offers)
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -99,7 +103,8 @@ from mystage.models import (
     User,
 )
 from mystage.services import geo, weeks
-from mystage.services.text import search_tokens
+from mystage.services.text import fold, search_tokens
+from mystage.settings import get_settings
 
 PER_PAGE = 30
 MAX_PER_PAGE = 100
@@ -476,6 +481,12 @@ class _Plan:
     keywords: bool = False
     weeks: bool = False
     dialect: str = "sqlite"
+    # where = base + criteria (+ keyword): the suggestions count several variants of a
+    # keyword search in one pass over the keyword's matches.
+    base: list[sa.ColumnElement] = field(default_factory=list)
+    criteria: list[sa.ColumnElement] = field(default_factory=list)
+    keyword: sa.ColumnElement | None = None
+    terms: tuple[str, ...] = ()
 
     @property
     def recent(self) -> sa.ColumnElement:
@@ -505,13 +516,41 @@ class _Plan:
         return [hav, *keys] if hav is not None else keys
 
 
+_GEO_CACHE: OrderedDict[tuple[str, str], tuple[float, geo.GeoResult | None]] = OrderedDict()
+_GEO_LOCK = threading.Lock()
+GEO_CACHE_SIZE = 2000
+GEO_CACHE_TTL_S = 3600.0  # reference data changes a few times a year
+GEO_CACHE_MISS_TTL_S = 60.0  # an unknown place (or the address API down) is retried soon
+
+
+def geocode_cached(s: Session, where: str) -> geo.GeoResult | None:
+    """:func:`geo.geocode` with a small in-process LRU: pupils search the same few places
+    again and again (every page, every change of a criterion), and with the BAN address
+    API configured each lookup would be a network round trip."""
+    key = (f"{s.get_bind().engine.url}|{get_settings().geocoder_url or ''}", fold(where))
+    now = time.monotonic()
+    with _GEO_LOCK:
+        hit = _GEO_CACHE.get(key)
+        if hit is not None and hit[0] > now:
+            _GEO_CACHE.move_to_end(key)
+            return hit[1]
+    found = geo.geocode(s, where)
+    ttl = GEO_CACHE_TTL_S if found is not None else GEO_CACHE_MISS_TTL_S
+    with _GEO_LOCK:
+        _GEO_CACHE[key] = (now + ttl, found)
+        _GEO_CACHE.move_to_end(key)
+        while len(_GEO_CACHE) > GEO_CACHE_SIZE:
+            _GEO_CACHE.popitem(last=False)
+    return found
+
+
 def _place_filters(
     s: Session, crit: SearchCriteria, errors: dict[str, str], place: geo.GeoResult | None
 ) -> tuple[list[sa.ColumnElement], sa.ColumnElement | None, geo.GeoResult | None, bool]:
     if not crit.where:
         return [], None, None, False
     if place is None:
-        place = geo.geocode(s, crit.where)
+        place = geocode_cached(s, crit.where)
     if place is None:
         errors["where"] = MSG_PLACE
         return [], None, None, True
@@ -530,6 +569,23 @@ def _place_filters(
         return [box, cond], hav, place, False
     box = geo.bbox_filter(_T.latitude, _T.longitude, place.latitude, place.longitude, radius)
     return [box, hav <= _a_max(radius)], hav, place, False
+
+
+def _custom_plans(s: Session) -> None:
+    """PostgreSQL: plan every search for its own parameters.
+
+    psycopg prepares a statement run 5 times on a connection, and after 5 more runs
+    PostgreSQL may keep one generic plan for it — blind to the bounding box, the keyword's
+    rarity or the weeks asked, it reads the wrong index (300 ms instead of 15 measured on
+    200,000 offers).  Turning psycopg's automatic preparation off on the connection (a
+    Python attribute: no round trip) keeps custom plans; ``db.engine`` could pass
+    ``connect_args={"prepare_threshold": None}`` to do it for every connection.
+    """
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    raw = s.connection().connection.dbapi_connection
+    if getattr(raw, "prepare_threshold", None) is not None:
+        raw.prepare_threshold = None
 
 
 def _plan(
@@ -571,30 +627,36 @@ def _plan(
         if not ctx.get("qpv"):
             where.append(_T.reserved_qpv == sa.false())
 
+    base = where
+    where = []
     if crit.level:
         where.append(getattr(_T, LEVEL_COLUMNS[crit.level]) == sa.true())
     if crit.sectors:
         where.append(_T.sector_id.in_(crit.sectors))
     for h in crit.handicaps:
         where.append(getattr(_T, f"handicap_{h}") == sa.true())
+    terms = fts_terms(crit.q)
+    place_where, hav, place, impossible = _place_filters(s, crit, errors, place)
+    where += place_where
+    # Weeks last: in the suggestions' one-pass counts (CASE WHEN …) the cheap column
+    # tests reject most rows before any weeks lookup.
     if crit.weeks:
-        # Not correlated: the planners build the set of offers free on those weeks once
-        # (index ix_offer_weeks_free) and probe it per candidate, instead of one
-        # index search per candidate offer (50,000 of them within 60 km of Paris).
         week_cond = [_W.week_start.in_(crit.weeks)]
         if not crit.show_all:
             week_cond.append(_W.places > _W.places_taken)
-        free = sa.select(_W.offer_id).where(*week_cond)
-        where.append(sa.or_(_T.all_year == sa.true(), _T.id.in_(free)))
-    terms = fts_terms(crit.q)
-    if terms:
-        where.append(_keyword_filter(dialect, terms))
-
-    place_where, hav, place, impossible = _place_filters(s, crit, errors, place)
-    where += place_where
+        if terms:
+            # Few candidates (the keyword's matches): one index search each.
+            has_week = sa.exists().where(_W.offer_id == _T.id, *week_cond)
+        else:
+            # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of
+            # offers free on those weeks is built once (partial index
+            # ix_offer_weeks_free) and probed per candidate.
+            has_week = _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+        where.append(sa.or_(_T.all_year == sa.true(), has_week))
+    keyword = _keyword_filter(dialect, terms) if terms else None
     center = (place.latitude, place.longitude) if place is not None else None
     return _Plan(
-        where=where,
+        where=base + where + ([keyword] if keyword is not None else []),
         hav=hav,
         center=center,
         place_label=place.label if place is not None else "",
@@ -603,6 +665,10 @@ def _plan(
         keywords=bool(terms),
         weeks=bool(crit.weeks),
         dialect=dialect,
+        base=base,
+        criteria=where,
+        keyword=keyword,
+        terms=tuple(terms),
     )
 
 
@@ -616,6 +682,36 @@ def _count(s: Session, plan: _Plan, cap: int | None = None) -> int:
         inner = sa.select(_T.id).where(*plan.where).limit(cap + 1).subquery("capped")
         stmt = sa.select(sa.func.count()).select_from(inner)
     return int(s.execute(stmt).scalar_one())
+
+
+def _count_variants(s: Session, plans: list[_Plan]) -> list[int]:
+    """Counts of several variants of one search (the suggestions), at most 101 each.
+
+    Variants with the same keyword and base filter are counted in ONE pass over the
+    keyword's matches (``sum(CASE WHEN <variant> …)``): each further COUNT would look the
+    same few thousand offers up again.  The others get one capped COUNT each.
+    """
+    out: dict[int, int] = {}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, plan in enumerate(plans):
+        if plan.impossible:
+            out[i] = 0
+        elif plan.keyword is not None:
+            groups.setdefault(plan.terms, []).append(i)
+        else:
+            out[i] = _count(s, plan, cap=SUGGESTION_CAP)
+    for members in groups.values():
+        first = plans[members[0]]
+        sums = [
+            sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(sa.true(), *plans[i].criteria), 1), else_=0)), 0
+            )
+            for i in members
+        ]
+        row = s.execute(sa.select(*sums).where(*first.base, first.keyword)).one()
+        for i, n in zip(members, row, strict=True):
+            out[i] = min(int(n or 0), SUGGESTION_CAP + 1)
+    return [out[i] for i in range(len(plans))]
 
 
 def _ordered_ids(plan: _Plan, limit: int, offset: int) -> sa.Subquery:
@@ -762,13 +858,13 @@ def _suggestions(
     today: date,
     place: geo.GeoResult | None,
 ) -> list[dict]:
-    """Wider searches that return at least one offer (one COUNT each, which stops at
-    101 offers: the label then says « plus de 100 offres » and ``count`` is 101).
+    """Wider searches that return at least one offer, counted up to 101 (the label then
+    says « plus de 100 offres » and ``count`` is 101; see :func:`_count_variants`).
 
     First each criterion relaxed on its own (most specific first: radius to 60 km, all
-    weeks, all sectors, no accessibility need, no keyword, all of France, full offers
-    too); when none of them finds anything, the relaxations are combined in that order
-    and the first combination that finds offers is suggested.
+    weeks, all sectors, no accessibility need, no keyword, all of France); when none of
+    them finds anything, the relaxations are combined in that order and the first
+    combination that finds offers is suggested.
     """
     base = replace(crit, page=1)
     steps: list[tuple[str, str, Any]] = []  # (label alone, part of a combined label, change)
@@ -791,14 +887,11 @@ def _suggestions(
         steps.append(("", f"sans le mot-clé « {crit.q} »", {"q": ""}))
     if crit.where:
         steps.append(("", "dans toute la France", {"where": ""}))
-    if not crit.show_all:
-        steps.append(("", "en incluant les offres complètes ou fermées", {"show_all": True}))
 
-    def try_(label: str, alt: SearchCriteria) -> dict | None:
-        plan = _plan(s, alt, ctx, {}, today, place=place if alt.where else None)
-        n = _count(s, plan, cap=SUGGESTION_CAP)
-        if n < 1:
-            return None
+    def plan_of(alt: SearchCriteria) -> _Plan:
+        return _plan(s, alt, ctx, {}, today, place=place if alt.where else None)
+
+    def suggestion(label: str, alt: SearchCriteria, n: int) -> dict:
         query = alt.to_query()
         return {
             "label": f"{label} ({_offers_label(n)})",
@@ -807,24 +900,31 @@ def _suggestions(
             "url": "/offres" + ("?" + urlencode(query) if query else ""),
         }
 
-    out: list[dict] = []
-    for alone, part, change in steps:
-        found = try_(alone or f"Rechercher {part}", replace(base, **change))
-        if found:
-            out.append(found)
+    singles = [
+        (alone or f"Rechercher {part}", replace(base, **change)) for alone, part, change in steps
+    ]
+    counts = _count_variants(s, [plan_of(alt) for _label, alt in singles])
+    out = [suggestion(label, alt, n) for (label, alt), n in zip(singles, counts, strict=True) if n]
     if out:
         return out
-    combined = base
-    parts: list[str] = []
+    # Combined: those keeping the keyword in one pass, then one by one until one finds offers.
+    combined: list[tuple[str, SearchCriteria]] = []
+    alt, parts = base, []
     for _alone, part, change in steps:
-        combined = replace(combined, **change)
+        alt = replace(alt, **change)
         parts.append(part)
-        if len(parts) < 2:
-            continue  # single relaxations were tried above
-        label = "Rechercher " + ", ".join(parts[:-1]) + " et " + parts[-1]
-        found = try_(label, combined)
-        if found:
-            return [found]
+        if len(parts) >= 2:  # single relaxations were tried above
+            combined.append(("Rechercher " + ", ".join(parts[:-1]) + " et " + parts[-1], alt))
+    with_kw = [c for c in combined if fts_terms(c[1].q)]
+    for (label, alt), n in zip(
+        with_kw, _count_variants(s, [plan_of(a) for _l, a in with_kw]), strict=True
+    ):
+        if n:
+            return [suggestion(label, alt, n)]
+    for label, alt in combined[len(with_kw) :]:
+        n = _count_variants(s, [plan_of(alt)])[0]
+        if n:
+            return [suggestion(label, alt, n)]
     return []
 
 
@@ -846,6 +946,7 @@ def search(
     per_page = max(1, min(_as_int(per_page) or PER_PAGE, MAX_PER_PAGE))
     ctx = _viewer(s, viewer)
     today = clock.today_paris()
+    _custom_plans(s)
     plan = _plan(s, crit, ctx, errors, today)
     result = SearchResult(
         page=crit.page, center=plan.center, place_label=plan.place_label, errors=errors
@@ -856,8 +957,10 @@ def search(
     total: int | None = None
     if plan.sorts_all:
         rows, total = _page_rows(s, plan, per_page, (crit.page - 1) * per_page, today)
-        if not rows and crit.page > 1:
-            total = None  # past the last page: count, then show the last page
+        if not rows:
+            # Page 1 empty: nothing matches; further: past the last page (count, then
+            # show the last page).
+            total = 0 if crit.page == 1 else None
     if total is None:
         total = _count(s, plan)
     result.total = total
@@ -881,16 +984,26 @@ def map_points(
     ``{"id", "title", "lat", "lon", "employer_name", "city"}``."""
     crit, errors = normalize(criteria)
     limit = max(1, min(_as_int(limit) or MAP_LIMIT, 10_000))
+    _custom_plans(s)
     plan = _plan(s, crit, _viewer(s, viewer), errors, clock.today_paris())
     if plan.impossible:
         return []
-    stmt = sa.select(_T.id, _T.title, _T.latitude, _T.longitude, _T.employer_name, _T.city).where(
-        *plan.where, _T.latitude.is_not(None), _T.longitude.is_not(None)
+    # The ids first (from the covering indexes), then the columns of those rows only.
+    hav = plan.hav if plan.hav is not None else sa.null()
+    order = plan.order(sa.literal_column("hav")) if plan.hav is not None else plan.order()
+    ids = (
+        sa.select(_T.id.label("oid"), hav.label("hav"))
+        .where(*plan.where, _T.latitude.is_not(None), _T.longitude.is_not(None))
+        .order_by(*order)
+        .limit(limit)
+        .subquery("pts")
     )
-    if plan.hav is not None:
-        stmt = stmt.order_by(*plan.order(plan.hav))
-    else:
-        stmt = stmt.order_by(*plan.order())
+    stmt = (
+        sa.select(_T.id, _T.title, _T.latitude, _T.longitude, _T.employer_name, _T.city)
+        .select_from(ids)
+        .join(Offer.__table__, _T.id == ids.c.oid)
+        .order_by(*(plan.order(ids.c.hav) if plan.hav is not None else plan.order()))
+    )
     return [
         {
             "id": r.id,
@@ -900,7 +1013,7 @@ def map_points(
             "employer_name": r.employer_name,
             "city": r.city,
         }
-        for r in s.execute(stmt.limit(limit))
+        for r in s.execute(stmt)
     ]
 
 

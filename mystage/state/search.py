@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from mystage import db
+from mystage.settings import get_settings
 from mystage.state.session import SessionState
 
 RADII = ["0", "5", "10", "20", "30", "40", "60"]
@@ -65,6 +66,10 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         if ctx.get("weeks"):
             params["semaines"] = ",".join(w.isoformat() for w in ctx["weeks"])
         defaults_applied = bool(params)
+    territory = get_settings().territory
+    if not params and territory != "national":
+        # A departmental deployment (like MyStage77) opens on its own département.
+        params = {"lieu": territory}
     criteria, errors = search.SearchCriteria.from_query(params)
     result = search.search(s, criteria, viewer=viewer)
     out: dict[str, Any] = {

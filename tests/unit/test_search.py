@@ -486,6 +486,33 @@ def test_empty_results_suggest_wider_searches(s, meaux):
     assert search(s, SearchCriteria(q="plombier", level="2de_gt")).suggestions == []
 
 
+def test_suggestions_each_relaxation_counted(s, meaux):
+    food, shop = sector(s, "Industrie alimentaire"), sector(s, "Commerce et distribution")
+    nantes = geo.geocode(s, "Nantes")
+    make_offer(s, "Boulangerie A", sector_name=food.name, weeks_=[(W2, 1, 0)])
+    make_offer(
+        s, "Boulangerie B", sector_name=food.name, lat=nantes.latitude, lon=nantes.longitude,
+        city="Nantes", postal_code="44000", insee_code="44109", department_code="44",
+    )  # fmt: skip
+    make_offer(s, "Boulangerie C", sector_name=shop.name)
+    make_offer(s, "Boulangerie D", sector_name=shop.name, weeks_=[(W2, 1, 0)])
+    crit = SearchCriteria(q="boulangerie", where="Meaux", weeks=[W1], sectors=[food.id])
+    r = search(s, crit)
+    assert r.total == 0
+    assert [(x["label"], x["count"]) for x in r.suggestions] == [
+        ("Rechercher sur toutes les semaines (1 offre)", 1),
+        ("Rechercher dans tous les secteurs (1 offre)", 1),
+        ("Rechercher dans toute la France (1 offre)", 1),
+    ]
+    assert r.suggestions[2]["criteria"] == {
+        "q": "boulangerie",
+        "semaines": "2026-11-16",
+        "secteurs": str(food.id),
+    }
+    for x in r.suggestions:  # each count is what the suggested search finds
+        assert search(s, SearchCriteria.from_query(x["criteria"])[0]).total == x["count"]
+
+
 # --- URL --------------------------------------------------------------------------------------
 
 
@@ -514,6 +541,15 @@ def test_query_round_trip_and_limits(s):
     assert len(crit.q) == 200 and crit.sectors == [1] and "sectors" in errors
     crit, errors = from_query({"rayon": "douze"})
     assert errors == {"radius_km": MSG_RADIUS} and crit.radius_km == 60
+
+
+def test_postgresql_plans_each_search_for_its_parameters(s):
+    make_offer(s, "Boulangerie")
+    for _ in range(12):  # psycopg would prepare the statements after 5 runs
+        assert find(s, q="boulangerie", where="Meaux").total == 1
+    raw = s.connection().connection.dbapi_connection
+    if s.get_bind().dialect.name == "postgresql":
+        assert raw.prepare_threshold is None
 
 
 # --- viewer, counter, map -------------------------------------------------------------------
