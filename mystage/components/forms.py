@@ -7,6 +7,25 @@ import reflex as rx
 from mystage.components import theme
 
 
+def field_label(label: str, input_id: str, required: bool = False) -> rx.Component:
+    """The visible label of a field (« * » when required)."""
+    return rx.el.label(
+        label + (" *" if required else ""),
+        html_for=input_id,
+        font_weight="600",
+        display="block",
+        margin_bottom="0.25rem",
+    )
+
+
+def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
+    """The error text under a field, announced to screen readers (id ``<input>-err``)."""
+    return rx.cond(
+        error != "",
+        rx.text(error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"),
+    )
+
+
 def field(
     label: str,
     name: str,
@@ -21,13 +40,7 @@ def field(
     """A visible label, the input, an optional hint and the error text under it."""
     input_id = f"f-{name}"
     return rx.box(
-        rx.el.label(
-            label + (" *" if required else ""),
-            html_for=input_id,
-            font_weight="600",
-            display="block",
-            margin_bottom="0.25rem",
-        ),
+        field_label(label, input_id, required),
         rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
         if hint
         else rx.fragment(),
@@ -77,12 +90,7 @@ def checkbox_field(
             align="start",
             spacing="2",
         ),
-        rx.cond(
-            error != "",
-            rx.text(
-                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
-            ),
-        ),
+        field_error(error, input_id),
         margin_bottom="1rem",
     )
 
@@ -156,13 +164,7 @@ def textarea_field(
     )
     default_len = default.length().to_string() if isinstance(default, rx.Var) else str(len(default))
     return rx.box(
-        rx.el.label(
-            label + (" *" if required else ""),
-            html_for=input_id,
-            font_weight="600",
-            display="block",
-            margin_bottom="0.25rem",
-        ),
+        field_label(label, input_id, required),
         rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
         if hint
         else rx.fragment(),
@@ -191,12 +193,7 @@ def textarea_field(
             text_align="right",
             aria_live="polite",
         ),
-        rx.cond(
-            error != "",
-            rx.text(
-                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
-            ),
-        ),
+        field_error(error, input_id),
         width="100%",
         margin_bottom="1rem",
     )
@@ -218,13 +215,7 @@ def select_field(
     else:
         opts = rx.fragment(*[rx.el.option(lbl, value=val) for val, lbl in options])
     return rx.box(
-        rx.el.label(
-            label + (" *" if required else ""),
-            html_for=input_id,
-            font_weight="600",
-            display="block",
-            margin_bottom="0.25rem",
-        ),
+        field_label(label, input_id, required),
         rx.el.select(
             rx.el.option(placeholder, value=""),
             opts,
@@ -240,12 +231,7 @@ def select_field(
                 "font_size": "1rem",
             },
         ),
-        rx.cond(
-            error != "",
-            rx.text(
-                error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
-            ),
-        ),
+        field_error(error, input_id),
         width="100%",
         margin_bottom="1rem",
     )
