@@ -10,25 +10,29 @@ Data: a fresh SQLite file (``var/bench/search.db``) and a fresh PostgreSQL datab
 ``bench_search`` (``createdb -h 127.0.0.1 -U postgres``), migrated with
 ``mystage.migrate.upgrade`` and loaded with the embedded reference data.  Offers are spread
 over real communes weighted by population (street-level jitter around the centroid),
-1–4 weeks of the school year each, 43 sectors, 1–4 places, titles and descriptions from
-templates (about 130 trades, so one trade keyword matches about 1 % of offers and a
-sector word a few %), realistic states (drafts, full, unpublished, removed…), windows,
-reservations and accessibility flags.  Bulk insert: ``executemany`` on SQLite, ``COPY``
-on PostgreSQL.
+about 4 offers per host structure, 1–4 weeks of the school year each (5 % all year), 43
+sectors, 1–4 places, titles and descriptions from templates (about 130 trades, so one
+trade keyword matches about 1 % of offers and a sector word a few %), realistic states
+(drafts, full, unpublished, removed…), application windows, reservations and
+accessibility flags.  Bulk insert: ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
+then ANALYZE.
 
 Queries (N random parameter sets per type, the same sets for both sides):
 
 - ``kw+60km+weeks+sector``: keyword, a commune (weighted by population), 60 km, 1–2
-  weeks, the keyword's sector (or another one);
+  weeks, the keyword's sector (or another one) — mostly no result: suggestions;
 - ``city``: a commune only (default radius 20 km);
-- ``keyword``: a keyword only;
-- ``national``: no criteria (the newest offers of France).
+- ``keyword``: a keyword only (one of them matches nothing: suggestions);
+- ``national``: no criteria (the newest offers of France);
+- ``pupil: 60km+weeks+level``: a logged-in pupil's default search (60 km around the
+  school, its weeks, level 3e);
+- ``weeks+level (France)``: the same for a school whose pupils search all of France.
 
 ``app`` is ``services.search.search`` in a fresh ORM session (geocoding of the commune
-name, COUNT, page query, mapping to dicts); ``baseline`` the same answer written by hand
-as raw SQL on a DBAPI cursor (the center given as coordinates, no geocoding): one COUNT
-and one page query with the same filters and indexes.  Prints p50 / p95 in ms; asserts
-nothing.
+name, page query and total, suggestions when nothing matches, mapping to dicts);
+``baseline`` the same answer written by hand as raw SQL on one DBAPI cursor, with the
+same query strategy and indexes but none of the app's layers (the center given as
+coordinates).  Prints p50 / p95 in ms; asserts nothing.
 """
 
 from __future__ import annotations
@@ -749,8 +753,8 @@ def measure(kind: str, url: str, n: int, seed: int) -> list[tuple]:
             for p in params:
                 t0 = time.perf_counter()
                 totals_base.append(run_baseline(raw, dialect, p))
+                raw.rollback()  # ends its transaction, as the app's session does
                 t1 = time.perf_counter()
-                raw.rollback()
                 t2 = time.perf_counter()
                 totals_app.append(run_app(url, p))
                 t3 = time.perf_counter()

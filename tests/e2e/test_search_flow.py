@@ -108,12 +108,18 @@ def test_map_popup_and_offer_page(page: Page):
 def test_reserved_offer_only_for_its_school(page: Page):
     goto(page, "/offres?q=informatique")
     assert not any(RESERVED in t for t in _titles(page))  # anonymous
+    goto(page, "/offres/5")  # the demo's school-reserved offer: not even by its address
+    expect(page.locator("#offer-missing")).to_be_visible()
     _login(page, "eleve.nantes@demo.mystage.fr", DEMO_PW)
     goto(page, "/offres?q=informatique")
     expect(page.locator("#total")).to_be_visible()
     assert not any(RESERVED in t for t in _titles(page))
+    goto(page, "/offres/5")
+    expect(page.locator("#offer-missing")).to_be_visible()
     goto(page, "/espace/profil")
     _logout(page)
     _login(page, "eleve@demo.mystage.fr", DEMO_PW)
     goto(page, "/offres?q=informatique")
     expect(page.locator(".offer-card", has_text=RESERVED)).to_have_count(1)
+    goto(page, "/offres/5")
+    expect(page.locator("#offer-title")).to_contain_text(RESERVED)
