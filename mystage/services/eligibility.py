@@ -42,3 +42,17 @@ def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
             "tes parents. Parles-en à ton professeur principal."
         )
     return True, ""
+
+
+def may_view_reserved(s: Session, viewer: User | None, offer_id: int, can_edit: bool) -> bool:
+    """Offers reserved to named schools never show to other people (search and page alike):
+    only their editors, admins and pupils or staff of those schools see them."""
+    offer = s.get(Offer, offer_id)
+    if offer is None or not offer.reserved_schools or can_edit:
+        return True
+    if viewer is not None and viewer.role == Role.ADMIN:
+        return True
+    if viewer is None or viewer.school_id is None:
+        return False
+    allowed = s.exec(select(OfferSchool.school_id).where(OfferSchool.offer_id == offer_id)).all()
+    return viewer.school_id in set(allowed)

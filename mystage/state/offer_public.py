@@ -19,30 +19,13 @@ def _offer_id_from_path(path: str) -> int:
         return 0
 
 
-def _may_see_reserved(s, offer_id: int, viewer, view: dict) -> bool:
-    """Offers reserved to named schools never show to other people (search and page alike)."""
-    from sqlmodel import select
-
-    from mystage.models import Offer, OfferSchool, Role
-
-    offer = s.get(Offer, offer_id)
-    if offer is None or not offer.reserved_schools or view.get("can_edit"):
-        return True
-    if viewer is not None and viewer.role == Role.ADMIN:
-        return True
-    if viewer is None or viewer.school_id is None:
-        return False
-    allowed = s.exec(select(OfferSchool.school_id).where(OfferSchool.offer_id == offer_id)).all()
-    return viewer.school_id in set(allowed)
-
-
 def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     from mystage.models import Role, User
     from mystage.services import eligibility, maps, offers
 
     viewer = s.get(User, user_id) if user_id else None
     view = offers.offer_view(s, offer_id, viewer=viewer)
-    if view is None or not _may_see_reserved(s, offer_id, viewer, view):
+    if view is None or not eligibility.may_view_reserved(s, viewer, offer_id, view.get("can_edit")):
         return None
     offers.increment_views(s, offer_id)
     s.commit()
