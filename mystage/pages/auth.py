@@ -21,6 +21,29 @@ from mystage.state.auth import (
 PASSWORD_HINT = "12 caractères au minimum. Une phrase facile à retenir convient très bien."
 
 
+def new_password_fields(errors, label: str = "Nouveau mot de passe") -> tuple:
+    """The new password and its confirmation (sign-up and both reset paths)."""
+    return (
+        field(
+            label,
+            "password",
+            error=errors.get("password", ""),
+            type="password",
+            autocomplete="new-password",
+            hint=PASSWORD_HINT,
+            required=True,
+        ),
+        field(
+            "Confirmez le mot de passe",
+            "password2",
+            error=errors.get("password2", ""),
+            type="password",
+            autocomplete="new-password",
+            required=True,
+        ),
+    )
+
+
 def _link(text: str, href: str, **props) -> rx.Component:
     return rx.link(text, href=href, color=theme.BLUE, text_decoration="underline", **props)
 
@@ -133,23 +156,7 @@ def _signup_form() -> rx.Component:
             autocomplete="tel",
             hint="Un code de confirmation vous sera envoyé par SMS si vous n'indiquez pas d'adresse.",
         ),
-        field(
-            "Mot de passe",
-            "password",
-            error=SignupState.errors.get("password", ""),
-            type="password",
-            autocomplete="new-password",
-            hint=PASSWORD_HINT,
-            required=True,
-        ),
-        field(
-            "Confirmez le mot de passe",
-            "password2",
-            error=SignupState.errors.get("password2", ""),
-            type="password",
-            autocomplete="new-password",
-            required=True,
-        ),
+        *new_password_fields(SignupState.errors, "Mot de passe"),
         checkbox_field(
             "J'accepte les conditions d'utilisation et j'ai lu la politique de données "
             "personnelles.",
@@ -300,23 +307,7 @@ def forgot_page() -> rx.Component:
                             input_mode="numeric",
                             required=True,
                         ),
-                        field(
-                            "Nouveau mot de passe",
-                            "password",
-                            error=ResetState.errors.get("password", ""),
-                            type="password",
-                            autocomplete="new-password",
-                            hint=PASSWORD_HINT,
-                            required=True,
-                        ),
-                        field(
-                            "Confirmez le mot de passe",
-                            "password2",
-                            error=ResetState.errors.get("password2", ""),
-                            type="password",
-                            autocomplete="new-password",
-                            required=True,
-                        ),
+                        *new_password_fields(ResetState.errors, "Nouveau mot de passe"),
                         primary_button("Changer le mot de passe", type="submit", id="reset-code"),
                         on_submit=ResetState.submit_code,
                     ),
@@ -368,23 +359,7 @@ def new_password_page() -> rx.Component:
                         margin_bottom="1rem",
                     ),
                 ),
-                field(
-                    "Nouveau mot de passe",
-                    "password",
-                    error=NewPasswordState.errors.get("password", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    hint=PASSWORD_HINT,
-                    required=True,
-                ),
-                field(
-                    "Confirmez le mot de passe",
-                    "password2",
-                    error=NewPasswordState.errors.get("password2", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    required=True,
-                ),
+                *new_password_fields(NewPasswordState.errors, "Nouveau mot de passe"),
                 primary_button("Enregistrer", type="submit", id="newpw-submit"),
                 on_submit=NewPasswordState.submit,
             ),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import ROLE_LABELS, AccountStatus, AuditLog, User
-from mystage.services import permissions
+from mystage.models import ROLE_LABELS, AccountStatus, User
+from mystage.services import audit, permissions
 
 
 def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[dict]:
@@ -45,17 +45,10 @@ def decide_account(s: Session, actor: User | None, user_id: int, accept: bool) -
     )
     if result.rowcount != 1:
         return "Ce compte vient d'être traité par quelqu'un d'autre."
-    s.add(
-        AuditLog(
-            entity="user",
-            entity_id=user_id,
-            action="validate" if accept else "refuse",
-            from_state=AccountStatus.PENDING_VALIDATION,
-            to_state=new_status,
-            actor_id=actor.id,
-            actor_role=actor.role,
-        )
-    )
+    audit.record(
+        s, "user", user_id, "validate" if accept else "refuse", actor,
+        from_state=AccountStatus.PENDING_VALIDATION, to_state=new_status,
+    )  # fmt: skip
     return ""
 
 

@@ -48,7 +48,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
-from mystage.services import accounts, permissions, structures, weeks
+from mystage.services import accounts, audit, permissions, structures, weeks
 from mystage.services.permissions import PermissionDenied
 from mystage.services.structures import form_bool, form_str, too_long
 from mystage.services.text import search_tokens
@@ -342,19 +342,10 @@ def _audit(
     message: str = "",
     entity: str = "offer",
 ) -> None:
-    s.add(
-        AuditLog(
-            entity=entity,
-            entity_id=offer_id,
-            action=action[:40],
-            from_state=str(from_state)[:24],
-            to_state=str(to_state)[:24],
-            actor_id=actor.id if actor is not None else None,
-            actor_role=actor.role if actor is not None else "system",
-            message=message,
-            created_at=clock.now(),
-        )
-    )
+    audit.record(
+        s, entity, offer_id, action, actor, from_state=from_state, to_state=to_state,
+        message=message,
+    )  # fmt: skip
 
 
 def _week_rows(s: Session, offer_id: int) -> list[OfferWeek]:

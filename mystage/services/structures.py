@@ -29,7 +29,6 @@ from sqlmodel import Session, select
 from mystage import clock
 from mystage.models import (
     AccountStatus,
-    AuditLog,
     Department,
     NafCode,
     Role,
@@ -39,7 +38,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, geo, passwords, permissions, platform
+from mystage.services import accounts, audit, geo, passwords, permissions, platform
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.text import fold
 from mystage.settings import get_settings
@@ -223,6 +222,32 @@ def academy_of(s: Session, department_code: str) -> str:
     return value or ""
 
 
+def _mail_decision(
+    s: Session, user_id: int | None, template: str, structure_name: str, accept: bool, key: str
+) -> None:
+    """Tell a user (join requester, structure owner) the decision taken on their request."""
+    user = s.get(User, user_id) if user_id else None
+    if user is None or not user.email:
+        return
+    subject, body = templates.render(
+        template,
+        url=DASHBOARD_URL,
+        structure_name=structure_name,
+        accepted=bool(accept),
+        first_name=user.first_name,
+    )
+    queue_mail(
+        s,
+        to=user.email,
+        subject=subject,
+        body=body,
+        action_url=templates.link(DASHBOARD_URL),
+        template=template,
+        user_id=user.id,
+        dedupe_key=key,
+    )
+
+
 def _audit(
     s: Session,
     entity: str,
@@ -234,19 +259,10 @@ def _audit(
     to_state: str = "",
     message: str = "",
 ) -> None:
-    s.add(
-        AuditLog(
-            entity=entity,
-            entity_id=entity_id,
-            action=action[:40],
-            from_state=from_state[:24],
-            to_state=to_state[:24],
-            actor_id=actor.id if actor is not None else None,
-            actor_role=actor.role if actor is not None else "system",
-            message=message,
-            created_at=clock.now(),
-        )
-    )
+    audit.record(
+        s, entity, entity_id, action, actor, from_state=from_state, to_state=to_state,
+        message=message,
+    )  # fmt: skip
 
 
 # --- NAF ------------------------------------------------------------------------------------
@@ -786,25 +802,10 @@ def decide_join_request(s: Session, actor: User | None, member_id: int, accept: 
         s, "structure_member", member.id, "accept" if accept else "refuse", actor,
         from_state="pending", to_state=new_status,
     )  # fmt: skip
-    requester = s.get(User, member.user_id) if member.user_id else None
-    if requester is not None and requester.email:
-        subject, body = templates.render(
-            "structure_join_decision",
-            url=DASHBOARD_URL,
-            structure_name=structure.name,
-            accepted=bool(accept),
-            first_name=requester.first_name,
-        )
-        queue_mail(
-            s,
-            to=requester.email,
-            subject=subject,
-            body=body,
-            action_url=templates.link(DASHBOARD_URL),
-            template="structure_join_decision",
-            user_id=requester.id,
-            dedupe_key=f"structure_join_decision:{member.id}",
-        )
+    _mail_decision(
+        s, member.user_id, "structure_join_decision", structure.name, accept,
+        f"structure_join_decision:{member.id}",
+    )  # fmt: skip
     s.commit()
     s.refresh(member)
     return ""
@@ -997,25 +998,10 @@ def validate_structure(s: Session, actor: User | None, structure_id: int, accept
         s, "structure", st.id, "validate" if accept else "refuse", actor,
         from_state="pending", to_state=new_status,
     )  # fmt: skip
-    owner = s.get(User, st.owner_id) if st.owner_id else None
-    if owner is not None and owner.email:
-        subject, body = templates.render(
-            "structure_validation_decision",
-            url=DASHBOARD_URL,
-            structure_name=st.name,
-            accepted=bool(accept),
-            first_name=owner.first_name,
-        )
-        queue_mail(
-            s,
-            to=owner.email,
-            subject=subject,
-            body=body,
-            action_url=templates.link(DASHBOARD_URL),
-            template="structure_validation_decision",
-            user_id=owner.id,
-            dedupe_key=f"structure_validation:{st.id}:{new_status}",
-        )
+    _mail_decision(
+        s, st.owner_id, "structure_validation_decision", st.name, accept,
+        f"structure_validation:{st.id}:{new_status}",
+    )  # fmt: skip
     s.commit()
     s.refresh(st)
     return ""
