@@ -5,6 +5,8 @@ Every demo account uses the password ``DEMO_PASSWORD``; they are listed in the R
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlmodel import func, select
 
 from mystage import db
@@ -43,6 +45,11 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str | None, str, str, dict]] = [
 
 
 def seed_demo(force: bool = False) -> bool:
+    with _one_hash(DEMO_PASSWORD):
+        return _seed_demo(force)
+
+
+def _seed_demo(force: bool) -> bool:
     from mystage.services import accounts
 
     with db.session() as s:
@@ -74,26 +81,48 @@ def seed_demo(force: bool = False) -> bool:
         s.commit()
         _school_weeks(s)
         from mystage.demo_offers import seed_offers
+        from mystage.demo_schools import seed_schools
 
         seed_offers(s, DEMO_PASSWORD)
+        s.commit()
+        seed_schools(s, DEMO_PASSWORD)
         s.commit()
     return True
 
 
+@contextmanager
+def _one_hash(password: str):
+    """Every demo account shares ONE argon2 hash of the demo password (computed once):
+    seeding then stays within seconds on a small machine (a hash costs up to 0.5 s)."""
+    from mystage.services import passwords
+
+    real = passwords.hash_password
+    cache: dict[str, str] = {}
+
+    def hash_once(value: str) -> str:
+        if value != password:
+            return real(value)
+        if value not in cache:
+            cache[value] = real(value)
+        return cache[value]
+
+    passwords.hash_password = hash_once
+    try:
+        yield
+    finally:
+        passwords.hash_password = real
+
+
 def _school_weeks(s) -> None:
-    """Internship weeks of a few demo collèges (highlighted in the offer week picker)."""
+    """Internship weeks of a demo collège (highlighted in the offer week picker); the weeks
+    of Henri Dunant (Meaux) and of the Nantes collège are set by :mod:`mystage.demo_schools`."""
     from mystage import clock
     from mystage.models import SchoolWeek
     from mystage.services import weeks
 
     year = weeks.school_year_of(clock.today_paris())
     mondays = weeks.weeks_of_school_year(year)
-    picks = {
-        "0771029A": [m for m in mondays if m.month == 12][1:2]
-        + [m for m in mondays if m.month == 2][:1],
-        "0440284V": [m for m in mondays if m.month == 1][1:3],
-        "0440286X": [m for m in mondays if m.month == 1][1:3],
-    }
+    picks = {"0440286X": [m for m in mondays if m.month == 1][1:3]}
     for uai, chosen in picks.items():
         school = s.exec(select(School).where(School.uai == uai)).first()
         if school is None:

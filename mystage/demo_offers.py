@@ -278,6 +278,78 @@ STRUCTURES = [
     ),
 ]
 
+# More hosts around Meaux on the demo collège's weeks (December and January), so its
+# pupils' applications spread over realistic offers.  Appended last: the offer ids above
+# (1 = the bakery, 5 = the school-reserved offer) stay as they are.
+STRUCTURES += [
+    (
+        "Pharmacie du Marché",
+        "82987654300010",
+        "47.73Z",
+        "entreprise",
+        False,
+        "4 place du Marché",
+        "77100",
+        "Meaux",
+        "pharmacie@demo.mystage.fr",
+        [
+            (
+                "Pharmacie du Marché – Santé – Préparateur en pharmacie",
+                "Paramédical",
+                "Réception des commandes, rangement, conseil au comptoir avec le pharmacien, "
+                "préparations simples : découvre le quotidien d'une officine de centre-ville.",
+                2,
+                "dec+jan",
+                {},
+            ),
+        ],
+    ),
+    (
+        "Atelier Brie Architecture",
+        "79123456700018",
+        "71.11Z",
+        "entreprise",
+        False,
+        "18 rue Saint-Rémy",
+        "77100",
+        "Meaux",
+        "architecte@demo.mystage.fr",
+        [
+            (
+                "Atelier Brie Architecture – Bâtiment – Architecte",
+                "Architecture, urbanisme et paysage",
+                "Visite de chantier, maquette, dessin sur ordinateur, rendez-vous avec des "
+                "clients : tu suivras un projet de maison du croquis au permis de construire.",
+                2,
+                "dec+jan",
+                {"handicap_motor": True},
+            ),
+        ],
+    ),
+    (
+        "Hôtel-restaurant Le Grand Cerf",
+        "52345678900016",
+        "55.10Z",
+        "entreprise",
+        False,
+        "2 rue du Grand Cerf",
+        "77100",
+        "Meaux",
+        "hotel@demo.mystage.fr",
+        [
+            (
+                "Le Grand Cerf – Hôtellerie – Cuisine et service en salle",
+                "Hôtellerie, restauration",
+                "Mise en place, préparation des entrées et des desserts, service du midi, "
+                "accueil à la réception de l'hôtel.",
+                3,
+                "dec+jan",
+                {},
+            ),
+        ],
+    ),
+]
+
 WEEK_SPECS = {"dec": (12,), "jan": (1,), "feb": (2,), "mar": (3,), "all": ()}
 
 

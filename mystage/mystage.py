@@ -10,11 +10,13 @@ from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import (  # noqa: F401  (registers pages)
     account,
+    applications,
     auth,
     employer,
     home,
     offer_page,
     public,
+    pupil,
     search,
 )
 from mystage.settings import get_settings

@@ -147,3 +147,25 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
         width="100%",
         spacing="3",
     )
+
+
+def favorite_button(is_favorite: rx.Var, on_click, error: rx.Var | str = "") -> rx.Component:
+    """« ☆ Ajouter aux favoris » / « ★ Retirer des favoris » (id ``favorite-toggle``)."""
+    return rx.box(
+        rx.button(
+            rx.cond(is_favorite, "★ Retirer des favoris", "☆ Ajouter aux favoris"),
+            variant=rx.cond(is_favorite, "solid", "outline"),
+            color_scheme="amber",
+            size="3",
+            width="100%",
+            cursor="pointer",
+            on_click=on_click,
+            aria_pressed=rx.cond(is_favorite, "true", "false"),
+            id="favorite-toggle",
+        ),
+        rx.cond(
+            error != "",
+            rx.text(error, color=theme.ERROR, font_size="0.85rem", role="alert"),
+        ),
+        width="100%",
+    )

@@ -8,6 +8,7 @@ from mystage.components import theme
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.state.account import AccountState, DevMailState
+from mystage.state.pupil import PupilSpaceState
 
 LOGOUT_JS = (
     "fetch('/api/logout',{method:'POST',credentials:'same-origin'})"
@@ -39,7 +40,98 @@ def _row(label: str, value: rx.Var) -> rx.Component:
     )
 
 
-@page("/espace", "Mon espace", on_load=AccountState.load)
+def _space_link(title: rx.Var | str, sub: rx.Var | str, href: str, icon: str, id: str):
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=22, color=theme.BLUE, flex_shrink="0"),
+            rx.vstack(
+                rx.text(title, font_weight="700", color="#161616"),
+                rx.text(sub, font_size="0.85rem", color="#555"),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+        ),
+        href=href,
+        underline="none",
+        id=id,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        padding="0.85rem 1rem",
+        background="white",
+        width="100%",
+        _hover={"border_color": theme.BLUE},
+    )
+
+
+def _pupil_section() -> rx.Component:
+    P = PupilSpaceState
+    c = P.counts
+    return rx.vstack(
+        rx.cond(
+            P.authorized,
+            rx.text(
+                "✓ L'autorisation de tes parents est enregistrée",
+                rx.cond(P.authorized_on != "", " (le " + P.authorized_on + ")", ""),
+                " : tu peux postuler.",
+                color=theme.SUCCESS,
+                id="space-authorization",
+            ),
+            notice(
+                "Ton établissement n'a pas encore enregistré l'autorisation de tes parents : "
+                "parles-en à ton professeur principal. En attendant, tu peux chercher des "
+                "offres et les ajouter à tes favoris.",
+                "info",
+                id="space-authorization",
+                width="100%",
+            ),
+        ),
+        rx.box(
+            _space_link(
+                "Mes candidatures (" + c.get("total", "0") + ")",
+                c.get("pending", "0")
+                + " en attente · "
+                + c.get("to_confirm", "0")
+                + " à confirmer · "
+                + c.get("confirmed", "0")
+                + " confirmée(s)",
+                "/espace/eleve/candidatures",
+                "send",
+                "space-applications",
+            ),
+            _space_link(
+                "Mon CV",
+                rx.cond(P.cv_empty, "À remplir : il est joint à tes candidatures", "Rempli"),
+                "/espace/eleve/cv",
+                "file-text",
+                "space-cv",
+            ),
+            _space_link(
+                "Mes favoris (" + P.favorites + ")",
+                "Les offres que tu as mises de côté",
+                "/espace/eleve/favoris",
+                "star",
+                "space-favorites",
+            ),
+            _space_link(
+                "Rechercher une offre",
+                "Par métier, lieu et semaine",
+                "/offres",
+                "search",
+                "space-search",
+            ),
+            display="grid",
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="repeat(2, minmax(0, 1fr))"),
+            gap="0.75rem",
+            width="100%",
+        ),
+        width="100%",
+        spacing="3",
+        id="space-pupil",
+    )
+
+
+@page("/espace", "Mon espace", on_load=[AccountState.load, PupilSpaceState.load])
 def space_page() -> rx.Component:
     return rx.cond(
         AccountState.profile.get("name", "") != "",
@@ -52,10 +144,14 @@ def space_page() -> rx.Component:
                 id="space-hello",
             ),
             rx.text("Profil : ", AccountState.profile.get("role", "")),
-            notice(
-                "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi des "
-                "classes et statistiques selon votre profil.",
-                "info",
+            rx.cond(
+                PupilSpaceState.is_pupil,
+                _pupil_section(),
+                notice(
+                    "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi "
+                    "des classes et statistiques selon votre profil.",
+                    "info",
+                ),
             ),
             rx.hstack(
                 rx.link(
@@ -67,6 +163,7 @@ def space_page() -> rx.Component:
             ),
             spacing="3",
             align="start",
+            width="100%",
         ),
         rx.text("Chargement…"),
     )

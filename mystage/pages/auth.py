@@ -5,10 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
+from mystage.components.forms import (
+    card,
+    checkbox_field,
+    field,
+    field_label,
+    notice,
+    page_title,
+    primary_button,
+)
 from mystage.components.layout import page
-from mystage.models import ROLE_LABELS
+from mystage.models import LEVEL_LABELS, ROLE_LABELS, PupilLevel
 from mystage.state.auth import (
+    CLASS_NOT_LISTED,
     SIGNUP_ROLES,
     ActivationState,
     LoginState,
@@ -93,7 +102,271 @@ def login_page() -> rx.Component:
     )
 
 
+_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "0.6rem",
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "4px",
+    "background": "white",
+    "font_size": "1rem",
+}
+
+
+def _error_text(key: str, input_id: str) -> rx.Component:
+    error = SignupState.errors.get(key, "")
+    return rx.cond(
+        error != "",
+        rx.text(
+            error,
+            id=f"{input_id}-err",
+            color=theme.ERROR,
+            font_size="0.85rem",
+            margin_top="0.25rem",
+            role="alert",
+        ),
+    )
+
+
+def _hint(text: str) -> rx.Component:
+    return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
+
+
+def _level_field() -> rx.Component:
+    return rx.box(
+        field_label("Ton niveau", "signup-level", required=True),
+        rx.el.select(
+            rx.el.option("Choisis ton niveau", value=""),
+            *[rx.el.option(LEVEL_LABELS[lv], value=lv.value) for lv in PupilLevel],
+            id="signup-level",
+            name="level",
+            default_value=SignupState.values.get("level", ""),
+            aria_describedby="signup-level-err",
+            style=_SELECT_STYLE,
+        ),
+        _error_text("level", "signup-level"),
+        margin_bottom="1rem",
+    )
+
+
+def _suggestion(r) -> rx.Component:
+    return rx.el.button(
+        rx.text(r["label"], as_="span", flex="1", min_width="0", overflow_wrap="anywhere"),
+        rx.cond(
+            r["ep"] != "",
+            rx.badge(r["ep"], color_scheme="orange", variant="soft", flex_shrink="0"),
+        ),
+        type="button",
+        id="school-suggestion-" + r["uai"],
+        class_name="school-suggestion",
+        on_click=SignupState.choose_school(r["id"]),
+        style={
+            "display": "flex",
+            "gap": "0.5rem",
+            "align_items": "center",
+            "width": "100%",
+            "text_align": "left",
+            "padding": "0.6rem 0.75rem",
+            "background": "white",
+            "border": "none",
+            "border_bottom": f"1px solid {theme.GREY_BORDER}",
+            "cursor": "pointer",
+            "font_size": "0.95rem",
+            "color": "#161616",
+            "_hover": {"background": theme.INFO_BG},
+            "_focus_visible": {"outline": f"2px solid {theme.BLUE}", "outline_offset": "-2px"},
+        },
+    )
+
+
+def _school_search() -> rx.Component:
+    S = SignupState
+    return rx.box(
+        _hint("Tape au moins 2 lettres : nom, ville ou code UAI, puis choisis dans la liste."),
+        rx.el.input(
+            id="school-search",
+            name="school_query",
+            type="search",
+            default_value=S.school_query,
+            placeholder="ex. : Henri Dunant Meaux",
+            auto_complete="off",
+            # Outside any form: Enter in this field does not submit the sign-up form.
+            form="school-search-none",
+            on_change=S.search_schools.debounce(300),
+            aria_describedby="school-search-err",
+            aria_controls="school-suggestions",
+            style={
+                "width": "100%",
+                "padding": "0.6rem",
+                "border": f"1px solid {theme.GREY_BORDER}",
+                "border_radius": "4px",
+                "font_size": "1rem",
+                "box_sizing": "border-box",
+            },
+        ),
+        rx.cond(
+            S.school_suggestions.length() > 0,
+            rx.box(
+                rx.foreach(S.school_suggestions, _suggestion),
+                id="school-suggestions",
+                role="group",
+                aria_label="Établissements trouvés",
+                border=f"1px solid {theme.GREY_BORDER}",
+                border_top="none",
+                border_radius="0 0 4px 4px",
+                box_shadow="0 4px 10px rgba(0, 0, 0, 0.08)",
+            ),
+            rx.cond(
+                S.searched,
+                rx.text(
+                    "Aucun établissement trouvé. Essaie avec le nom de ta ville ou le code UAI.",
+                    id="school-none",
+                    font_size="0.85rem",
+                    margin_top="0.25rem",
+                    aria_live="polite",
+                ),
+            ),
+        ),
+    )
+
+
+def _school_chosen() -> rx.Component:
+    S = SignupState
+    return rx.flex(
+        rx.box(
+            rx.text(S.school_label, id="school-chosen", font_weight="600", color="#161616"),
+            rx.cond(S.school_ep != "", rx.badge(S.school_ep, color_scheme="orange")),
+            flex="1",
+            min_width="0",
+            overflow_wrap="anywhere",
+        ),
+        rx.button(
+            "Changer",
+            type="button",
+            variant="outline",
+            size="2",
+            on_click=S.change_school,
+            id="school-change",
+            cursor="pointer",
+            flex_shrink="0",
+        ),
+        gap="0.75rem",
+        align="center",
+        padding="0.75rem",
+        background=theme.INFO_BG,
+        border_radius="4px",
+    )
+
+
+def _class_field() -> rx.Component:
+    S = SignupState
+    return rx.cond(
+        S.has_classes,
+        rx.box(
+            field_label("Ta classe", "signup-class", required=True),
+            rx.el.select(
+                rx.el.option("Choisis ta classe", value=""),
+                rx.foreach(S.school_classes, lambda c: rx.el.option(c["name"], value=c["id"])),
+                rx.el.option("Ma classe n'est pas dans la liste", value=CLASS_NOT_LISTED),
+                id="signup-class",
+                name="class_id",
+                default_value=S.values.get("class_id", ""),
+                aria_describedby="signup-class-err",
+                style=_SELECT_STYLE,
+            ),
+            _error_text("class_id", "signup-class"),
+            margin_bottom="1rem",
+        ),
+        rx.box(
+            rx.text(
+                "Ton établissement n'a pas encore créé ses classes sur MyStage : "
+                "tu pourras choisir la tienne plus tard.",
+                id="signup-class-none",
+                font_size="0.9rem",
+            ),
+            _error_text("class_id", "signup-class"),
+            margin_bottom="1rem",
+        ),
+    )
+
+
+def _pupil_school_fields() -> rx.Component:
+    S = SignupState
+    return rx.fragment(
+        notice(
+            "Après ton inscription, ton collège enregistre l'autorisation de tes parents : "
+            "tu pourras alors postuler aux offres de stage.",
+            "info",
+        ),
+        _level_field(),
+        rx.box(
+            field_label("Ton établissement", "school-search", required=True),
+            rx.cond(S.school_id != "", _school_chosen(), _school_search()),
+            _error_text("school", "school-search"),
+            margin_bottom="1rem",
+        ),
+        rx.cond(S.school_id != "", _class_field()),
+    )
+
+
+def _gender_field() -> rx.Component:
+    options = [("f", "Fille"), ("m", "Garçon"), ("np", "Je ne souhaite pas répondre")]
+    current = SignupState.values.get("gender", "")
+    return rx.el.fieldset(
+        rx.el.legend("Genre (facultatif)", font_weight="600", margin_bottom="0.25rem"),
+        rx.flex(
+            *[
+                rx.hstack(
+                    rx.el.input(
+                        type="radio",
+                        id=f"signup-gender-{val}",
+                        name="gender",
+                        value=val,
+                        default_checked=current == val,
+                        style={"width": "1.1rem", "height": "1.1rem", "flex_shrink": "0"},
+                    ),
+                    rx.el.label(lbl, html_for=f"signup-gender-{val}"),
+                    spacing="2",
+                    align="center",
+                )
+                for val, lbl in options
+            ],
+            direction="column",
+            gap="0.4rem",
+        ),
+        _error_text("gender", "signup-gender"),
+        border="none",
+        padding="0",
+        margin="0 0 1rem 0",
+    )
+
+
+def _pupil_identity_fields() -> rx.Component:
+    return rx.fragment(
+        rx.box(
+            field_label("Ta date de naissance", "signup-birth-date", required=True),
+            _hint("Elle figurera sur ta convention de stage."),
+            rx.input(
+                id="signup-birth-date",
+                name="birth_date",
+                type="date",
+                default_value=SignupState.values.get("birth_date", ""),
+                auto_complete="bday",
+                size="3",
+                width="100%",
+                aria_describedby="signup-birth-date-err",
+                color_scheme=rx.cond(
+                    SignupState.errors.get("birth_date", "") != "", "red", "indigo"
+                ),
+            ),
+            _error_text("birth_date", "signup-birth-date"),
+            margin_bottom="1rem",
+        ),
+        _gender_field(),
+    )
+
+
 def _signup_form() -> rx.Component:
+    S = SignupState
     return rx.form(
         rx.box(
             rx.el.label("Vous êtes", html_for="f-role", font_weight="600", display="block"),
@@ -102,73 +375,82 @@ def _signup_form() -> rx.Component:
                 *[rx.el.option(ROLE_LABELS[r], value=r.value) for r in SIGNUP_ROLES],
                 id="f-role",
                 name="role",
-                default_value=SignupState.values.get("role", ""),
-                style={
-                    "width": "100%",
-                    "padding": "0.6rem",
-                    "border": f"1px solid {theme.GREY_BORDER}",
-                    "border_radius": "4px",
-                    "background": "white",
-                    "font_size": "1rem",
-                },
+                # Controlled: ?role=eleve (read on load) shows the pupil fields at once.
+                value=S.role,
+                on_change=S.set_role,
+                style=_SELECT_STYLE,
             ),
             rx.cond(
-                SignupState.errors.get("role", "") != "",
-                rx.text(SignupState.errors.get("role", ""), color=theme.ERROR, role="alert"),
+                S.errors.get("role", "") != "",
+                rx.text(S.errors.get("role", ""), color=theme.ERROR, role="alert"),
             ),
             margin_bottom="1rem",
         ),
+        rx.cond(S.is_pupil, _pupil_school_fields()),
         field(
             "Prénom",
             "first_name",
-            error=SignupState.errors.get("first_name", ""),
-            default=SignupState.values.get("first_name", ""),
+            error=S.errors.get("first_name", ""),
+            default=S.values.get("first_name", ""),
             autocomplete="given-name",
             required=True,
         ),
         field(
             "Nom",
             "last_name",
-            error=SignupState.errors.get("last_name", ""),
-            default=SignupState.values.get("last_name", ""),
+            error=S.errors.get("last_name", ""),
+            default=S.values.get("last_name", ""),
             autocomplete="family-name",
             required=True,
         ),
+        rx.cond(S.is_pupil, _pupil_identity_fields()),
         rx.text(
-            "Indiquez une adresse électronique, un téléphone portable, ou les deux.",
+            rx.cond(
+                S.is_pupil,
+                "Indique une adresse électronique, un téléphone portable, ou les deux.",
+                "Indiquez une adresse électronique, un téléphone portable, ou les deux.",
+            ),
             font_size="0.9rem",
             margin_bottom="0.5rem",
         ),
         field(
             "Adresse électronique",
             "email",
-            error=SignupState.errors.get("email", ""),
-            default=SignupState.values.get("email", ""),
+            error=S.errors.get("email", ""),
+            default=S.values.get("email", ""),
             type="email",
             autocomplete="email",
         ),
         field(
             "Téléphone portable",
             "phone",
-            error=SignupState.errors.get("phone", ""),
-            default=SignupState.values.get("phone", ""),
+            error=S.errors.get("phone", ""),
+            default=S.values.get("phone", ""),
             type="tel",
             autocomplete="tel",
-            hint="Un code de confirmation vous sera envoyé par SMS si vous n'indiquez pas d'adresse.",
+            hint="Sans adresse électronique, un code de confirmation est envoyé par SMS.",
         ),
-        *new_password_fields(SignupState.errors, "Mot de passe"),
+        *new_password_fields(S.errors, "Mot de passe"),
         checkbox_field(
             "J'accepte les conditions d'utilisation et j'ai lu la politique de données "
             "personnelles.",
             "accept_terms",
-            error=SignupState.errors.get("accept_terms", ""),
+            error=S.errors.get("accept_terms", ""),
         ),
         rx.cond(
-            SignupState.errors.get("form", "") != "",
-            notice(SignupState.errors.get("form", ""), "error"),
+            S.errors.get("form", "") != "",
+            notice(S.errors.get("form", ""), "error"),
+        ),
+        rx.cond(
+            S.errors.length() > 0,
+            notice(
+                "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
+                "error",
+                id="signup-errors",
+            ),
         ),
         primary_button("Créer mon compte", type="submit", id="signup-submit"),
-        on_submit=SignupState.submit,
+        on_submit=S.submit,
         id="signup-form",
     )
 
@@ -211,10 +493,19 @@ def signup_page() -> rx.Component:
             (
                 "check_mail",
                 notice(
-                    rx.text(
-                        "Votre compte est créé. Un lien d'activation a été envoyé à ",
-                        rx.text.strong(SignupState.sent_to),
-                        ". Cliquez sur ce lien pour activer votre compte (il est valable 48 h).",
+                    rx.cond(
+                        SignupState.is_pupil,
+                        rx.text(
+                            "Ton compte est créé. Un lien d'activation a été envoyé à ",
+                            rx.text.strong(SignupState.sent_to),
+                            ". Ouvre ce lien pour activer ton compte (il est valable 48 h).",
+                        ),
+                        rx.text(
+                            "Votre compte est créé. Un lien d'activation a été envoyé à ",
+                            rx.text.strong(SignupState.sent_to),
+                            ". Cliquez sur ce lien pour activer votre compte "
+                            "(il est valable 48 h).",
+                        ),
                     ),
                     "success",
                     id="signup-done",
@@ -244,7 +535,7 @@ def activation_page() -> rx.Component:
                     "success",
                     id="activation-ok",
                 ),
-                rx.link(primary_button("Se connecter"), href="/connexion"),
+                rx.link(primary_button("Se connecter"), href=ActivationState.login_url),
             ),
             rx.box(
                 notice(ActivationState.error, "error", id="activation-error"),

@@ -1190,8 +1190,17 @@ def _apps_table() -> rx.Component:
             rx.foreach(
                 S.rows,
                 lambda r: rx.table.row(
-                    rx.table.cell(r["id"]),
-                    rx.table.cell(r["pupil_name"]),
+                    rx.table.cell(
+                        rx.link(r["id"], href="/espace/employeur/candidatures/" + r["id"])
+                    ),
+                    rx.table.cell(
+                        rx.link(
+                            r["pupil_name"],
+                            href="/espace/employeur/candidatures/" + r["id"],
+                            font_weight="600",
+                            id="app-link-" + r["id"],
+                        )
+                    ),
                     rx.table.cell(
                         r["school"],
                         rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, notice
 from mystage.components.layout import page
-from mystage.components.offer import offer_detail
+from mystage.components.offer import favorite_button, offer_detail
 from mystage.state.offer_public import OfferPageState
 
 
@@ -43,13 +43,16 @@ def _apply_box() -> rx.Component:
                             background=theme.BLUE,
                             cursor="pointer",
                         ),
-                        href="/connexion?suivant=/offres/" + S.offer_id.to_string(),
+                        href="/connexion?suivant=/offres/" + S.offer_id.to_string() + "/postuler",
                         id="apply",
                         width="100%",
                     ),
                     rx.text(
                         "Connecte-toi ou ",
-                        rx.link("crée ton compte élève", href="/inscription?role=eleve"),
+                        rx.link(
+                            "crée ton compte élève",
+                            href="/inscription?role=eleve&offre=" + S.offer_id.to_string(),
+                        ),
                         " pour postuler.",
                         font_size="0.85rem",
                     ),
@@ -60,6 +63,14 @@ def _apply_box() -> rx.Component:
                 "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
                 "info",
                 id="apply-closed",
+            ),
+        ),
+        rx.cond(
+            S.is_pupil | ~S.is_authenticated,
+            rx.box(
+                favorite_button(S.is_favorite, OfferPageState.toggle_favorite, S.favorite_error),
+                margin_top="0.75rem",
+                width="100%",
             ),
         ),
         rx.text("Offre n° ", S.view["id"], font_size="0.8rem", color="#666", margin_top="0.5rem"),

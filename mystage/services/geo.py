@@ -646,6 +646,9 @@ def suggest_schools(
     c = School.__table__.c
     compact = f.replace(" ", "")
     conds: list[sa.ColumnElement] = []
+    # Best matches first: the typed text is the commune (« meaux » → the collèges of Meaux,
+    # not Crégy-lès-Meaux nor « Ormeaux »), then words matched at their start.
+    ranks: list[sa.ColumnElement] = []
     if _UAI_RE.match(compact):
         conds.append(c.uai == compact.upper())
     elif compact.isdigit():
@@ -661,6 +664,20 @@ def suggest_schools(
         words = f.split()
         words = [w for w in words if w not in _SCHOOL_NOISE] or words
         conds.extend(c.search_name.like(f"%{w}%") for w in words[:8])
+        commune = sa.func.replace(sa.func.replace(sa.func.lower(c.commune), "-", " "), "'", " ")
+        ranks.append(sa.case((commune == f, 0), else_=1))
+        ranks.append(
+            sum(
+                (
+                    sa.case(
+                        (sa.or_(c.search_name.like(f"{w}%"), c.search_name.like(f"% {w}%")), 0),
+                        else_=1,
+                    )
+                    for w in words[:8]
+                ),
+                sa.literal(0),
+            )
+        )
     if department_code:
         conds.append(c.department_code == str(department_code).upper()[:3])
     stmt = (
@@ -679,7 +696,7 @@ def suggest_schools(
             c.longitude,
         )
         .where(*conds)
-        .order_by(c.commune, c.name, c.uai)
+        .order_by(*ranks, c.commune, c.name, c.uai)
         .limit(limit)
     )
     return [

@@ -24,6 +24,9 @@ from mystage.models import (
     AccountStatus,
     Offer,
     Role,
+    SchoolClass,
+    StaffClass,
+    StaffMembership,
     Structure,
     StructureMember,
     User,
@@ -228,11 +231,129 @@ def can_decide_application(s: Session, user: User | None, app: Any, offer: Offer
     return can_edit_offer(s, user, offer)
 
 
-def can_validate_application(user: User | None, app: Any) -> bool:
-    """The school's validation of an application: staff of the pupil's school, admins."""
+def can_validate_application(user: User | None, app: Any, *, s: Session | None = None) -> bool:
+    """The school's validation of an application: staff of the pupil's school, admins.
+
+    With the session ``s``, also what only the database knows: a staff member other than
+    the head needs an *active* membership of that school (pending or removed members may
+    not), and a teacher the head restricted to some classes only validates the
+    applications of pupils of those classes."""
     if app is None or not _active(user):
         return False
     if user.role == Role.ADMIN:
         return True
     school_id = getattr(app, "school_id", None)
-    return user.role in STAFF and school_id is not None and user.school_id == school_id
+    if not (user.role in STAFF and school_id is not None and user.school_id == school_id):
+        return False
+    if s is None:
+        return True
+    if school_of_staff(s, user) != school_id:
+        return False
+    visible = visible_class_ids(s, user)
+    if visible is None:
+        return True
+    pupil_id = getattr(app, "pupil_id", None)
+    current = s.execute(sa.select(User.class_id).where(User.id == pupil_id)).scalar_one_or_none()
+    return current in visible or getattr(app, "class_id", None) in visible
+
+
+# --- Schools --------------------------------------------------------------------------------
+#
+# A staff member's school is ``user.school_id``.  The chef d'établissement (an *active*
+# account: an académie address other than the school's official mailbox waits for an
+# admin's validation first) manages it; every other staff member needs an *active*
+# :class:`StaffMembership` of that same school: pending (not accepted yet), refused or
+# removed members see nothing.  The head may restrict a staff member to some classes
+# (``staff_scope == "classes"`` + their :class:`StaffClass` rows).  Admins see every school.
+
+HEADS = frozenset({Role.CHEF_ETABLISSEMENT})
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
+def is_school_head(user: User | None, school_id: Any = None) -> bool:
+    """An active chef d'établissement (of ``school_id`` when given)."""
+    if not _has_role(user, HEADS) or user.school_id is None:
+        return False
+    return school_id is None or (_valid_id(school_id) and user.school_id == school_id)
+
+
+def school_of_staff(s: Session, user: User | None) -> int | None:
+    """The school where ``user`` is head or an active staff member, else None."""
+    if not _has_role(user, STAFF) or user.school_id is None:
+        return None
+    if user.role in HEADS:
+        return user.school_id
+    row = s.execute(
+        sa.select(StaffMembership.id).where(
+            StaffMembership.user_id == user.id,
+            StaffMembership.school_id == user.school_id,
+            StaffMembership.status == "active",
+        )
+    ).first()
+    return user.school_id if row is not None else None
+
+
+def visible_class_ids(s: Session, user: User | None) -> set[int] | None:
+    """The classes a school staff member sees: None = the whole school (head, staff with
+    the school-wide scope, admins); else the set of class ids, possibly empty (restricted
+    teachers; anyone who is not an active staff member)."""
+    if _has_role(user, ADMINS):
+        return None
+    school_id = school_of_staff(s, user)
+    if school_id is None:
+        return set()
+    if user.role in HEADS or user.staff_scope != "classes":
+        return None
+    rows = s.execute(
+        sa.select(StaffClass.class_id)
+        .join(SchoolClass, SchoolClass.id == StaffClass.class_id)
+        .where(
+            StaffClass.user_id == user.id,
+            SchoolClass.school_id == school_id,
+            SchoolClass.deleted_at.is_(None),
+        )
+    ).scalars()
+    return set(rows)
+
+
+def can_manage_school(s: Session, user: User | None, school_id: Any) -> bool:
+    """Set up the school (classes, weeks, settings) and manage its staff and their rights:
+    the school's head, admins."""
+    if not _valid_id(school_id):
+        return False
+    if _has_role(user, ADMINS):
+        return True
+    return is_school_head(user, school_id)
+
+
+def can_view_school(s: Session, user: User | None, school_id: Any) -> bool:
+    """The school's space (tables, lists): its head and active staff members, admins."""
+    if not _valid_id(school_id):
+        return False
+    if _has_role(user, ADMINS):
+        return True
+    return school_of_staff(s, user) == school_id
+
+
+def can_view_class(s: Session, user: User | None, school_class: SchoolClass | None) -> bool:
+    """A class of the caller's school, within the classes the head let them see."""
+    if school_class is None or school_class.deleted_at is not None:
+        return False
+    if not can_view_school(s, user, school_class.school_id):
+        return False
+    visible = visible_class_ids(s, user)
+    return visible is None or school_class.id in visible
+
+
+def can_view_pupil(s: Session, user: User | None, pupil: User | None) -> bool:
+    """A pupil of the caller's school (of one of their classes when restricted): see the
+    pupil's applications, record the parents' authorization, move the pupil."""
+    if pupil is None or pupil.role != Role.ELEVE or pupil.deleted_at is not None:
+        return False
+    if pupil.school_id is None or not can_view_school(s, user, pupil.school_id):
+        return False
+    visible = visible_class_ids(s, user)
+    return visible is None or pupil.class_id in visible

@@ -7,6 +7,7 @@ rate limits and lockouts on every path, so a crafted event gains nothing.
 from __future__ import annotations
 
 import json
+import time
 
 import reflex as rx
 
@@ -16,6 +17,7 @@ from mystage.state.session import SessionState
 
 # Employers sign up with their structure on /inscription/employeur.
 SIGNUP_ROLES = [r for r in Role if r not in (Role.ADMIN, Role.EMPLOYEUR)]
+_ROLE_VALUES = frozenset(r.value for r in SIGNUP_ROLES)
 
 
 def _str(form: dict, key: str, limit: int = 300) -> str:
@@ -86,7 +88,12 @@ class LoginState(rx.State):
 def _register(s, data: dict):
     from mystage.services import accounts
 
-    user, errors = accounts.register(s, **data)
+    if data.get("role") == Role.ELEVE:
+        pupil = {k: v for k, v in data.items() if k != "role"}
+        user, errors = accounts.register_pupil(s, **pupil)
+    else:
+        data = {k: v for k, v in data.items() if k in _GENERIC_KEYS}
+        user, errors = accounts.register(s, **data)
     if errors:
         return None, errors
     return {"id": user.id, "email": user.email or "", "phone": user.phone or ""}, {}
@@ -98,9 +105,32 @@ def _confirm_phone(s, phone: str, code: str):
     user, error = accounts.confirm_phone(s, phone, code)
     if user is None:
         return None, error or "Code incorrect."
-    grant = accounts.issue_login_grant(s, user, "/espace")
+    grant = accounts.issue_login_grant(s, user, accounts.after_signup_url(user))
     s.commit()
     return grant, ""
+
+
+def _school_suggestions(s, query: str):
+    from mystage.services import accounts
+
+    return accounts.signup_school_suggestions(s, query)
+
+
+def _signup_school(s, school_id: int):
+    from mystage.services import accounts
+
+    return accounts.signup_school(s, school_id)
+
+
+_GENERIC_KEYS = frozenset(
+    {"role", "email", "phone", "password", "first_name", "last_name", "accept_terms", "ip"}
+)
+_PUPIL_KEYS = ("level", "class_id", "birth_date", "gender")
+CLASS_NOT_LISTED = "aucune"  # « Ma classe n'est pas dans la liste »
+MSG_CLASS_REQUIRED = "Choisis ta classe, ou « Ma classe n'est pas dans la liste »."
+# Autocomplete: at most this many searches per tab in SEARCH_WINDOW seconds.
+SEARCH_BURST = 40
+SEARCH_WINDOW = 20.0
 
 
 class SignupState(rx.State):
@@ -109,35 +139,130 @@ class SignupState(rx.State):
     step: str = "form"  # form, check_mail, phone_code
     sent_to: str = ""
     code_error: str = ""
+    role: str = ""  # the profile chosen in the form (shows the pupil fields for "eleve")
+    # Pupil: the school picked in the autocomplete and its classes (public data).
+    school_id: str = ""
+    school_label: str = ""
+    school_ep: str = ""
+    school_classes: list[dict[str, str]] = []
+    school_suggestions: list[dict[str, str]] = []
+    school_query: str = ""
+    searched: bool = False  # a search ran (to say « aucun établissement trouvé »)
     _phone: str = ""
+    _offer_id: int = 0
+    _search_times: list[float] = []
+
+    @rx.var
+    def is_pupil(self) -> bool:
+        return self.role == Role.ELEVE
+
+    @rx.var
+    def has_classes(self) -> bool:
+        return len(self.school_classes) > 0
 
     @rx.event
     def load(self):
         self.step = "form"
         self.errors = {}
         self.code_error = ""
-        role = self.router.url.query_parameters.get("role", "")
+        self.school_suggestions = []
+        query = self.router.url.query_parameters
+        role = query.get("role", "")
         if role == Role.EMPLOYEUR:
             return rx.redirect("/inscription/employeur")
         if role in {r.value for r in SIGNUP_ROLES}:
             self.values = {**self.values, "role": role}
+            self.role = role
+        offer = query.get("offre", "")
+        offer = offer if isinstance(offer, str) else ""
+        self._offer_id = (
+            int(offer) if offer.isascii() and offer.isdigit() and len(offer) < 10 else 0
+        )
+
+    @rx.event
+    def set_role(self, role):
+        """The « Vous êtes » select changed: show or hide the pupil fields."""
+        role = role if isinstance(role, str) else ""
+        self.role = role if role in {r.value for r in SIGNUP_ROLES} else ""
+
+    @rx.event
+    async def search_schools(self, query):
+        """Autocomplete of « Ton établissement » (public data, anonymous callers welcome):
+        query cut at 100 characters, 8 results at most, a burst limit per tab."""
+        query = query if isinstance(query, str) else ""
+        self.school_query = query[:100]
+        q = self.school_query.strip()
+        if len(q) < 2:
+            self.school_suggestions = []
+            self.searched = False
+            return
+        now = time.monotonic()
+        recent = [t for t in self._search_times if now - t < SEARCH_WINDOW]
+        if len(recent) >= SEARCH_BURST:
+            self._search_times = recent
+            return
+        self._search_times = [*recent, now]
+        rows = await db.call(_school_suggestions, q)
+        self.school_suggestions = [
+            {
+                "id": str(r["id"]),
+                "uai": str(r["uai"]),
+                "label": str(r["label"]),
+                "ep": str(r["ep"]),
+            }
+            for r in rows[:8]
+        ]
+        self.searched = True
+
+    @rx.event
+    async def choose_school(self, school_id):
+        """A suggestion was clicked: keep the school and load its classes."""
+        found = await db.call(_signup_school, school_id)
+        self.school_suggestions = []
+        self.searched = False
+        self.errors = {k: v for k, v in self.errors.items() if k not in ("school", "class_id")}
+        if found is None:
+            self._clear_school()
+            self.errors = {
+                **self.errors,
+                "school": "Établissement introuvable. Cherche-le à nouveau.",
+            }
+            return
+        self.school_id = found["id"]
+        self.school_label = found["label"]
+        self.school_ep = found["ep"]
+        self.school_classes = found["classes"]
+        self.values = {**self.values, "class_id": ""}
+
+    @rx.event
+    def change_school(self):
+        """« Changer d'établissement »: back to the search field."""
+        self._clear_school()
+        self.school_query = ""
+
+    def _clear_school(self):
+        self.school_id = ""
+        self.school_label = ""
+        self.school_ep = ""
+        self.school_classes = []
+        self.values = {**self.values, "class_id": ""}
 
     @rx.event
     async def submit(self, form_data: dict):
+        form_data = form_data if isinstance(form_data, dict) else {}
         keys = ("role", "first_name", "last_name", "email", "phone")
         self.values = {k: _str(form_data, k, 254) for k in keys}
+        self.values.update({k: _str(form_data, k, 20) for k in _PUPIL_KEYS})
+        self.role = self.values["role"] if self.values["role"] in _ROLE_VALUES else ""
         password = form_data.get("password")
         password2 = form_data.get("password2")
         password = password if isinstance(password, str) else ""
         password2 = password2 if isinstance(password2, str) else ""
         errors: dict[str, str] = {}
-        if self.values["role"] not in {r.value for r in SIGNUP_ROLES}:
+        if self.values["role"] not in _ROLE_VALUES:
             errors["role"] = "Choisissez votre profil."
         if password and password != password2:
             errors["password2"] = "Les deux mots de passe ne sont pas identiques."
-        if errors:
-            self.errors = errors
-            return
         data = {
             "role": self.values["role"],
             "email": self.values["email"] or None,
@@ -148,6 +273,23 @@ class SignupState(rx.State):
             "accept_terms": bool(form_data.get("accept_terms")),
             "ip": self.router.session.client_ip or "",
         }
+        if self.role == Role.ELEVE:
+            class_value = self.values["class_id"]
+            if self.school_id and self.school_classes and not class_value:
+                errors["class_id"] = MSG_CLASS_REQUIRED
+            data.update(
+                level=self.values["level"],
+                school_id=self.school_id,
+                class_id=None if class_value in ("", CLASS_NOT_LISTED) else class_value,
+                birth_date=self.values["birth_date"],
+                gender=self.values["gender"],
+                targeted_offer_id=self._offer_id or None,
+            )
+            # The form's own checks go with the service's: all shown at once, none stored.
+            data["form_errors"] = errors
+        elif errors:
+            self.errors = errors
+            return
         created, errors = await db.call(_register, data)
         if created is None:
             self.errors = errors
@@ -165,6 +307,7 @@ class SignupState(rx.State):
     async def submit_code(self, form_data: dict):
         if self.step != "phone_code" or not self._phone:
             return
+        form_data = form_data if isinstance(form_data, dict) else {}
         code = _str(form_data, "code", 12)
         grant, error = await db.call(_confirm_phone, self._phone, code)
         if grant is None:
@@ -179,13 +322,18 @@ def _activate(s, token: str):
 
     user, error = accounts.activate(s, token)
     s.commit()
-    return (user is not None), error or ""
+    if user is None:
+        return False, error or "", "/connexion"
+    next_url = accounts.after_signup_url(user, "")
+    return True, "", "/connexion" + (f"?suivant={next_url}" if next_url else "")
 
 
 class ActivationState(rx.State):
     done: bool = False
     error: str = ""
     resent: bool = False
+    # « Se connecter » after activation: back to the offer the pupil came from, if any.
+    login_url: str = "/connexion"
 
     @rx.event
     async def load(self):
@@ -195,9 +343,10 @@ class ActivationState(rx.State):
             self.done = False
             self.error = "Lien d'activation incomplet. Copiez le lien entier reçu par courriel."
             return
-        ok, error = await db.call(_activate, token)
+        ok, error, login_url = await db.call(_activate, token)
         self.done = ok
         self.error = "" if ok else error
+        self.login_url = login_url
 
     @rx.event
     async def resend(self, form_data: dict):

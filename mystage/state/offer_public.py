@@ -21,7 +21,7 @@ def _offer_id_from_path(path: str) -> int:
 
 def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     from mystage.models import Role, User
-    from mystage.services import eligibility, maps, offers
+    from mystage.services import eligibility, maps, offers, pupils
 
     viewer = s.get(User, user_id) if user_id else None
     view = offers.offer_view(s, offer_id, viewer=viewer)
@@ -42,7 +42,14 @@ def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
         "is_pupil": bool(viewer and viewer.role == Role.ELEVE),
         "eligible": bool(eligible),
         "reason": reason or "",
+        "is_favorite": pupils.is_favorite(s, viewer, offer_id),
     }
+
+
+def _set_favorite(s, user, offer_id: int, on: bool) -> tuple[bool, str]:
+    from mystage.services import pupils
+
+    return pupils.set_favorite(s, user, offer_id, on)
 
 
 class OfferPageState(rx.State):
@@ -57,6 +64,8 @@ class OfferPageState(rx.State):
     is_pupil: bool = False
     eligible: bool = True
     reason: str = ""
+    is_favorite: bool = False
+    favorite_error: str = ""
 
     @rx.var
     def page_title(self) -> str:
@@ -84,3 +93,18 @@ class OfferPageState(rx.State):
         self.is_pupil = data["is_pupil"]
         self.eligible = data["eligible"]
         self.reason = data["reason"]
+        self.is_favorite = data["is_favorite"]
+        self.favorite_error = ""
+
+    @rx.event
+    async def toggle_favorite(self):
+        """« Ajouter aux favoris » / « Retirer des favoris »: pupils only; anonymous
+        visitors are sent to log in and come back here."""
+        from mystage.state.session import caller
+
+        user = await caller(self)
+        if user is None:
+            return rx.redirect(f"/connexion?suivant=/offres/{self.offer_id}")
+        on, error = await db.call(_set_favorite, user, self.offer_id, not self.is_favorite)
+        self.is_favorite = bool(on)
+        self.favorite_error = error

@@ -71,6 +71,15 @@ def _prepare_db(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "mystage", "setup"], cwd=ROOT, env=env, check=True)
 
 
+_SERVER_DB: list[str] = []
+
+
+def server_db() -> str:
+    """The database URL of the running e2e server (tests read and set facts there that no
+    page sets yet)."""
+    return _SERVER_DB[-1]
+
+
 @pytest.fixture(scope="session")
 def server() -> str:
     port = _free_port()
@@ -78,6 +87,7 @@ def server() -> str:
     db_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'e2e.db'}"
     env = _server_env(port, db_url)
     _prepare_db(env)
+    _SERVER_DB.append(db_url)
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [

@@ -34,6 +34,15 @@ def _sms_code(page: Page, phone_display: str) -> str:
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
+def _pupil_fields(page: Page) -> None:
+    """Level, school (autocomplete), class « pas dans la liste », birth date."""
+    page.select_option("#signup-level", "3e")
+    page.fill("#school-search", "henri dunant meaux")
+    page.click("#school-suggestion-0771029A")
+    page.select_option("#signup-class", "aucune")
+    page.fill("#signup-birth-date", "2012-03-14")
+
+
 def _login(page: Page, identifier: str, password: str, ready: str = "#space-hello") -> None:
     goto(page, "/connexion")
     page.fill("#f-identifier", identifier)
@@ -64,6 +73,7 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
     email = f"lea.{_unique()}@exemple.fr"
     goto(page, "/inscription")
     page.select_option("#f-role", "eleve")
+    _pupil_fields(page)
     page.fill("#f-first_name", "Léa")
     page.fill("#f-last_name", "Petit")
     page.fill("#f-email", email)
@@ -122,6 +132,7 @@ def test_signup_and_login_by_phone(page: Page):
     spaced = " ".join([phone[i : i + 2] for i in range(0, 10, 2)])
     goto(page, "/inscription")
     page.select_option("#f-role", "eleve")
+    _pupil_fields(page)
     page.fill("#f-first_name", "Yanis")
     page.fill("#f-last_name", "Benali")
     page.fill("#f-phone", spaced)

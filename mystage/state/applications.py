@@ -1,0 +1,306 @@
+"""One application as the employer and as the school see it.
+
+Thin: every handler re-derives the caller from the session cookie (``caller(self)``); the
+services (:mod:`mystage.services.application_views`) check role, ownership and the
+action allowed in the current state, so ids or actions sent by a client grant nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.state.session import caller
+
+DENIED = "Vous n'avez pas accès à cette candidature."
+
+# The decision dialog: (title, hint above the message, message required, button label).
+DIALOGS: dict[str, tuple[str, str, bool, str]] = {
+    "accept": (
+        "Accepter la candidature",
+        "Votre message accompagne votre réponse (facultatif). Vous pouvez accepter plusieurs "
+        "élèves pour une même semaine : le premier qui confirme son stage prend la place.",
+        False,
+        "Accepter",
+    ),
+    "review": (
+        "Mettre la candidature à l'étude",
+        "L'élève saura que vous étudiez sa candidature. Message facultatif.",
+        False,
+        "Mettre à l'étude",
+    ),
+    "refuse": (
+        "Refuser la candidature",
+        "Un mot d'explication aide l'élève.",
+        False,
+        "Refuser",
+    ),
+    "cancel_by_employer": (
+        "Annuler la candidature",
+        "Indiquez à l'élève la raison de l'annulation (obligatoire).",
+        True,
+        "Annuler la candidature",
+    ),
+    "school_validate": (
+        "Valider la candidature",
+        "Elle sera transmise à l'employeur. Vous pouvez laisser un message à l'élève (facultatif).",
+        False,
+        "Valider",
+    ),
+    "school_refuse": (
+        "Refuser la candidature",
+        "Elle ne sera pas transmise à l'employeur. Un mot d'explication aide l'élève (facultatif).",
+        False,
+        "Refuser",
+    ),
+}
+DONE = {
+    "accept": "Candidature acceptée. L'élève est prévenu(e) et doit maintenant confirmer son stage.",
+    "review": "Candidature mise à l'étude. L'élève en est informé(e).",
+    "refuse": "Candidature refusée. L'élève en est informé(e).",
+    "cancel_by_employer": "Candidature annulée. L'élève en est informé(e).",
+    "school_validate": "Candidature validée : elle est transmise à l'employeur.",
+    "school_refuse": "Candidature refusée. L'élève en est informé(e).",
+}
+
+
+def app_id_from_path(path: Any) -> int:
+    """``/espace/<side>/candidatures/<id>[/impression]`` → id (0 when absent or invalid)."""
+    if not isinstance(path, str):
+        return 0
+    parts = [p for p in path.split("?", 1)[0].split("/") if p]
+    try:
+        i = parts.index("candidatures")
+    except ValueError:
+        return 0
+    raw = parts[i + 1] if len(parts) > i + 1 else ""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
+        return 0
+    return int(raw)
+
+
+def _s(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "1" if v else ""
+    return v if isinstance(v, str) else str(v)
+
+
+def _rows(items: Any) -> list[dict[str, str]]:
+    return [{k: _s(v) for k, v in item.items()} for item in (items or [])]
+
+
+def _employer_open(s, user, app_id: int):
+    from mystage.services import application_views
+
+    return application_views.open_as_employer(s, user, app_id)
+
+
+def _employer_view(s, user, app_id: int):
+    from mystage.services import application_views
+
+    return application_views.employer_view(s, user, app_id)
+
+
+def _employer_decide(s, user, app_id: int, action: str, message: Any):
+    from mystage.services import application_views
+
+    return application_views.decide_as_employer(s, user, app_id, action, message)
+
+
+def _school_view(s, user, app_id: int):
+    from mystage.services import application_views
+
+    return application_views.school_view(s, user, app_id)
+
+
+def _school_decide(s, user, app_id: int, action: str, message: Any):
+    from mystage.services import application_views
+
+    return application_views.decide_as_school(s, user, app_id, action, message)
+
+
+class _ApplicationPage(rx.State, mixin=True):
+    """What the employer's and the school's pages share: the view and the dialog."""
+
+    app_id: int = 0
+    loaded: bool = False
+    denied: bool = False
+    view: dict[str, str] = {}
+    cv: list[dict[str, str]] = []
+    history: list[dict[str, str]] = []
+    actions: list[dict[str, str]] = []
+    dialog_action: str = ""
+    message_error: str = ""
+    notice: str = ""
+    error: str = ""
+    dialog_version: int = 0
+
+    @rx.var
+    def dialog_title(self) -> str:
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[0]
+
+    @rx.var
+    def dialog_hint(self) -> str:
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[1]
+
+    @rx.var
+    def dialog_required(self) -> bool:
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[2]
+
+    @rx.var
+    def dialog_yes(self) -> str:
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[3]
+
+    @rx.var
+    def dialog_key(self) -> str:
+        return f"{self.dialog_action}-{self.dialog_version}"
+
+    def _clear(self) -> None:
+        self.view = {}
+        self.cv = []
+        self.history = []
+        self.actions = []
+        self.dialog_action = ""
+
+    def _set_view(self, data: dict | None) -> None:
+        if data is None:
+            self.denied = True
+            self._clear()
+            return
+        self.denied = False
+        self.view = {k: _s(v) for k, v in data.items() if not isinstance(v, (list, dict, tuple))}
+        self.cv = _rows(data.get("cv"))
+        self.history = _rows(data.get("history"))
+        self.actions = _rows(data.get("actions"))
+
+    def _begin_load(self) -> int:
+        self.app_id = app_id_from_path(self.router.url.path)
+        self.loaded = False
+        self.notice = ""
+        self.error = ""
+        self.message_error = ""
+        self.dialog_action = ""
+        return self.app_id
+
+    def _login_redirect(self):
+        self._clear()
+        return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+
+    @rx.event
+    def open_dialog(self, action: Any):
+        """A decision button: only the actions shown for this application open the dialog
+        (the service checks again when « Confirmer » is clicked)."""
+        allowed = {a.get("action") for a in self.actions}
+        if not isinstance(action, str) or action not in allowed or action not in DIALOGS:
+            return
+        self.dialog_action = action
+        self.message_error = ""
+        self.notice = ""
+        self.error = ""
+        self.dialog_version += 1
+
+    @rx.event
+    def close_dialog(self):
+        self.dialog_action = ""
+        self.message_error = ""
+
+    @rx.event
+    def set_dialog_open(self, value: Any):
+        if value is not True:
+            self.close_dialog()
+
+
+class EmployerApplicationState(_ApplicationPage, rx.State):
+    """``/espace/employeur/candidatures/[cand_id]`` and its « Impression PDF »."""
+
+    @rx.event
+    async def load(self):
+        """Opening the page as the deciding employer marks a new application « lue »."""
+        app_id = self._begin_load()
+        user = await caller(self)
+        if user is None:
+            return self._login_redirect()
+        data = await db.call(_employer_open, user, app_id) if app_id else None
+        self._set_view(data)
+        self.loaded = True
+
+    @rx.event
+    async def load_print(self):
+        app_id = self._begin_load()
+        user = await caller(self)
+        if user is None:
+            return self._login_redirect()
+        data = await db.call(_employer_view, user, app_id) if app_id else None
+        self._set_view(data)
+        self.loaded = True
+
+    @rx.event
+    async def decide(self, form_data: Any):
+        action = self.dialog_action
+        user = await caller(self)
+        if user is None:
+            self.dialog_action = ""
+            return self._login_redirect()
+        if action not in DIALOGS:
+            self.dialog_action = ""
+            return
+        message = form_data.get("message") if isinstance(form_data, dict) else ""
+        errors = await db.call(_employer_decide, user, self.app_id, action, message)
+        if not isinstance(errors, dict):
+            errors = {"form": DENIED}
+        if errors.get("message"):
+            self.message_error = errors["message"]  # the dialog stays open, text kept
+            return
+        self.dialog_action = ""
+        self.message_error = ""
+        self.error = errors.get("form", "")
+        self.notice = "" if self.error else DONE.get(action, "")
+        self._set_view(await db.call(_employer_view, user, self.app_id))
+
+
+class SchoolApplicationState(_ApplicationPage, rx.State):
+    """``/espace/etablissement/candidatures/[cand_id]``: « Valider » / « Refuser »."""
+
+    @rx.event
+    async def load(self):
+        app_id = self._begin_load()
+        user = await caller(self)
+        if user is None:
+            return self._login_redirect()
+        data = await db.call(_school_view, user, app_id) if app_id else None
+        self._set_view(data)
+        self.loaded = True
+
+    @rx.event
+    async def decide(self, form_data: Any):
+        action = self.dialog_action
+        user = await caller(self)
+        if user is None:
+            self.dialog_action = ""
+            return self._login_redirect()
+        if action not in DIALOGS:
+            self.dialog_action = ""
+            return
+        message = form_data.get("message") if isinstance(form_data, dict) else ""
+        errors = await db.call(_school_decide, user, self.app_id, action, message)
+        if not isinstance(errors, dict):
+            errors = {"form": DENIED}
+        if errors.get("message"):
+            self.message_error = errors["message"]
+            return
+        self.dialog_action = ""
+        self.message_error = ""
+        self.error = errors.get("form", "")
+        self.notice = "" if self.error else DONE.get(action, "")
+        self._set_view(await db.call(_school_view, user, self.app_id))
+
+
+class ApplicationsRedirectState(rx.State):
+    @rx.event
+    def to_dashboard(self):
+        """``/espace/employeur/candidatures`` (reminder mails): the « à traiter » tab."""
+        return rx.redirect("/espace/employeur?onglet=a_traiter")
