@@ -15,6 +15,12 @@ UNMODELLED = {
     "ix_offers_search_recent",
     "ix_offers_search_geo",
     "ix_offer_weeks_free",
+    # 0005: statistics (services/stats.py SUMMARY is Core, not a model)
+    "stats_summary",
+    "ix_stats_summary_lookup",
+    "ix_applications_stats",
+    "ix_offer_weeks_stats",
+    "ix_offers_stats",
 }
 
 

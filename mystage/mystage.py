@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.files import routes as file_routes
+from mystage.api.school_exports import routes as school_export_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import (  # noqa: F401  (registers pages)
@@ -17,11 +18,13 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     offer_page,
     public,
     pupil,
+    school,
+    school_admin,
     search,
 )
 from mystage.settings import get_settings
 
-api = Starlette(routes=[*auth_routes, *file_routes])
+api = Starlette(routes=[*auth_routes, *file_routes, *school_export_routes])
 
 app = rx.App(
     style=theme.base_style,

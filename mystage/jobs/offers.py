@@ -1,6 +1,7 @@
 """Offer housekeeping: places left, full and past offers, the owner told once.
 
-Set-based and idempotent (ARCHITECTURE §3, §5): one UPDATE per rule over every offer,
+Runs every 6 hours (full and past offers leave the search the same day).  Set-based and
+idempotent (ARCHITECTURE §3, §5): one UPDATE per rule over every offer,
 guarded by its own ``WHERE`` and the from-states of :data:`offers.OFFER_TRANSITIONS`, so
 a second run changes nothing and sends nothing.
 
@@ -24,11 +25,12 @@ from mystage import clock
 from mystage.jobs.runner import job
 from mystage.models import AuditLog, Offer, OfferState, OfferWeek, User
 from mystage.notify import templates
-from mystage.notify.outbox import queue_mail
+from mystage.notify.outbox import queue_many
 from mystage.services.offers import OFFER_TRANSITIONS, places_left_expr
 
 DASHBOARD_OFFERS_URL = "/espace/employeur/offres"
 LIVE_STATES = (OfferState.PUBLISHED, OfferState.FULL, OfferState.UNPUBLISHED)
+CHUNK = 5000  # ids per IN (…): under SQLite's and PostgreSQL's parameter limits
 
 
 def _has_week_to_come(monday: date) -> sa.Exists:
@@ -40,29 +42,24 @@ def _has_week_to_come(monday: date) -> sa.Exists:
 
 
 def _apply(s: Session, action: str, condition: sa.ColumnElement, now: datetime) -> int:
-    """Move every offer matching ``condition`` along ``action`` (conditional UPDATE),
-    with one audit row each (actor « system »)."""
+    """Move every offer matching ``condition`` along ``action``: one conditional
+    ``UPDATE … WHERE state = :from AND … RETURNING id`` per from-state, then one audit row
+    each (actor « system ») in one multi-row INSERT.  No list of ids is sent back to the
+    database, so the end of a school year (every offer past at once) is one statement."""
     from_states, to_state = OFFER_TRANSITIONS[action]
-    rows = s.execute(
-        sa.select(Offer.id, Offer.state)
-        .where(Offer.state.in_(from_states), condition)
-        .with_for_update()
-    ).all()
-    if not rows:
-        return 0
-    old = {r.id: r.state for r in rows}
-    changed = list(
-        s.execute(
+    old: dict[int, str] = {}
+    for from_state in sorted(from_states):
+        ids = s.execute(
             sa.update(Offer)
-            .where(Offer.id.in_(list(old)), Offer.state.in_(from_states))
+            .where(Offer.state == from_state, condition)
             .values(state=to_state, updated_at=now)
             .returning(Offer.id)
             .execution_options(synchronize_session=False)
         ).scalars()
-    )
-    if changed:
+        old.update((offer_id, from_state) for offer_id in ids)
+    if old:
         s.execute(
-            sa.insert(AuditLog),
+            sa.insert(AuditLog.__table__),
             [
                 {
                     "entity": "offer",
@@ -75,13 +72,15 @@ def _apply(s: Session, action: str, condition: sa.ColumnElement, now: datetime) 
                     "message": "",
                     "created_at": now,
                 }
-                for offer_id in changed
+                for offer_id in sorted(old)
             ],
         )
-    return len(changed)
+    return len(old)
 
 
 def _notify_owners(s: Session, now: datetime) -> int:
+    """One mail to the creator of each offer that left the search since it was
+    (re)published; ``owner_notified_at`` then marks it (guarded UPDATE, by chunks)."""
     rows = s.execute(
         sa.select(
             Offer.id,
@@ -103,36 +102,41 @@ def _notify_owners(s: Session, now: datetime) -> int:
     ).all()
     if not rows:
         return 0
-    sent = 0
+    link = templates.link(DASHBOARD_OFFERS_URL)
+    messages = []
     for r in rows:
         to = r.email or r.contact_email
-        if to:
-            subject, body = templates.render(
-                "offer_left_search",
-                url=DASHBOARD_OFFERS_URL,
-                offer_title=r.title,
-                offer_id=r.id,
-                reason="full" if r.state == OfferState.FULL else "past",
-                first_name=r.first_name or "",
-            )
-            stamp = clock.as_utc(r.published_at)
-            queued = queue_mail(
-                s,
-                to=to,
-                subject=subject,
-                body=body,
-                action_url=templates.link(DASHBOARD_OFFERS_URL),
-                template="offer_left_search",
-                user_id=r.user_id,
-                dedupe_key=f"offer_left_search:{r.id}:{stamp.isoformat() if stamp else ''}",
-            )
-            sent += queued is not None
-    s.execute(
-        sa.update(Offer)
-        .where(Offer.id.in_([r.id for r in rows]), Offer.owner_notified_at.is_(None))
-        .values(owner_notified_at=now)
-        .execution_options(synchronize_session=False)
-    )
+        if not to:
+            continue
+        subject, body = templates.render(
+            "offer_left_search",
+            url=DASHBOARD_OFFERS_URL,
+            offer_title=r.title,
+            offer_id=r.id,
+            reason="full" if r.state == OfferState.FULL else "past",
+            first_name=r.first_name or "",
+        )
+        stamp = clock.as_utc(r.published_at)
+        messages.append(
+            {
+                "to": to,
+                "subject": subject,
+                "body": body,
+                "action_url": link,
+                "template": "offer_left_search",
+                "user_id": r.user_id,
+                "dedupe_key": f"offer_left_search:{r.id}:{stamp.isoformat() if stamp else ''}",
+            }
+        )
+    sent = len(queue_many(s, messages))
+    ids = [r.id for r in rows]
+    for i in range(0, len(ids), CHUNK):
+        s.execute(
+            sa.update(Offer)
+            .where(Offer.id.in_(ids[i : i + CHUNK]), Offer.owner_notified_at.is_(None))
+            .values(owner_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
     return sent
 
 

@@ -448,14 +448,53 @@ def app_school_event(
 def app_employer_reminder(
     url: str, count: int, titles: list[str], first_name: str = ""
 ) -> tuple[str, str]:
-    """Digest to an employer: applications waiting for an answer for more than 7 days."""
-    subject = f"{count} candidature(s) attendent votre réponse"
-    lines = "\n".join(f"- {t}" for t in titles[:20])
+    """Digest to an employer: applications waiting for an answer for 7 days or more."""
+    if count == 1:
+        subject = "Une candidature attend votre réponse"
+        intro = "Une candidature attend votre réponse depuis plus de 7 jours, pour l'offre :"
+    else:
+        subject = f"{count} candidatures attendent votre réponse"
+        what = "l'offre" if len(titles) == 1 else "les offres"
+        intro = (
+            f"{count} candidatures attendent votre réponse depuis plus de 7 jours, pour {what} :"
+        )
+    shown = titles[:20]
+    lines = "\n".join(f"- {t}" for t in shown)
+    if len(titles) > len(shown):
+        lines += f"\n- et {len(titles) - len(shown)} autre(s) offre(s)"
     body = mail_body(
         first_name,
-        f"{count} candidature(s) attendent votre réponse depuis plus de 7 jours :\n{lines}",
-        "Sans réponse, elles expirent 15 jours après leur envoi (30 jours si elles sont à "
-        "l'étude). Pour y répondre, ouvrez ce lien :",
+        f"{intro}\n{lines}",
+        "Sans réponse, une candidature expire 15 jours après son envoi (30 jours si elle est "
+        "à l'étude) : l'élève peut alors postuler ailleurs. Pour répondre, ouvrez ce lien :",
         url=url,
     )
     return subject, body
+
+
+@template("app_single_nudge")
+def app_single_nudge(
+    url: str, offer_title: str, first_name: str = "", near_school: bool = False
+) -> tuple[str, str]:
+    """To a pupil with a single application still waiting for an answer after 5 days
+    (``url``: the search, around the school's commune when ``near_school``)."""
+    subject = "Augmente tes chances : postule à d'autres offres"
+    body = mail_body(
+        first_name,
+        f"Tu as postulé à l'offre « {offer_title} » et tu attends sa réponse. Les employeurs "
+        "reçoivent beaucoup de candidatures et ne répondent pas toujours vite : postule à "
+        "d'autres offres pour augmenter tes chances de trouver ton stage.",
+        "Tu peux postuler à plusieurs offres pour la même semaine : quand tu confirmes un "
+        "stage, tes autres candidatures pour cette semaine sont retirées.",
+        "Pour voir les offres près de ton établissement, ouvre ce lien :"
+        if near_school
+        else "Pour chercher d'autres offres, ouvre ce lien :",
+        url=url,
+    )
+    return subject, body
+
+
+@template("sms_app_single_nudge")
+def sms_app_single_nudge(url: str) -> tuple[str, str]:
+    """SMS version of app_single_nudge (pupils without an e-mail address)."""
+    return "", f"MyStage : augmente tes chances, postule à d'autres offres de stage : {link(url)}"

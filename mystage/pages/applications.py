@@ -619,4 +619,3 @@ def _school_detail() -> rx.Component:
 def school_application_page() -> rx.Component:
     S = SchoolApplicationState
     return rx.cond(~S.loaded, _loading(), rx.cond(S.denied, _denied(), _school_detail()))
-

@@ -651,6 +651,8 @@ def space_context(s: Session, user: User | None) -> dict[str, Any]:
         "uai": school.uai,
         "commune": school.commune,
         "academy": school.academy,
+        "ep": school.ep,
+        "qpv": bool(school.qpv),
         "official_email": official_mailbox(school),
         "is_head": is_head,
         "member_status": status,

@@ -46,8 +46,11 @@ class AccountState(rx.State):
         if not permissions.can_view_profile(user):
             self.profile = {}
             return rx.redirect(f"/connexion?suivant={self.router.url.path}")
-        if self.router.url.path.rstrip("/") == "/espace" and permissions.can_create_offer(user):
-            if user.role != "admin":
+        if self.router.url.path.rstrip("/") == "/espace":
+            if user.role in permissions.STAFF:
+                # School staff: their school's dashboard (it explains a pending access).
+                return rx.redirect("/espace/etablissement")
+            if permissions.can_create_offer(user) and user.role != "admin":
                 return rx.redirect("/espace/employeur")
         self.profile = await db.call(_profile, user.id)
 

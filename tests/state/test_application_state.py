@@ -14,9 +14,9 @@ from mystage.state.applications import (
     ApplicationsRedirectState,
     EmployerApplicationState,
     SchoolApplicationState,
-    SchoolListState,
     app_id_from_path,
 )
+from mystage.state.school import SchoolDashboardState
 from tests.state.conftest import make_state
 from tests.unit.test_applications import make_pupil, offer_of, post
 from tests.unit.test_offers import NOW, make_user
@@ -138,7 +138,7 @@ async def test_anonymous_is_sent_to_login_and_gets_nothing(world):
     assert "/connexion?suivant=" in _redirect_url(event)
     sch.app_id, sch.dialog_action = app_id, "school_validate"
     await sch.decide({"message": "x"})
-    lst = make_state(SchoolListState, cookie="", path="/espace/etablissement")
+    lst = make_state(SchoolDashboardState, cookie="", path="/espace/etablissement")
     assert "/connexion" in _redirect_url(await lst.load())
     assert lst.rows == []
     assert _state(s, app_id) == A.SENT
@@ -367,34 +367,36 @@ async def test_school_handler_refuses_other_actions(world, action):
 
 
 @pytest.mark.asyncio
-async def test_school_list_state(world):
+async def test_school_dashboard_lists_the_applications(world):
+    """The school's lists (formerly a page of their own) are the dashboard's tabs."""
     s = world["s"]
     app_id = _waiting_app(world)
     st = make_state(
-        SchoolListState,
+        SchoolDashboardState,
         cookie=_cookie(s, world["principal"]),
         path="/espace/etablissement",
     )
     await st.load()
-    assert st.allowed and [r["id"] for r in st.rows] == [str(app_id)]
-    await st.set_tab("traitees")
-    assert [r["id"] for r in st.rows] == [str(world["app_id"])]
+    assert st.denied == "" and st.tab == "valider"
+    assert [r["id"] for r in st.rows] == [str(app_id)]
+    await st.set_tab("attente")
+    assert {r["id"] for r in st.rows} == {str(app_id), str(world["app_id"])}
     await st.set_tab({"evil": 1})
     await st.go_page("2")
     await st.go_page(True)
     await st.go_page(10**9)
-    assert st.tab == "traitees" and st.page == 1
+    assert st.tab == "attente" and st.page == 1
     for who in ("emp", "lea", "admin"):
         other = make_state(
-            SchoolListState, cookie=_cookie(s, world[who]), path="/espace/etablissement"
+            SchoolDashboardState, cookie=_cookie(s, world[who]), path="/espace/etablissement"
         )
         await other.load()
-        assert not other.allowed and other.rows == []
+        assert other.denied and other.rows == []
     outsider = make_state(
-        SchoolListState, cookie=_cookie(s, world["outsider"]), path="/espace/etablissement"
+        SchoolDashboardState, cookie=_cookie(s, world["outsider"]), path="/espace/etablissement"
     )
     await outsider.load()
-    assert outsider.allowed and outsider.rows == []
+    assert outsider.denied == "" and outsider.rows == []
 
 
 def test_applications_list_redirects_to_the_dashboard():

@@ -82,8 +82,13 @@ def make_pupil(s, school: School, email: str, phone: str | None = None, **kw) ->
 
 
 def staff(s, school: School, email: str, role=Role.PROFESSEUR_PRINCIPAL) -> User:
+    """A staff member of ``school`` with an active membership (whole school)."""
+    from mystage.models import StaffMembership
+
     user = User(email=email, role=role, status="active", first_name="Marc", school_id=school.id)
     s.add(user)
+    s.commit()
+    s.add(StaffMembership(user_id=user.id, school_id=school.id, status="active"))
     s.commit()
     return user
 
@@ -466,3 +471,28 @@ def test_actions_for_lists_the_buttons(s):
     ]  # fmt: skip
     assert apps.actions_for(A.ACCEPTED, "pupil") == ["confirm", "cancel_by_pupil"]
     assert apps.actions_for(A.EXPIRED, "pupil") == []
+
+
+def test_school_validation_needs_an_active_membership(s, school):
+    """A teacher whose membership is still pending (or was removed) cannot validate through
+    the service, even with the school's id on the account."""
+    from mystage.models import StaffMembership
+
+    school.validation_required = True
+    s.add(school)
+    s.commit()
+    _, offer_id = offer_of(s)
+    lea = make_pupil(s, school, "lea@exemple.fr")
+    prof = staff(s, school, "prof@college.fr")
+    membership = s.exec(select(StaffMembership).where(StaffMembership.user_id == prof.id)).one()
+    app_id, _ = post(s, lea, offer_id)
+    for status in ("pending", "removed"):
+        membership.status = status
+        s.add(membership)
+        s.commit()
+        assert apps.transition(s, prof, app_id, "school_validate") == apps.MSG_DENIED
+        assert app(s, app_id).state == A.AWAITING_SCHOOL
+    membership.status = "active"
+    s.add(membership)
+    s.commit()
+    assert apps.transition(s, prof, app_id, "school_validate") == ""

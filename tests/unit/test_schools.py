@@ -64,6 +64,7 @@ def school_db(reference_db, dbs):
     }
     yield dbs
     dbs.rollback()
+    dbs.expire_all()  # changes committed by other sessions (the states) must be undone too
     for sid, fields in saved.items():
         sch = dbs.get(School, sid)
         for f, v in fields.items():

@@ -14,6 +14,18 @@ from .common import (
 )
 
 CTA_SPACE = Action("Accès à votre espace collège", "/connexion/lien", True, "cta-espace-college")
+CTA_CREATE = Action(
+    "Créer l'espace de mon établissement",
+    "/inscription/etablissement?fonction=chef",
+    False,
+    "cta-ouvrir-espace",
+)
+CTA_JOIN = Action(
+    "Rejoindre l'espace de mon établissement",
+    "/inscription/etablissement",
+    False,
+    "cta-rejoindre-espace",
+)
 
 PAGE = Page(
     route="/etablissements",
@@ -25,15 +37,7 @@ PAGE = Page(
         "explique comment ouvrir l'espace de votre établissement, suivre vos élèves, et où "
         "trouver les textes officiels et les modèles de documents.",
     ),
-    actions=(
-        CTA_SPACE,
-        Action(
-            "Ouvrir l'espace de l'établissement",
-            "/inscription?role=chef_etablissement",
-            False,
-            "cta-ouvrir-espace",
-        ),
-    ),
+    actions=(CTA_SPACE, CTA_CREATE),
     sections=(
         Section(
             "acces",
@@ -57,8 +61,9 @@ PAGE = Page(
                     (
                         (
                             "Le chef d'établissement crée le compte de l'établissement",
-                            "Depuis « Créer un compte », profil « Chef d'établissement », avec "
-                            "la boîte officielle de l'établissement, de la forme "
+                            "Depuis « Créer l'espace de mon établissement » : il choisit la "
+                            "ville et le collège ou le lycée, puis s'inscrit avec la boîte "
+                            "officielle de l'établissement, de la forme "
                             "ce.UAI@ac-nomdelacademie.fr (UAI : le numéro de l'établissement, "
                             "7 chiffres et une lettre). "
                             "Cette adresse garantit que l'espace appartient bien à "
@@ -74,10 +79,12 @@ PAGE = Page(
                         ),
                         (
                             "Il invite l'équipe",
-                            "Professeurs principaux, professeurs, CPE, documentalistes, "
-                            "psychologues de l'Éducation nationale et secrétariat s'inscrivent "
-                            "avec leur adresse académique. Le chef d'établissement gère leurs "
-                            "droits ; chaque professeur principal est rattaché à sa classe.",
+                            "Il invite par courriel professeurs principaux, professeurs, CPE, "
+                            "documentalistes, psychologues de l'Éducation nationale et "
+                            "secrétariat ; ils peuvent aussi s'inscrire eux-mêmes avec leur "
+                            "adresse académique (« Rejoindre l'espace de mon établissement ») "
+                            "et le chef d'établissement accepte leur demande. Il gère leurs "
+                            "droits : tout l'établissement, ou seulement leurs classes.",
                         ),
                         (
                             "Les élèves créent leur compte",
@@ -87,6 +94,7 @@ PAGE = Page(
                         ),
                     )
                 ),
+                Actions((CTA_CREATE, CTA_JOIN)),
             ),
         ),
         Section(
