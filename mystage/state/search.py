@@ -62,7 +62,7 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         school = s.get(School, ctx["school_id"]) if ctx.get("school_id") else None
         if not ctx.get("national") and school is not None and school.postal_code:
             params["lieu"] = school.postal_code
-            params["rayon"] = "60"
+            params["rayon"] = str(min(max(school.search_radius_km or 60, 1), 60))
         if ctx.get("weeks"):
             params["semaines"] = ",".join(w.isoformat() for w in ctx["weeks"])
         defaults_applied = bool(params)
