@@ -57,6 +57,10 @@ def _truncate_all() -> None:
     # Reference tables are loaded once (slow) and kept between tests.
     keep = {"communes", "commune_aliases", "departments", "sectors", "naf_codes", "schools"}
     tables = [t for t in reversed(metadata.sorted_tables) if t.name not in keep]
+    # Not a model: the statistics summary (migration 0005) must not carry figures over.
+    from mystage.services.stats import SUMMARY
+
+    tables.append(SUMMARY)
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
