@@ -22,7 +22,14 @@ def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
     """The error text under a field, announced to screen readers (id ``<input>-err``)."""
     return rx.cond(
         error != "",
-        rx.text(error, id=f"{input_id}-err", color=theme.ERROR, font_size="0.85rem", role="alert"),
+        rx.text(
+            error,
+            id=f"{input_id}-err",
+            color=theme.ERROR,
+            font_size="0.85rem",
+            margin_top="0.25rem",
+            role="alert",
+        ),
     )
 
 
@@ -36,9 +43,11 @@ def field(
     autocomplete: str = "",
     required: bool = False,
     input_mode: str = "",
+    input_id: str = "",
 ) -> rx.Component:
-    """A visible label, the input, an optional hint and the error text under it."""
-    input_id = f"f-{name}"
+    """A visible label, the input, an optional hint and the error text under it (the
+    input's id is ``f-<name>`` unless ``input_id`` is given; the error's is ``<id>-err``)."""
+    input_id = input_id or f"f-{name}"
     return rx.box(
         field_label(label, input_id, required),
         rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
@@ -57,17 +66,7 @@ def field(
             aria_describedby=f"{input_id}-err",
             color_scheme=rx.cond(error != "", "red", "indigo"),
         ),
-        rx.cond(
-            error != "",
-            rx.text(
-                error,
-                id=f"{input_id}-err",
-                color=theme.ERROR,
-                font_size="0.85rem",
-                margin_top="0.25rem",
-                role="alert",
-            ),
-        ),
+        field_error(error, input_id),
         width="100%",
         margin_bottom="1rem",
     )
@@ -152,9 +151,11 @@ def textarea_field(
     hint: str = "",
     required: bool = False,
     rows: int = 5,
+    input_id: str = "",
 ) -> rx.Component:
-    """A textarea with a live character counter (updated in the browser, no round trip)."""
-    input_id = f"f-{name}"
+    """A textarea with a live character counter (updated in the browser, no round trip);
+    id ``f-<name>`` unless ``input_id`` is given."""
+    input_id = input_id or f"f-{name}"
     count_id = f"{input_id}-count"
     script = (
         f"(function(){{var e=document.getElementById('{input_id}');"
@@ -174,11 +175,14 @@ def textarea_field(
             default_value=default,
             rows=rows,
             on_change=lambda _value: rx.call_script(script),
+            aria_invalid=rx.cond(error != "", "true", "false"),
             aria_describedby=f"{count_id} {input_id}-err",
             style={
                 "width": "100%",
                 "padding": "0.6rem",
-                "border": f"1px solid {theme.GREY_BORDER}",
+                "border": rx.cond(
+                    error != "", f"2px solid {theme.ERROR}", f"1px solid {theme.GREY_BORDER}"
+                ),
                 "border_radius": "4px",
                 "font_family": "inherit",
                 "font_size": "1rem",

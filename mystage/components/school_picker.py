@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import field_label
+from mystage.components.forms import field_error, field_label
 
 
 def _suggestion(S, r) -> rx.Component:
@@ -135,17 +135,7 @@ def school_picker(
     return rx.box(
         field_label(label, "school-search", required=True),
         rx.cond(S.school_id != "", _chosen(S), _search(S, hint, placeholder, none_text)),
-        rx.cond(
-            error != "",
-            rx.text(
-                error,
-                id="school-search-err",
-                color=theme.ERROR,
-                font_size="0.85rem",
-                margin_top="0.25rem",
-                role="alert",
-            ),
-        ),
+        field_error(error, "school-search"),
         width="100%",
         margin_bottom="1rem",
     )

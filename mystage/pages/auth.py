@@ -9,12 +9,14 @@ from mystage.components.forms import (
     card,
     checkbox_field,
     field,
+    field_error,
     field_label,
     notice,
     page_title,
     primary_button,
 )
 from mystage.components.layout import page
+from mystage.components.school_picker import school_picker
 from mystage.models import LEVEL_LABELS, ROLE_LABELS, PupilLevel
 from mystage.state.auth import (
     CLASS_NOT_LISTED,
@@ -28,6 +30,28 @@ from mystage.state.auth import (
 )
 
 PASSWORD_HINT = "12 caractères au minimum. Une phrase facile à retenir convient très bien."
+
+
+def name_fields(errors, values) -> tuple:
+    """First and last name (sign-up forms keeping ``values`` and ``errors`` dicts)."""
+    return (
+        field(
+            "Prénom",
+            "first_name",
+            error=errors.get("first_name", ""),
+            default=values.get("first_name", ""),
+            autocomplete="given-name",
+            required=True,
+        ),
+        field(
+            "Nom",
+            "last_name",
+            error=errors.get("last_name", ""),
+            default=values.get("last_name", ""),
+            autocomplete="family-name",
+            required=True,
+        ),
+    )
 
 
 def new_password_fields(errors, label: str = "Nouveau mot de passe") -> tuple:
@@ -113,18 +137,7 @@ _SELECT_STYLE = {
 
 
 def _error_text(key: str, input_id: str) -> rx.Component:
-    error = SignupState.errors.get(key, "")
-    return rx.cond(
-        error != "",
-        rx.text(
-            error,
-            id=f"{input_id}-err",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            margin_top="0.25rem",
-            role="alert",
-        ),
-    )
+    return field_error(SignupState.errors.get(key, ""), input_id)
 
 
 def _hint(text: str) -> rx.Component:
@@ -145,115 +158,6 @@ def _level_field() -> rx.Component:
         ),
         _error_text("level", "signup-level"),
         margin_bottom="1rem",
-    )
-
-
-def _suggestion(r) -> rx.Component:
-    return rx.el.button(
-        rx.text(r["label"], as_="span", flex="1", min_width="0", overflow_wrap="anywhere"),
-        rx.cond(
-            r["ep"] != "",
-            rx.badge(r["ep"], color_scheme="orange", variant="soft", flex_shrink="0"),
-        ),
-        type="button",
-        id="school-suggestion-" + r["uai"],
-        class_name="school-suggestion",
-        on_click=SignupState.choose_school(r["id"]),
-        style={
-            "display": "flex",
-            "gap": "0.5rem",
-            "align_items": "center",
-            "width": "100%",
-            "text_align": "left",
-            "padding": "0.6rem 0.75rem",
-            "background": "white",
-            "border": "none",
-            "border_bottom": f"1px solid {theme.GREY_BORDER}",
-            "cursor": "pointer",
-            "font_size": "0.95rem",
-            "color": "#161616",
-            "_hover": {"background": theme.INFO_BG},
-            "_focus_visible": {"outline": f"2px solid {theme.BLUE}", "outline_offset": "-2px"},
-        },
-    )
-
-
-def _school_search() -> rx.Component:
-    S = SignupState
-    return rx.box(
-        _hint("Tape au moins 2 lettres : nom, ville ou code UAI, puis choisis dans la liste."),
-        rx.el.input(
-            id="school-search",
-            name="school_query",
-            type="search",
-            default_value=S.school_query,
-            placeholder="ex. : Henri Dunant Meaux",
-            auto_complete="off",
-            # Outside any form: Enter in this field does not submit the sign-up form.
-            form="school-search-none",
-            on_change=S.search_schools.debounce(300),
-            aria_describedby="school-search-err",
-            aria_controls="school-suggestions",
-            style={
-                "width": "100%",
-                "padding": "0.6rem",
-                "border": f"1px solid {theme.GREY_BORDER}",
-                "border_radius": "4px",
-                "font_size": "1rem",
-                "box_sizing": "border-box",
-            },
-        ),
-        rx.cond(
-            S.school_suggestions.length() > 0,
-            rx.box(
-                rx.foreach(S.school_suggestions, _suggestion),
-                id="school-suggestions",
-                role="group",
-                aria_label="Établissements trouvés",
-                border=f"1px solid {theme.GREY_BORDER}",
-                border_top="none",
-                border_radius="0 0 4px 4px",
-                box_shadow="0 4px 10px rgba(0, 0, 0, 0.08)",
-            ),
-            rx.cond(
-                S.searched,
-                rx.text(
-                    "Aucun établissement trouvé. Essaie avec le nom de ta ville ou le code UAI.",
-                    id="school-none",
-                    font_size="0.85rem",
-                    margin_top="0.25rem",
-                    aria_live="polite",
-                ),
-            ),
-        ),
-    )
-
-
-def _school_chosen() -> rx.Component:
-    S = SignupState
-    return rx.flex(
-        rx.box(
-            rx.text(S.school_label, id="school-chosen", font_weight="600", color="#161616"),
-            rx.cond(S.school_ep != "", rx.badge(S.school_ep, color_scheme="orange")),
-            flex="1",
-            min_width="0",
-            overflow_wrap="anywhere",
-        ),
-        rx.button(
-            "Changer",
-            type="button",
-            variant="outline",
-            size="2",
-            on_click=S.change_school,
-            id="school-change",
-            cursor="pointer",
-            flex_shrink="0",
-        ),
-        gap="0.75rem",
-        align="center",
-        padding="0.75rem",
-        background=theme.INFO_BG,
-        border_radius="4px",
     )
 
 
@@ -298,11 +202,13 @@ def _pupil_school_fields() -> rx.Component:
             "info",
         ),
         _level_field(),
-        rx.box(
-            field_label("Ton établissement", "school-search", required=True),
-            rx.cond(S.school_id != "", _school_chosen(), _school_search()),
-            _error_text("school", "school-search"),
-            margin_bottom="1rem",
+        school_picker(
+            S,
+            label="Ton établissement",
+            hint="Tape au moins 2 lettres : nom, ville ou code UAI, puis choisis dans la liste.",
+            placeholder="ex. : Henri Dunant Meaux",
+            none_text="Aucun établissement trouvé. Essaie avec le nom de ta ville ou le code UAI.",
+            error_key="school",
         ),
         rx.cond(S.school_id != "", _class_field()),
     )
@@ -387,22 +293,7 @@ def _signup_form() -> rx.Component:
             margin_bottom="1rem",
         ),
         rx.cond(S.is_pupil, _pupil_school_fields()),
-        field(
-            "Prénom",
-            "first_name",
-            error=S.errors.get("first_name", ""),
-            default=S.values.get("first_name", ""),
-            autocomplete="given-name",
-            required=True,
-        ),
-        field(
-            "Nom",
-            "last_name",
-            error=S.errors.get("last_name", ""),
-            default=S.values.get("last_name", ""),
-            autocomplete="family-name",
-            required=True,
-        ),
+        *name_fields(S.errors, S.values),
         rx.cond(S.is_pupil, _pupil_identity_fields()),
         rx.text(
             rx.cond(

@@ -7,11 +7,12 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import (
     card,
-    field_error,
+    field,
     field_label,
     notice,
     page_title,
     primary_button,
+    textarea_field,
 )
 from mystage.components.layout import page
 from mystage.components.offer import favorite_button
@@ -41,98 +42,6 @@ INPUT_STYLE = {
 
 
 # --- small pieces -----------------------------------------------------------------------------
-
-
-def _hint(text: str) -> rx.Component:
-    return rx.text(text, margin_bottom="0.25rem", **HINT)
-
-
-def _input(
-    label: str,
-    name: str,
-    input_id: str,
-    error: rx.Var,
-    default: rx.Var,
-    type: str = "text",
-    hint: str = "",
-    autocomplete: str = "",
-    input_mode: str = "",
-) -> rx.Component:
-    """A labelled input with the given id, its hint and its error (``<id>-err``)."""
-    return rx.box(
-        field_label(label, input_id),
-        _hint(hint) if hint else rx.fragment(),
-        rx.el.input(
-            id=input_id,
-            name=name,
-            type=type,
-            default_value=default,
-            auto_complete=autocomplete or None,
-            input_mode=input_mode or None,
-            aria_invalid=rx.cond(error != "", "true", "false"),
-            aria_describedby=f"{input_id}-err",
-            style={
-                **INPUT_STYLE,
-                "border": rx.cond(
-                    error != "", f"2px solid {theme.ERROR}", f"1px solid {theme.GREY_BORDER}"
-                ),
-            },
-        ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
-    )
-
-
-def _textarea(
-    label: str,
-    name: str,
-    input_id: str,
-    error: rx.Var,
-    default: rx.Var,
-    max_chars: int,
-    hint: str = "",
-    rows: int = 5,
-    required: bool = False,
-) -> rx.Component:
-    """A labelled textarea with the live character counter (in the browser)."""
-    count_id = f"{input_id}-count"
-    script = (
-        f"(function(){{var e=document.getElementById('{input_id}');"
-        f"var c=document.getElementById('{count_id}');if(e&&c){{c.textContent="
-        f"e.value.length+' / {max_chars} caractères';"
-        f"c.style.color=e.value.length>{max_chars}?'{theme.ERROR}':'#666';}}}})()"
-    )
-    return rx.box(
-        field_label(label, input_id, required),
-        _hint(hint) if hint else rx.fragment(),
-        rx.el.textarea(
-            id=input_id,
-            name=name,
-            default_value=default,
-            rows=rows,
-            on_change=lambda _value: rx.call_script(script),
-            aria_invalid=rx.cond(error != "", "true", "false"),
-            aria_describedby=f"{count_id} {input_id}-err",
-            style={
-                **INPUT_STYLE,
-                "border": rx.cond(
-                    error != "", f"2px solid {theme.ERROR}", f"1px solid {theme.GREY_BORDER}"
-                ),
-            },
-        ),
-        rx.text(
-            default.length().to_string() + f" / {max_chars} caractères",
-            id=count_id,
-            font_size="0.8rem",
-            color="#666",
-            text_align="right",
-            aria_live="polite",
-        ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
-    )
 
 
 def pupil_nav(active: str) -> rx.Component:
@@ -311,46 +220,46 @@ def _apply_form() -> rx.Component:
     V = S.values
     return rx.form(
         _weeks_field(),
-        _textarea(
+        textarea_field(
             "Ta motivation pour cette offre",
             "motivation",
-            "apply-motivation",
             E.get("motivation", ""),
             V["motivation"],
             MOTIVATION_MAX,
+            input_id="apply-motivation",
             hint=f"Explique en quelques lignes pourquoi ce stage t'intéresse "
             f"({MOTIVATION_MIN} caractères au moins).",
             rows=7,
             required=True,
         ),
         rx.heading("Pour te répondre", as_="h2", size="4", margin_bottom="0.5rem"),
-        _input(
+        field(
             "Ton téléphone portable",
             "contact_phone",
-            "apply-phone",
             E.get("contact_phone", ""),
             V["contact_phone"],
+            input_id="apply-phone",
             type="tel",
             autocomplete="tel",
             input_mode="tel",
             hint="Facultatif. Par exemple 06 12 34 56 78.",
         ),
-        _input(
+        field(
             "Ton adresse électronique",
             "contact_email",
-            "apply-email",
             E.get("contact_email", ""),
             V["contact_email"],
+            input_id="apply-email",
             type="email",
             autocomplete="email",
         ),
         _cv_box(),
-        _input(
+        field(
             "L'adresse électronique de ton référent",
             "referent_email",
-            "apply-referent",
             E.get("referent_email", ""),
             V["referent_email"],
+            input_id="apply-referent",
             type="email",
             hint="Par défaut, celle de ton établissement. Tu peux mettre celle d'un "
             "professeur qui suit ton projet de stage.",
@@ -679,57 +588,68 @@ def _dialog() -> rx.Component:
     )
 
 
-@page("/espace/eleve/candidatures", "Mes candidatures", on_load=MyApplicationsState.load)
-def my_applications_page() -> rx.Component:
-    S = MyApplicationsState
+def _pupil_page(title: str, url: str, S, *body: rx.Component) -> rx.Component:
+    """A page of the pupil's space: title, sub-menu, then ``body`` once loaded (or the
+    reason the caller may not see it)."""
     return rx.vstack(
-        page_title("Mes candidatures"),
-        pupil_nav(APPLICATIONS_URL),
+        page_title(title),
+        pupil_nav(url),
         rx.cond(
             ~S.loaded,
             _loading(),
             rx.cond(
                 S.denied != "",
                 notice(S.denied, "error", id="pupil-denied"),
-                rx.vstack(
-                    rx.cond(
-                        ~S.authorized,
-                        notice(
-                            "Ton établissement n'a pas encore enregistré l'autorisation de tes "
-                            "parents : tu ne peux pas encore postuler. Parles-en à ton "
-                            "professeur principal.",
-                            "info",
-                            id="auth-missing",
-                            width="100%",
-                        ),
-                    ),
-                    rx.cond(S.notice != "", notice(S.notice, "success", id="app-notice")),
-                    rx.cond(S.error != "", notice(S.error, "error", id="app-error")),
-                    rx.cond(
-                        S.rows.length() == 0,
-                        rx.vstack(
-                            rx.text("Tu n'as pas encore postulé à une offre.", id="apps-empty"),
-                            _link_button("Rechercher une offre", "/offres"),
-                            spacing="3",
-                        ),
-                        rx.box(
-                            rx.foreach(S.rows, _app_card),
-                            display="grid",
-                            grid_template_columns=rx.breakpoints(
-                                initial="1fr", md="repeat(2, minmax(0, 1fr))"
-                            ),
-                            gap="1rem",
-                            width="100%",
-                        ),
-                    ),
+                rx.vstack(*body, width="100%", spacing="3"),
+            ),
+        ),
+        width="100%",
+        align="start",
+    )
+
+
+def _card_grid(rows, card_fn) -> rx.Component:
+    return rx.box(
+        rx.foreach(rows, card_fn),
+        display="grid",
+        grid_template_columns=rx.breakpoints(initial="1fr", md="repeat(2, minmax(0, 1fr))"),
+        gap="1rem",
+        width="100%",
+    )
+
+
+@page("/espace/eleve/candidatures", "Mes candidatures", on_load=MyApplicationsState.load)
+def my_applications_page() -> rx.Component:
+    S = MyApplicationsState
+    return rx.fragment(
+        _pupil_page(
+            "Mes candidatures",
+            APPLICATIONS_URL,
+            S,
+            rx.cond(
+                ~S.authorized,
+                notice(
+                    "Ton établissement n'a pas encore enregistré l'autorisation de tes "
+                    "parents : tu ne peux pas encore postuler. Parles-en à ton "
+                    "professeur principal.",
+                    "info",
+                    id="auth-missing",
                     width="100%",
+                ),
+            ),
+            rx.cond(S.notice != "", notice(S.notice, "success", id="app-notice")),
+            rx.cond(S.error != "", notice(S.error, "error", id="app-error")),
+            rx.cond(
+                S.rows.length() == 0,
+                rx.vstack(
+                    rx.text("Tu n'as pas encore postulé à une offre.", id="apps-empty"),
+                    _link_button("Rechercher une offre", "/offres"),
                     spacing="3",
                 ),
+                _card_grid(S.rows, _app_card),
             ),
         ),
         _dialog(),
-        width="100%",
-        align="start",
     )
 
 
@@ -756,13 +676,13 @@ def _cv_form() -> rx.Component:
     S = CVState
     return rx.form(
         *[
-            _textarea(
+            textarea_field(
                 label,
                 key,
-                f"cv-{key}",
                 S.errors.get(key, ""),
                 S.values[key],
                 CV_SECTION_MAX,
+                input_id=f"cv-{key}",
                 hint=hint,
                 rows=4,
             )
@@ -857,33 +777,17 @@ def _cv_pdf() -> rx.Component:
 @page("/espace/eleve/cv", "Mon CV", on_load=CVState.load)
 def cv_page() -> rx.Component:
     S = CVState
-    return rx.vstack(
-        page_title("Mon CV"),
-        pupil_nav(CV_URL),
-        rx.cond(
-            ~S.loaded,
-            _loading(),
-            rx.cond(
-                S.denied != "",
-                notice(S.denied, "error", id="pupil-denied"),
-                rx.vstack(
-                    rx.text(
-                        "Ton CV est joint à chaque candidature que tu envoies. Tu peux le "
-                        "préparer en classe avec ton professeur principal.",
-                    ),
-                    rx.cond(
-                        S.updated != "",
-                        rx.text("Dernière mise à jour : ", S.updated, **HINT),
-                    ),
-                    card(_cv_form(), max_width="44rem"),
-                    card(_cv_pdf(), max_width="44rem"),
-                    spacing="4",
-                    width="100%",
-                ),
-            ),
+    return _pupil_page(
+        "Mon CV",
+        CV_URL,
+        S,
+        rx.text(
+            "Ton CV est joint à chaque candidature que tu envoies. Tu peux le "
+            "préparer en classe avec ton professeur principal.",
         ),
-        width="100%",
-        align="start",
+        rx.cond(S.updated != "", rx.text("Dernière mise à jour : ", S.updated, **HINT)),
+        card(_cv_form(), max_width="44rem"),
+        card(_cv_pdf(), max_width="44rem"),
     )
 
 
@@ -940,43 +844,22 @@ def _favorite_card(row) -> rx.Component:
 @page("/espace/eleve/favoris", "Mes favoris", on_load=FavoritesState.load)
 def favorites_page() -> rx.Component:
     S = FavoritesState
-    return rx.vstack(
-        page_title("Mes favoris"),
-        pupil_nav(FAVORITES_URL),
+    return _pupil_page(
+        "Mes favoris",
+        FAVORITES_URL,
+        S,
+        rx.cond(S.error != "", notice(S.error, "error")),
         rx.cond(
-            ~S.loaded,
-            _loading(),
-            rx.cond(
-                S.denied != "",
-                notice(S.denied, "error", id="pupil-denied"),
-                rx.vstack(
-                    rx.cond(S.error != "", notice(S.error, "error")),
-                    rx.cond(
-                        S.rows.length() == 0,
-                        rx.vstack(
-                            rx.text(
-                                "Tu n'as pas encore d'offre en favori. Sur la page d'une offre, "
-                                "clique sur « ☆ Ajouter aux favoris » pour la retrouver ici.",
-                                id="fav-empty",
-                            ),
-                            _link_button("Rechercher une offre", "/offres"),
-                            spacing="3",
-                        ),
-                        rx.box(
-                            rx.foreach(S.rows, _favorite_card),
-                            display="grid",
-                            grid_template_columns=rx.breakpoints(
-                                initial="1fr", md="repeat(2, minmax(0, 1fr))"
-                            ),
-                            gap="1rem",
-                            width="100%",
-                        ),
-                    ),
-                    width="100%",
-                    spacing="3",
+            S.rows.length() == 0,
+            rx.vstack(
+                rx.text(
+                    "Tu n'as pas encore d'offre en favori. Sur la page d'une offre, "
+                    "clique sur « ☆ Ajouter aux favoris » pour la retrouver ici.",
+                    id="fav-empty",
                 ),
+                _link_button("Rechercher une offre", "/offres"),
+                spacing="3",
             ),
+            _card_grid(S.rows, _favorite_card),
         ),
-        width="100%",
-        align="start",
     )

@@ -10,6 +10,7 @@ from mystage.components.forms import (
     card,
     checkbox_field,
     field,
+    field_error,
     field_label,
     notice,
     page_title,
@@ -19,7 +20,7 @@ from mystage.components.forms import (
 from mystage.components.layout import page
 from mystage.components.school_nav import school_nav
 from mystage.components.school_picker import school_picker
-from mystage.pages.auth import new_password_fields
+from mystage.pages.auth import name_fields, new_password_fields
 from mystage.state.school_admin import (
     FUNCTION_CHOICES,
     LEVEL_CHOICES,
@@ -46,18 +47,7 @@ TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de donn�
 
 
 def _error(errors, key: str, input_id: str) -> rx.Component:
-    msg = errors.get(key, "")
-    return rx.cond(
-        msg != "",
-        rx.text(
-            msg,
-            id=f"{input_id}-err",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            margin_top="0.25rem",
-            role="alert",
-        ),
-    )
+    return field_error(errors.get(key, ""), input_id)
 
 
 def _hint(text) -> rx.Component:
@@ -182,22 +172,7 @@ def _signup_form() -> rx.Component:
             [("Mme", "Madame"), ("M.", "Monsieur")],
             S.values.get("civility", ""),
         ),
-        field(
-            "Prénom",
-            "first_name",
-            error=S.errors.get("first_name", ""),
-            default=S.values.get("first_name", ""),
-            autocomplete="given-name",
-            required=True,
-        ),
-        field(
-            "Nom",
-            "last_name",
-            error=S.errors.get("last_name", ""),
-            default=S.values.get("last_name", ""),
-            autocomplete="family-name",
-            required=True,
-        ),
+        *name_fields(S.errors, S.values),
         rx.box(
             field_label("Adresse électronique professionnelle", "f-email", required=True),
             _hint(S.email_hint),
@@ -379,22 +354,7 @@ def invitation_page() -> rx.Component:
                             id="invite-email-shown",
                         ),
                         rx.form(
-                            field(
-                                "Prénom",
-                                "first_name",
-                                error=S.errors.get("first_name", ""),
-                                default=S.values.get("first_name", ""),
-                                autocomplete="given-name",
-                                required=True,
-                            ),
-                            field(
-                                "Nom",
-                                "last_name",
-                                error=S.errors.get("last_name", ""),
-                                default=S.values.get("last_name", ""),
-                                autocomplete="family-name",
-                                required=True,
-                            ),
+                            *name_fields(S.errors, S.values),
                             *new_password_fields(S.errors, "Mot de passe"),
                             checkbox_field(
                                 TERMS, "accept_terms", error=S.errors.get("accept_terms", "")

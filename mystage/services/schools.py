@@ -693,11 +693,23 @@ def _school_for_signup(s: Session, data: dict, errors: dict[str, str]) -> School
     return school
 
 
-def _password_pair(data: dict, errors: dict[str, str]) -> str:
+def _account_fields(data: dict, errors: dict[str, str]) -> str:
+    """The account's own checks (names, password pair, terms) run with the school and
+    address checks, so one answer lists every error; returns the password.  (When they
+    pass, :func:`accounts.register` checks them again and creates the account.)"""
     password = data.get("password") if isinstance(data.get("password"), str) else ""
     password2 = data.get("password2") if isinstance(data.get("password2"), str) else ""
-    if "password2" in data and password != password2 and not passwords.password_error(password):
+    pw_error = passwords.password_error(password)
+    if "password2" in data and password != password2 and not pw_error:
         errors["password2"] = MSG_PASSWORD_MISMATCH
+    elif pw_error:
+        errors.setdefault("password", pw_error)
+    if not _str(data, "first_name", 200):
+        errors.setdefault("first_name", accounts.MSG_FIRST_NAME_REQUIRED)
+    if not _str(data, "last_name", 200):
+        errors.setdefault("last_name", accounts.MSG_LAST_NAME_REQUIRED)
+    if not _bool(data, "accept_terms"):
+        errors.setdefault("accept_terms", accounts.MSG_TERMS_REQUIRED)
     return password
 
 
@@ -727,7 +739,7 @@ def register_head(
         kind, err = check_head_email(school, email)
         if err:
             errors["email"] = err
-    password = _password_pair(data, errors)
+    password = _account_fields(data, errors)
     if errors:
         s.rollback()
         return None, errors
@@ -811,7 +823,7 @@ def register_staff(
         and _live_classes(s, school.id, class_ids) != set(class_ids)
     ):
         errors["class_ids"] = MSG_CLASSES
-    password = _password_pair(data, errors)
+    password = _account_fields(data, errors)
     if errors:
         s.rollback()
         return None, errors

@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
+from mystage.services import application_views as views
 from mystage.state.session import caller
 
 DENIED = "Vous n'avez pas accès à cette candidature."
@@ -93,36 +94,6 @@ def _rows(items: Any) -> list[dict[str, str]]:
     return [{k: _s(v) for k, v in item.items()} for item in (items or [])]
 
 
-def _employer_open(s, user, app_id: int):
-    from mystage.services import application_views
-
-    return application_views.open_as_employer(s, user, app_id)
-
-
-def _employer_view(s, user, app_id: int):
-    from mystage.services import application_views
-
-    return application_views.employer_view(s, user, app_id)
-
-
-def _employer_decide(s, user, app_id: int, action: str, message: Any):
-    from mystage.services import application_views
-
-    return application_views.decide_as_employer(s, user, app_id, action, message)
-
-
-def _school_view(s, user, app_id: int):
-    from mystage.services import application_views
-
-    return application_views.school_view(s, user, app_id)
-
-
-def _school_decide(s, user, app_id: int, action: str, message: Any):
-    from mystage.services import application_views
-
-    return application_views.decide_as_school(s, user, app_id, action, message)
-
-
 class _ApplicationPage(rx.State, mixin=True):
     """What the employer's and the school's pages share: the view and the dialog."""
 
@@ -190,6 +161,39 @@ class _ApplicationPage(rx.State, mixin=True):
         self._clear()
         return rx.redirect(f"/connexion?suivant={self.router.url.path}")
 
+    async def _load(self, view) -> Any:
+        """Load the page with ``view(s, user, app_id)`` (None when not allowed)."""
+        app_id = self._begin_load()
+        user = await caller(self)
+        if user is None:
+            return self._login_redirect()
+        self._set_view(await db.call(view, user, app_id) if app_id else None)
+        self.loaded = True
+
+    async def _decide(self, form_data: Any, decide, view) -> Any:
+        """« Confirmer » in the dialog: ``decide(s, user, app_id, action, message)`` returns
+        errors keyed "message" (the dialog stays open, text kept) or "form"."""
+        action = self.dialog_action
+        user = await caller(self)
+        if user is None:
+            self.dialog_action = ""
+            return self._login_redirect()
+        if action not in DIALOGS:
+            self.dialog_action = ""
+            return
+        message = form_data.get("message") if isinstance(form_data, dict) else ""
+        errors = await db.call(decide, user, self.app_id, action, message)
+        if not isinstance(errors, dict):
+            errors = {"form": DENIED}
+        if errors.get("message"):
+            self.message_error = errors["message"]
+            return
+        self.dialog_action = ""
+        self.message_error = ""
+        self.error = errors.get("form", "")
+        self.notice = "" if self.error else DONE.get(action, "")
+        self._set_view(await db.call(view, user, self.app_id))
+
     @rx.event
     def open_dialog(self, action: Any):
         """A decision button: only the actions shown for this application open the dialog
@@ -220,46 +224,15 @@ class EmployerApplicationState(_ApplicationPage, rx.State):
     @rx.event
     async def load(self):
         """Opening the page as the deciding employer marks a new application « lue »."""
-        app_id = self._begin_load()
-        user = await caller(self)
-        if user is None:
-            return self._login_redirect()
-        data = await db.call(_employer_open, user, app_id) if app_id else None
-        self._set_view(data)
-        self.loaded = True
+        return await self._load(views.open_as_employer)
 
     @rx.event
     async def load_print(self):
-        app_id = self._begin_load()
-        user = await caller(self)
-        if user is None:
-            return self._login_redirect()
-        data = await db.call(_employer_view, user, app_id) if app_id else None
-        self._set_view(data)
-        self.loaded = True
+        return await self._load(views.employer_view)
 
     @rx.event
     async def decide(self, form_data: Any):
-        action = self.dialog_action
-        user = await caller(self)
-        if user is None:
-            self.dialog_action = ""
-            return self._login_redirect()
-        if action not in DIALOGS:
-            self.dialog_action = ""
-            return
-        message = form_data.get("message") if isinstance(form_data, dict) else ""
-        errors = await db.call(_employer_decide, user, self.app_id, action, message)
-        if not isinstance(errors, dict):
-            errors = {"form": DENIED}
-        if errors.get("message"):
-            self.message_error = errors["message"]  # the dialog stays open, text kept
-            return
-        self.dialog_action = ""
-        self.message_error = ""
-        self.error = errors.get("form", "")
-        self.notice = "" if self.error else DONE.get(action, "")
-        self._set_view(await db.call(_employer_view, user, self.app_id))
+        return await self._decide(form_data, views.decide_as_employer, views.employer_view)
 
 
 class SchoolApplicationState(_ApplicationPage, rx.State):
@@ -267,36 +240,11 @@ class SchoolApplicationState(_ApplicationPage, rx.State):
 
     @rx.event
     async def load(self):
-        app_id = self._begin_load()
-        user = await caller(self)
-        if user is None:
-            return self._login_redirect()
-        data = await db.call(_school_view, user, app_id) if app_id else None
-        self._set_view(data)
-        self.loaded = True
+        return await self._load(views.school_view)
 
     @rx.event
     async def decide(self, form_data: Any):
-        action = self.dialog_action
-        user = await caller(self)
-        if user is None:
-            self.dialog_action = ""
-            return self._login_redirect()
-        if action not in DIALOGS:
-            self.dialog_action = ""
-            return
-        message = form_data.get("message") if isinstance(form_data, dict) else ""
-        errors = await db.call(_school_decide, user, self.app_id, action, message)
-        if not isinstance(errors, dict):
-            errors = {"form": DENIED}
-        if errors.get("message"):
-            self.message_error = errors["message"]
-            return
-        self.dialog_action = ""
-        self.message_error = ""
-        self.error = errors.get("form", "")
-        self.notice = "" if self.error else DONE.get(action, "")
-        self._set_view(await db.call(_school_view, user, self.app_id))
+        return await self._decide(form_data, views.decide_as_school, views.school_view)
 
 
 class ApplicationsRedirectState(rx.State):

@@ -7,12 +7,12 @@ rate limits and lockouts on every path, so a crafted event gains nothing.
 from __future__ import annotations
 
 import json
-import time
 
 import reflex as rx
 
 from mystage import db
 from mystage.models import Role
+from mystage.state import school_search
 from mystage.state.session import SessionState
 
 # Employers sign up with their structure on /inscription/employeur.
@@ -110,12 +110,6 @@ def _confirm_phone(s, phone: str, code: str):
     return grant, ""
 
 
-def _school_suggestions(s, query: str):
-    from mystage.services import accounts
-
-    return accounts.signup_school_suggestions(s, query)
-
-
 def _signup_school(s, school_id: int):
     from mystage.services import accounts
 
@@ -128,9 +122,6 @@ _GENERIC_KEYS = frozenset(
 _PUPIL_KEYS = ("level", "class_id", "birth_date", "gender")
 CLASS_NOT_LISTED = "aucune"  # « Ma classe n'est pas dans la liste »
 MSG_CLASS_REQUIRED = "Choisis ta classe, ou « Ma classe n'est pas dans la liste »."
-# Autocomplete: at most this many searches per tab in SEARCH_WINDOW seconds.
-SEARCH_BURST = 40
-SEARCH_WINDOW = 20.0
 
 
 class SignupState(rx.State):
@@ -187,32 +178,8 @@ class SignupState(rx.State):
 
     @rx.event
     async def search_schools(self, query):
-        """Autocomplete of « Ton établissement » (public data, anonymous callers welcome):
-        query cut at 100 characters, 8 results at most, a burst limit per tab."""
-        query = query if isinstance(query, str) else ""
-        self.school_query = query[:100]
-        q = self.school_query.strip()
-        if len(q) < 2:
-            self.school_suggestions = []
-            self.searched = False
-            return
-        now = time.monotonic()
-        recent = [t for t in self._search_times if now - t < SEARCH_WINDOW]
-        if len(recent) >= SEARCH_BURST:
-            self._search_times = recent
-            return
-        self._search_times = [*recent, now]
-        rows = await db.call(_school_suggestions, q)
-        self.school_suggestions = [
-            {
-                "id": str(r["id"]),
-                "uai": str(r["uai"]),
-                "label": str(r["label"]),
-                "ep": str(r["ep"]),
-            }
-            for r in rows[:8]
-        ]
-        self.searched = True
+        """Autocomplete of the school (see :mod:`mystage.state.school_search`)."""
+        await school_search.search(self, query)
 
     @rx.event
     async def choose_school(self, school_id):

@@ -51,48 +51,8 @@ def _flat(d: dict[str, Any]) -> dict[str, str]:
 # --- service calls (run in a thread with their own session) -----------------------------------
 
 
-def _apply_context(s, user, offer_id):
-    return pupils.apply_context(s, user, offer_id)
-
-
-def _submit(s, user, offer_id, data):
-    return pupils.submit_application(s, user, offer_id, data)
-
-
-def _set_favorite(s, user, offer_id, on: bool):
-    return pupils.set_favorite(s, user, offer_id, on)
-
-
 def _my_applications(s, user):
     return pupils.my_applications(s, user), pupils.pupil_overview(s, user)
-
-
-def _act(s, user, app_id, action, message):
-    return pupils.act_on_application(s, user, app_id, action, message)
-
-
-def _get_cv(s, user):
-    return pupils.get_cv(s, user)
-
-
-def _save_cv(s, user, data):
-    return pupils.save_cv(s, user, data)
-
-
-def _store_pdf(s, user, data):
-    return pupils.store_cv_pdf(s, user, data)
-
-
-def _delete_pdf(s, user):
-    return pupils.delete_cv_pdf(s, user)
-
-
-def _favorites(s, user):
-    return pupils.list_favorites(s, user)
-
-
-def _overview(s, user):
-    return pupils.pupil_overview(s, user)
 
 
 # --- « Postuler » -----------------------------------------------------------------------------
@@ -142,7 +102,7 @@ class ApplyState(rx.State):
         self.favorite_error = ""
         self.offer_id = _offer_id_from_path(self.router.url.path)
         user = await caller(self)
-        ctx = await db.call(_apply_context, user, self.offer_id)
+        ctx = await db.call(pupils.apply_context, user, self.offer_id)
         self.found = bool(ctx.get("found"))
         if not self.found:
             self.offer, self.weeks, self.allowed = {}, [], False
@@ -170,7 +130,9 @@ class ApplyState(rx.State):
         data = {k: _text(form, k, 4000) for k in FORM_KEYS}
         # Typed values are kept (shown again if the form is drawn anew).
         self.values = {**self.values, **data}
-        app_id, errors, to_school = await db.call(_submit, user, self.offer_id, data)
+        app_id, errors, to_school = await db.call(
+            pupils.submit_application, user, self.offer_id, data
+        )
         if app_id is None:
             self.errors = errors
             return rx.scroll_to("apply-errors") if "form" in errors else None
@@ -184,7 +146,7 @@ class ApplyState(rx.State):
         user = await caller(self)
         if user is None:
             return _login(self.back_path)
-        on, error = await db.call(_set_favorite, user, self.offer_id, not self.is_favorite)
+        on, error = await db.call(pupils.set_favorite, user, self.offer_id, not self.is_favorite)
         self.is_favorite = bool(on)
         self.favorite_error = error
 
@@ -292,7 +254,7 @@ class MyApplicationsState(rx.State):
             return _login(APPLICATIONS_URL)
         action = self.dialog_action
         message = _text(_form(form_data), "message", 2000)
-        error = await db.call(_act, user, self.dialog_app_id, action, message)
+        error = await db.call(pupils.act_on_application, user, self.dialog_app_id, action, message)
         self.dialog_action, self.dialog_app_id = "", 0
         if error:
             self.error = error
@@ -345,7 +307,7 @@ class CVState(rx.State):
             self.loaded = True
             return
         self.denied = ""
-        self._fill(await db.call(_get_cv, user))
+        self._fill(await db.call(pupils.get_cv, user))
         self.form_version += 1
         self.loaded = True
 
@@ -358,12 +320,12 @@ class CVState(rx.State):
             self.errors, self.saved = {"form": pupils.MSG_FORM}, False
             return
         data = {k: _text(form_data, k, pupils.CV_SECTION_MAX * 4) for k in pupils.CV_SECTIONS}
-        errors = await db.call(_save_cv, user, data)
+        errors = await db.call(pupils.save_cv, user, data)
         self.values = {**self.values, **data}
         self.errors = errors
         self.saved = not errors
         if not errors:
-            self._fill(await db.call(_get_cv, user))
+            self._fill(await db.call(pupils.get_cv, user))
 
     @rx.event
     async def upload_pdf(self, files: list[rx.UploadFile]):
@@ -378,11 +340,11 @@ class CVState(rx.State):
             data = await files[0].read(CV_PDF_MAX_BYTES + 1)
         except (TypeError, ValueError, OSError):
             data = b""
-        error = await db.call(_store_pdf, user, data)
+        error = await db.call(pupils.store_cv_pdf, user, data)
         self.pdf_error = error
         if not error:
             self.pdf_notice = "Ton CV en PDF est enregistré."
-            self._fill(await db.call(_get_cv, user))
+            self._fill(await db.call(pupils.get_cv, user))
         return rx.clear_selected_files("cv-pdf")
 
     @rx.event
@@ -390,11 +352,11 @@ class CVState(rx.State):
         user = await caller(self)
         if user is None:
             return _login(CV_URL)
-        error = await db.call(_delete_pdf, user)
+        error = await db.call(pupils.delete_cv_pdf, user)
         self.pdf_error = error
         self.pdf_notice = "" if error else "Le PDF est supprimé."
         if not error:
-            self._fill(await db.call(_get_cv, user))
+            self._fill(await db.call(pupils.get_cv, user))
 
 
 # --- « Mes favoris » --------------------------------------------------------------------------
@@ -421,7 +383,7 @@ class FavoritesState(rx.State):
             self.loaded = True
             return
         self.denied = ""
-        self.rows = [_flat(r) for r in await db.call(_favorites, user)]
+        self.rows = [_flat(r) for r in await db.call(pupils.list_favorites, user)]
         self.loaded = True
 
     @rx.event
@@ -429,10 +391,10 @@ class FavoritesState(rx.State):
         user = await caller(self)
         if user is None:
             return _login(FAVORITES_URL)
-        _on, error = await db.call(_set_favorite, user, offer_id, False)
+        _on, error = await db.call(pupils.set_favorite, user, offer_id, False)
         self.error = error
         if pupils.is_pupil(user):
-            self.rows = [_flat(r) for r in await db.call(_favorites, user)]
+            self.rows = [_flat(r) for r in await db.call(pupils.list_favorites, user)]
 
 
 # --- « Mon espace » (pupil section) -----------------------------------------------------------
@@ -451,7 +413,7 @@ class PupilSpaceState(rx.State):
     @rx.event
     async def load(self):
         user = await caller(self)
-        overview = await db.call(_overview, user) if pupils.is_pupil(user) else {}
+        overview = await db.call(pupils.pupil_overview, user) if pupils.is_pupil(user) else {}
         self.is_pupil = bool(overview)
         if not overview:
             self.counts = {}

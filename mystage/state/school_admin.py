@@ -21,6 +21,7 @@ from mystage import db
 from mystage.models import LEVEL_LABELS
 from mystage.services import passwords, schools
 from mystage.services.permissions import PermissionDenied
+from mystage.state import school_search
 from mystage.state.session import caller
 
 SPACE_URL = schools.SPACE_URL
@@ -54,8 +55,6 @@ MSG_REFUSED = (
 MSG_STAFF_ONLY = "Cet espace est réservé aux personnels des établissements scolaires."
 MSG_FUNCTION = "Choisissez votre fonction."
 MSG_SCHOOL_PICK = "Établissement introuvable. Cherchez-le à nouveau."
-SEARCH_BURST = 40  # autocomplete: at most this many searches per tab in SEARCH_WINDOW s
-SEARCH_WINDOW = 20.0
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -188,12 +187,6 @@ class _SpacePage(rx.State, mixin=True):
 # --- sign-up of heads and staff -----------------------------------------------------------------
 
 
-def _school_suggestions(s, query: str):
-    from mystage.services import accounts
-
-    return accounts.signup_school_suggestions(s, query)
-
-
 def _signup_school(s, school_id: Any) -> dict[str, Any] | None:
     """The picked school (public data): label, official mailbox, académie domain, classes."""
     from mystage.models import School
@@ -217,24 +210,6 @@ def _register(s, head: bool, data: dict):
     if head:
         return schools.register_head(s, data=data, ip=data.pop("ip", ""))
     return schools.register_staff(s, data=data, ip=data.pop("ip", ""))
-
-
-def _all_errors(errors: dict[str, str], data: dict[str, Any]) -> dict[str, str]:
-    """The sign-up services stop at the school and address checks before the account's
-    own (names, password, terms): add those, with the same messages, so that the form
-    shows every error at once."""
-    from mystage.services import accounts
-
-    out = dict(errors)
-    if not data["first_name"]:
-        out.setdefault("first_name", accounts.MSG_FIRST_NAME_REQUIRED)
-    if not data["last_name"]:
-        out.setdefault("last_name", accounts.MSG_LAST_NAME_REQUIRED)
-    if (pw_error := passwords.password_error(data["password"])) and "password2" not in out:
-        out.setdefault("password", pw_error)
-    if not data["accept_terms"]:
-        out.setdefault("accept_terms", accounts.MSG_TERMS_REQUIRED)
-    return out
 
 
 class SchoolSignupState(rx.State):
@@ -301,25 +276,8 @@ class SchoolSignupState(rx.State):
 
     @rx.event
     async def search_schools(self, query: Any):
-        """Autocomplete of the school (public data): 8 results at most, a burst limit."""
-        query = query if isinstance(query, str) else ""
-        self.school_query = query[:100]
-        q = self.school_query.strip()
-        if len(q) < 2:
-            self.school_suggestions = []
-            self.searched = False
-            return
-        now = time.monotonic()
-        recent = [t for t in self._search_times if now - t < SEARCH_WINDOW]
-        if len(recent) >= SEARCH_BURST:
-            self._search_times = recent
-            return
-        self._search_times = [*recent, now]
-        rows = await db.call(_school_suggestions, q)
-        self.school_suggestions = [
-            {k: str(r[k]) for k in ("id", "uai", "label", "ep")} for r in rows[:8]
-        ]
-        self.searched = True
+        """Autocomplete of the school (see :mod:`mystage.state.school_search`)."""
+        await school_search.search(self, query)
 
     @rx.event
     async def choose_school(self, school_id: Any):
@@ -383,11 +341,11 @@ class SchoolSignupState(rx.State):
         if not function:
             # Run the service's checks too, so every error shows at once.
             _, errors = await db.call(_register, False, data)
-            self.errors = _all_errors({**errors, "function": MSG_FUNCTION}, data)
+            self.errors = {**errors, "function": MSG_FUNCTION}
             return
         created, errors = await db.call(_register, function == HEAD, data)
         if created is None:
-            self.errors = _all_errors(errors or {"form": "Formulaire invalide."}, data)
+            self.errors = errors or {"form": "Formulaire invalide."}
             return
         self.errors = {}
         self.sent_to = self.values["email"].lower()

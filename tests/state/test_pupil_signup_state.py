@@ -11,7 +11,8 @@ from sqlmodel import func, select
 from mystage import clock
 from mystage.models import School, SchoolClass, User
 from mystage.services import accounts, passwords
-from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SEARCH_BURST, SignupState
+from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
+from mystage.state.school_search import SEARCH_BURST
 from tests.state.conftest import make_state
 from tests.unit.test_offers import complete_offer, employer
 
