@@ -18,10 +18,12 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     home,
     offer_page,
     public,
+    public_stats,
     pupil,
     school,
     school_admin,
     search,
+    stats,
 )
 from mystage.settings import get_settings
 

@@ -92,6 +92,9 @@ class Settings:
     # Background job loop inside the web process (off when cron runs `python -m mystage job`).
     jobs_in_process: bool = field(default_factory=lambda: _bool("JOBS_IN_PROCESS", True))
     jobs_interval_s: int = field(default_factory=lambda: _int("JOBS_INTERVAL", 30))
+    # Exports of more rows than this run in the background and arrive by mail.
+    # 0 or unset: services/exports.SMALL_LIMIT (20,000).
+    export_sync_max_rows: int = field(default_factory=lambda: _int("EXPORT_SYNC_MAX_ROWS", 0))
     # Force the dev mailbox on/off (default: on when no SMTP/SMS transport is configured).
     dev_mailbox_flag: str | None = field(default_factory=lambda: os.environ.get("DEV_MAILBOX"))
 

@@ -17,6 +17,7 @@ AUDIENCES = [
 ]
 
 FOOTER_LINKS = [
+    ("Statistiques", "/statistiques"),
     ("Contact", "/contact"),
     ("Mentions légales", "/mentions-legales"),
     ("Accessibilité : non conforme", "/accessibilite"),

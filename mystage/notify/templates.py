@@ -226,6 +226,64 @@ def structure_validation_decision(
     return subject, mail_body(first_name, text, url=url)
 
 
+# --- Accounts validated by the MyStage team (référents, heads, employers) --------------------
+
+
+@template("referent_request")
+def referent_request(
+    url: str,
+    requester_name: str,
+    requester_email: str,
+    role_label: str,
+    territory: str = "",
+    job_title: str = "",
+    first_name: str = "",
+) -> tuple[str, str]:
+    """To every administrator: a référent confirmed their address and awaits validation."""
+    who = f"{requester_name} ({requester_email})" if requester_email else requester_name
+    what = role_label.lower()
+    if territory:
+        what = f"{what} — {territory}"
+    details = f" Fonction indiquée : {job_title}." if job_title else ""
+    subject = "Nouvelle demande de compte référent"
+    body = mail_body(
+        first_name,
+        f"{who} a confirmé son adresse électronique et demande un compte de {what}.{details}",
+        "Ce compte donne accès aux statistiques et aux exports de son territoire : vérifiez "
+        "que cette personne occupe bien cette fonction avant de valider. Pour valider ou "
+        "refuser la demande, ouvrez l'administration :",
+        url=url,
+    )
+    return subject, body
+
+
+@template("account_validation_decision")
+def account_validation_decision(
+    url: str, accepted: bool, role_label: str = "", referent: bool = False, first_name: str = ""
+) -> tuple[str, str]:
+    """To a person whose account awaited the MyStage team: validated or refused."""
+    if accepted and referent:
+        subject = "Votre compte référent MyStage est validé"
+        text = (
+            f"L'équipe MyStage a validé votre compte de {role_label.lower()}. Vous pouvez "
+            "dès maintenant consulter les statistiques et les exports de votre territoire :"
+        )
+    elif accepted:
+        subject = "Votre compte MyStage est validé"
+        text = "L'équipe MyStage a validé votre compte. Vous pouvez dès maintenant vous connecter :"
+    else:
+        subject = "Votre demande de compte MyStage"
+        what = f" de {role_label.lower()}" if role_label else ""
+        text = (
+            f"Nous vous remercions de votre demande de compte{what} sur MyStage. Après "
+            "vérification, l'équipe MyStage n'a pas pu la valider. Si vous pensez qu'il "
+            "s'agit d'une erreur, répondez à ce message en précisant votre fonction et votre "
+            "service : nous réexaminerons volontiers votre demande."
+        )
+        return subject, mail_body(first_name, text)
+    return subject, mail_body(first_name, text, url=url)
+
+
 @template("offer_left_search")
 def offer_left_search(
     url: str, offer_title: str, offer_id: int, reason: str, first_name: str = ""

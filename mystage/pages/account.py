@@ -7,7 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.state.account import AccountState, DevMailState
+from mystage.state.account import STATS_URL, AccountState, DevMailState
 from mystage.state.pupil import PupilSpaceState
 
 LOGOUT_JS = (
@@ -131,6 +131,61 @@ def _pupil_section() -> rx.Component:
     )
 
 
+def _stats_section() -> rx.Component:
+    """Référents and administrators: « Statistiques et exports » (and their other tools)."""
+    A = AccountState
+    return rx.vstack(
+        rx.cond(
+            A.profile.get("territory", "") != "",
+            rx.text(
+                "Votre territoire : ",
+                rx.text.strong(A.profile.get("territory", "")),
+                id="space-territory",
+            ),
+        ),
+        rx.box(
+            _space_link(
+                "Statistiques et exports",
+                rx.cond(
+                    A.is_admin,
+                    "Chiffres, graphiques et exports de toute la France",
+                    "Chiffres, graphiques et exports de votre territoire",
+                ),
+                STATS_URL,
+                "chart-column",
+                "link-statistiques",
+            ),
+            rx.cond(
+                A.is_admin,
+                _space_link(
+                    "Administration",
+                    "Comptes et structures à valider",
+                    "/espace/admin",
+                    "shield-check",
+                    "link-admin",
+                ),
+            ),
+            rx.cond(
+                A.is_referent,
+                _space_link(
+                    "Vos offres de stage",
+                    "Déposer une offre et suivre ses candidatures",
+                    "/espace/employeur",
+                    "briefcase",
+                    "link-offres",
+                ),
+            ),
+            display="grid",
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="repeat(2, minmax(0, 1fr))"),
+            gap="0.75rem",
+            width="100%",
+        ),
+        width="100%",
+        spacing="3",
+        id="space-stats",
+    )
+
+
 @page("/espace", "Mon espace", on_load=[AccountState.load, PupilSpaceState.load])
 def space_page() -> rx.Component:
     return rx.cond(
@@ -147,10 +202,14 @@ def space_page() -> rx.Component:
             rx.cond(
                 PupilSpaceState.is_pupil,
                 _pupil_section(),
-                notice(
-                    "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi "
-                    "des classes et statistiques selon votre profil.",
-                    "info",
+                rx.cond(
+                    AccountState.show_stats,
+                    _stats_section(),
+                    notice(
+                        "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi "
+                        "des classes et statistiques selon votre profil.",
+                        "info",
+                    ),
                 ),
             ),
             rx.hstack(
@@ -177,6 +236,8 @@ def profile_page() -> rx.Component:
             rx.vstack(
                 _row("Nom", AccountState.profile.get("name", "")),
                 _row("Profil", AccountState.profile.get("role", "")),
+                _row("Territoire", AccountState.profile.get("territory", "")),
+                _row("Fonction", AccountState.profile.get("job_title", "")),
                 _row("Niveau", AccountState.profile.get("level", "")),
                 _row("Courriel", AccountState.profile.get("email", "")),
                 _row("Téléphone", AccountState.profile.get("phone", "")),
@@ -304,20 +365,30 @@ def _pending_row(u) -> rx.Component:
         rx.table.cell(u["name"]),
         rx.table.cell(u["email"]),
         rx.table.cell(u["role"]),
-        rx.table.cell(u["department"]),
+        rx.table.cell(u["territory"]),
+        rx.table.cell(u["job_title"]),
         rx.table.cell(u["created_at"]),
         rx.table.cell(
             rx.hstack(
-                rx.button("Valider", size="1", on_click=AdminState.decide(u["id"], True)),
+                rx.button(
+                    "Valider",
+                    size="1",
+                    on_click=AdminState.decide(u["id"], True),
+                    class_name="pending-validate",
+                    cursor="pointer",
+                ),
                 rx.button(
                     "Refuser",
                     size="1",
                     color_scheme="red",
                     variant="soft",
                     on_click=AdminState.decide(u["id"], False),
+                    class_name="pending-refuse",
+                    cursor="pointer",
                 ),
             )
         ),
+        class_name="pending-account",
     )
 
 
@@ -377,6 +448,13 @@ def _admin_page() -> rx.Component:
                     ),
                 ),
                 rx.heading("Comptes à valider", as_="h2", size="5", margin_top="1rem"),
+                rx.text(
+                    "Référents départementaux, académiques et centraux (accès aux statistiques "
+                    "et aux exports de leur territoire), chefs d'établissement inscrits avec "
+                    "une adresse académique : vérifiez la fonction avant de valider. La "
+                    "personne est prévenue par courriel.",
+                    font_size="0.9rem",
+                ),
                 rx.cond(
                     AdminState.pending.length() == 0,
                     rx.text("Aucun compte en attente de validation."),
@@ -385,12 +463,21 @@ def _admin_page() -> rx.Component:
                             rx.table.row(
                                 *[
                                     rx.table.column_header_cell(h)
-                                    for h in ("Nom", "Identifiant", "Profil", "Dépt", "Demande", "")
+                                    for h in (
+                                        "Nom",
+                                        "Identifiant",
+                                        "Profil",
+                                        "Territoire ou établissement",
+                                        "Fonction",
+                                        "Demande",
+                                        "",
+                                    )
                                 ]
                             )
                         ),
                         rx.table.body(rx.foreach(AdminState.pending, _pending_row)),
                         width="100%",
+                        id="pending-accounts",
                     ),
                 ),
                 width="100%",

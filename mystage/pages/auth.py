@@ -214,6 +214,90 @@ def _pupil_school_fields() -> rx.Component:
     )
 
 
+def _referent_select(
+    label: str, name: str, input_id: str, options, placeholder: str
+) -> rx.Component:
+    """A référent's territory: « Département » or « Académie » (lists loaded with the role)."""
+    S = SignupState
+    return rx.box(
+        field_label(label, input_id, required=True),
+        rx.el.select(
+            rx.el.option(placeholder, value=""),
+            rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+            id=input_id,
+            name=name,
+            default_value=S.values.get(name, ""),
+            aria_describedby=f"{input_id}-err",
+            aria_invalid=rx.cond(S.errors.get(name, "") != "", "true", "false"),
+            style=_SELECT_STYLE,
+        ),
+        _error_text(name, input_id),
+        margin_bottom="1rem",
+    )
+
+
+def _referent_fields() -> rx.Component:
+    """Référent départemental, académique or central: territory and function."""
+    S = SignupState
+    job_error = S.errors.get("job_title", "")
+    job_default = S.values.get("job_title", "")
+    return rx.fragment(
+        notice(
+            "Le compte de référent donne accès aux statistiques et aux exports de votre "
+            "territoire. Après la confirmation de votre adresse électronique, l'équipe "
+            "MyStage vérifie votre demande et vous prévient par courriel dès que votre "
+            "compte est validé.",
+            "info",
+            id="signup-referent-info",
+        ),
+        rx.match(
+            S.role,
+            (
+                "referent_departemental",
+                _referent_select(
+                    "Département",
+                    "department_code",
+                    "signup-department",
+                    S.departments,
+                    "Choisissez votre département",
+                ),
+            ),
+            (
+                "referent_academique",
+                _referent_select(
+                    "Académie",
+                    "academy",
+                    "signup-academy",
+                    S.academies,
+                    "Choisissez votre académie",
+                ),
+            ),
+            rx.fragment(),
+        ),
+        rx.cond(
+            S.role == "referent_central",
+            field(
+                "Service / ministère (facultatif)",
+                "job_title",
+                error=job_error,
+                default=job_default,
+                hint="Par exemple : DGESCO, ministère du Travail, ministère des Armées…",
+                autocomplete="organization",
+                input_id="signup-job-title",
+            ),
+            field(
+                "Fonction (facultatif)",
+                "job_title",
+                error=job_error,
+                default=job_default,
+                hint="Par exemple : IEN-IO, chargé(e) de mission école-entreprise…",
+                autocomplete="organization-title",
+                input_id="signup-job-title",
+            ),
+        ),
+    )
+
+
 def _gender_field() -> rx.Component:
     options = [("f", "Fille"), ("m", "Garçon"), ("np", "Je ne souhaite pas répondre")]
     current = SignupState.values.get("gender", "")
@@ -284,22 +368,29 @@ def _signup_form() -> rx.Component:
                 # Controlled: ?role=eleve (read on load) shows the pupil fields at once.
                 value=S.role,
                 on_change=S.set_role,
+                aria_describedby="f-role-err",
                 style=_SELECT_STYLE,
             ),
             rx.cond(
                 S.errors.get("role", "") != "",
-                rx.text(S.errors.get("role", ""), color=theme.ERROR, role="alert"),
+                rx.text(S.errors.get("role", ""), color=theme.ERROR, role="alert", id="f-role-err"),
             ),
             margin_bottom="1rem",
         ),
         rx.cond(S.is_pupil, _pupil_school_fields()),
+        rx.cond(S.is_referent, _referent_fields()),
         *name_fields(S.errors, S.values),
         rx.cond(S.is_pupil, _pupil_identity_fields()),
         rx.text(
             rx.cond(
                 S.is_pupil,
                 "Indique une adresse électronique, un téléphone portable, ou les deux.",
-                "Indiquez une adresse électronique, un téléphone portable, ou les deux.",
+                rx.cond(
+                    S.is_referent,
+                    "Indiquez votre adresse électronique professionnelle (obligatoire) ; "
+                    "le téléphone portable est facultatif.",
+                    "Indiquez une adresse électronique, un téléphone portable, ou les deux.",
+                ),
             ),
             font_size="0.9rem",
             margin_bottom="0.5rem",
@@ -379,6 +470,18 @@ def signup_page() -> rx.Component:
             ),
             "info",
         ),
+        notice(
+            rx.text(
+                "Vous travaillez dans un collège ou un lycée (chef d'établissement, "
+                "professeur, CPE…) ? ",
+                _link(
+                    "Créer un compte établissement",
+                    "/inscription/etablissement",
+                    id="signup-school-link",
+                ),
+            ),
+            "info",
+        ),
         rx.match(
             SignupState.step,
             (
@@ -396,6 +499,12 @@ def signup_page() -> rx.Component:
                             rx.text.strong(SignupState.sent_to),
                             ". Cliquez sur ce lien pour activer votre compte "
                             "(il est valable 48 h).",
+                            rx.cond(
+                                SignupState.is_referent,
+                                " L'équipe MyStage validera ensuite votre compte de référent : "
+                                "vous recevrez un courriel dès que ce sera fait.",
+                                "",
+                            ),
                         ),
                     ),
                     "success",
@@ -420,13 +529,23 @@ def activation_page() -> rx.Component:
         page_title("Activation du compte"),
         rx.cond(
             ActivationState.done,
-            rx.box(
+            rx.cond(
+                ActivationState.pending,
                 notice(
-                    "Votre compte est activé. Vous pouvez vous connecter.",
+                    "Votre adresse électronique est confirmée. Votre compte doit maintenant être "
+                    "validé par l'équipe MyStage : vous recevrez un courriel dès qu'il le sera, "
+                    "et vous pourrez alors vous connecter.",
                     "success",
-                    id="activation-ok",
+                    id="activation-pending",
                 ),
-                rx.link(primary_button("Se connecter"), href=ActivationState.login_url),
+                rx.box(
+                    notice(
+                        "Votre compte est activé. Vous pouvez vous connecter.",
+                        "success",
+                        id="activation-ok",
+                    ),
+                    rx.link(primary_button("Se connecter"), href=ActivationState.login_url),
+                ),
             ),
             rx.box(
                 notice(ActivationState.error, "error", id="activation-error"),

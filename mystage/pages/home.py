@@ -150,6 +150,17 @@ def home_page() -> rx.Component:
             gap="0.75rem",
             width="100%",
         ),
+        rx.link(
+            "Voir toutes les statistiques",
+            rx.icon("arrow-right", size=16),
+            href="/statistiques",
+            id="home-stats-link",
+            color=theme.BLUE,
+            font_weight="600",
+            display="inline-flex",
+            align_items="center",
+            gap="0.35rem",
+        ),
         rx.grid(
             *[
                 rx.box(

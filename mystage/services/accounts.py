@@ -29,9 +29,13 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import (
+    REFERENT_ROLES,
+    ROLE_LABELS,
+    SCHOOL_STAFF_ROLES,
     AccountStatus,
     AuditLog,
     AuthSession,
+    Department,
     Offer,
     PupilLevel,
     Role,
@@ -100,6 +104,23 @@ PROFILE_FIELDS = frozenset(
     }
 )
 SELF_SIGNUP_ROLES = frozenset(r for r in Role if r != Role.ADMIN)
+# Profiles that sign up on « Créer un compte » (/inscription) without fields of their own
+# (pupils: register_pupil; référents: register_referent).
+GENERIC_SIGNUP_ROLES = frozenset({Role.PARENT, Role.OPERATEUR})
+
+ADMIN_URL = "/espace/admin"
+SPACE_URL = "/espace"
+STATS_URL = "/espace/statistiques"
+SCHOOL_SIGNUP_URL = "/inscription/etablissement"
+EMPLOYER_SIGNUP_URL = "/inscription/employeur"
+# School staff role → the « fonction » preselected on /inscription/etablissement
+# (PERSONNEL covers several fonctions: none is preselected).
+_SCHOOL_SIGNUP_FUNCTION = {
+    Role.CHEF_ETABLISSEMENT: "chef",
+    Role.PROFESSEUR_PRINCIPAL: "professeur_principal",
+    Role.PROFESSEUR: "professeur",
+    Role.REFERENT_ETABLISSEMENT: "referent",
+}
 
 # --- Messages -------------------------------------------------------------------------------
 
@@ -146,6 +167,21 @@ MSG_TERMS_REQUIRED = "Vous devez accepter les conditions générales d'utilisati
 MSG_ROLE_INVALID = "Choisissez votre profil."
 MSG_CURRENT_PASSWORD = "Mot de passe actuel incorrect."
 MSG_SAME_PASSWORD = "Choisissez un mot de passe différent de l'actuel."
+MSG_STAFF_SIGNUP = (
+    "Les personnels d'établissement (chef d'établissement, professeurs, CPE…) créent leur "
+    "compte sur la page « Espace établissement : créer un compte », avec leur établissement."
+)
+MSG_EMPLOYER_SIGNUP = (
+    "Les employeurs créent leur compte avec leur structure sur la page « Créer un compte "
+    "employeur »."
+)
+MSG_DEPARTMENT_INVALID = "Choisissez votre département dans la liste."
+MSG_ACADEMY_INVALID = "Choisissez votre académie dans la liste."
+MSG_REFERENT_EMAIL = (
+    "Indiquez votre adresse électronique professionnelle : elle sert à confirmer votre "
+    "compte, puis à vous prévenir de sa validation."
+)
+MSG_JOB_TITLE_TOO_LONG = "150 caractères au maximum."
 
 # --- Identifiers ----------------------------------------------------------------------------
 
@@ -291,11 +327,17 @@ def _audit(
 
 
 def _activate(s: Session, user: User, how: str) -> None:
-    """pending_activation → active (e-mail or phone proven)."""
+    """pending_activation → active (e-mail or phone proven).
+
+    Référents (départemental, académique, central) go to pending_validation instead: their
+    account opens statistics and exports of a territory, so a platform administrator
+    validates it first (seed 001); every active administrator is told by mail."""
     if user.status != AccountStatus.PENDING_ACTIVATION:
         return
     now = clock.now()
-    user.status = AccountStatus.ACTIVE
+    needs_validation = user.role in REFERENT_ROLES
+    new_status = AccountStatus.PENDING_VALIDATION if needs_validation else AccountStatus.ACTIVE
+    user.status = new_status
     user.activated_at = now
     user.updated_at = now
     _audit(
@@ -303,10 +345,68 @@ def _activate(s: Session, user: User, how: str) -> None:
         user,
         "activate",
         from_state=AccountStatus.PENDING_ACTIVATION,
-        to_state=AccountStatus.ACTIVE,
+        to_state=new_status,
         actor=user,
         message=how,
     )
+    if needs_validation:
+        _tell_admins_of_referent(s, user)
+
+
+def awaits_validation(user: User | None) -> bool:
+    """True when the account waits for the MyStage team (or the school) to validate it."""
+    return user is not None and user.status == AccountStatus.PENDING_VALIDATION
+
+
+def referent_territory(s: Session, user: User) -> str:
+    """« Seine-et-Marne (77) », « Académie de Créteil », « France entière » (référents), else ""."""
+    if user.role == Role.REFERENT_DEPARTEMENTAL:
+        code = (user.department_code or "").strip().upper()
+        dept = s.get(Department, code) if code else None
+        return f"{dept.name} ({code})" if dept is not None else code
+    if user.role == Role.REFERENT_ACADEMIQUE:
+        return f"Académie de {user.academy}" if user.academy else ""
+    if user.role == Role.REFERENT_CENTRAL:
+        return "France entière"
+    return ""
+
+
+def _tell_admins_of_referent(s: Session, user: User) -> None:
+    """« Nouvelle demande de compte référent » to every active administrator with an address
+    (in the caller's transaction; once per référent and administrator)."""
+    admins = s.exec(
+        select(User.id, User.email, User.first_name).where(
+            User.role == Role.ADMIN,
+            User.status == AccountStatus.ACTIVE,
+            User.email.is_not(None),
+            User.deleted_at.is_(None),
+            User.anonymized_at.is_(None),
+        )
+    ).all()
+    if not admins:
+        return
+    territory = referent_territory(s, user)
+    for admin_id, admin_email, admin_first_name in admins:
+        subject, body = templates.render(
+            "referent_request",
+            url=ADMIN_URL,
+            requester_name=user.full_name,
+            requester_email=user.email or user.phone or "",
+            role_label=ROLE_LABELS.get(user.role, user.role),
+            territory=territory,
+            job_title=user.job_title,
+            first_name=admin_first_name,
+        )
+        queue_mail(
+            s,
+            to=admin_email,
+            subject=subject,
+            body=body,
+            action_url=templates.link(ADMIN_URL),
+            template="referent_request",
+            user_id=admin_id,
+            dedupe_key=f"referent_request:{user.id}:{admin_id}",
+        )
 
 
 def _url(path: str, raw: str) -> str:
@@ -382,6 +482,11 @@ def _validate_identity(
         elif _user_by(s, "phone", norm_phone) is not None:
             errors["phone"] = MSG_PHONE_TAKEN
     return norm_email, norm_phone
+
+
+def _without_controls(value: str) -> str:
+    """``value`` without control characters (NUL and others: PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in value if ch >= " " and ch != "\x7f")
 
 
 def _check_profile(profile: dict[str, Any]) -> None:
@@ -469,8 +574,8 @@ def _register(
     pw_error = passwords.password_error(password)
     if pw_error:
         errors["password"] = pw_error
-    first_name = first_name.strip() if isinstance(first_name, str) else ""
-    last_name = last_name.strip() if isinstance(last_name, str) else ""
+    first_name = _without_controls(first_name).strip() if isinstance(first_name, str) else ""
+    last_name = _without_controls(last_name).strip() if isinstance(last_name, str) else ""
     if not first_name:
         errors["first_name"] = MSG_FIRST_NAME_REQUIRED
     elif len(first_name) > 100:
@@ -513,6 +618,151 @@ def _register(
         _send_phone_code(s, user, "activation")
     s.commit()
     return user, {}
+
+
+def signup_redirect(role: Any) -> str:
+    """Where the profile ``role`` signs up when not on /inscription ("" when it is there):
+    employers with their structure, school staff with their school."""
+    if not isinstance(role, str):
+        return ""
+    if role == Role.EMPLOYEUR:
+        return EMPLOYER_SIGNUP_URL
+    if role in SCHOOL_STAFF_ROLES:
+        function = _SCHOOL_SIGNUP_FUNCTION.get(role, "")
+        return SCHOOL_SIGNUP_URL + (f"?fonction={function}" if function else "")
+    return ""
+
+
+def register_generic(
+    s: Session,
+    *,
+    role: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str,
+    first_name: str,
+    last_name: str,
+    accept_terms: bool,
+    ip: str | None = None,
+    form_errors: dict[str, str] | None = None,
+) -> tuple[User | None, dict[str, str]]:
+    """« Créer un compte » (/inscription) for the profiles without fields of their own
+    (:data:`GENERIC_SIGNUP_ROLES`: parents, opérateurs).  School staff are refused (they sign
+    up with their school on /inscription/etablissement, which creates their membership),
+    and so are employers (/inscription/employeur), with a French message on ``role``.
+    ``form_errors``: the form's own checks, returned with the others."""
+    errors = {str(k): str(v) for k, v in (form_errors or {}).items()}
+    if isinstance(role, str) and role in SCHOOL_STAFF_ROLES:
+        errors["role"] = MSG_STAFF_SIGNUP
+    elif role == Role.EMPLOYEUR:
+        errors["role"] = MSG_EMPLOYER_SIGNUP
+    elif not isinstance(role, str) or role not in GENERIC_SIGNUP_ROLES:
+        errors["role"] = MSG_ROLE_INVALID
+    return _register(
+        s,
+        errors,
+        role=role if isinstance(role, str) else "",
+        email=email,
+        phone=phone,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        accept_terms=bool(accept_terms),
+        ip=ip,
+    )
+
+
+# --- Référent sign-up -----------------------------------------------------------------------
+
+
+def referent_choices(s: Session) -> dict[str, list[dict[str, str]]]:
+    """The sign-up form's lists: ``{"departments": [{"value": "77", "label": "77 – Seine-et-
+    Marne"}], "academies": [{"value": "Créteil", "label": "Créteil"}]}`` (every département of
+    the reference table; the académies they belong to, alphabetical)."""
+    from mystage.services.text import fold
+
+    rows = s.exec(select(Department.code, Department.name, Department.academy)).all()
+    departments = sorted(rows, key=lambda r: (len(r[0]) > 2 and r[0].isdigit(), r[0]))
+    academies = sorted({r[2] for r in rows if r[2]}, key=lambda a: (fold(a), a))
+    return {
+        "departments": [{"value": c, "label": f"{c} – {n}"} for c, n, _ in departments],
+        "academies": [{"value": a, "label": a} for a in academies],
+    }
+
+
+def register_referent(
+    s: Session,
+    *,
+    role: str,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str,
+    first_name: str,
+    last_name: str,
+    accept_terms: bool,
+    department_code: Any = "",
+    academy: Any = "",
+    job_title: Any = "",
+    ip: str | None = None,
+    form_errors: dict[str, str] | None = None,
+) -> tuple[User | None, dict[str, str]]:
+    """« Créer un compte » as référent départemental, académique or central.
+
+    - départemental: ``department_code``, a code of the ``departments`` table ("77", "2A");
+    - académique: ``academy``, exactly one of ``Department.academy`` ("Créteil");
+    - central: neither (``job_title`` holds the « Service / ministère »);
+    - ``job_title`` (« Fonction »): optional, 150 characters at most;
+    - an e-mail address is required (activation link, then the validation mail).
+
+    Errors are keyed ``role``, ``department_code``, ``academy``, ``job_title`` plus the
+    generic ones; nothing is stored when there is one.  The account is activated by the
+    mailed link, then waits for an administrator (:func:`_activate`)."""
+    errors = {str(k): str(v) for k, v in (form_errors or {}).items()}
+    profile: dict[str, Any] = {"department_code": "", "academy": "", "job_title": ""}
+    if not isinstance(role, str) or role not in REFERENT_ROLES:
+        errors["role"] = MSG_ROLE_INVALID
+    elif role == Role.REFERENT_DEPARTEMENTAL:
+        code = department_code.strip().upper() if isinstance(department_code, str) else ""
+        plausible = 0 < len(code) <= 3 and code.isascii() and code.isalnum()
+        dept = s.get(Department, code) if plausible else None
+        if dept is None:
+            errors["department_code"] = MSG_DEPARTMENT_INVALID
+        else:
+            profile["department_code"] = dept.code
+    elif role == Role.REFERENT_ACADEMIQUE:
+        name = academy.strip() if isinstance(academy, str) else ""
+        known = (
+            s.exec(select(Department.academy).where(Department.academy == name).limit(1)).first()
+            if name and len(name) <= 60 and _without_controls(name) == name
+            else None
+        )
+        if not known:
+            errors["academy"] = MSG_ACADEMY_INVALID
+        else:
+            profile["academy"] = known
+    title = _without_controls(job_title).strip() if isinstance(job_title, str) else ""
+    if len(title) > 150:
+        errors["job_title"] = MSG_JOB_TITLE_TOO_LONG
+    else:
+        profile["job_title"] = title
+    if not (isinstance(email, str) and email.strip()):
+        errors["email"] = MSG_REFERENT_EMAIL
+    user, errors = _register(
+        s,
+        errors,
+        role=role if isinstance(role, str) else "",
+        email=email,
+        phone=phone,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        accept_terms=bool(accept_terms),
+        ip=ip,
+        **profile,
+    )
+    if errors.get("email") == MSG_IDENTIFIER_REQUIRED:
+        errors["email"] = MSG_REFERENT_EMAIL
+    return user, errors
 
 
 # --- Pupil sign-up --------------------------------------------------------------------------

@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import ROLE_LABELS, AccountStatus, User
-from mystage.services import audit, permissions
+from mystage.models import (
+    REFERENT_ROLES,
+    ROLE_LABELS,
+    AccountStatus,
+    Department,
+    Role,
+    School,
+    User,
+)
+from mystage.notify import templates
+from mystage.notify.outbox import queue_mail
+from mystage.services import accounts, audit, permissions
+
+MSG_NOT_PENDING = "Ce compte n'attend pas de validation."
+
+
+def _territory(u: User, dept_name: str | None, school_name: str | None, uai: str | None) -> str:
+    """Référents: their territory; school staff: their school; others: their département."""
+    if u.role == Role.REFERENT_DEPARTEMENTAL:
+        code = u.department_code or ""
+        return f"{dept_name} ({code})" if dept_name else code
+    if u.role == Role.REFERENT_ACADEMIQUE:
+        return f"Académie de {u.academy}" if u.academy else ""
+    if u.role == Role.REFERENT_CENTRAL:
+        return "France entière"
+    if school_name:
+        return f"{school_name} ({uai})" if uai else school_name
+    return u.department_code or ""
 
 
 def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[dict]:
+    """Accounts awaiting validation, oldest first: ``{"id", "name", "email", "role",
+    "department", "territory", "job_title", "created_at"}``."""
     permissions.require(permissions.can_admin(actor))
     rows = s.exec(
-        select(User)
+        select(User, Department.name, School.name, School.uai)
+        .join(Department, Department.code == User.department_code, isouter=True)
+        .join(School, School.id == User.school_id, isouter=True)
         .where(User.status == AccountStatus.PENDING_VALIDATION)
-        .order_by(User.created_at)
+        .order_by(User.created_at, User.id)
         .limit(limit)
     ).all()
     return [
@@ -24,19 +56,54 @@ def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[di
             "email": u.email or u.phone or "",
             "role": ROLE_LABELS.get(u.role, u.role),
             "department": u.department_code,
+            "territory": _territory(u, dept_name, school_name, uai),
+            "job_title": u.job_title or "",
             "created_at": clock.fmt_paris(u.created_at),
         }
-        for u in rows
+        for u, dept_name, school_name, uai in rows
     ]
 
 
-def decide_account(s: Session, actor: User | None, user_id: int, accept: bool) -> str:
-    """Validate or refuse an account awaiting validation; returns an error ('' when done)."""
+def _tell_decision(s: Session, target: User, accept: bool) -> None:
+    """« Votre compte référent MyStage est validé » (link to the statistics), « Votre compte
+    MyStage est validé » (link to « Mon espace ») or a polite refusal, by mail."""
+    if not target.email:
+        return
+    referent = target.role in REFERENT_ROLES
+    url = accounts.STATS_URL if referent else accounts.SPACE_URL
+    subject, body = templates.render(
+        "account_validation_decision",
+        url=url,
+        accepted=accept,
+        role_label=ROLE_LABELS.get(target.role, ""),
+        referent=referent,
+        first_name=target.first_name,
+    )
+    queue_mail(
+        s,
+        to=target.email,
+        subject=subject,
+        body=body,
+        action_url=templates.link(url) if accept else "",
+        template="account_validation_decision",
+        user_id=target.id,
+    )
+
+
+def decide_account(s: Session, actor: User | None, user_id: Any, accept: Any) -> str:
+    """Validate or refuse an account awaiting validation; returns an error ('' when done).
+
+    The person is told by mail (a référent gets the link to the statistics).  The caller
+    commits (the mail is queued in the same transaction)."""
     permissions.require(permissions.can_admin(actor))
+    uid = accounts.parse_id(user_id)
+    if uid is None or not isinstance(accept, bool):
+        return MSG_NOT_PENDING
+    user_id = uid
     now = clock.now()
     target = s.get(User, user_id)
     if target is None or target.status != AccountStatus.PENDING_VALIDATION:
-        return "Ce compte n'attend pas de validation."
+        return MSG_NOT_PENDING
     new_status = AccountStatus.ACTIVE if accept else AccountStatus.REFUSED
     result = s.exec(  # conditional update: two admins clicking at once cannot both act
         User.__table__.update()
@@ -49,6 +116,7 @@ def decide_account(s: Session, actor: User | None, user_id: int, accept: bool) -
         s, "user", user_id, "validate" if accept else "refuse", actor,
         from_state=AccountStatus.PENDING_VALIDATION, to_state=new_status,
     )  # fmt: skip
+    _tell_decision(s, target, accept)
     return ""
 
 

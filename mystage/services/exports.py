@@ -92,8 +92,9 @@ from mystage.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-SMALL_LIMIT = 20_000  # rows: above, the export runs in the background and arrives by mail
+SMALL_LIMIT = 20_000  # rows: above, the export runs in the background (EXPORT_SYNC_MAX_ROWS)
 LINK_DAYS = 7
+INSTANT_LINK_MINUTES = 30  # link of a small export downloaded at once from the page
 PROGRESS_EVERY = 5_000  # rows between two progress updates of a background export
 YIELD_PER = 2_000
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -909,7 +910,7 @@ def request_export(s: Session, user: Any, kind: Any, params: Any = None) -> dict
     rows = prepared.count(s)
     if rows == 0:
         return {"status": "error", "error": MSG_EMPTY, "notices": notices, "rows": 0}
-    if rows <= SMALL_LIMIT:
+    if rows <= small_limit():
         buf = io.BytesIO()
         written = write_xlsx(
             buf, prepared.title, prepared.columns, prepared.iter_rows(s), constant_memory=False
@@ -941,6 +942,48 @@ def request_export(s: Session, user: Any, kind: Any, params: Any = None) -> dict
         "message": MSG_QUEUED.format(rows=f"{rows:,}".replace(",", "\u202f")),
         "notices": notices,
     }
+
+
+def small_limit() -> int:
+    """Rows above which an export is queued: :data:`SMALL_LIMIT` unless the deployment sets
+    ``EXPORT_SYNC_MAX_ROWS``."""
+    configured = get_settings().export_sync_max_rows
+    return configured if configured > 0 else SMALL_LIMIT
+
+
+def export_for_download(s: Session, user: Any, kind: Any, params: Any = None) -> dict[str, Any]:
+    """« Exporter » from a page: like :func:`request_export`, but a small file is stored
+    in the private folder behind a short-lived private link (``status="ready"`` with
+    ``url`` and ``filename``) instead of travelling in the page's websocket.  The export is
+    recorded as a finished job, so the requester's list shows it too."""
+    result = request_export(s, user, kind, params)
+    if result["status"] != "ready":
+        return result
+    now = clock.now()
+    job = ExportJob(
+        user_id=user.id,
+        kind=kind,
+        params="{}",
+        status="running",
+        total=result["rows"],
+        created_at=now,
+        started_at=now,
+    )
+    s.add(job)
+    s.flush()
+    final = exports_dir() / f"{job.id}-{secrets.token_hex(8)}.xlsx"
+    final.write_bytes(result.pop("data"))
+    raw = tokens.new_token()
+    job.status = "done"
+    job.progress = result["rows"]
+    job.file_path = str(final.relative_to(get_settings().private_dir))
+    job.token_hash = tokens.hash_token(raw)
+    job.expires_at = now + timedelta(minutes=INSTANT_LINK_MINUTES)
+    job.finished_at = now
+    s.add(job)
+    s.commit()
+    result["url"] = DOWNLOAD_URL.format(token=raw)
+    return result
 
 
 def _job_dict(job: ExportJob) -> dict[str, Any]:
@@ -1195,6 +1238,7 @@ __all__ = [
     "can_export",
     "claim_next",
     "download_path",
+    "export_for_download",
     "export_status",
     "my_exports",
     "prepare",

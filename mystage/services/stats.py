@@ -234,13 +234,18 @@ class Filters:
         return asdict(self)
 
 
+INT_MAX = 2**31 - 1  # the databases' INTEGER: larger ids cannot exist and must not be bound
+
+
 def _as_int(value: Any) -> int | None:
+    """An integer from a crafted payload (int or digits), None when it is anything else or
+    outside the 32-bit range of our columns."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 12:
-        return int(value.strip())
+        value = int(value.strip())
+    if isinstance(value, int) and -INT_MAX <= value <= INT_MAX:
+        return value
     return None
 
 
@@ -1111,14 +1116,17 @@ def dashboard(
     return result
 
 
-def public_figures(s: Session, school_year: int | None = None) -> dict[str, Any]:
+def public_figures(
+    s: Session, school_year: int | None = None, department: str | None = None
+) -> dict[str, Any]:
     """National figures for the public « Statistiques » page and the home page (same
-    aggregate services as the dashboards; no personal data, no territory below France)."""
+    aggregate services as the dashboards; no personal data, no territory below France
+    except ``department``: the département of a departmental deployment)."""
     year = (
         school_year if isinstance(school_year, int) and not isinstance(school_year, bool) else None
     )
     f = Filters(year or weeks.active_school_year())
-    data = _compute(s, None, f)
+    data = _compute(s, frozenset({department}) if department else None, f)
     t = data["tiles"]
     return {
         "school_year": f.school_year,

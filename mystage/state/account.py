@@ -5,12 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage import db
-from mystage.models import LEVEL_LABELS, ROLE_LABELS, User
+from mystage.models import LEVEL_LABELS, REFERENT_ROLES, ROLE_LABELS, Role, User
 from mystage.services import permissions
 from mystage.state.session import caller
 
+STATS_URL = "/espace/statistiques"
+
 
 def _profile(s, user_id: int) -> dict[str, str]:
+    from mystage.services import accounts
+
     user = s.get(User, user_id)
     if user is None:
         return {}
@@ -20,6 +24,9 @@ def _profile(s, user_id: int) -> dict[str, str]:
         "phone": user.phone or "",
         "role": ROLE_LABELS.get(user.role, user.role),
         "level": LEVEL_LABELS.get(user.level, ""),
+        # « Fonction » when it says more than the profile (not « Chef d'établissement » twice).
+        "job_title": "" if user.job_title == ROLE_LABELS.get(user.role) else user.job_title,
+        "territory": accounts.referent_territory(s, user),
     }
 
 
@@ -37,6 +44,14 @@ class AccountState(rx.State):
     profile: dict[str, str] = {}
     errors: dict[str, str] = {}
     saved: bool = False
+    # « Mon espace » cards by role (layout only: every target page checks the caller again).
+    is_referent: bool = False  # départemental, académique, central
+    is_admin: bool = False
+
+    @rx.var
+    def show_stats(self) -> bool:
+        """« Statistiques et exports »: référents and administrators."""
+        return self.is_referent or self.is_admin
 
     @rx.event
     async def load(self):
@@ -45,12 +60,16 @@ class AccountState(rx.State):
         user = await caller(self)
         if not permissions.can_view_profile(user):
             self.profile = {}
+            self.is_referent = self.is_admin = False
             return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        self.is_referent = user.role in REFERENT_ROLES
+        self.is_admin = user.role == Role.ADMIN
         if self.router.url.path.rstrip("/") == "/espace":
             if user.role in permissions.STAFF:
                 # School staff: their school's dashboard (it explains a pending access).
                 return rx.redirect("/espace/etablissement")
-            if permissions.can_create_offer(user) and user.role != "admin":
+            if permissions.can_create_offer(user) and not (self.is_admin or self.is_referent):
+                # Employers and operators; référents and admins stay here (statistics card).
                 return rx.redirect("/espace/employeur")
         self.profile = await db.call(_profile, user.id)
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from mystage import db
 from mystage.services import admin, permissions
+from mystage.services.accounts import parse_id
 from mystage.state.session import caller
+
+MSG_ADMIN_ONLY = "Action réservée aux administrateurs."
+MSG_BAD_REQUEST = "Demande invalide."
+
+
+def _id(value: Any) -> int | None:
+    """An id from a click: an int (or a string of digits) in 1..2**31-1, else None."""
+    return parse_id(value)
 
 
 def _pending(s, actor):
@@ -66,27 +77,31 @@ class AdminState(rx.State):
         await self._load_structures(actor)
 
     @rx.event
-    async def decide_structure(self, structure_id: int, accept: bool):
+    async def decide_structure(self, structure_id: Any, accept: Any):
         actor = await caller(self)
         if not permissions.can_admin(actor):
             self.allowed = False
-            self.message = "Action réservée aux administrateurs."
+            self.message = MSG_ADMIN_ONLY
             return
-        if not isinstance(structure_id, int) or isinstance(structure_id, bool):
-            self.message = "Demande invalide."
+        structure_id = _id(structure_id)
+        if structure_id is None or not isinstance(accept, bool):
+            self.message = MSG_BAD_REQUEST
             return
-        error = await db.call(_decide_structure, actor, structure_id, bool(accept))
+        error = await db.call(_decide_structure, actor, structure_id, accept)
         self.message = error or ("Structure validée." if accept else "Structure refusée.")
         await self._load_structures(actor)
 
     @rx.event
-    async def set_validation_required(self, required: bool):
+    async def set_validation_required(self, required: Any):
         actor = await caller(self)
         if not permissions.can_admin(actor):
             self.allowed = False
-            self.message = "Action réservée aux administrateurs."
+            self.message = MSG_ADMIN_ONLY
             return
-        await db.call(_set_validation, actor, bool(required))
+        if not isinstance(required, bool):
+            self.message = MSG_BAD_REQUEST
+            return
+        await db.call(_set_validation, actor, required)
         self.message = (
             "Les nouvelles structures devront être validées avant de publier."
             if required
@@ -95,15 +110,17 @@ class AdminState(rx.State):
         await self._load_structures(actor)
 
     @rx.event
-    async def decide(self, user_id: int, accept: bool):
+    async def decide(self, user_id: Any, accept: Any):
+        """« Valider » / « Refuser » an account awaiting validation (the person is mailed)."""
         actor = await caller(self)
         if not permissions.can_admin(actor):
             self.allowed = False
-            self.message = "Action réservée aux administrateurs."
+            self.message = MSG_ADMIN_ONLY
             return
-        if not isinstance(user_id, int) or isinstance(user_id, bool):
-            self.message = "Demande invalide."
+        user_id = _id(user_id)
+        if user_id is None or not isinstance(accept, bool):
+            self.message = MSG_BAD_REQUEST
             return
-        error = await db.call(_decide, actor, user_id, bool(accept))
+        error = await db.call(_decide, actor, user_id, accept)
         self.message = error or ("Compte validé." if accept else "Compte refusé.")
         self.pending = await db.call(_pending, actor)

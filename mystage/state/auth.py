@@ -11,13 +11,17 @@ import json
 import reflex as rx
 
 from mystage import db
-from mystage.models import Role
+from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.state import school_search
 from mystage.state.session import SessionState
 
-# Employers sign up with their structure on /inscription/employeur.
+# Employers sign up with their structure on /inscription/employeur.  School staff roles stay
+# in the list so people find their profile, but choosing one opens /inscription/etablissement
+# (the generic form refuses them: they need their school).
 SIGNUP_ROLES = [r for r in Role if r not in (Role.ADMIN, Role.EMPLOYEUR)]
 _ROLE_VALUES = frozenset(r.value for r in SIGNUP_ROLES)
+_REFERENT_VALUES = frozenset(r.value for r in REFERENT_ROLES)
+_STAFF_VALUES = frozenset(r.value for r in SCHOOL_STAFF_ROLES)
 
 
 def _str(form: dict, key: str, limit: int = 300) -> str:
@@ -88,15 +92,25 @@ class LoginState(rx.State):
 def _register(s, data: dict):
     from mystage.services import accounts
 
-    if data.get("role") == Role.ELEVE:
+    role = data.get("role")
+    if role == Role.ELEVE:
         pupil = {k: v for k, v in data.items() if k != "role"}
         user, errors = accounts.register_pupil(s, **pupil)
-    else:
-        data = {k: v for k, v in data.items() if k in _GENERIC_KEYS}
-        user, errors = accounts.register(s, **data)
+    elif role in _REFERENT_VALUES:
+        referent = {k: v for k, v in data.items() if k in _GENERIC_KEYS | _REFERENT_KEYS}
+        user, errors = accounts.register_referent(s, **referent)
+    else:  # parents, opérateurs; school staff and anything else are refused there
+        generic = {k: v for k, v in data.items() if k in _GENERIC_KEYS | {"form_errors"}}
+        user, errors = accounts.register_generic(s, **generic)
     if errors:
         return None, errors
     return {"id": user.id, "email": user.email or "", "phone": user.phone or ""}, {}
+
+
+def _referent_choices(s):
+    from mystage.services import accounts
+
+    return accounts.referent_choices(s)
 
 
 def _confirm_phone(s, phone: str, code: str):
@@ -120,6 +134,7 @@ _GENERIC_KEYS = frozenset(
     {"role", "email", "phone", "password", "first_name", "last_name", "accept_terms", "ip"}
 )
 _PUPIL_KEYS = ("level", "class_id", "birth_date", "gender")
+_REFERENT_KEYS = frozenset({"department_code", "academy", "job_title", "form_errors"})
 CLASS_NOT_LISTED = "aucune"  # « Ma classe n'est pas dans la liste »
 MSG_CLASS_REQUIRED = "Choisis ta classe, ou « Ma classe n'est pas dans la liste »."
 
@@ -139,6 +154,10 @@ class SignupState(rx.State):
     school_suggestions: list[dict[str, str]] = []
     school_query: str = ""
     searched: bool = False  # a search ran (to say « aucun établissement trouvé »)
+    # Référents: the lists of the « Département » and « Académie » selects (public data,
+    # loaded when a référent profile is chosen).
+    departments: list[dict[str, str]] = []
+    academies: list[dict[str, str]] = []
     _phone: str = ""
     _offer_id: int = 0
     _search_times: list[float] = []
@@ -151,17 +170,24 @@ class SignupState(rx.State):
     def has_classes(self) -> bool:
         return len(self.school_classes) > 0
 
+    @rx.var
+    def is_referent(self) -> bool:
+        return self.role in _REFERENT_VALUES
+
     @rx.event
     def load(self):
+        from mystage.services.accounts import signup_redirect
+
         self.step = "form"
         self.errors = {}
         self.code_error = ""
         self.school_suggestions = []
         query = self.router.url.query_parameters
         role = query.get("role", "")
-        if role == Role.EMPLOYEUR:
-            return rx.redirect("/inscription/employeur")
-        if role in {r.value for r in SIGNUP_ROLES}:
+        elsewhere = signup_redirect(role)  # employers, school staff
+        if elsewhere:
+            return rx.redirect(elsewhere)
+        if role in _ROLE_VALUES:
             self.values = {**self.values, "role": role}
             self.role = role
         offer = query.get("offre", "")
@@ -169,12 +195,31 @@ class SignupState(rx.State):
         self._offer_id = (
             int(offer) if offer.isascii() and offer.isdigit() and len(offer) < 10 else 0
         )
+        if self.role in _REFERENT_VALUES and not self.departments:
+            return SignupState.load_referent_choices
 
     @rx.event
     def set_role(self, role):
-        """The « Vous êtes » select changed: show or hide the pupil fields."""
+        """The « Vous êtes » select changed: show or hide the pupil or référent fields;
+        school staff go to /inscription/etablissement (they sign up with their school)."""
+        from mystage.services.accounts import signup_redirect
+
         role = role if isinstance(role, str) else ""
-        self.role = role if role in {r.value for r in SIGNUP_ROLES} else ""
+        elsewhere = signup_redirect(role) if role in _STAFF_VALUES else ""
+        if elsewhere:
+            return rx.redirect(elsewhere)
+        self.role = role if role in _ROLE_VALUES else ""
+        if self.role in _REFERENT_VALUES and not self.departments:
+            return SignupState.load_referent_choices
+
+    @rx.event
+    async def load_referent_choices(self):
+        """The « Département » and « Académie » lists (public reference data, once a tab)."""
+        if self.departments:
+            return
+        choices = await db.call(_referent_choices)
+        self.departments = choices["departments"]
+        self.academies = choices["academies"]
 
     @rx.event
     async def search_schools(self, query):
@@ -221,6 +266,12 @@ class SignupState(rx.State):
         self.values = {k: _str(form_data, k, 254) for k in keys}
         self.values.update({k: _str(form_data, k, 20) for k in _PUPIL_KEYS})
         self.role = self.values["role"] if self.values["role"] in _ROLE_VALUES else ""
+        if self.role in _REFERENT_VALUES:
+            self.values.update(
+                department_code=_str(form_data, "department_code", 10),
+                academy=_str(form_data, "academy", 100),
+                job_title=_str(form_data, "job_title", 200),
+            )
         password = form_data.get("password")
         password2 = form_data.get("password2")
         password = password if isinstance(password, str) else ""
@@ -254,9 +305,15 @@ class SignupState(rx.State):
             )
             # The form's own checks go with the service's: all shown at once, none stored.
             data["form_errors"] = errors
-        elif errors:
-            self.errors = errors
-            return
+        elif self.role in _REFERENT_VALUES:
+            data.update(
+                department_code=self.values["department_code"],
+                academy=self.values["academy"],
+                job_title=self.values["job_title"],
+                form_errors=errors,
+            )
+        else:
+            data["form_errors"] = errors
         created, errors = await db.call(_register, data)
         if created is None:
             self.errors = errors
@@ -290,15 +347,18 @@ def _activate(s, token: str):
     user, error = accounts.activate(s, token)
     s.commit()
     if user is None:
-        return False, error or "", "/connexion"
+        return False, error or "", "/connexion", False
     next_url = accounts.after_signup_url(user, "")
-    return True, "", "/connexion" + (f"?suivant={next_url}" if next_url else "")
+    login_url = "/connexion" + (f"?suivant={next_url}" if next_url else "")
+    return True, "", login_url, accounts.awaits_validation(user)
 
 
 class ActivationState(rx.State):
     done: bool = False
     error: str = ""
     resent: bool = False
+    # The address is confirmed but the account waits for the MyStage team (référents).
+    pending: bool = False
     # « Se connecter » after activation: back to the offer the pupil came from, if any.
     login_url: str = "/connexion"
 
@@ -308,10 +368,12 @@ class ActivationState(rx.State):
         token = self.router.url.query_parameters.get("token", "")[:200]
         if not token:
             self.done = False
+            self.pending = False
             self.error = "Lien d'activation incomplet. Copiez le lien entier reçu par courriel."
             return
-        ok, error, login_url = await db.call(_activate, token)
+        ok, error, login_url, pending = await db.call(_activate, token)
         self.done = ok
+        self.pending = ok and pending
         self.error = "" if ok else error
         self.login_url = login_url
 

@@ -1,29 +1,32 @@
-"""Home page figures: live, from the same aggregate service as the statistics."""
+"""Home page figures: what the search offers now, and the pupils placed this school year
+from the same aggregate service as the statistics pages (``stats.public_figures``)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from mystage import db
-from mystage.settings import get_settings
+from mystage.services import weeks
+from mystage.state.public_stats import figures, territory_department
 
 
-def _figures(s) -> dict[str, str]:
+def _fmt(n: int) -> str:
+    return f"{int(n or 0):,}".replace(",", "\u202f")
+
+
+def _figures(s, department: str | None) -> dict[str, str]:
     from mystage.models import Department
     from mystage.services import search
 
-    territory = get_settings().territory
-    department = None if territory == "national" else territory
     counts = search.count_available(s, department)
     label = "en France"
     if department:
         dep = s.get(Department, department)
         label = f"dans le département {dep.name} ({dep.code})" if dep else f"({department})"
     return {
-        "places": f"{int(counts.get('places', 0)):,}".replace(",", "\u202f"),
+        "places": _fmt(counts.get("places", 0)),
         "offers": str(counts.get("offers", 0)),
         "structures": str(counts.get("structures", 0)),
-        "placed": str(counts.get("placed", 0)),
         "territory": label,
     }
 
@@ -33,4 +36,8 @@ class HomeState(rx.State):
 
     @rx.event
     async def load(self):
-        self.figures = await db.call(_figures)
+        department = territory_department()
+        shown = await db.call(_figures, department)
+        public = await figures(weeks.active_school_year(), department)
+        shown["placed"] = _fmt(public.get("pupils_confirmed", 0))
+        self.figures = shown

@@ -26,6 +26,11 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VIEWPORTS = {"mobile": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 860}}
 
 
+# Exports of more rows run in the background and arrive by mail (the demo's 77
+# applications are more, its offers fewer): see tests/e2e/test_stats_flow.py.
+E2E_EXPORT_SYNC_MAX_ROWS = 40
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,6 +48,7 @@ def _server_env(port: int, db_url: str) -> dict[str, str]:
         PORT=str(port),
         PUBLIC_URL=f"http://localhost:{port}",
         JOBS_INTERVAL="2",
+        EXPORT_SYNC_MAX_ROWS=str(E2E_EXPORT_SYNC_MAX_ROWS),
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
         REFLEX_HTTP_CLIENT_BIND_ADDRESS="0.0.0.0",

@@ -1,0 +1,245 @@
+"""Statistics building blocks shared by the référents' dashboard and the public page:
+figure tiles, rx.recharts charts with an accessible table twin, the clustered map.
+
+Every chart takes its rows from a state var (a list of dicts computed by
+``services/stats.py``) and is wrapped in a titled card whose id is ``chart-<key>``; the
+same rows are also shown in a small table under a « Voir les données » disclosure, so
+screen readers and people who do not read charts get the figures too.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+
+# Colours: the public-service blue, a warm contrast, then neutral tones.
+BLUE = theme.BLUE
+ORANGE = "#c3992a"
+GREEN = theme.SUCCESS
+RED = theme.RED
+PALETTE = [BLUE, "#6a6af4", ORANGE, GREEN, RED, "#8585f6", "#a558a0", "#009099"]
+
+CARD = {
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "8px",
+    "padding": "1rem",
+    "background": "white",
+    "width": "100%",
+    "min_width": "0",  # lets a grid cell shrink below the chart's intrinsic width at 375 px
+}
+
+
+def tiles(items: rx.Var, id_prefix: str = "tile") -> rx.Component:
+    """Figure tiles: ``items`` is a list of ``{"key", "label", "value"}`` (strings)."""
+    return rx.grid(
+        rx.foreach(
+            items,
+            lambda t: rx.box(
+                rx.text(t["value"], font_size="1.6rem", font_weight="700", color=BLUE),
+                rx.text(t["label"], font_size="0.9rem"),
+                id=id_prefix + "-" + t["key"].to(str),
+                style=CARD,
+            ),
+        ),
+        columns=rx.breakpoints(initial="2", md="3", lg="5"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _data_table(rows: rx.Var, columns: list[tuple[str, str]]) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Voir les données", cursor="pointer", color=BLUE, font_size="0.9rem"),
+        rx.box(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        *[
+                            rx.el.th(label, text_align="left", padding="0.25rem 0.5rem")
+                            for _, label in columns
+                        ]
+                    )
+                ),
+                rx.el.tbody(
+                    rx.foreach(
+                        rows,
+                        lambda r: rx.el.tr(
+                            *[
+                                rx.el.td(r[key].to(str), padding="0.25rem 0.5rem")
+                                for key, _ in columns
+                            ],
+                            border_top=f"1px solid {theme.GREY_BORDER}",
+                        ),
+                    )
+                ),
+                font_size="0.85rem",
+                width="100%",
+                border_collapse="collapse",
+            ),
+            overflow_x="auto",
+        ),
+        margin_top="0.5rem",
+    )
+
+
+EMPTY = "Aucune donnée pour ces critères."
+
+
+def card(key: str, title: str, body: rx.Component, *extra: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.heading(title, as_="h3", size="4", margin_bottom="0.75rem"),
+        body,
+        *extra,
+        id=f"chart-{key}",
+        style=CARD,
+    )
+
+
+def _chart_or_empty(rows: rx.Var, chart: rx.Component) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        chart,
+        rx.text(EMPTY, color="#666", padding_y="2rem", text_align="center"),
+    )
+
+
+def _axis_tick() -> dict:
+    return {"fontSize": 12}
+
+
+def bar_chart(
+    key: str,
+    title: str,
+    rows: rx.Var,
+    x_key: str,
+    series: list[tuple[str, str, str]],
+    *,
+    vertical: bool = False,
+    height: int = 280,
+    table: list[tuple[str, str]] | None = None,
+) -> rx.Component:
+    """Grouped bars: ``series`` is ``[(data_key, legend label, colour)]``.  ``vertical``
+    draws horizontal bars (long category names: sectors, communes)."""
+    bars = [
+        rx.recharts.bar(data_key=k, name=label, fill=color, is_animation_active=False)
+        for k, label, color in series
+    ]
+    if vertical:
+        axes = [
+            rx.recharts.x_axis(type_="number", tick=_axis_tick(), allow_decimals=False),
+            rx.recharts.y_axis(
+                data_key=x_key,
+                type_="category",
+                width=150,
+                tick={**_axis_tick(), "width": 138},  # labels wrap inside the axis
+                interval=0,
+            ),
+        ]
+    else:
+        axes = [
+            rx.recharts.x_axis(data_key=x_key, tick=_axis_tick()),
+            rx.recharts.y_axis(tick=_axis_tick(), width=48, allow_decimals=False),
+        ]
+    chart = rx.recharts.bar_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+        *axes,
+        *bars,
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.legend(),
+        data=rows,
+        layout="vertical" if vertical else "horizontal",
+        width="100%",
+        height=height,
+        margin={"left": 0, "right": 8, "top": 8, "bottom": 0},
+    )
+    cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
+    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+
+
+def line_chart(
+    key: str,
+    title: str,
+    rows: rx.Var,
+    x_key: str,
+    series: list[tuple[str, str, str]],
+    *,
+    height: int = 280,
+    table: list[tuple[str, str]] | None = None,
+) -> rx.Component:
+    lines = [
+        rx.recharts.line(
+            data_key=k,
+            name=label,
+            stroke=color,
+            stroke_width=2,
+            type_="monotone",
+            is_animation_active=False,
+        )
+        for k, label, color in series
+    ]
+    chart = rx.recharts.line_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+        rx.recharts.x_axis(data_key=x_key, tick=_axis_tick()),
+        rx.recharts.y_axis(tick=_axis_tick(), width=48, allow_decimals=False),
+        *lines,
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.legend(),
+        data=rows,
+        width="100%",
+        height=height,
+        margin={"left": 0, "right": 8, "top": 8, "bottom": 0},
+    )
+    cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
+    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+
+
+def pie_chart(
+    key: str,
+    title: str,
+    rows: rx.Var,
+    name_key: str,
+    value_key: str,
+    *,
+    height: int = 280,
+    table: list[tuple[str, str]] | None = None,
+) -> rx.Component:
+    """A donut; colours cycle through :data:`PALETTE` (rows carry a ``color`` key)."""
+    chart = rx.recharts.pie_chart(
+        rx.recharts.pie(
+            rx.foreach(rows, lambda r: rx.recharts.cell(fill=r["color"].to(str))),
+            data=rows,
+            data_key=value_key,
+            name_key=name_key,
+            inner_radius="45%",
+            outer_radius="80%",
+            is_animation_active=False,
+        ),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.legend(),
+        width="100%",
+        height=height,
+    )
+    cols = table or [(name_key, ""), (value_key, "Nombre")]
+    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+
+
+def colored(rows: list[dict], key: str = "color") -> list[dict]:
+    """Give each row a colour of the palette (for :func:`pie_chart`)."""
+    return [{**r, key: PALETTE[i % len(PALETTE)]} for i, r in enumerate(rows)]
+
+
+def map_frame(html: rx.Var, element_id: str = "stats-map") -> rx.Component:
+    """The clustered folium map (self-hosted Leaflet) in a sandboxed iframe."""
+    return rx.cond(
+        html != "",
+        rx.el.iframe(
+            src_doc=html,
+            id=element_id,
+            title="Carte des offres par commune",
+            width="100%",
+            height="420px",
+            style={"border": f"1px solid {theme.GREY_BORDER}", "border_radius": "8px"},
+        ),
+        rx.text("Aucune offre à placer sur la carte.", color=theme.GREY_TEXT),
+    )

@@ -1,0 +1,466 @@
+"""/espace/statistiques — the référents' and admins' dashboard (« Statistiques »):
+filters, tiles, charts, map, off-platform figures, « Exporter »."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import charts, forms, theme
+from mystage.components.layout import page
+from mystage.state.stats import StatsState as S
+
+_SELECT = {
+    "width": "100%",
+    "padding": "0.5rem",
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "4px",
+    "background": "white",
+    "font_size": "0.95rem",
+}
+
+
+def _select(
+    label: str, name: str, options: rx.Var, *, all_label: str = "Tous", plain: bool = False
+) -> rx.Component:
+    """A filter: native select bound to ``StatsState.filters[name]``; ``plain`` for a list
+    of strings (académies), else ``{"value", "label"}`` dicts."""
+    input_id = f"stats-{name.replace('_', '-')}"
+    if plain:
+        opts = rx.foreach(options, lambda o: rx.el.option(o, value=o))
+    else:
+        opts = rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"]))
+    return rx.box(
+        forms.field_label(label, input_id),
+        rx.el.select(
+            *([rx.el.option(all_label, value="")] if all_label else []),
+            opts,
+            id=input_id,
+            value=S.filters.get(name, ""),
+            on_change=lambda v: S.set_filter(name, v),
+            style=_SELECT,
+        ),
+        forms.field_error(S.errors.get(name, ""), input_id),
+        forms.field_error(S.notices.get(name, ""), f"{input_id}-notice"),
+        min_width="0",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.box(
+        rx.grid(
+            _select("Année scolaire", "school_year", S.year_options, all_label=""),
+            rx.cond(
+                S.department_options.length() > 1,
+                _select("Département", "department", S.department_options),
+            ),
+            rx.cond(
+                S.academy_options.length() > 1,
+                _select("Académie", "academy", S.academy_options, all_label="Toutes", plain=True),
+            ),
+            _select("Secteur", "sector_id", S.sector_options),
+            _select("Structure", "structure_type", S.structure_options, all_label="Toutes"),
+            _select("Éducation prioritaire", "ep", S.ep_options, all_label="Tous les collèges"),
+            _select("Niveau", "level", S.level_options),
+            columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.button(
+                "Effacer les filtres",
+                variant="outline",
+                on_click=S.reset_filters,
+                id="stats-reset",
+                cursor="pointer",
+            ),
+            rx.cond(S.loading, rx.spinner(size="2")),
+            rx.text(
+                rx.cond(
+                    S.source == "summary",
+                    "Chiffres consolidés le "
+                    + S.updated_at
+                    + " (mis à jour toutes les 10 minutes)",
+                    "Chiffres calculés en direct le " + S.updated_at,
+                ),
+                font_size="0.85rem",
+                color="#666",
+                id="stats-source",
+            ),
+            align="center",
+            wrap="wrap",
+            gap="0.75rem",
+            margin_top="0.75rem",
+        ),
+        role="search",
+        aria_label="Filtres des statistiques",
+        style=charts.CARD,
+    )
+
+
+def _charts() -> rx.Component:
+    return rx.grid(
+        charts.line_chart(
+            "by-month",
+            "Places proposées et pourvues par mois",
+            S.by_month,
+            "label",
+            [
+                ("offered", "Places proposées", charts.BLUE),
+                ("filled", "Places pourvues", charts.ORANGE),
+            ],
+        ),
+        charts.bar_chart(
+            "by-state",
+            "Candidatures par état",
+            S.by_state,
+            "label",
+            [("count", "Candidatures", charts.BLUE)],
+            vertical=True,
+            height=380,
+        ),
+        charts.bar_chart(
+            "by-sector",
+            "Offres et places pourvues par secteur",
+            S.by_sector,
+            "label",
+            [("offers", "Offres", charts.BLUE), ("filled", "Places pourvues", charts.ORANGE)],
+            vertical=True,
+            height=420,
+            table=[
+                ("label", "Secteur"),
+                ("offers", "Offres"),
+                ("places", "Places"),
+                ("filled", "Pourvues"),
+                ("fill_rate", "Remplissage (%)"),
+            ],
+        ),
+        charts.bar_chart(
+            "by-structure",
+            "Par type de structure",
+            S.by_structure,
+            "label",
+            [
+                ("places", "Places proposées", charts.BLUE),
+                ("filled", "Places pourvues", charts.ORANGE),
+            ],
+            table=[
+                ("label", "Type"),
+                ("offers", "Offres"),
+                ("places", "Places"),
+                ("filled", "Pourvues"),
+                ("fill_rate", "Remplissage (%)"),
+            ],
+        ),
+        charts.bar_chart(
+            "by-ep",
+            "Élèves de REP, REP+ et des autres collèges",
+            S.by_ep,
+            "label",
+            [
+                ("applications", "Candidatures", charts.BLUE),
+                ("filled", "Stages confirmés", charts.GREEN),
+            ],
+        ),
+        charts.bar_chart(
+            "schools",
+            "Établissements inscrits sur les éligibles",
+            S.schools,
+            "label",
+            [
+                ("eligible", "Éligibles", "#8585f6"),
+                ("registered", "Inscrits", charts.BLUE),
+            ],
+        ),
+        charts.bar_chart(
+            "top-communes",
+            "Communes qui proposent le plus d'offres",
+            S.top_communes,
+            "label",
+            [("offers", "Offres", charts.BLUE), ("places", "Places", "#8585f6")],
+            vertical=True,
+            height=360,
+        ),
+        charts.card(
+            "map",
+            "Carte des offres par commune",
+            charts.map_frame(S.map_html),
+        ),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _off_platform() -> rx.Component:
+    V, E = S.off_values, S.off_errors
+    return rx.box(
+        rx.heading("Stages pourvus hors plateforme", as_="h2", size="5", margin_bottom="0.5rem"),
+        rx.text(
+            "Les associations partenaires et les référents déclarent ici les stages trouvés "
+            "sans passer par MyStage. Ils sont comptés à part, à côté des chiffres de la "
+            "plateforme.",
+            margin_bottom="1rem",
+        ),
+        rx.grid(
+            charts.bar_chart(
+                "off-kind",
+                "Stages pourvus : plateforme et hors plateforme",
+                S.off_by_kind,
+                "label",
+                [
+                    ("platform", "Sur MyStage", charts.BLUE),
+                    ("off_platform", "Hors plateforme", charts.ORANGE),
+                ],
+            ),
+            charts.bar_chart(
+                "off-sector",
+                "Hors plateforme, par secteur",
+                S.off_by_sector,
+                "label",
+                [("count", "Stages", charts.ORANGE)],
+                vertical=True,
+            ),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.form(
+            rx.heading("Déclarer des stages hors plateforme", as_="h3", size="4"),
+            rx.grid(
+                _form_select("Année scolaire", "school_year", S.year_options, V, E, empty=""),
+                _form_select(
+                    "Département",
+                    "department_code",
+                    S.department_options,
+                    V,
+                    E,
+                    empty=rx.cond(S.national, "France entière", "Choisir…"),
+                ),  # fmt: skip
+                _form_select("Type de structure", "kind", S.structure_options, V, E, empty=""),
+                _form_select("Secteur", "sector_id", S.sector_options, V, E, empty="Non précisé"),
+                rx.box(
+                    forms.field_label("Nombre de stages", "off-count", True),
+                    rx.input(
+                        id="off-count",
+                        name="count",
+                        type="number",
+                        min="0",
+                        input_mode="numeric",
+                        default_value=V.get("count", ""),
+                        key=V.get("count", "") + S.off_message,
+                        aria_describedby="off-count-err",
+                    ),
+                    forms.field_error(E.get("count", ""), "off-count"),
+                ),
+                columns=rx.breakpoints(initial="1", sm="2", lg="5"),
+                spacing="3",
+                width="100%",
+                align_items="end",
+            ),
+            rx.button(
+                "Enregistrer",
+                type="submit",
+                id="off-submit",
+                background=theme.BLUE,
+                color="white",
+                cursor="pointer",
+                margin_top="0.75rem",
+            ),
+            rx.cond(
+                S.off_message != "", rx.text(S.off_message, role="status", margin_top="0.5rem")
+            ),
+            on_submit=S.add_off_platform,
+            margin_top="1rem",
+            style=charts.CARD,
+        ),
+        rx.cond(
+            S.off_entries.length() > 0,
+            rx.box(
+                rx.el.table(
+                    rx.el.thead(
+                        rx.el.tr(
+                            *[
+                                rx.el.th(h, text_align="left", padding="0.25rem 0.5rem")
+                                for h in ("Dép.", "Type", "Secteur", "Stages", "Saisi le", "")
+                            ]
+                        )
+                    ),
+                    rx.el.tbody(
+                        rx.foreach(
+                            S.off_entries,
+                            lambda r: rx.el.tr(
+                                rx.el.td(r["department_code"], padding="0.25rem 0.5rem"),
+                                rx.el.td(r["kind_label"], padding="0.25rem 0.5rem"),
+                                rx.el.td(r["sector"], padding="0.25rem 0.5rem"),
+                                rx.el.td(r["count"], padding="0.25rem 0.5rem"),
+                                rx.el.td(r["created_at"], padding="0.25rem 0.5rem"),
+                                rx.el.td(
+                                    rx.cond(
+                                        r["mine"] == "True",
+                                        rx.button(
+                                            "Supprimer",
+                                            size="1",
+                                            variant="outline",
+                                            color_scheme="red",
+                                            on_click=S.delete_off_platform(r["id"].to(int)),
+                                        ),
+                                    ),
+                                    padding="0.25rem 0.5rem",
+                                ),
+                                border_top=f"1px solid {theme.GREY_BORDER}",
+                            ),
+                        )
+                    ),
+                    width="100%",
+                    font_size="0.9rem",
+                    border_collapse="collapse",
+                    id="off-entries",
+                ),
+                overflow_x="auto",
+                margin_top="1rem",
+            ),
+        ),
+        margin_top="2rem",
+    )
+
+
+def _form_select(label, name, options, values, errors, *, empty) -> rx.Component:
+    input_id = f"off-{name.replace('_', '-')}"
+    return rx.box(
+        forms.field_label(label, input_id),
+        rx.el.select(
+            *([rx.el.option(empty, value="")] if not isinstance(empty, str) or empty else []),
+            rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+            id=input_id,
+            name=name,
+            default_value=values.get(name, ""),
+            key=values.get(name, "") + S.off_message,
+            style=_SELECT,
+        ),
+        forms.field_error(errors.get(name, ""), input_id),
+        min_width="0",
+    )
+
+
+def _export_button(kind: str, label: str) -> rx.Component:
+    return rx.button(
+        rx.icon("download", size=16),
+        label,
+        id=f"export-{kind.replace('_', '-')}",
+        on_click=S.export(kind),
+        variant="outline",
+        cursor="pointer",
+        white_space="normal",
+        height="auto",
+        min_height="2.5rem",
+        padding_y="0.4rem",
+    )
+
+
+def _exports() -> rx.Component:
+    J = S.export_job
+    return rx.box(
+        rx.heading("Exporter", as_="h2", size="5", margin_bottom="0.5rem"),
+        rx.text(
+            "Fichiers Excel (xlsx) des données de votre territoire, avec les filtres choisis "
+            "ci-dessus. Les gros fichiers sont préparés en arrière-plan et vous sont transmis "
+            "par e-mail (lien personnel valable 7 jours).",
+            margin_bottom="0.75rem",
+        ),
+        rx.flex(
+            _export_button("offers", "Offres"),
+            _export_button("applications", "Candidatures"),
+            _export_button("stats_sector", "Statistiques par secteur"),
+            _export_button("stats_structure", "Statistiques par type de structure"),
+            wrap="wrap",
+            gap="0.5rem",
+        ),
+        rx.flex(
+            _export_button("rep_schools", "Établissements REP et REP+"),
+            rx.el.select(
+                rx.el.option("Tous", value="tous"),
+                rx.el.option("Inscrits", value="inscrits"),
+                rx.el.option("Non inscrits", value="non_inscrits"),
+                id="export-registered",
+                aria_label="Établissements REP et REP+ : inscrits, non inscrits ou tous",
+                value=S.registered,
+                on_change=S.set_registered,
+                style={**_SELECT, "width": "auto"},
+            ),
+            wrap="wrap",
+            gap="0.5rem",
+            align="center",
+            margin_top="0.5rem",
+        ),
+        rx.cond(
+            S.export_message != "",
+            forms.notice(S.export_message, "success", id="export-message", margin_top="0.75rem"),
+        ),
+        rx.cond(
+            S.export_error != "",
+            forms.notice(S.export_error, "error", id="export-error", margin_top="0.75rem"),
+        ),
+        rx.cond(
+            J.get("id", "") != "",
+            rx.box(
+                rx.text(
+                    J.get("title", "") + " — " + J.get("status_label", ""),
+                    font_weight="600",
+                    id="export-queued",
+                ),
+                rx.progress(
+                    value=J.get("percent", "0").to(int),
+                    max=100,
+                    id="export-progress",
+                    aria_label="Avancement de l'export",
+                ),
+                rx.text(J.get("percent", "0") + " %", font_size="0.85rem"),
+                margin_top="0.75rem",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            S.exports_list.length() > 0,
+            rx.box(
+                rx.heading("Vos derniers exports", as_="h3", size="3", margin_top="1rem"),
+                rx.foreach(
+                    S.exports_list,
+                    lambda j: rx.text(
+                        j["created_at"] + " — " + j["title"] + " : " + j["status_label"],
+                        font_size="0.85rem",
+                    ),
+                ),
+            ),
+        ),
+        margin_top="2rem",
+        style=charts.CARD,
+        id="exports",
+    )
+
+
+def _dashboard() -> rx.Component:
+    return rx.vstack(
+        rx.text("Territoire : ", rx.text.strong(S.scope_label), id="stats-scope"),
+        _filters(),
+        charts.tiles(S.tiles),
+        _charts(),
+        _exports(),
+        _off_platform(),
+        width="100%",
+        spacing="4",
+        align="stretch",
+    )
+
+
+@page("/espace/statistiques", "Statistiques", on_load=S.load)
+def statistics_page() -> rx.Component:
+    return rx.box(
+        rx.link("Retour à mon espace", href="/espace", color=theme.BLUE),
+        forms.page_title("Statistiques"),
+        rx.cond(
+            S.allowed,
+            _dashboard(),
+            rx.cond(S.denied != "", forms.notice(S.denied, "error", id="stats-denied")),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,392 @@
+"""« Statistiques » of référents and admins: filters, tiles, charts, map, off-platform
+figures, exports.
+
+Every handler re-reads the caller from the session cookie and goes through
+``services/stats.py`` / ``services/exports.py``, which compute the caller's territory
+(scope) themselves: a filter value sent by a crafted client outside that territory is
+replaced by the territory (and a notice says so), never trusted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.services import exports, stats
+from mystage.state.session import caller
+
+FILTER_FIELDS = (
+    "school_year",
+    "department",
+    "academy",
+    "sector_id",
+    "structure_type",
+    "ep",
+    "level",
+)
+EXPORT_BUTTONS = ("offers", "applications", "rep_schools", "stats_sector", "stats_structure")
+TOP_SECTORS = 12
+POLL_SECONDS = 1.0
+POLL_MAX = 1800  # polls (30 min) before the page stops watching a background export
+LOGIN_URL = "/connexion?suivant=/espace/statistiques"
+
+
+def _s(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+def _view(data: dict[str, Any]) -> dict[str, Any]:
+    """The service's dashboard as JSON-friendly state values (numbers stay numbers for the
+    charts; the tables under the charts show them as text)."""
+    ch = data["charts"]
+    sectors = [
+        {
+            "label": r["label"],
+            "offers": r["offers"],
+            "places": r["places"],
+            "filled": r["filled"],
+            "fill_rate": r["fill_rate"],
+        }
+        for r in ch["by_sector"][:TOP_SECTORS]
+    ]
+    off = data["off_platform"]
+    return {
+        "tiles": data["tiles_list"],
+        "by_month": [
+            {"label": r["label"], "offered": r["offered"], "filled": r["filled"]}
+            for r in ch["by_month"]
+        ],
+        "by_state": [{"label": r["label"], "count": r["count"]} for r in ch["by_state"]],
+        "by_sector": sectors,
+        "by_structure": [
+            {
+                "label": r["label"],
+                "offers": r["offers"],
+                "places": r["places"],
+                "filled": r["filled"],
+                "fill_rate": r["fill_rate"],
+            }
+            for r in ch["by_structure"]
+        ],
+        "by_ep": [
+            {"label": r["label"], "applications": r["applications"], "filled": r["filled"]}
+            for r in ch["by_ep"]
+        ],
+        "schools": [
+            {"label": r["label"], "eligible": r["eligible"], "registered": r["registered"]}
+            for r in data["schools"]
+        ],
+        "top_communes": [
+            {"label": r["label"], "offers": r["offers"], "places": r["places"]}
+            for r in ch["top_communes"]
+        ],
+        "off_by_kind": [
+            {"label": r["label"], "platform": p["filled"], "off_platform": r["count"]}
+            for r, p in zip(off["by_kind"], ch["by_structure"], strict=False)
+        ],
+        "off_by_sector": [
+            {"label": r["label"], "count": r["count"]} for r in off["by_sector"][:TOP_SECTORS]
+        ],
+        "map_html": stats.map_html(ch["map_points"]),
+        "source": data["source"],
+        "updated_at": data["updated_at"] or "",
+        "scope_label": data["scope"]["label"],
+        "filters": {k: _s(v) for k, v in data["filters"].items()},
+        "errors": dict(data["errors"]),
+        "notices": dict(data["notices"]),
+    }
+
+
+def _load(s, actor, filters: dict[str, str]) -> dict[str, Any] | None:
+    if not stats.can_view_stats(actor):
+        return None
+    view = _view(stats.dashboard(s, actor, filters))
+    view["options"] = stats.filter_options(s, actor)
+    view["off_entries"] = _entries(s, actor, view["filters"].get("school_year"))
+    view["exports"] = _exports(s, actor)
+    view["national"] = stats.scope_for(s, actor).national
+    return view
+
+
+def _refresh(s, actor, filters: dict[str, str]) -> dict[str, Any] | None:
+    if not stats.can_view_stats(actor):
+        return None
+    return _view(stats.dashboard(s, actor, filters))
+
+
+def _entries(s, actor, year) -> list[dict[str, str]]:
+    return [
+        {k: _s(v) for k, v in row.items()}
+        for row in stats.list_off_platform_figures(s, actor, year)
+    ]
+
+
+def _exports(s, actor) -> list[dict[str, str]]:
+    return [{k: _s(v) for k, v in j.items()} for j in exports.my_exports(s, actor, limit=5)]
+
+
+def _add_entry(s, actor, form: dict[str, Any]) -> tuple[int | None, dict[str, str]]:
+    return stats.add_off_platform_figure(
+        s,
+        actor,
+        school_year=form.get("school_year"),
+        department_code=form.get("department_code"),
+        kind=form.get("kind"),
+        sector_id=form.get("sector_id"),
+        count=form.get("count"),
+    )
+
+
+def _delete_entry(s, actor, figure_id) -> str:
+    return stats.delete_off_platform_figure(s, actor, figure_id)
+
+
+def _export(s, actor, kind: str, params: dict[str, str]) -> dict[str, Any]:
+    return exports.export_for_download(s, actor, kind, params)
+
+
+def _status(s, actor, job_id) -> dict[str, Any] | None:
+    return exports.export_status(s, actor, job_id)
+
+
+class StatsState(rx.State):
+    allowed: bool = False
+    denied: str = ""
+    scope_label: str = ""
+    national: bool = False
+    filters: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    notices: dict[str, str] = {}
+    year_options: list[dict[str, str]] = []
+    department_options: list[dict[str, str]] = []
+    academy_options: list[str] = []
+    sector_options: list[dict[str, str]] = []
+    structure_options: list[dict[str, str]] = []
+    ep_options: list[dict[str, str]] = []
+    level_options: list[dict[str, str]] = []
+    tiles: list[dict[str, str]] = []
+    by_month: list[dict[str, Any]] = []
+    by_state: list[dict[str, Any]] = []
+    by_sector: list[dict[str, Any]] = []
+    by_structure: list[dict[str, Any]] = []
+    by_ep: list[dict[str, Any]] = []
+    schools: list[dict[str, Any]] = []
+    top_communes: list[dict[str, Any]] = []
+    off_by_kind: list[dict[str, Any]] = []
+    off_by_sector: list[dict[str, Any]] = []
+    map_html: str = ""
+    source: str = ""
+    updated_at: str = ""
+    loading: bool = False
+    # Off-platform figures.
+    off_entries: list[dict[str, str]] = []
+    off_errors: dict[str, str] = {}
+    off_values: dict[str, str] = {}
+    off_message: str = ""
+    # Exports.
+    registered: str = "tous"
+    export_message: str = ""
+    export_error: str = ""
+    export_job: dict[str, str] = {}
+    exports_list: list[dict[str, str]] = []
+    _watching: int = 0
+
+    def _apply(self, view: dict[str, Any]) -> None:
+        for key in (
+            "tiles", "by_month", "by_state", "by_sector", "by_structure", "by_ep", "schools",
+            "top_communes", "off_by_kind", "off_by_sector", "map_html", "source", "updated_at",
+            "scope_label", "filters", "errors", "notices",
+        ):  # fmt: skip
+            setattr(self, key, view[key])
+        if "options" in view:
+            o = view["options"]
+            self.year_options = o["school_years"]
+            self.department_options = o["departments"]
+            self.academy_options = o["academies"]
+            self.sector_options = o["sectors"]
+            self.structure_options = o["structure_types"]
+            self.ep_options = o["ep"]
+            self.level_options = o["levels"]
+        for key in ("off_entries", "national"):
+            if key in view:
+                setattr(self, key, view[key])
+        if "exports" in view:
+            self.exports_list = view["exports"]
+
+    async def _viewer(self):
+        """The caller when they may see statistics; else clears the page (and says why)."""
+        actor = await caller(self)
+        if actor is None or not stats.can_view_stats(actor):
+            self.allowed = False
+            self.tiles = []
+            self.map_html = ""
+            self.denied = stats.MSG_DENIED
+            return None
+        return actor
+
+    @rx.event
+    async def load(self):
+        actor = await caller(self)
+        if actor is None:
+            return rx.redirect(LOGIN_URL)
+        self.export_message = ""
+        self.export_error = ""
+        self.off_message = ""
+        self.off_errors = {}
+        view = await db.call(_load, actor, {})
+        if view is None:
+            self.allowed = False
+            self.denied = stats.MSG_DENIED
+            return
+        self.allowed = True
+        self.denied = ""
+        self._apply(view)
+        self.off_values = {"school_year": view["filters"]["school_year"], "kind": "association"}
+
+    async def _recompute(self, actor) -> None:
+        self.loading = True
+        try:
+            view = await db.call(_refresh, actor, dict(self.filters))
+        finally:
+            self.loading = False
+        if view is not None:
+            self._apply(view)
+
+    @rx.event
+    async def set_filter(self, name: str, value: str):
+        actor = await self._viewer()
+        if actor is None:
+            return
+        if name not in FILTER_FIELDS or not isinstance(value, str):
+            return
+        filters = dict(self.filters)
+        filters[name] = value[:80]
+        if name == "academy" and value:
+            filters["department"] = ""  # an académie replaces a département chosen before
+        if name == "department" and value:
+            filters["academy"] = ""
+        self.filters = filters
+        await self._recompute(actor)
+
+    @rx.event
+    async def reset_filters(self):
+        actor = await self._viewer()
+        if actor is None:
+            return
+        self.filters = {"school_year": self.filters.get("school_year", "")}
+        await self._recompute(actor)
+
+    # --- off-platform figures ---------------------------------------------------------------
+
+    @rx.event
+    async def add_off_platform(self, form_data: dict):
+        actor = await self._viewer()
+        if actor is None:
+            return
+        form = {
+            k: (v.strip()[:80] if isinstance(v, str) else "")
+            for k, v in (form_data if isinstance(form_data, dict) else {}).items()
+            if k in ("school_year", "department_code", "kind", "sector_id", "count")
+        }
+        self.off_values = form
+        new_id, errors = await db.call(_add_entry, actor, form)
+        self.off_errors = errors
+        if new_id is None:
+            self.off_message = ""
+            return
+        self.off_message = "Chiffre enregistré."
+        self.off_values = {"school_year": form.get("school_year", ""), "kind": form.get("kind", "")}
+        await self._after_off_change(actor)
+
+    async def _after_off_change(self, actor) -> None:
+        self.off_entries = await db.call(_entries, actor, self.filters.get("school_year"))
+        await self._recompute(actor)
+
+    @rx.event
+    async def delete_off_platform(self, figure_id: int):
+        actor = await self._viewer()
+        if actor is None:
+            return
+        error = await db.call(_delete_entry, actor, figure_id)
+        self.off_message = error or "Saisie supprimée."
+        await self._after_off_change(actor)
+
+    # --- exports ----------------------------------------------------------------------------
+
+    @rx.event
+    async def set_registered(self, value: str):
+        if isinstance(value, str) and value in exports.REGISTERED_FILTERS:
+            self.registered = value
+
+    @rx.event
+    async def export(self, kind: str):
+        actor = await self._viewer()
+        if actor is None:
+            return
+        self.export_message = ""
+        self.export_error = ""
+        if not isinstance(kind, str) or kind not in EXPORT_BUTTONS:
+            self.export_error = exports.MSG_KIND
+            return
+        params = {k: v for k, v in self.filters.items() if k in FILTER_FIELDS}
+        if kind == "rep_schools":
+            params["registered"] = self.registered
+        result = await db.call(_export, actor, kind, params)
+        status = result.get("status")
+        if status == "ready":
+            self.export_message = (
+                f"Fichier prêt : {result['rows']} ligne{'s' if result['rows'] > 1 else ''}."
+            )
+            self.exports_list = await db.call(_exports, actor)
+            return rx.download(url=result["url"], filename=result["filename"])
+        if status == "queued":
+            self.export_message = result["message"]
+            self.export_job = {
+                "id": str(result["job_id"]),
+                "percent": "0",
+                "status": "queued",
+                "status_label": exports.JOB_STATUS_LABELS["queued"],
+                "title": exports.EXPORT_KINDS[kind],
+            }
+            self.exports_list = await db.call(_exports, actor)
+            self._watching = result["job_id"]
+            return StatsState.watch_export
+        self.export_error = result.get("error") or exports.MSG_FAILED
+
+    @rx.event(background=True)
+    async def watch_export(self):
+        """Follow a background export until it is done (progress bar), then say it was
+        mailed.  Runs concurrently with the page; one watcher per tab (``_watching``)."""
+        async with self:
+            job_id = self._watching
+            actor = await caller(self)
+        if actor is None or not job_id:
+            return
+        for _ in range(POLL_MAX):
+            await asyncio.sleep(POLL_SECONDS)
+            status = await db.call(_status, actor, job_id)
+            finished = status is not None and status["status"] in ("done", "failed", "expired")
+            latest = await db.call(_exports, actor) if finished else None
+            async with self:
+                if self._watching != job_id:
+                    return  # another export replaced this one
+                if status is None:
+                    self.export_job = {}
+                    return
+                self.export_job = {k: _s(v) for k, v in status.items()}
+                if finished:
+                    self._watching = 0
+                    self.exports_list = latest
+                    if status["status"] == "done":
+                        self.export_message = (
+                            "Le fichier est prêt : il vous a été transmis par e-mail."
+                        )
+                    else:
+                        self.export_error = status["error"] or exports.MSG_FAILED
+                    return
+
+
+__all__ = ["StatsState"]
