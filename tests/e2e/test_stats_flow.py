@@ -9,7 +9,10 @@ every handler, is tests/state/test_stats_state.py)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import uuid
 
 import openpyxl
@@ -113,6 +116,16 @@ def test_referent_signs_up_is_validated_and_exports(browser, server, tmp_path):
     expect(row).to_have_count(0)
     admin.context.close()
     assert _scalar(engine, "SELECT status FROM users WHERE email = :e", e=email) == "active"
+
+    # The dashboard reads the summary the stats_refresh job consolidates every 10 minutes;
+    # the other browser tests have published offers since: run the job now, as cron would.
+    subprocess.run(
+        [sys.executable, "-m", "mystage", "job", "stats_refresh"],
+        env={**os.environ, "DATABASE_URL": server_db()},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
     # 4. The référent is told, logs in and opens « Statistiques » from their space.
     link = _mail_link(page, email, "validé")
