@@ -20,6 +20,16 @@ base_style = {
     "a": {"color": BLUE},
 }
 
+# Native selects (keyboard and screen readers work everywhere): one look on every page.
+SELECT = {
+    "width": "100%",
+    "padding": "0.6rem",
+    "border": f"1px solid {GREY_BORDER}",
+    "border_radius": "4px",
+    "background": "white",
+    "font_size": "1rem",
+}
+
 container = {
     "width": "100%",
     "max_width": "72rem",

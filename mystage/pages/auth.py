@@ -126,14 +126,7 @@ def login_page() -> rx.Component:
     )
 
 
-_SELECT_STYLE = {
-    "width": "100%",
-    "padding": "0.6rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "background": "white",
-    "font_size": "1rem",
-}
+_SELECT_STYLE = theme.SELECT
 
 
 def _error_text(key: str, input_id: str) -> rx.Component:

@@ -17,14 +17,7 @@ from mystage.state.public_stats import PublicStatsState as S
 INK = "#161616"
 TEXT_WIDTH = "46rem"
 
-SELECT_STYLE = {
-    "width": "100%",
-    "padding": "0.6rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "background": "white",
-    "font_size": "1rem",
-}
+SELECT_STYLE = theme.SELECT
 
 SECTOR_TABLE = [
     ("label", "Secteur"),

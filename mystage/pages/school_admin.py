@@ -34,14 +34,7 @@ from mystage.state.school_admin import (
     SchoolWeeksState,
 )
 
-SELECT_STYLE = {
-    "width": "100%",
-    "padding": "0.6rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "background": "white",
-    "font_size": "1rem",
-}
+SELECT_STYLE = theme.SELECT
 SMALL_SELECT = {**SELECT_STYLE, "padding": "0.35rem", "font_size": "0.9rem", "width": "auto"}
 TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de données personnelles."
 

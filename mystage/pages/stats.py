@@ -9,14 +9,7 @@ from mystage.components import charts, forms, theme
 from mystage.components.layout import page
 from mystage.state.stats import StatsState as S
 
-_SELECT = {
-    "width": "100%",
-    "padding": "0.5rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "background": "white",
-    "font_size": "0.95rem",
-}
+_SELECT = {**theme.SELECT, "padding": "0.5rem", "font_size": "0.95rem"}
 
 
 def _select(
