@@ -298,13 +298,25 @@ def _message(m) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.badge(m["channel"], color_scheme=rx.cond(m["channel"] == "sms", "orange", "blue")),
-            rx.text(m["recipient"], font_weight="600", class_name="mail-to"),
+            rx.text(
+                m["recipient"],
+                font_weight="600",
+                class_name="mail-to",
+                overflow_wrap="anywhere",
+                min_width="0",
+            ),
             rx.spacer(),
             rx.text(m["created_at"], font_size="0.8rem", color="#666"),
             wrap="wrap",
             width="100%",
         ),
-        rx.text(m["subject"], font_weight="700", margin_top="0.25rem", class_name="mail-subject"),
+        rx.text(
+            m["subject"],
+            font_weight="700",
+            margin_top="0.25rem",
+            class_name="mail-subject",
+            overflow_wrap="anywhere",
+        ),
         rx.text(
             m["body"],
             white_space="pre-wrap",

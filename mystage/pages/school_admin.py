@@ -1001,7 +1001,12 @@ def _pupil_item(p) -> rx.Component:
                     style=SMALL_SELECT,
                 ),
                 rx.button(
-                    "Changer de classe", type="submit", size="2", id="move-submit-" + p["id"]
+                    "Changer de classe",
+                    type="submit",
+                    size="2",
+                    variant="outline",
+                    cursor="pointer",
+                    id="move-submit-" + p["id"],
                 ),
                 gap="0.5rem",
                 align="center",

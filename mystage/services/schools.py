@@ -1109,7 +1109,8 @@ def invite_staff(s: Session, actor: User | None, data: dict, school_id: Any = No
     if function not in STAFF_FUNCTIONS:
         errors["function"] = MSG_FUNCTION_OTHER
     staff_scope = _str(data, "scope", 10) or (STAFF_FUNCTIONS.get(function, ("", "", ""))[2])
-    if staff_scope not in SCOPE_LABELS:
+    # No function chosen: its message alone (the scope follows from the function).
+    if staff_scope not in SCOPE_LABELS and "function" not in errors:
         errors["scope"] = MSG_SCOPE
     ids = _id_list(data.get("class_ids"))
     if ids is None or (ids and _live_classes(s, sc.school.id, ids) != set(ids)):

@@ -895,6 +895,7 @@ class SchoolClassesState(_SpacePage, rx.State):
             self.move_error = {pupil_id: err}
             return
         self.move_error = {}
+        self.row_error = {}  # « the class still has pupils » may no longer be true
         self.error = ""
         self.message = "Élève changé de classe."
         await self._refresh(user)

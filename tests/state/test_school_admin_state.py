@@ -174,6 +174,7 @@ async def test_head_manages_classes(s, world):
     assert "1 élève" in st.row_error[new_id]
     await st.show_pupils(new_id)
     await st.move({"pupil_id": str(w["p1"].id), "class_id": "0"})  # out of every class
+    assert st.row_error == {}  # « 1 élève » is no longer true: the message goes
     st.ask_delete(new_id)
     await st.delete()
     assert st.row_error == {} and new_id not in [r["id"] for r in st.rows]

@@ -580,6 +580,9 @@ def test_invitation_errors_and_cancel(s):
     for form, field, words in cases:
         errors = schools.invite_staff(s, h, form)
         assert words in errors.get(field, ""), (form, errors)
+    # No function chosen: one message, on the function (not a puzzling one on the scope).
+    errors = schools.invite_staff(s, h, {"email": "y@ac-creteil.fr", "function": ""})
+    assert set(errors) == {"function"}
     assert mails(s, "school_invitation") == []
     assert count(s, OneTimeToken, OneTimeToken.purpose == "invitation") == 0
     # A second invitation replaces the first; cancelling kills the link.
