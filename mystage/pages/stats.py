@@ -6,7 +6,9 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import charts, forms, theme
+from mystage.components.exports import export_panel
 from mystage.components.layout import page
+from mystage.state.exports import ExportState
 from mystage.state.stats import StatsState as S
 
 _SELECT = {**theme.SELECT, "padding": "0.5rem", "font_size": "0.95rem"}
@@ -335,99 +337,23 @@ def _form_select(label, name, options, values, errors, *, empty) -> rx.Component
     )
 
 
-def _export_button(kind: str, label: str) -> rx.Component:
-    return rx.button(
-        rx.icon("download", size=16),
-        label,
-        id=f"export-{kind.replace('_', '-')}",
-        on_click=S.export(kind),
-        variant="outline",
-        cursor="pointer",
-        white_space="normal",
-        height="auto",
-        min_height="2.5rem",
-        padding_y="0.4rem",
-    )
-
-
 def _exports() -> rx.Component:
-    J = S.export_job
     return rx.box(
-        rx.heading("Exporter", as_="h2", size="5", margin_bottom="0.5rem"),
-        rx.text(
+        export_panel(
             "Fichiers Excel (xlsx) des données de votre territoire, avec les filtres choisis "
             "ci-dessus. Les gros fichiers sont préparés en arrière-plan et vous sont transmis "
             "par e-mail (lien personnel valable 7 jours).",
-            margin_bottom="0.75rem",
-        ),
-        rx.flex(
-            _export_button("offers", "Offres"),
-            _export_button("applications", "Candidatures"),
-            _export_button("stats_sector", "Statistiques par secteur"),
-            _export_button("stats_structure", "Statistiques par type de structure"),
-            wrap="wrap",
-            gap="0.5rem",
-        ),
-        rx.flex(
-            _export_button("rep_schools", "Établissements REP et REP+"),
-            rx.el.select(
-                rx.el.option("Tous", value="tous"),
-                rx.el.option("Inscrits", value="inscrits"),
-                rx.el.option("Non inscrits", value="non_inscrits"),
-                id="export-registered",
-                aria_label="Établissements REP et REP+ : inscrits, non inscrits ou tous",
-                value=S.registered,
-                on_change=S.set_registered,
-                style={**_SELECT, "width": "auto"},
-            ),
-            wrap="wrap",
-            gap="0.5rem",
-            align="center",
-            margin_top="0.5rem",
-        ),
-        rx.cond(
-            S.export_message != "",
-            forms.notice(S.export_message, "success", id="export-message", margin_top="0.75rem"),
-        ),
-        rx.cond(
-            S.export_error != "",
-            forms.notice(S.export_error, "error", id="export-error", margin_top="0.75rem"),
-        ),
-        rx.cond(
-            J.get("id", "") != "",
-            rx.box(
-                rx.text(
-                    J.get("title", "") + " — " + J.get("status_label", ""),
-                    font_weight="600",
-                    id="export-queued",
-                ),
-                rx.progress(
-                    value=J.get("percent", "0").to(int),
-                    max=100,
-                    id="export-progress",
-                    aria_label="Avancement de l'export",
-                ),
-                rx.text(J.get("percent", "0") + " %", font_size="0.85rem"),
-                margin_top="0.75rem",
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            S.exports_list.length() > 0,
-            rx.box(
-                rx.heading("Vos derniers exports", as_="h3", size="3", margin_top="1rem"),
-                rx.foreach(
-                    S.exports_list,
-                    lambda j: rx.text(
-                        j["created_at"] + " — " + j["title"] + " : " + j["status_label"],
-                        font_size="0.85rem",
-                    ),
-                ),
-            ),
+            [
+                ("offers", "Offres"),
+                ("applications", "Candidatures"),
+                ("stats_sector", "Statistiques par secteur"),
+                ("stats_structure", "Statistiques par type de structure"),
+            ],
+            S.filters,
+            rep_schools=True,
         ),
         margin_top="2rem",
-        style=charts.CARD,
-        id="exports",
+        width="100%",
     )
 
 
@@ -445,7 +371,7 @@ def _dashboard() -> rx.Component:
     )
 
 
-@page("/espace/statistiques", "Statistiques", on_load=S.load)
+@page("/espace/statistiques", "Statistiques", on_load=[S.load, ExportState.load])
 def statistics_page() -> rx.Component:
     return rx.box(
         rx.link("Retour à mon espace", href="/espace", color=theme.BLUE),

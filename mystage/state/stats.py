@@ -1,21 +1,20 @@
 """« Statistiques » of référents and admins: filters, tiles, charts, map, off-platform
-figures, exports.
+figures (the « Exporter » panel is ``state/exports.py``, fed with these filters).
 
 Every handler re-reads the caller from the session cookie and goes through
-``services/stats.py`` / ``services/exports.py``, which compute the caller's territory
+``services/stats.py``, which computes the caller's territory
 (scope) themselves: a filter value sent by a crafted client outside that territory is
 replaced by the territory (and a notice says so), never trusted.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
 
 from mystage import db
-from mystage.services import exports, stats
+from mystage.services import stats
 from mystage.state.session import caller
 
 FILTER_FIELDS = (
@@ -27,10 +26,7 @@ FILTER_FIELDS = (
     "ep",
     "level",
 )
-EXPORT_BUTTONS = ("offers", "applications", "rep_schools", "stats_sector", "stats_structure")
 TOP_SECTORS = 12
-POLL_SECONDS = 1.0
-POLL_MAX = 1800  # polls (30 min) before the page stops watching a background export
 LOGIN_URL = "/connexion?suivant=/espace/statistiques"
 
 
@@ -106,7 +102,6 @@ def _load(s, actor, filters: dict[str, str]) -> dict[str, Any] | None:
     view = _view(stats.dashboard(s, actor, filters))
     view["options"] = stats.filter_options(s, actor)
     view["off_entries"] = _entries(s, actor, view["filters"].get("school_year"))
-    view["exports"] = _exports(s, actor)
     view["national"] = stats.scope_for(s, actor).national
     return view
 
@@ -124,10 +119,6 @@ def _entries(s, actor, year) -> list[dict[str, str]]:
     ]
 
 
-def _exports(s, actor) -> list[dict[str, str]]:
-    return [{k: _s(v) for k, v in j.items()} for j in exports.my_exports(s, actor, limit=5)]
-
-
 def _add_entry(s, actor, form: dict[str, Any]) -> tuple[int | None, dict[str, str]]:
     return stats.add_off_platform_figure(
         s,
@@ -142,14 +133,6 @@ def _add_entry(s, actor, form: dict[str, Any]) -> tuple[int | None, dict[str, st
 
 def _delete_entry(s, actor, figure_id) -> str:
     return stats.delete_off_platform_figure(s, actor, figure_id)
-
-
-def _export(s, actor, kind: str, params: dict[str, str]) -> dict[str, Any]:
-    return exports.export_for_download(s, actor, kind, params)
-
-
-def _status(s, actor, job_id) -> dict[str, Any] | None:
-    return exports.export_status(s, actor, job_id)
 
 
 class StatsState(rx.State):
@@ -186,13 +169,6 @@ class StatsState(rx.State):
     off_errors: dict[str, str] = {}
     off_values: dict[str, str] = {}
     off_message: str = ""
-    # Exports.
-    registered: str = "tous"
-    export_message: str = ""
-    export_error: str = ""
-    export_job: dict[str, str] = {}
-    exports_list: list[dict[str, str]] = []
-    _watching: int = 0
 
     def _apply(self, view: dict[str, Any]) -> None:
         for key in (
@@ -213,8 +189,6 @@ class StatsState(rx.State):
         for key in ("off_entries", "national"):
             if key in view:
                 setattr(self, key, view[key])
-        if "exports" in view:
-            self.exports_list = view["exports"]
 
     async def _viewer(self):
         """The caller when they may see statistics; else clears the page (and says why)."""
@@ -232,8 +206,6 @@ class StatsState(rx.State):
         actor = await caller(self)
         if actor is None:
             return rx.redirect(LOGIN_URL)
-        self.export_message = ""
-        self.export_error = ""
         self.off_message = ""
         self.off_errors = {}
         view = await db.call(_load, actor, {})
@@ -313,80 +285,6 @@ class StatsState(rx.State):
         error = await db.call(_delete_entry, actor, figure_id)
         self.off_message = error or "Saisie supprimée."
         await self._after_off_change(actor)
-
-    # --- exports ----------------------------------------------------------------------------
-
-    @rx.event
-    async def set_registered(self, value: str):
-        if isinstance(value, str) and value in exports.REGISTERED_FILTERS:
-            self.registered = value
-
-    @rx.event
-    async def export(self, kind: str):
-        actor = await self._viewer()
-        if actor is None:
-            return
-        self.export_message = ""
-        self.export_error = ""
-        if not isinstance(kind, str) or kind not in EXPORT_BUTTONS:
-            self.export_error = exports.MSG_KIND
-            return
-        params = {k: v for k, v in self.filters.items() if k in FILTER_FIELDS}
-        if kind == "rep_schools":
-            params["registered"] = self.registered
-        result = await db.call(_export, actor, kind, params)
-        status = result.get("status")
-        if status == "ready":
-            self.export_message = (
-                f"Fichier prêt : {result['rows']} ligne{'s' if result['rows'] > 1 else ''}."
-            )
-            self.exports_list = await db.call(_exports, actor)
-            return rx.download(url=result["url"], filename=result["filename"])
-        if status == "queued":
-            self.export_message = result["message"]
-            self.export_job = {
-                "id": str(result["job_id"]),
-                "percent": "0",
-                "status": "queued",
-                "status_label": exports.JOB_STATUS_LABELS["queued"],
-                "title": exports.EXPORT_KINDS[kind],
-            }
-            self.exports_list = await db.call(_exports, actor)
-            self._watching = result["job_id"]
-            return StatsState.watch_export
-        self.export_error = result.get("error") or exports.MSG_FAILED
-
-    @rx.event(background=True)
-    async def watch_export(self):
-        """Follow a background export until it is done (progress bar), then say it was
-        mailed.  Runs concurrently with the page; one watcher per tab (``_watching``)."""
-        async with self:
-            job_id = self._watching
-            actor = await caller(self)
-        if actor is None or not job_id:
-            return
-        for _ in range(POLL_MAX):
-            await asyncio.sleep(POLL_SECONDS)
-            status = await db.call(_status, actor, job_id)
-            finished = status is not None and status["status"] in ("done", "failed", "expired")
-            latest = await db.call(_exports, actor) if finished else None
-            async with self:
-                if self._watching != job_id:
-                    return  # another export replaced this one
-                if status is None:
-                    self.export_job = {}
-                    return
-                self.export_job = {k: _s(v) for k, v in status.items()}
-                if finished:
-                    self._watching = 0
-                    self.exports_list = latest
-                    if status["status"] == "done":
-                        self.export_message = (
-                            "Le fichier est prêt : il vous a été transmis par e-mail."
-                        )
-                    else:
-                        self.export_error = status["error"] or exports.MSG_FAILED
-                    return
 
 
 __all__ = ["StatsState"]

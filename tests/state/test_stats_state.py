@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from mystage.models import Application, ExportJob, OffPlatformFigure, Role, User
 from mystage.services import accounts, exports, stats
+from mystage.state.exports import ExportState
 from mystage.state.stats import StatsState
 from tests.state.conftest import make_state
 from tests.unit import test_stats as base
@@ -46,6 +47,11 @@ def page(s, u: User | None) -> StatsState:
     return make_state(StatsState, cookie=cookie(s, u) if u else "", path=PATH)
 
 
+def exporter(s, u: User | None) -> ExportState:
+    """The « Exporter » panel's state (same cookie, as on the page)."""
+    return make_state(ExportState, cookie=cookie(s, u) if u else "", path=PATH)
+
+
 def tile(st: StatsState, key: str) -> str:
     return next(t["value"] for t in st.tiles if t["key"] == key)
 
@@ -66,7 +72,13 @@ async def test_anonymous_is_sent_to_login_and_other_roles_are_refused(s, world):
         # Handlers called directly, without load: nothing computed, nothing exported.
         await st.set_filter("department", "77")
         assert st.tiles == []
-        assert await st.export("offers") is None
+        ex = exporter(s, u)
+        for kind in ("rep_schools", "stats_sector", "stats_structure"):
+            assert await ex.export(kind, {}) is None
+            assert ex.error == exports.MSG_DENIED
+        if role not in (Role.EMPLOYEUR, Role.OPERATEUR):  # their own offers (none here)
+            assert await ex.export("offers", {}) is None
+            assert ex.error == exports.MSG_DENIED
         assert s.execute(sa.select(sa.func.count()).select_from(ExportJob)).scalar() == 0
 
 
@@ -112,10 +124,13 @@ async def test_crafted_arguments_never_crash(s, world, ref77, junk):
     await st.load()
     await st.set_filter(junk, junk)
     await st.set_filter("department", junk)
-    await st.export(junk)
     await st.delete_off_platform(junk)
     await st.add_off_platform(junk)
-    await st.set_registered(junk)
+    ex = exporter(s, ref77)
+    await ex.export(junk, junk)
+    await ex.export("stats_sector", junk)
+    await ex.export("stats_sector", {"department": junk, "school_year": junk, str(junk): junk})
+    await ex.set_registered(junk)
     assert tile(st, "offers") == "3"
 
 
@@ -124,7 +139,8 @@ async def test_exports_of_referent_77_hold_only_77(s, world, ref77, ref44):
     st = page(s, ref77)
     await st.load()
     await st.set_filter("department", "44")  # crafted: outside the scope
-    event = await st.export("offers")
+    ex = exporter(s, ref77)
+    event = await ex.export("offers", st.filters)
     assert event is not None and "/api/exports/" in str(event)
     url = next(j for j in exports.my_exports(s, ref77) if j["status"] == "done")
     assert url
@@ -139,7 +155,7 @@ async def test_exports_of_referent_77_hold_only_77(s, world, ref77, ref44):
     assert {r[ville] for r in body} == {"Meaux", "Chelles"}
     # The applications file: applications to 77's offers of this year (the 44 pupil's one to
     # a 77 offer included, the one to 44's offer not, last year's not).
-    await st.export("applications")
+    await ex.export("applications", {"department": "44", "academy": "Nantes"})
     job = s.execute(
         sa.select(ExportJob).where(ExportJob.user_id == ref77.id, ExportJob.kind == "applications")
     ).scalar_one()
@@ -170,9 +186,7 @@ def xlsx_rows_from_job(s, job: ExportJob) -> list[tuple]:
 
 @pytest.mark.asyncio
 async def test_download_link_is_for_its_requester_only(s, world, ref77, ref44):
-    st = page(s, ref77)
-    await st.load()
-    event = await st.export("offers")
+    event = await exporter(s, ref77).export("offers", {})
     raw = str(event).split("/api/exports/")[1].split("'")[0].split('"')[0]
     assert exports.download_path(s, ref77, raw) is not None
     assert exports.download_path(s, ref44, raw) is None
@@ -182,11 +196,10 @@ async def test_download_link_is_for_its_requester_only(s, world, ref77, ref44):
 @pytest.mark.asyncio
 async def test_large_export_is_queued_and_watched(s, world, ref77, monkeypatch):
     monkeypatch.setattr(exports, "SMALL_LIMIT", 2)
-    st = page(s, ref77)
-    await st.load()
-    event = await st.export("applications")
-    assert st.export_job["status"] == "queued"
-    assert "transmis par e-mail" in st.export_message
+    ex = exporter(s, ref77)
+    event = await ex.export("applications", {})
+    assert ex.job["status"] == "queued"
+    assert "transmis par e-mail" in ex.message
     assert event is not None  # the watcher (background event)
     job = s.execute(sa.select(ExportJob).where(ExportJob.user_id == ref77.id)).scalar_one()
     # Someone else's job id is never shown to ref77's page.
@@ -237,3 +250,26 @@ async def test_central_sees_france_and_may_narrow(s, world, central):
     assert tile(st, "offers") == "1"
     await st.set_filter("academy", "Créteil")
     assert st.filters["department"] == "" and tile(st, "offers") == "3"
+
+
+@pytest.mark.asyncio
+async def test_employer_exports_only_their_offers(s, world):
+    """Seed 003 « Détail des candidatures »: the same panel on the employer's dashboard."""
+    o1 = world["o"][0]
+    owner = user(s, "patron@boulangerie.fr", Role.EMPLOYEUR)
+    o1.created_by_id = owner.id
+    s.add(o1)
+    s.commit()
+    ex = exporter(s, owner)
+    await ex.export("offers", {"department": "44"})
+    job = s.execute(sa.select(ExportJob).where(ExportJob.user_id == owner.id)).scalar_one()
+    assert {r[0] for r in xlsx_rows_from_job(s, job)[1:]} == {o1.id}
+    await ex.export("applications", {})
+    job = s.execute(
+        sa.select(ExportJob).where(ExportJob.user_id == owner.id, ExportJob.kind == "applications")
+    ).scalar_one()
+    ids = {r[0] for r in xlsx_rows_from_job(s, job)[1:]}
+    apps = s.execute(sa.select(Application.id).where(Application.offer_id == o1.id)).scalars()
+    assert ids == set(apps) and ids
+    await ex.export("rep_schools", {})
+    assert ex.error == exports.MSG_DENIED
