@@ -7,33 +7,10 @@
   :data:`MAX_PER_RUN` exports per run so the other jobs keep their rhythm.
 - ``exports_purge`` (hourly): deletes the files of expired links, fails exports stuck
   « en cours » for a day (a process died), removes stray files.
-- ``stats_refresh`` (every 10 min): rebuilds the ``stats_summary`` table read by national
-  and académie dashboards (services/stats.py).  Does nothing while that table does not
-  exist.  Its DDL, for a migration (PostgreSQL and SQLite)::
-
-      CREATE TABLE stats_summary (
-          id INTEGER PRIMARY KEY,            -- SERIAL on PostgreSQL
-          kind VARCHAR(12) NOT NULL,
-          school_year INTEGER NOT NULL,
-          department_code VARCHAR(3) NOT NULL DEFAULT '',
-          key VARCHAR(64) NOT NULL DEFAULT '',
-          label VARCHAR(150) NOT NULL DEFAULT '',
-          latitude FLOAT, longitude FLOAT,
-          offers INTEGER NOT NULL DEFAULT 0, places INTEGER NOT NULL DEFAULT 0,
-          applications INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0,
-          refreshed_at TIMESTAMP WITH TIME ZONE NOT NULL
-      );
-      CREATE INDEX ix_stats_summary_lookup ON stats_summary (kind, school_year, department_code);
-
-  (``mystage.services.stats.SUMMARY`` is the same table as SQLAlchemy Core.)  The live
-  statistics queries (a département's dashboard, the pupils of an académie) also want::
-
-      CREATE INDEX ix_applications_stats
-          ON applications (offer_id, school_year, state, week_start, school_id, pupil_id);
-      CREATE INDEX ix_offer_weeks_stats ON offer_weeks (offer_id, week_start, places);
-      CREATE INDEX ix_offers_stats ON offers (department_code, school_year, state,
-          published_at, id, sector_id, structure_id, is_public, insee_code, city, latitude,
-          longitude, level_4e, level_3e, level_2de);
+- ``stats_refresh`` (every 10 min): rebuilds the ``stats_summary`` table read by national,
+  académie and département dashboards without fine filters (services/stats.py).  The
+  table and the indexes of the live statistics queries come with the migration
+  ``0005_stats_summary``; the job does nothing on a database without it.
 """
 
 from __future__ import annotations
