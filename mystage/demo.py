@@ -41,6 +41,15 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, str | None, str, str, dict]] = [
         {"department_code": "77"},
     ),
     (Role.OPERATEUR, "operateur@demo.mystage.fr", None, "Karim", "Haddad", {}),
+    # Référent central bound to one ministry: the offers of public hospitals only.
+    (
+        Role.REFERENT_CENTRAL,
+        "referent.sante@demo.mystage.fr",
+        None,
+        "Hélène",
+        "Garnier",
+        {"ministry": "etablissement-hospitalier", "job_title": "Chargée de mission stages"},
+    ),
 ]
 
 

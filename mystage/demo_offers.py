@@ -350,6 +350,13 @@ STRUCTURES += [
     ),
 ]
 
+# « Institution de tutelle » of the public structures (slugs of services/ministries.py).
+MINISTRIES = {
+    "Mairie de Chelles": "collectivite-territoriale",
+    "Centre hospitalier de Meaux": "etablissement-hospitalier",
+    "Département de Loire-Atlantique": "collectivite-territoriale",
+}
+
 WEEK_SPECS = {"dec": (12,), "jan": (1,), "feb": (2,), "mar": (3,), "all": ()}
 
 
@@ -403,6 +410,7 @@ def seed_offers(s: Session, password: str) -> int:
             naf_code=naf,
             status=statut,
             is_public=public,
+            ministry=MINISTRIES.get(name, "") if public else "",
             address=street,
             postal_code=cp,
             city=city,
@@ -427,6 +435,7 @@ def seed_offers(s: Session, password: str) -> int:
                 "postal_code": cp,
                 "city": city,
                 "is_public": public,
+                "ministry": structure.ministry,
             }
             step2 = {
                 "title": title,

@@ -56,6 +56,11 @@ class Offer(SQLModel, table=True):
     employer_description: str = text()
     employer_website: str = Field(default="", max_length=300)
     is_public: bool = False
+    # « Institution de tutelle » (slug of services/ministries.py; "" for private employers):
+    # the scope of a ministry-bound référent central.
+    ministry: str = Field(
+        default="", max_length=40, index=True, sa_column_kwargs={"server_default": ""}
+    )
     street: str = Field(default="", max_length=250)
     postal_code: str = Field(default="", max_length=5)
     city: str = Field(default="", max_length=100)

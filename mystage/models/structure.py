@@ -36,6 +36,8 @@ class Structure(SQLModel, table=True):
         default="entreprise", max_length=20
     )  # entreprise/association/administration/collectivite
     is_public: bool = False
+    # « Institution de tutelle » of a public structure (slug of services/ministries.py).
+    ministry: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     address: str = Field(default="", max_length=250)
     postal_code: str = Field(default="", max_length=5)
     city: str = Field(default="", max_length=100)

@@ -113,6 +113,8 @@ class User(SQLModel, table=True):
     # Référents and operators
     department_code: str = Field(default="", max_length=3, index=True)
     academy: str = Field(default="", max_length=60)
+    # Référent central bound to one ministry (slug of services/ministries.py; "" = all).
+    ministry: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     operator_id: int | None = Field(default=None, foreign_key="operators.id")
 
     # Consents (seed 003) and terms

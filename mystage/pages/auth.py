@@ -20,6 +20,7 @@ from mystage.components.school_picker import school_picker
 from mystage.models import LEVEL_LABELS, ROLE_LABELS, PupilLevel
 from mystage.state.auth import (
     CLASS_NOT_LISTED,
+    MINISTRY_OPTIONS,
     SIGNUP_ROLES,
     ActivationState,
     LoginState,
@@ -229,6 +230,32 @@ def _referent_select(
     )
 
 
+def _ministry_select() -> rx.Component:
+    """Référent central: « Ministère (facultatif) »; empty = the offers of every ministry
+    and of private employers."""
+    S = SignupState
+    input_id = "signup-ministry"
+    return rx.box(
+        field_label("Ministère (facultatif)", input_id),
+        _hint(
+            "Choisissez votre ministère pour ne voir que ses offres (dans toute la France) ; "
+            "laissez « Tous » pour voir toutes les offres."
+        ),
+        rx.el.select(
+            rx.el.option("Tous (toutes les offres)", value=""),
+            *[rx.el.option(label, value=slug) for slug, label in MINISTRY_OPTIONS],
+            id=input_id,
+            name="ministry",
+            default_value=S.values.get("ministry", ""),
+            aria_describedby=f"{input_id}-err",
+            aria_invalid=rx.cond(S.errors.get("ministry", "") != "", "true", "false"),
+            style=_SELECT_STYLE,
+        ),
+        _error_text("ministry", input_id),
+        margin_bottom="1rem",
+    )
+
+
 def _referent_fields() -> rx.Component:
     """Référent départemental, académique or central: territory and function."""
     S = SignupState
@@ -265,17 +292,18 @@ def _referent_fields() -> rx.Component:
                     "Choisissez votre académie",
                 ),
             ),
+            ("referent_central", _ministry_select()),
             rx.fragment(),
         ),
         rx.cond(
             S.role == "referent_central",
             field(
-                "Service / ministère (facultatif)",
+                "Fonction (facultatif)",
                 "job_title",
                 error=job_error,
                 default=job_default,
-                hint="Par exemple : DGESCO, ministère du Travail, ministère des Armées…",
-                autocomplete="organization",
+                hint="Par exemple : chargé(e) de mission, bureau de l'orientation (DGESCO)…",
+                autocomplete="organization-title",
                 input_id="signup-job-title",
             ),
             field(

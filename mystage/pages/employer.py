@@ -8,6 +8,7 @@ from pathlib import Path
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.exports import export_panel
 from mystage.components.forms import (
     card,
     checkbox_field,
@@ -22,6 +23,7 @@ from mystage.components.forms import (
 from mystage.components.layout import page
 from mystage.components.offer import offer_detail
 from mystage.state.employer import (
+    MINISTRY_OPTIONS,
     STEP_TITLES,
     WEEKDAYS,
     EmployerDashboardState,
@@ -31,6 +33,7 @@ from mystage.state.employer import (
     StructureState,
     TeamState,
 )
+from mystage.state.exports import ExportState
 
 STATUTS = [
     ("entreprise", "Entreprise"),
@@ -57,6 +60,41 @@ def _err(state, name: str):
 
 def _val(state, name: str):
     return state.values.get(name, "")
+
+
+def _public_fields(state, is_public) -> rx.Component:
+    """« Structure publique » and, once ticked, its « Institution de tutelle » (required;
+    the service clears it for a private structure)."""
+    return rx.fragment(
+        rx.box(
+            rx.hstack(
+                rx.el.input(
+                    type="checkbox",
+                    id="f-is_public",
+                    name="is_public",
+                    default_checked=is_public,
+                    on_change=state.set_public,
+                    style={"width": "1.1rem", "height": "1.1rem", "flex_shrink": "0"},
+                ),
+                rx.el.label("Structure publique", html_for="f-is_public", font_size="0.9rem"),
+                align="start",
+                spacing="2",
+            ),
+            margin_bottom="1rem",
+        ),
+        rx.cond(
+            is_public,
+            select_field(
+                "Institution de tutelle",
+                "ministry",
+                MINISTRY_OPTIONS,
+                _err(state, "ministry"),
+                _val(state, "ministry"),
+                placeholder="Choisissez le ministère ou l'institution",
+                required=True,
+            ),
+        ),
+    )
 
 
 # ------------------------------------------------------------------ sign-up
@@ -136,7 +174,7 @@ def _signup_form() -> rx.Component:
         select_field(
             "Statut", "statut", STATUTS, _err(S, "statut"), _val(S, "statut"), required=True
         ),
-        checkbox_field("Structure publique", "is_public"),
+        _public_fields(S, S.is_public),
         field(
             "Adresse",
             "address",
@@ -380,7 +418,7 @@ def _step1() -> rx.Component:
             _val(S, "employer_website"),
             type="url",
         ),
-        checkbox_field("Structure publique", "is_public", checked=S.flags.get("is_public", False)),
+        _public_fields(S, S.flags.get("is_public", False)),
         rx.heading("Adresse du lieu de stage", as_="h3", size="4", margin_y="0.75rem"),
         field("Adresse", "street", _err(S, "street"), _val(S, "street"), required=True),
         rx.flex(
@@ -1328,7 +1366,11 @@ def _pagination() -> rx.Component:
     )
 
 
-@page("/espace/employeur", "Mon espace employeur", on_load=EmployerDashboardState.load)
+@page(
+    "/espace/employeur",
+    "Mon espace employeur",
+    on_load=[EmployerDashboardState.load, ExportState.load],
+)
 def employer_dashboard_page() -> rx.Component:
     S = EmployerDashboardState
     tabs = [
@@ -1410,6 +1452,12 @@ def employer_dashboard_page() -> rx.Component:
                 overflow_x="auto",
             ),
             _pagination(),
+            export_panel(
+                "Vos offres et le détail de leurs candidatures, au format Excel (xlsx). Les "
+                "gros fichiers vous sont transmis par e-mail.",
+                [("offers", "Vos offres"), ("applications", "Détail des candidatures")],
+                title="Exporter",
+            ),
             _confirm_dialog(),
             width="100%",
             align="start",
@@ -1466,6 +1514,10 @@ def structure_page() -> rx.Component:
                     rx.heading(S.values.get("name", ""), as_="h2", size="5"),
                     rx.text("SIRET : ", S.values.get("siret", "")),
                     rx.text("NAF : ", S.values.get("naf_code", "")),
+                    rx.cond(
+                        S.values.get("ministry_label", "") != "",
+                        rx.text("Institution de tutelle : ", S.values.get("ministry_label", "")),
+                    ),
                     rx.text(
                         S.values.get("address", ""),
                         ", ",

@@ -56,6 +56,15 @@ def _filters() -> rx.Component:
             _select("Structure", "structure_type", S.structure_options, all_label="Toutes"),
             _select("Éducation prioritaire", "ep", S.ep_options, all_label="Tous les collèges"),
             _select("Niveau", "level", S.level_options),
+            rx.cond(
+                S.ministry_options.length() > 1,
+                _select(
+                    "Ministère / institution de tutelle",
+                    "ministry",
+                    S.ministry_options,
+                    all_label="Toutes les offres",
+                ),
+            ),
             columns=rx.breakpoints(initial="1", sm="2", lg="4"),
             spacing="3",
             width="100%",

@@ -46,7 +46,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
-from mystage.services import passwords, ratelimit, tokens
+from mystage.services import ministries, passwords, ratelimit, tokens
 from mystage.settings import get_settings
 
 # --- Policy ---------------------------------------------------------------------------------
@@ -98,6 +98,7 @@ PROFILE_FIELDS = frozenset(
         "targeted_offer_id",
         "department_code",
         "academy",
+        "ministry",
         "operator_id",
         "consent_contact_email",
         "consent_contact_phone",
@@ -359,7 +360,8 @@ def awaits_validation(user: User | None) -> bool:
 
 
 def referent_territory(s: Session, user: User) -> str:
-    """« Seine-et-Marne (77) », « Académie de Créteil », « France entière » (référents), else ""."""
+    """« Seine-et-Marne (77) », « Académie de Créteil », « France entière » or « France
+    entière — Ministère des Armées » (référents), else ""."""
     if user.role == Role.REFERENT_DEPARTEMENTAL:
         code = (user.department_code or "").strip().upper()
         dept = s.get(Department, code) if code else None
@@ -367,7 +369,7 @@ def referent_territory(s: Session, user: User) -> str:
     if user.role == Role.REFERENT_ACADEMIQUE:
         return f"Académie de {user.academy}" if user.academy else ""
     if user.role == Role.REFERENT_CENTRAL:
-        return "France entière"
+        return ministries.territory(user.ministry)
     return ""
 
 
@@ -703,6 +705,7 @@ def register_referent(
     department_code: Any = "",
     academy: Any = "",
     job_title: Any = "",
+    ministry: Any = "",
     ip: str | None = None,
     form_errors: dict[str, str] | None = None,
 ) -> tuple[User | None, dict[str, str]]:
@@ -710,15 +713,22 @@ def register_referent(
 
     - départemental: ``department_code``, a code of the ``departments`` table ("77", "2A");
     - académique: ``academy``, exactly one of ``Department.academy`` ("Créteil");
-    - central: neither (``job_title`` holds the « Service / ministère »);
+    - central: neither; ``ministry`` (« Ministère (facultatif) »): a slug of
+      :mod:`mystage.services.ministries` binds the account to that ministry's offers, empty
+      means every offer (ignored for the other kinds);
     - ``job_title`` (« Fonction »): optional, 150 characters at most;
     - an e-mail address is required (activation link, then the validation mail).
 
-    Errors are keyed ``role``, ``department_code``, ``academy``, ``job_title`` plus the
-    generic ones; nothing is stored when there is one.  The account is activated by the
-    mailed link, then waits for an administrator (:func:`_activate`)."""
+    Errors are keyed ``role``, ``department_code``, ``academy``, ``ministry``, ``job_title``
+    plus the generic ones; nothing is stored when there is one.  The account is activated
+    by the mailed link, then waits for an administrator (:func:`_activate`)."""
     errors = {str(k): str(v) for k, v in (form_errors or {}).items()}
-    profile: dict[str, Any] = {"department_code": "", "academy": "", "job_title": ""}
+    profile: dict[str, Any] = {
+        "department_code": "",
+        "academy": "",
+        "job_title": "",
+        "ministry": "",
+    }
     if not isinstance(role, str) or role not in REFERENT_ROLES:
         errors["role"] = MSG_ROLE_INVALID
     elif role == Role.REFERENT_DEPARTEMENTAL:
@@ -740,6 +750,15 @@ def register_referent(
             errors["academy"] = MSG_ACADEMY_INVALID
         else:
             profile["academy"] = known
+    elif role == Role.REFERENT_CENTRAL:
+        if ministry not in (None, "") and not isinstance(ministry, str):
+            errors["ministry"] = ministries.MSG_REFERENT_UNKNOWN
+        else:
+            slug = ministries.raw(ministry)
+            if slug and not ministries.is_known(slug):
+                errors["ministry"] = ministries.MSG_REFERENT_UNKNOWN
+            else:
+                profile["ministry"] = slug
     title = _without_controls(job_title).strip() if isinstance(job_title, str) else ""
     if len(title) > 150:
         errors["job_title"] = MSG_JOB_TITLE_TOO_LONG

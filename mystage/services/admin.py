@@ -18,7 +18,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, permissions
+from mystage.services import accounts, audit, ministries, permissions
 
 MSG_NOT_PENDING = "Ce compte n'attend pas de validation."
 
@@ -31,7 +31,7 @@ def _territory(u: User, dept_name: str | None, school_name: str | None, uai: str
     if u.role == Role.REFERENT_ACADEMIQUE:
         return f"Académie de {u.academy}" if u.academy else ""
     if u.role == Role.REFERENT_CENTRAL:
-        return "France entière"
+        return ministries.territory(u.ministry)  # as accounts.referent_territory
     if school_name:
         return f"{school_name} ({uai})" if uai else school_name
     return u.department_code or ""

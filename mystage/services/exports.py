@@ -17,7 +17,11 @@ kind                      content                                               
 ========================  =====================================================  ==========
 
 Scope: référents and admins get their statistics scope (:func:`stats.scope_for`: one
-département, an académie, France) with the dashboard's filters, clamped the same way;
+département, an académie, France, or one ministry's offers in all of France for a
+ministry-bound référent central) with the dashboard's filters, clamped the same way (so
+the offers, applications and statistics files of a ministry-bound référent hold only that
+ministry's offers; the REP/REP+ schools file lists every school, its application counts
+only the ministry's offers);
 employers and operators get the offers of their structures (active team membership), the
 offers they created and, for operators, their association's offers — and only the
 applications that reached them (not those still with the school or refused by it).
@@ -86,7 +90,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import permissions, stats, tokens, weeks
+from mystage.services import ministries, permissions, stats, tokens, weeks
 from mystage.services.permissions import PermissionDenied
 from mystage.settings import get_settings
 
@@ -392,6 +396,7 @@ OFFER_COLUMNS = [
     Col("EMPLOYEUR", TEXT, 28),
     Col("SECTEUR", TEXT, 28),
     Col("TYPE_STRUCTURE", TEXT, 14),
+    Col("INSTITUTION_DE_TUTELLE", TEXT, 30),
     Col("ETAT", TEXT, 12),
     Col("PUBLIEE_LE", DATETIME, 17),
     Col("CANDIDATURES", INT, 13),
@@ -451,6 +456,7 @@ def _offers(s: Session, viewer: Viewer, params: dict[str, Any]) -> tuple[Prepare
             apps.c.applications,
             apps.c.confirmed,
             O.school_year,
+            O.ministry,
         )
         .select_from(
             base.outerjoin(wk, wk.c.offer_id == O.id)
@@ -462,6 +468,7 @@ def _offers(s: Session, viewer: Viewer, params: dict[str, Any]) -> tuple[Prepare
     )
     count_stmt = sa.select(sa.func.count()).select_from(base).where(*conds)
     labels = stats.STRUCTURE_TYPES
+    ministry_label = ministries.label
     friday = timedelta(days=4)
 
     def convert(r: Any) -> tuple:
@@ -477,6 +484,7 @@ def _offers(s: Session, viewer: Viewer, params: dict[str, Any]) -> tuple[Prepare
             r[16],
             r[17],
             labels.get(r[18], r[18]),
+            ministry_label(r[24]),
             OFFER_STATE_LABELS.get(r[19], r[19]),
             r[20],
             r[21] or 0,
@@ -755,6 +763,9 @@ def _rep_schools(s: Session, viewer: Viewer, params: dict[str, Any]):
         conds.append(SC.registered_at.is_not(None))
     elif registered == "non_inscrits":
         conds.append(SC.registered_at.is_(None))
+    app_conds = [A.school_year == f.school_year, A.school_id.is_not(None)]
+    if f.ministry is not None:  # a ministry's view: its offers' applications only
+        app_conds.append(A.offer_id.in_(sa.select(O.id).where(O.ministry == f.ministry)))
     apps = (
         sa.select(
             A.school_id,
@@ -763,7 +774,7 @@ def _rep_schools(s: Session, viewer: Viewer, params: dict[str, Any]):
                 "confirmed"
             ),
         )
-        .where(A.school_year == f.school_year, A.school_id.is_not(None))
+        .where(*app_conds)
         .group_by(A.school_id)
         .subquery("ap")
     )

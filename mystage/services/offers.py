@@ -48,7 +48,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
-from mystage.services import accounts, audit, permissions, structures, weeks
+from mystage.services import accounts, audit, ministries, permissions, structures, weeks
 from mystage.services.permissions import PermissionDenied
 from mystage.services.structures import form_bool, form_str, too_long
 from mystage.services.text import search_tokens
@@ -64,6 +64,7 @@ STEP_FIELDS: dict[int, tuple[str, ...]] = {
         "postal_code",
         "city",
         "is_public",
+        "ministry",
     ),
     2: (
         "title",
@@ -456,6 +457,10 @@ def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[
         errors["city"] = err
     clean["city"] = city
     clean["is_public"] = form_bool(data, "is_public")
+    # « Institution de tutelle »: required for a public employer, cleared otherwise.
+    clean["ministry"], err = ministries.check_public(data.get("ministry"), clean["is_public"])
+    if err:
+        errors["ministry"] = err
     if not any(k in errors for k in ("street", "postal_code", "city")):
         found = structures.geocode_place(s, street, postal_code, city)
         if found is None:
@@ -790,6 +795,7 @@ def create_draft(s: Session, actor: User | None) -> int:
         employer_description=structure.description,
         employer_website=structure.website,
         is_public=structure.is_public,
+        ministry=structure.ministry if structure.is_public else "",
         street=structure.address,
         postal_code=structure.postal_code,
         city=structure.city,
@@ -825,6 +831,7 @@ def _stored_values(s: Session, offer: Offer, step: int) -> dict[str, Any]:
             "postal_code": offer.postal_code,
             "city": offer.city,
             "is_public": bool(offer.is_public),
+            "ministry": offer.ministry,
         }
     if step == 2:
         out: dict[str, Any] = {

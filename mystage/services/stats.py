@@ -4,7 +4,11 @@ Who sees what (:func:`scope_for`)
 ---------------------------------
 - référent départemental: its ``department_code``;
 - référent académique: the départements of its ``academy`` (table ``departments``);
-- référent central and admin: all of France (``departments = None``);
+- référent central and admin: all of France (``departments = None``); a référent central
+  bound to one ministry (``users.ministry``, see :mod:`mystage.services.ministries`) sees
+  only the offers of that ministry (``offers.ministry``) and the applications made to them
+  (``Scope.ministry``, forced on the filters by :func:`clamp`), the schools and the
+  off-platform figures stay national (they do not depend on offers);
 - anyone else (pupils, parents, school staff, employers, operators, anonymous, inactive
   accounts): refused (:class:`~mystage.services.permissions.PermissionDenied`).
 
@@ -16,10 +20,12 @@ départemental référent sees the offers of its département, the applications 
 Filters (:class:`Filters`, built from anything by :func:`parse_filters`): school year,
 département or académie (always intersected with the scope: a filter outside the scope
 is *clamped* to the scope with a notice, never widened), sector, structure type
-(public / privé / association), priority education of the pupil's school (REP+, REP,
-REP ou REP+, QPV, hors éducation prioritaire) and level (4e, 3e, 2de: the offer accepts
-the level; for applications, the pupil's level).  The REP/QPV filter concerns pupils and
-schools, so it leaves offer counts and places offered unchanged.
+(public / privé / association), ministry or « institution de tutelle » of public employers
+(always the bound ministry of a ministry-bound référent central), priority education of
+the pupil's school (REP+, REP, REP ou REP+, QPV, hors éducation prioritaire) and level
+(4e, 3e, 2de: the offer accepts the level; for applications, the pupil's level).  The
+REP/QPV filter concerns pupils and schools, so it leaves offer counts and places offered
+unchanged.
 
 Figures (every one an aggregate SQL query over the data — no hand-edited numbers):
 
@@ -43,9 +49,9 @@ département's queries read national-size tables with PostgreSQL's default plans
 job ``stats_refresh`` (``mystage/jobs/exports.py``) stores the same aggregates per
 (school year, département, key) in ``stats_summary`` (:data:`SUMMARY`), built by the same
 ``<facts>`` queries.  :func:`dashboard` reads the summary when it exists and is filled
-for the year and no fine filter (sector, structure type, REP/QPV, level) is set — for
-France, an académie or a département alike; otherwise it runs the live queries (a fine
-filter is selective).  The result says which (``source``) and when the summary was
+for the year and no fine filter (sector, structure type, ministry, REP/QPV, level) is
+set — for France, an académie or a département alike; otherwise it runs the live queries
+(a fine filter is selective).  The result says which (``source``) and when the summary was
 computed (``updated_at``).  Tests check that both give the same figures.
 
 Distinct pupils cannot be added up over départements: the summary keeps exact rows for
@@ -81,7 +87,7 @@ from mystage.models import (
     Structure,
     User,
 )
-from mystage.services import weeks
+from mystage.services import ministries, weeks
 from mystage.services.permissions import PermissionDenied
 
 # --- labels ---------------------------------------------------------------------------------
@@ -125,6 +131,11 @@ MSG_SECTOR = "Secteur inconnu : choisissez-le dans la liste."
 MSG_STRUCTURE_TYPE = "Type de structure inconnu : public, privé ou association."
 MSG_EP = "Choix inconnu : REP+, REP, REP ou REP+, QPV ou hors éducation prioritaire."
 MSG_LEVEL = "Niveau inconnu : 4e, 3e ou 2de."
+MSG_MINISTRY = "Ministère ou institution de tutelle inconnu : choisissez-le dans la liste."
+MSG_MINISTRY_SCOPE = (
+    "Votre compte couvre les offres d'un seul ministère : les chiffres de ce ministère sont "
+    "affichés."
+)
 MSG_COUNT = f"Indiquez un nombre de stages entre 0 et {MAX_OFF_PLATFORM}."
 MSG_KIND = "Choisissez le type de structure : public, privé ou association."
 MSG_OFF_DENIED = "Vous ne pouvez pas saisir de chiffres pour ce département."
@@ -168,11 +179,14 @@ def can_enter_off_platform(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """The territory a viewer may see: ``departments`` None means all of France."""
+    """The territory a viewer may see: ``departments`` None means all of France;
+    ``ministry`` (a slug) limits it to the offers of one ministry (référent central bound
+    to a ministry), None to every offer."""
 
     departments: frozenset[str] | None
     label: str
     role: str = ""
+    ministry: str | None = None
 
     @property
     def national(self) -> bool:
@@ -199,6 +213,10 @@ def scope_for(s: Session, user: Any) -> Scope:
         academy = user.academy.strip()
         depts = _departments_of_academy(s, academy)
         return Scope(depts, f"Académie de {academy}", user.role)
+    bound = (user.ministry or "").strip() if user.role == Role.REFERENT_CENTRAL else ""
+    if bound:
+        # A slug that left the list still binds (to no offer): never widened to France.
+        return Scope(None, ministries.territory(bound), user.role, bound)
     return Scope(None, "France entière", user.role)
 
 
@@ -222,12 +240,14 @@ class Filters:
     structure_type: str | None = None
     ep: str | None = None
     level: str | None = None
+    ministry: str | None = None
 
     @property
     def fine(self) -> bool:
         """A filter the summary table cannot answer (it is split by département only)."""
         return any(
-            v is not None for v in (self.sector_id, self.structure_type, self.ep, self.level)
+            v is not None
+            for v in (self.sector_id, self.structure_type, self.ep, self.level, self.ministry)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -325,19 +345,33 @@ def parse_filters(
         else:
             errors["level"] = MSG_LEVEL
 
-    return Filters(year, department, academy, sector_id, structure_type, ep, level), errors
+    ministry = None
+    raw_ministry = _as_str(data.get("ministry"), ministries.MAX_LENGTH + 1)
+    if raw_ministry:
+        if ministries.is_known(raw_ministry):
+            ministry = raw_ministry
+        else:
+            errors["ministry"] = MSG_MINISTRY
+
+    filters = Filters(year, department, academy, sector_id, structure_type, ep, level, ministry)
+    return filters, errors
 
 
 def clamp(
     s: Session, scope: Scope, filters: Filters
 ) -> tuple[Filters, frozenset[str] | None, dict[str, str]]:
-    """Intersect the département/académie filters with the scope.
+    """Intersect the département/académie filters with the scope, and force the ministry of
+    a ministry-bound scope.
 
     Returns the filters actually applied, the départements to read (None = all France) and
     notices.  A filter outside the scope is dropped (the scope itself is shown): never
     widened."""
     notices: dict[str, str] = {}
     depts = scope.departments
+    if scope.ministry is not None and filters.ministry != scope.ministry:
+        if filters.ministry is not None:
+            notices["ministry"] = MSG_MINISTRY_SCOPE
+        filters = replace(filters, ministry=scope.ministry)
     if filters.academy is not None:
         acad = _departments_of_academy(s, filters.academy)
         inside = acad if depts is None else acad & depts
@@ -462,6 +496,8 @@ def offer_conditions(
             conds.append(structure_type_expr() == f.structure_type)
         if f.level is not None:
             conds.append(getattr(O, OFFER_LEVEL_COLUMNS[f.level]).is_(True))
+        if f.ministry is not None:
+            conds.append(O.ministry == f.ministry)
     return conds
 
 
@@ -1176,6 +1212,10 @@ def filter_options(s: Session, user: Any) -> dict[str, Any]:
     if scope.departments is not None:
         dept_stmt = dept_stmt.where(Department.code.in_(sorted(scope.departments)))
     depts = s.execute(dept_stmt).all()
+    if scope.ministry is not None:
+        ministry_options = [{"value": scope.ministry, "label": ministries.label(scope.ministry)}]
+    else:
+        ministry_options = ministries.choices()
     active = weeks.active_school_year()
     years = list(range(active, MIN_YEAR - 1, -1))[:8]
     return {
@@ -1189,6 +1229,7 @@ def filter_options(s: Session, user: Any) -> dict[str, Any]:
         "structure_types": [{"value": k, "label": v} for k, v in STRUCTURE_TYPES.items()],
         "ep": [{"value": k, "label": v} for k, v in EP_FILTERS.items()],
         "levels": [{"value": k, "label": v} for k, v in LEVELS.items()],
+        "ministries": ministry_options,
     }
 
 

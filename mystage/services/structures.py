@@ -38,7 +38,7 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, geo, passwords, permissions, platform
+from mystage.services import accounts, audit, geo, ministries, passwords, permissions, platform
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.text import fold
 from mystage.settings import get_settings
@@ -377,6 +377,10 @@ def _validate_structure(
         errors["website"] = err
     clean["website"] = website
     clean["is_public"] = form_bool(data, "is_public")
+    # « Institution de tutelle »: required for a public structure, cleared otherwise.
+    clean["ministry"], err = ministries.check_public(data.get("ministry"), clean["is_public"])
+    if err:
+        errors["ministry"] = err
     if "description" in data:
         description = form_str(data, "description", 1200)
         if err := too_long(description, 1000):
@@ -642,6 +646,8 @@ def personal_structure(s: Session, user: User) -> Structure:
         name=name[:200],
         status="administration" if user.role != Role.EMPLOYEUR else "entreprise",
         is_public=user.role != Role.EMPLOYEUR,
+        # A ministry-bound référent central posts for its ministry.
+        ministry=user.ministry if user.role == Role.REFERENT_CENTRAL else "",
         department_code=user.department_code or "",
         owner_id=user.id,
         operator_id=user.operator_id,
@@ -841,6 +847,8 @@ def structure_form(s: Session, actor: User | None, structure_id: int | None = No
         "city": st.city,
         "website": st.website,
         "is_public": st.is_public,
+        "ministry": st.ministry,
+        "ministry_label": ministries.label(st.ministry),
         "logo_url": f"/api/logos/{st.id}" if st.logo_path else "",
         "validation_status": st.validation_status,
     }

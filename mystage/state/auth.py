@@ -12,6 +12,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
+from mystage.services import ministries
 from mystage.state import school_search
 from mystage.state.session import SessionState
 
@@ -22,6 +23,8 @@ SIGNUP_ROLES = [r for r in Role if r not in (Role.ADMIN, Role.EMPLOYEUR)]
 _ROLE_VALUES = frozenset(r.value for r in SIGNUP_ROLES)
 _REFERENT_VALUES = frozenset(r.value for r in REFERENT_ROLES)
 _STAFF_VALUES = frozenset(r.value for r in SCHOOL_STAFF_ROLES)
+# Référent central: « Ministère (facultatif) », (slug, label); empty = every offer.
+MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
 
 
 def _str(form: dict, key: str, limit: int = 300) -> str:
@@ -134,7 +137,7 @@ _GENERIC_KEYS = frozenset(
     {"role", "email", "phone", "password", "first_name", "last_name", "accept_terms", "ip"}
 )
 _PUPIL_KEYS = ("level", "class_id", "birth_date", "gender")
-_REFERENT_KEYS = frozenset({"department_code", "academy", "job_title", "form_errors"})
+_REFERENT_KEYS = frozenset({"department_code", "academy", "job_title", "ministry", "form_errors"})
 CLASS_NOT_LISTED = "aucune"  # « Ma classe n'est pas dans la liste »
 MSG_CLASS_REQUIRED = "Choisis ta classe, ou « Ma classe n'est pas dans la liste »."
 
@@ -271,6 +274,7 @@ class SignupState(rx.State):
                 department_code=_str(form_data, "department_code", 10),
                 academy=_str(form_data, "academy", 100),
                 job_title=_str(form_data, "job_title", 200),
+                ministry=_str(form_data, "ministry", 60),
             )
         password = form_data.get("password")
         password2 = form_data.get("password2")
@@ -310,6 +314,7 @@ class SignupState(rx.State):
                 department_code=self.values["department_code"],
                 academy=self.values["academy"],
                 job_title=self.values["job_title"],
+                ministry=self.values["ministry"] if self.role == Role.REFERENT_CENTRAL else "",
                 form_errors=errors,
             )
         else:

@@ -12,13 +12,15 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import permissions
+from mystage.services import ministries, permissions
 from mystage.services.permissions import PermissionDenied
 from mystage.state.session import caller
 
 DENIED = "Vous n'avez pas accès à cette offre."
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 STEP_TITLES = ["Structure", "Offre", "Accueil", "Infos pratiques"]
+# « Institution de tutelle » of a public structure: (slug, label) for the select.
+MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
 
 
 def _s(form: dict, key: str, limit: int = 2000) -> str:
@@ -50,7 +52,7 @@ def _register_employer(s, data: dict, ip: str):
 SIGNUP_TEXT = (
     "civility", "first_name", "last_name", "job_title", "email", "phone_mobile",
     "phone_landline", "name", "activity", "siret", "naf_code", "statut", "address",
-    "postal_code", "city", "website",
+    "postal_code", "city", "website", "ministry",
 )  # fmt: skip
 SIGNUP_BOOL = (
     "is_public", "accept_charter", "accept_privacy", "consent_contact_on_application",
@@ -61,6 +63,7 @@ SIGNUP_BOOL = (
 class EmployerSignupState(rx.State):
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
+    is_public: bool = False  # « Structure publique » ticked: shows « Institution de tutelle »
     done: bool = False
     joined_existing: bool = False
     sent_to: str = ""
@@ -71,10 +74,16 @@ class EmployerSignupState(rx.State):
         self.done = False
 
     @rx.event
+    def set_public(self, checked: bool):
+        """The « Structure publique » box (display only: the service checks the form)."""
+        self.is_public = checked is True
+
+    @rx.event
     async def submit(self, form_data: dict):
         data: dict[str, Any] = {k: _s(form_data, k, 300) for k in SIGNUP_TEXT}
         data.update({k: _b(form_data, k) for k in SIGNUP_BOOL})
         self.values = {k: v for k, v in data.items() if isinstance(v, str)}
+        self.is_public = data["is_public"]
         data["password"] = (form_data.get("password") or "")[:200]
         data["password2"] = (form_data.get("password2") or "")[:200]
         result, errors = await db.call(
@@ -294,6 +303,7 @@ class OfferFormState(rx.State):
             }
             data.update({k: _s(form, k, 100) for k in ("postal_code", "city")})
             data["is_public"] = _b(form, "is_public")
+            data["ministry"] = _s(form, "ministry", 60)
         elif step == 2:
             data = {
                 k: _s(form, k, 1100)
@@ -396,6 +406,11 @@ class OfferFormState(rx.State):
         self.reserved = [*self.reserved, {"id": str(school_id), "label": str(label)[:200]}][:50]
         self.school_suggestions = []
         self.school_query = ""
+
+    @rx.event
+    def set_public(self, checked: bool):
+        """Step 1's « Structure publique » box (display only: the service checks the form)."""
+        self.flags = {**self.flags, "is_public": checked is True}
 
     @rx.event
     def remove_school(self, school_id: str):

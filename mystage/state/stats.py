@@ -25,6 +25,7 @@ FILTER_FIELDS = (
     "structure_type",
     "ep",
     "level",
+    "ministry",
 )
 TOP_SECTORS = 12
 LOGIN_URL = "/connexion?suivant=/espace/statistiques"
@@ -150,6 +151,7 @@ class StatsState(rx.State):
     structure_options: list[dict[str, str]] = []
     ep_options: list[dict[str, str]] = []
     level_options: list[dict[str, str]] = []
+    ministry_options: list[dict[str, str]] = []
     tiles: list[dict[str, str]] = []
     by_month: list[dict[str, Any]] = []
     by_state: list[dict[str, Any]] = []
@@ -186,6 +188,7 @@ class StatsState(rx.State):
             self.structure_options = o["structure_types"]
             self.ep_options = o["ep"]
             self.level_options = o["levels"]
+            self.ministry_options = o["ministries"]
         for key in ("off_entries", "national"):
             if key in view:
                 setattr(self, key, view[key])

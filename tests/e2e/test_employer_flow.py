@@ -163,3 +163,35 @@ def test_other_employer_cannot_open_offer(page: Page):
     expect(page.locator("#f-title")).to_have_count(0)
     goto(page, "/espace/employeur/offre/apercu?id=1")
     expect(page.locator("#offer-denied")).to_be_visible()
+
+
+def test_employer_exports_own_applications(page: Page, tmp_path):
+    """Seed 003 « Détail des candidatures »: the bakery's file holds its applications only."""
+    import openpyxl
+    import sqlalchemy as sa
+
+    from tests.e2e.conftest import server_db
+
+    _login(page, "employeur@demo.mystage.fr", "stage-demo-2026", ready="#new-offer")
+    with page.expect_download() as info:
+        page.click("#export-applications")
+    path = tmp_path / "candidatures.xlsx"
+    info.value.save_as(path)
+    rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[0] == "CANDIDATURE_ID" and "TITRE_STAGE" in header
+    with sa.create_engine(server_db()).connect() as c:
+        expected = set(
+            c.execute(
+                sa.text(
+                    "SELECT a.id FROM applications a JOIN offers o ON o.id = a.offer_id "
+                    "JOIN structure_members m ON m.structure_id = o.structure_id "
+                    "JOIN users u ON u.id = m.user_id WHERE u.email = :e "
+                    "AND a.state NOT IN ('submitted', 'awaiting_school', 'refused_by_school')"
+                ),
+                {"e": "employeur@demo.mystage.fr"},
+            ).scalars()
+        )
+    assert expected and {r[0] for r in rows[1:]} == expected
+    expect(page.locator("#export-message")).to_contain_text(str(len(expected)))
+    assert_no_horizontal_scroll(page)

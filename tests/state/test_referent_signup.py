@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import func, select
 
 from mystage.models import SCHOOL_STAFF_ROLES, AccountStatus, Outbox, Role, User
-from mystage.services import accounts, passwords, stats
+from mystage.services import accounts, ministries, passwords, stats
 from mystage.services import admin as admin_svc
 from mystage.services.permissions import PermissionDenied
 from mystage.state.account import AccountState
@@ -527,3 +527,73 @@ async def test_school_staff_refused_on_the_generic_form(s):
         assert user is None and "role" in errors
     assert users(s) == 0
     assert s.exec(select(Outbox)).all() == []
+
+
+# --- référent central bound to one ministry ----------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_central_referent_may_choose_one_ministry(s):
+    from mystage.state.auth import MINISTRY_OPTIONS
+
+    assert ("armees", "Ministère des Armées") in MINISTRY_OPTIONS and len(MINISTRY_OPTIONS) >= 16
+    admin, cookie = active(s, Role.ADMIN, "admin@mystage.fr")
+    user = await pending_referent(
+        s, Role.REFERENT_CENTRAL, email="cen@defense.gouv.fr", ministry="armees",
+        job_title="Chargée de mission",
+    )  # fmt: skip
+    assert (user.ministry, user.job_title) == ("armees", "Chargée de mission")
+    assert accounts.referent_territory(s, user) == "France entière — Ministère des Armées"
+    [request] = mails(s, "admin@mystage.fr", "referent_request")
+    assert "France entière — Ministère des Armées" in request.body
+    # The administrator sees it in the pending list, then validates.
+    st = make_state(AdminState, cookie=cookie, path="/espace/admin")
+    await st.load()
+    [row] = st.pending
+    assert row["territory"] == "France entière — Ministère des Armées"
+    assert row["job_title"] == "Chargée de mission"
+    await st.decide(user.id, True)
+    scope = stats.scope_for(s, user_by_email(s, user.email))
+    assert scope.national and scope.ministry == "armees"
+
+
+@pytest.mark.asyncio
+async def test_central_referent_without_ministry_sees_every_offer(s):
+    st = await sign_up(Role.REFERENT_CENTRAL, ministry="", job_title="DGESCO")
+    assert st.errors == {}
+    user = user_by_email(s, "nadia.belkacem@ac-creteil.fr")
+    assert (user.ministry, user.job_title) == ("", "DGESCO")
+    assert accounts.referent_territory(s, user) == "France entière"
+
+
+@pytest.mark.asyncio
+async def test_unknown_ministry_refused_with_values_kept(s):
+    st = await sign_up(Role.REFERENT_CENTRAL, ministry="ministere-de-la-magie", job_title="IEN")
+    assert st.errors == {"ministry": ministries.MSG_REFERENT_UNKNOWN}
+    assert st.step == "form" and users(s) == 0
+    assert st.values["ministry"] == "ministere-de-la-magie" and st.values["job_title"] == "IEN"
+    assert st.values["first_name"] == "Nadia" and st.role == Role.REFERENT_CENTRAL
+    # Crafted: whatever reaches the form is a string or nothing; unknown strings are refused.
+    for bad in CRAFTED:
+        st = await signup_state(Role.REFERENT_CENTRAL)
+        await st.submit(form(Role.REFERENT_CENTRAL, ministry=bad, email=""))
+        assert "email" in st.errors  # nothing created, whatever the ministry
+        if isinstance(bad, str) and bad:
+            assert st.errors["ministry"] == ministries.MSG_REFERENT_UNKNOWN
+    assert users(s) == 0
+    # The service itself, called with anything but a string.
+    for bad in (12, 3.5, True, [], ["armees"], {"slug": "armees"}):
+        user, errors = accounts.register_referent(
+            s, role=Role.REFERENT_CENTRAL, email="a@b.fr", password=PW, first_name="A",
+            last_name="B", accept_terms=True, ministry=bad,
+        )  # fmt: skip
+        assert user is None and errors == {"ministry": ministries.MSG_REFERENT_UNKNOWN}
+    assert users(s) == 0
+
+
+@pytest.mark.asyncio
+async def test_ministry_is_only_for_central_referents(s):
+    st = await sign_up(Role.REFERENT_DEPARTEMENTAL, department_code="77", ministry="armees")
+    assert st.errors == {}
+    user = user_by_email(s, "nadia.belkacem@ac-creteil.fr")
+    assert (user.department_code, user.ministry) == ("77", "")

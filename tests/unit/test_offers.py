@@ -827,3 +827,66 @@ def test_job_is_registered():
     from mystage.jobs import job_names
 
     assert "offers_housekeeping" in job_names()
+
+
+# --- « Institution de tutelle » (step 1) --------------------------------------------------------
+
+
+def test_step1_public_employer_needs_its_ministry(s):
+    from mystage.services import ministries
+
+    user, st = employer(s)
+    offer_id = offers.create_draft(s, user)
+    assert get(s, offer_id).ministry == "" and get(s, offer_id).is_public is False
+    errors = offers.save_step(s, user, offer_id, 1, step_data(s, 1, is_public=True))
+    assert errors == {"ministry": ministries.MSG_REQUIRED}
+    assert get(s, offer_id).draft_step == 1 and get(s, offer_id).is_public is False
+    # What was typed is shown again.
+    typed = step_data(s, 1, is_public=True, ministry="ministere-de-la-magie", city="Nantes")
+    errors = offers.save_step(s, user, offer_id, 1, typed)
+    assert errors == {"ministry": ministries.MSG_UNKNOWN}
+    values = offers.load_step(s, user, offer_id, 1)
+    assert values["unsaved_draft"] is True
+    assert values["is_public"] is True and values["ministry"] == "ministere-de-la-magie"
+    # A listed ministry is saved with the offer.
+    assert (
+        offers.save_step(s, user, offer_id, 1, step_data(s, 1, is_public=True, ministry="culture"))
+        == {}
+    )
+    offer = get(s, offer_id)
+    assert (offer.is_public, offer.ministry, offer.draft_step) == (True, "culture", 2)
+    assert offers.load_step(s, user, offer_id, 1)["ministry"] == "culture"
+    # Private again: the ministry is cleared, whatever is sent.
+    assert offers.save_step(s, user, offer_id, 1, step_data(s, 1, ministry="culture")) == {}
+    offer = get(s, offer_id)
+    assert (offer.is_public, offer.ministry) == (False, "")
+
+
+def test_offer_takes_the_ministry_of_its_structure_and_keeps_it_when_duplicated(s):
+    user, st = employer(s)
+    st.is_public, st.ministry = True, "justice"
+    s.add(st)
+    s.commit()
+    offer_id = offers.create_draft(s, user)
+    offer = get(s, offer_id)
+    assert (offer.is_public, offer.ministry) == (True, "justice")
+    values = offers.load_step(s, user, offer_id, 1)
+    assert values["is_public"] is True and values["ministry"] == "justice"
+    for step in (1, 2, 3, 4):
+        data = values if step == 1 else step_data(s, step)
+        data = {k: v for k, v in data.items() if k != "unsaved_draft"}
+        assert offers.save_step(s, user, offer_id, step, data) == {}
+    assert offers.transition(s, user, offer_id, "publish") == ""
+    copy_id, error = offers.duplicate(s, user, offer_id)
+    assert error == "" and get(s, copy_id).ministry == "justice"
+
+
+def test_ministry_bound_referent_posts_for_its_ministry(s):
+    central = make_user(
+        s, role=Role.REFERENT_CENTRAL, email="central@justice.gouv.fr", ministry="justice"
+    )
+    offer = get(s, offers.create_draft(s, central))
+    assert (offer.is_public, offer.ministry) == (True, "justice")
+    unbound = make_user(s, role=Role.REFERENT_CENTRAL, email="central@education.gouv.fr")
+    offer = get(s, offers.create_draft(s, unbound))
+    assert (offer.is_public, offer.ministry) == (True, "")

@@ -583,3 +583,222 @@ def test_refresh_without_the_table_does_nothing(s, world):
     finally:
         s.rollback()
         stats.SUMMARY.create(eng)
+
+
+# --- référent central bound to one ministry ----------------------------------------------------
+
+CT = "collectivite-territoriale"
+
+
+@pytest.fixture
+def ministry_world(s, world):
+    """o3 (Chelles, 77: 1 place, a7 confirmed) and o6 (Nantes, 44: 10 places, a6 confirmed)
+    belong to the « Collectivité territoriale » group; every other offer to none."""
+    for o in (world["o"][2], world["o"][5]):
+        o.ministry = CT
+        s.add(o)
+    s.commit()
+    return world
+
+
+@pytest.fixture
+def central_ct(s):
+    return user(s, "central.ct@collectivites.gouv.fr", Role.REFERENT_CENTRAL, ministry=CT)
+
+
+def _ct_figures_ok(d: dict, world: dict) -> None:
+    """Every tile and chart of the two « Collectivité territoriale » offers, hand-counted."""
+    t = d["tiles"]
+    assert (t["offers"], t["places_offered"], t["places_filled"]) == (2, 11, 2)
+    assert (t["applications"], t["pupils_confirmed"]) == (2, 1)  # p4 twice
+    assert t["fill_rate"] == round(100 * 2 / 11, 1)
+    c = d["charts"]
+    assert c["by_month"] == [
+        {"month": "2026-10", "label": "oct. 2026", "offered": 10, "filled": 1},
+        {"month": "2026-12", "label": "déc. 2026", "offered": 1, "filled": 1},
+    ]
+    assert [(r["state"], r["count"]) for r in c["by_state"]] == [("confirmed", 2)]
+    assert [
+        (r["sector_id"], r["offers"], r["places"], r["filled"], r["applications"])
+        for r in c["by_sector"]
+    ] == [(world["s1"].id, 2, 11, 2, 2)]
+    by_type = {r["type"]: (r["offers"], r["places"], r["filled"]) for r in c["by_structure"]}
+    assert by_type == {"prive": (1, 10, 1), "association": (0, 0, 0), "public": (1, 1, 1)}
+    by_ep = {r["kind"]: (r["applications"], r["filled"]) for r in c["by_ep"]}
+    assert by_ep == {"rep": (0, 0), "rep_plus": (0, 0), "qpv": (0, 0), "autre": (2, 2)}
+    assert [(r["label"], r["offers"], r["places"]) for r in c["top_communes"]] == [
+        ("Nantes", 1, 10),
+        ("Chelles", 1, 1),
+    ]
+    assert {p["insee_code"] for p in c["map_points"]} == {"44109", "77108"}
+
+
+def test_ministry_bound_central_sees_only_its_ministry(s, ministry_world, central_ct):
+    scope = stats.scope_for(s, central_ct)
+    assert scope.national and scope.ministry == CT
+    assert scope.label == "France entière — Collectivité territoriale"
+    d = stats.dashboard(s, central_ct, {})
+    assert d["source"] == "live" and d["filters"]["ministry"] == CT
+    assert d["scope"]["label"] == "France entière — Collectivité territoriale"
+    assert d["departments"] is None and not d["notices"] and not d["errors"]
+    _ct_figures_ok(d, ministry_world)
+    # Schools do not depend on offers: national.
+    assert d["tiles"]["schools_eligible"] == schools_expected(s, None)["eligible"]
+    # Narrowing within the ministry is fine (a département, a sector, a level…).
+    t = stats.dashboard(s, central_ct, {"department": "77"})["tiles"]
+    assert (t["offers"], t["places_offered"], t["applications"]) == (1, 1, 1)
+    t = stats.dashboard(s, central_ct, {"structure_type": "prive"})["tiles"]
+    assert (t["offers"], t["places_offered"]) == (1, 10)
+    opts = stats.filter_options(s, central_ct)
+    assert opts["ministries"] == [{"value": CT, "label": "Collectivité territoriale"}]
+    assert len(opts["departments"]) > 100  # all of France
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        None,
+        "armees",
+        {"ministry": ""},
+        {"ministry": "armees"},
+        {"ministry": "toutes"},
+        {"ministry": ["armees"]},
+        {"ministry": {"slug": CT}},
+        {"ministry": 3},
+        {"ministry": "x" * 5000},
+        {"ministry": " armees\x00"},
+        {"ministry": "armees", "department": "44", "academy": "Nantes"},
+    ],
+)
+def test_ministry_bound_central_cannot_widen(s, ministry_world, central_ct, filters):
+    d = stats.dashboard(s, central_ct, filters)
+    assert d["filters"]["ministry"] == CT
+    if isinstance(filters, dict) and "department" in filters:
+        assert d["departments"] == ["44"]
+        assert (d["tiles"]["offers"], d["tiles"]["places_offered"]) == (1, 10)
+        return
+    _ct_figures_ok(d, ministry_world)
+    asked = filters.get("ministry") if isinstance(filters, dict) else None
+    if asked == "armees":
+        assert d["notices"] == {"ministry": stats.MSG_MINISTRY_SCOPE}
+    elif isinstance(asked, str) and asked:
+        assert d["errors"] == {"ministry": stats.MSG_MINISTRY}
+    else:  # nothing or not a string: ignored like any junk
+        assert not d["errors"] and not d["notices"]
+
+
+def test_unbound_central_sees_all_and_may_filter_by_ministry(s, ministry_world, central):
+    assert stats.scope_for(s, central).ministry is None
+    d = stats.dashboard(s, central, {})
+    assert d["tiles"]["offers"] == 4 and d["filters"]["ministry"] is None
+    d = stats.dashboard(s, central, {"ministry": CT})
+    assert d["filters"]["ministry"] == CT and not d["notices"] and not d["errors"]
+    _ct_figures_ok(d, ministry_world)
+    t = stats.dashboard(s, central, {"ministry": "armees"})["tiles"]
+    assert (t["offers"], t["applications"], t["pupils_confirmed"]) == (0, 0, 0)
+    d = stats.dashboard(s, central, {"ministry": "inconnu"})
+    assert d["errors"] == {"ministry": stats.MSG_MINISTRY} and d["tiles"]["offers"] == 4
+    assert len(stats.filter_options(s, central)["ministries"]) >= 16
+    admin = user(s, "admin@mystage.fr", Role.ADMIN)
+    _ct_figures_ok(stats.dashboard(s, admin, {"ministry": CT}), ministry_world)
+    # The ministry of a département référent: a filter like the others, within its scope.
+    ref77 = user(s, "ref77@ac-creteil.fr", Role.REFERENT_DEPARTEMENTAL, department_code="77")
+    t = stats.dashboard(s, ref77, {"ministry": CT})["tiles"]
+    assert (t["offers"], t["places_offered"], t["applications"]) == (1, 1, 1)
+    # A ministry on the account of another kind of référent binds nothing.
+    ref77.ministry = CT
+    s.add(ref77)
+    s.commit()
+    assert stats.scope_for(s, ref77).ministry is None
+
+
+def test_a_slug_that_left_the_list_still_binds(s, ministry_world):
+    gone = user(s, "ancien@ministere.gouv.fr", Role.REFERENT_CENTRAL, ministry="ministere-dissous")
+    d = stats.dashboard(s, gone, {"ministry": ""})
+    assert d["filters"]["ministry"] == "ministere-dissous"
+    assert (d["tiles"]["offers"], d["tiles"]["applications"]) == (0, 0)
+
+
+def test_summary_is_bypassed_when_a_ministry_applies(
+    s, ministry_world, central, central_ct, summary
+):
+    assert stats.refresh_summary(s) > 0
+    s.commit()
+    assert stats.dashboard(s, central, {})["source"] == "summary"
+    assert stats.Filters(YEAR, ministry=CT).fine
+    d = stats.dashboard(s, central_ct, {})
+    assert d["source"] == "live"
+    _ct_figures_ok(d, ministry_world)
+    d = stats.dashboard(s, central, {"ministry": CT})
+    assert d["source"] == "live"
+    _ct_figures_ok(d, ministry_world)
+    rows = {
+        r.key: int(r.offers)
+        for r in stats.chart_rows(s, "stype", stats.Filters(YEAR, ministry=CT), None)
+    }
+    assert rows == {"public": 1, "prive": 1}
+
+
+def _sheet_rows(data: bytes) -> list[dict]:
+    import io
+
+    import openpyxl
+
+    values = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    return [dict(zip(values[0], r, strict=True)) for r in values[1:]]
+
+
+def test_ministry_bound_exports_hold_only_its_offers(
+    s, ministry_world, central_ct, central, monkeypatch
+):
+    from mystage.jobs import exports as export_jobs
+    from mystage.models import ExportJob
+    from mystage.services import exports
+
+    o = ministry_world["o"]
+    for params in ({}, {"ministry": "armees"}, {"ministry": ""}, {"ministry": ["x"]}):
+        res = exports.request_export(s, central_ct, "offers", params)
+        assert res["status"] == "ready"
+        rows = _sheet_rows(res["data"])
+        assert sorted(r["O.ID"] for r in rows) == sorted([o[2].id, o[5].id])
+        assert {r["INSTITUTION_DE_TUTELLE"] for r in rows} == {"Collectivité territoriale"}
+        res = exports.request_export(s, central_ct, "applications", params)
+        rows = _sheet_rows(res["data"])
+        assert sorted(r["O.ID"] for r in rows) == sorted([o[2].id, o[5].id])
+        assert len(rows) == 2 and {r["ETAT_CANDIDATURE"] for r in rows} == {"Stage confirmé"}
+    res = exports.request_export(s, central_ct, "stats_structure", {"ministry": "armees"})
+    rows = {r["TYPE_STRUCTURE"]: r for r in _sheet_rows(res["data"])}
+    assert (rows["Public"]["OFFRES"], rows["Privé"]["OFFRES"], rows["Association"]["OFFRES"]) == (
+        1,
+        1,
+        0,
+    )
+    assert sum(r["CANDIDATURES"] for r in rows.values()) == 2
+    res = exports.request_export(s, central_ct, "stats_sector", {})
+    assert sum(r["OFFRES"] for r in _sheet_rows(res["data"])) == 2
+    res = exports.request_export(s, central_ct, "rep_schools", {})
+    assert sum(r["CANDIDATURES"] or 0 for r in _sheet_rows(res["data"])) == 0  # p4 is not REP
+    res = exports.request_export(s, central, "rep_schools", {})
+    assert sum(r["CANDIDATURES"] or 0 for r in _sheet_rows(res["data"])) == 3  # a1, a4, a5
+    # An unbound central: every offer, with the column (empty for private employers)…
+    rows = _sheet_rows(exports.request_export(s, central, "offers", {})["data"])
+    assert len(rows) == 5  # o1, o2, o3, o5 (removed), o6; o4 draft, o7 last year excluded
+    by_id = {r["O.ID"]: r["INSTITUTION_DE_TUTELLE"] for r in rows}
+    assert by_id[o[2].id] == "Collectivité territoriale" and by_id[o[0].id] is None
+    # … or one ministry's.
+    rows = _sheet_rows(exports.request_export(s, central, "applications", {"ministry": CT})["data"])
+    assert len(rows) == 2
+    # A background export is clamped again when it runs.
+    monkeypatch.setattr(exports, "SMALL_LIMIT", 1)
+    res = exports.request_export(s, central_ct, "applications", {"ministry": "armees"})
+    assert res["status"] == "queued" and res["rows"] == 2
+    job = s.get(ExportJob, res["job_id"])
+    assert '"ministry": "collectivite-territoriale"' in job.params
+    assert export_jobs.exports_run(s) == 1
+    s.expire_all()
+    job = s.get(ExportJob, res["job_id"])
+    assert job.status == "done" and job.total == 2
+    path = exports.get_settings().private_dir / job.file_path
+    assert len(_sheet_rows(path.read_bytes())) == 2
+    path.unlink()  # job ids start again in the next tests: leave no file behind

@@ -354,3 +354,76 @@ def test_structure_for_user_and_context_without_structure(s):
     ctx = structures.employer_context(s, admin)
     assert ctx["structure_id"] is None and ctx["can_publish"] is True
     assert structures.employer_context(s, None)["can_publish"] is False
+
+
+# --- « Institution de tutelle » of public structures -------------------------------------------
+
+
+def test_public_structure_needs_its_ministry(s):
+    from mystage.services import ministries
+
+    # Public without a ministry, or with one that is not in the list: refused, nothing stored.
+    for value, message in (
+        ("", ministries.MSG_REQUIRED),
+        (None, ministries.MSG_REQUIRED),
+        ("ministere-de-la-magie", ministries.MSG_UNKNOWN),
+        (["armees"], ministries.MSG_REQUIRED),
+        ("armees\x00", ministries.MSG_UNKNOWN),
+    ):
+        result, errors = structures.register_employer(
+            s, data=form(is_public=True, statut="collectivite", ministry=value)
+        )
+        assert result is None and errors == {"ministry": message}
+        assert counts(s) == (0, 0, 0)
+    result, errors = structures.register_employer(
+        s, data=form(is_public=True, statut="collectivite", ministry="collectivite-territoriale")
+    )
+    assert errors == {}
+    st = s.get(Structure, result["structure_id"])
+    assert (st.is_public, st.ministry) == (True, "collectivite-territoriale")
+    owner = activate(s, result["user_id"])
+    values = structures.structure_form(s, owner)
+    assert values["ministry"] == "collectivite-territoriale"
+    assert values["ministry_label"] == "Collectivité territoriale"
+    # Editing: still required while public; a private structure has none, whatever is sent.
+    errors = structures.update_structure(s, owner, form(is_public=True, ministry=""))
+    assert errors == {"ministry": ministries.MSG_REQUIRED}
+    s.expire_all()
+    assert s.get(Structure, st.id).ministry == "collectivite-territoriale"
+    assert structures.update_structure(s, owner, form(is_public=False, ministry="armees")) == {}
+    s.expire_all()
+    st = s.get(Structure, st.id)
+    assert (st.is_public, st.ministry) == (False, "")
+    assert structures.structure_form(s, owner)["ministry_label"] == ""
+
+
+def test_private_structure_ministry_is_cleared(s):
+    result, errors = structures.register_employer(s, data=form(ministry="armees"))
+    assert errors == {}
+    assert s.get(Structure, result["structure_id"]).ministry == ""
+
+
+@pytest.mark.asyncio
+async def test_signup_form_keeps_the_public_box_and_the_ministry_on_error(s):
+    from mystage.services import ministries
+    from mystage.state.employer import MINISTRY_OPTIONS, EmployerSignupState
+    from tests.state.conftest import make_state
+
+    assert ("armees", "Ministère des Armées") in MINISTRY_OPTIONS
+    st = make_state(EmployerSignupState, path="/inscription/employeur")
+    st.load()
+    st.set_public(True)
+    assert st.is_public is True
+    st.set_public("oui")  # crafted: only True ticks it
+    assert st.is_public is False
+    typed = {
+        k: ("on" if v is True else v) for k, v in form(is_public=True).items() if v is not False
+    }
+    await st.submit({**typed, "ministry": "ministere-de-la-magie"})
+    assert st.errors == {"ministry": ministries.MSG_UNKNOWN}
+    assert st.is_public is True and st.values["ministry"] == "ministere-de-la-magie"
+    assert st.values["name"] == "Boulangerie Martin"
+    await st.submit({**typed, "ministry": "justice"})
+    assert st.errors == {} and st.done
+    st_row = s.exec(select(Structure)).one()
+    assert (st_row.is_public, st_row.ministry) == (True, "justice")
