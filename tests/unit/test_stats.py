@@ -242,7 +242,12 @@ def test_departmental_dashboard_hand_counted(s, world, ref77):
     assert {p["insee_code"] for p in c["map_points"]} == {"77284", "77108"}
     assert all(isinstance(p["latitude"], float) for p in c["map_points"])
     assert [x["key"] for x in d["tiles_list"]][:3] == ["offers", "places_offered", "places_filled"]
-    assert {row["query"] for row in d["timings"]} >= {"total", "month", "state", "pupils"}
+    # Live (a département: selective): one query per chart on SQLite, one GROUPING SETS
+    # scan for all on PostgreSQL.
+    per_chart = {"total", "month", "state", "sector", "stype", "ep", "commune"}
+    expected = {"all_charts"} if s.get_bind().dialect.name == "postgresql" else per_chart
+    queries = {row["query"] for row in d["timings"]}
+    assert queries >= expected | {"pupils", "schools"} and not queries & (per_chart - expected)
 
 
 def test_national_dashboard_counts_every_departement_and_distinct_pupils(s, world, central):
@@ -571,6 +576,49 @@ def test_summary_gives_the_same_figures_as_live(s, world, central, ref77, ref44,
         stats.dashboard(s, central, {"school_year": "2025"}, force_live=True)
     )
     assert stats.public_figures(s)["source"] == "summary"
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sector": "s1"},
+        {"structure_type": "public"},
+        {"ep": "rep_all"},
+        {"level": "3e"},
+        {"department": "77", "structure_type": "prive", "ep": "autre"},
+    ],
+)
+def test_one_scan_charts_equal_the_chart_by_chart_queries(s, world, filters):
+    """PostgreSQL's live dashboards compute every chart in one GROUPING SETS scan
+    (``_all_charts``); each chart must be what its own query gives (SQLite has no
+    GROUPING SETS: it always runs the per-chart queries)."""
+    if s.get_bind().dialect.name != "postgresql":
+        pytest.skip("GROUPING SETS: PostgreSQL only")
+    raw = {k: (str(world["s1"].id) if v == "s1" else v) for k, v in filters.items()}
+    f, errors = stats.parse_filters(s, raw)
+    assert errors == {}
+    depts = frozenset({f.department}) if f.department else None
+    grouped = stats._all_charts(s, stats._Timer(), "postgresql", YEAR, depts, f)
+
+    def norm(rows):
+        return sorted(
+            (
+                r.key or "",
+                int(r.offers),
+                int(r.places),
+                int(r.applications),
+                int(r.confirmed),
+            )
+            for r in rows
+        )
+
+    for kind in ("total", *stats.GROUPED_KEYS):
+        stmt = stats._chart_stmt(kind, "postgresql", YEAR, depts, f, use_summary=False)
+        expected = s.execute(stmt).all()
+        assert norm(grouped[kind]) == norm(expected), kind
+    if not filters:  # the world's 77 and 44 offers this year, with weeks and applications
+        assert [int(grouped["total"][0].offers)] == [4] and len(grouped["state"]) > 1
 
 
 def test_refresh_without_the_table_does_nothing(s, world):
