@@ -64,6 +64,17 @@ def _space_link(title: rx.Var | str, sub: rx.Var | str, href: str, icon: str, id
     )
 
 
+def _link_grid(*links: rx.Component) -> rx.Component:
+    """The space's cards: one column on phones, two from 48em."""
+    return rx.box(
+        *links,
+        display="grid",
+        grid_template_columns=rx.breakpoints(initial="1fr", sm="repeat(2, minmax(0, 1fr))"),
+        gap="0.75rem",
+        width="100%",
+    )
+
+
 def _pupil_section() -> rx.Component:
     P = PupilSpaceState
     c = P.counts
@@ -86,7 +97,7 @@ def _pupil_section() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.box(
+        _link_grid(
             _space_link(
                 "Mes candidatures (" + c.get("total", "0") + ")",
                 c.get("pending", "0")
@@ -120,10 +131,6 @@ def _pupil_section() -> rx.Component:
                 "search",
                 "space-search",
             ),
-            display="grid",
-            grid_template_columns=rx.breakpoints(initial="1fr", sm="repeat(2, minmax(0, 1fr))"),
-            gap="0.75rem",
-            width="100%",
         ),
         width="100%",
         spacing="3",
@@ -143,7 +150,7 @@ def _stats_section() -> rx.Component:
                 id="space-territory",
             ),
         ),
-        rx.box(
+        _link_grid(
             _space_link(
                 "Statistiques et exports",
                 rx.cond(
@@ -175,10 +182,6 @@ def _stats_section() -> rx.Component:
                     "link-offres",
                 ),
             ),
-            display="grid",
-            grid_template_columns=rx.breakpoints(initial="1fr", sm="repeat(2, minmax(0, 1fr))"),
-            gap="0.75rem",
-            width="100%",
         ),
         width="100%",
         spacing="3",
