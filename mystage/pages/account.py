@@ -40,7 +40,7 @@ def _row(label: str, value: rx.Var) -> rx.Component:
     )
 
 
-def _space_link(title: rx.Var | str, sub: rx.Var | str, href: str, icon: str, id: str):
+def _space_link(title: rx.Var | str, sub: rx.Var | str, href: rx.Var | str, icon: str, id: str):
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=22, color=theme.BLUE, flex_shrink="0"),
@@ -79,6 +79,16 @@ def _pupil_section() -> rx.Component:
     P = PupilSpaceState
     c = P.counts
     return rx.vstack(
+        rx.cond(
+            P.targeted.get("id", "") != "",
+            _space_link(
+                "Tu voulais postuler : " + P.targeted.get("title", ""),
+                "Reprends où tu en étais : voir l'offre et postuler",
+                "/offres/" + P.targeted.get("id", ""),
+                "arrow-right",
+                "space-targeted",
+            ),
+        ),
         rx.cond(
             P.authorized,
             rx.text(

@@ -427,7 +427,28 @@ def pupil_overview(s: Session, user: User | None) -> dict[str, Any]:
         "authorized_on": _date_label(authorized_at),
         "cv": _cv_status(s, user.id),
         "favorites": int(favorites),
+        "targeted": _targeted_offer(s, user),
     }
+
+
+def _targeted_offer(s: Session, user: User) -> dict[str, str]:
+    """The offer the pupil came from when signing up (« Postuler » before having an
+    account), while it is still published and they have not applied to it: « Mon espace »
+    brings them back to it, whatever page they logged in from ({} otherwise)."""
+    oid = user.targeted_offer_id
+    if not oid:
+        return {}
+    offer = s.get(Offer, oid)
+    if offer is None or offer.state != OfferState.PUBLISHED:
+        return {}
+    applied = s.execute(
+        sa.select(Application.id)
+        .where(Application.pupil_id == user.id, Application.offer_id == oid)
+        .limit(1)
+    ).first()
+    if applied is not None:
+        return {}
+    return {"id": str(offer.id), "title": offer.title, "city": offer.city or ""}
 
 
 def act_on_application(

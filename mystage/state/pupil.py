@@ -409,6 +409,7 @@ class PupilSpaceState(rx.State):
     authorized_on: str = ""
     cv_empty: bool = True
     favorites: str = "0"
+    targeted: dict[str, str] = {}  # the offer they came from, not applied to yet
 
     @rx.event
     async def load(self):
@@ -417,7 +418,9 @@ class PupilSpaceState(rx.State):
         self.is_pupil = bool(overview)
         if not overview:
             self.counts = {}
+            self.targeted = {}
             return
+        self.targeted = {k: str(v) for k, v in overview.get("targeted", {}).items()}
         self.counts = _flat(overview["counts"])
         self.authorized = bool(overview["authorized"])
         self.authorized_on = overview["authorized_on"]

@@ -247,6 +247,13 @@ async def test_employer_calling_pupil_handlers(world):
 async def test_pupil_applies_confirms_and_keeps_a_cv(world):
     s, owner, offer_id, lea, _tom = world
     cookie = _cookie(s, lea)
+    # She signed up from this offer's « Postuler »: « Mon espace » brings her back to it.
+    lea.targeted_offer_id = offer_id
+    s.add(lea)
+    s.commit()
+    space = make_state(PupilSpaceState, cookie=cookie, path="/espace")
+    await space.load()
+    assert space.targeted["id"] == str(offer_id)
 
     page = _apply_state(cookie, offer_id)
     await page.load()
@@ -258,6 +265,8 @@ async def test_pupil_applies_confirms_and_keeps_a_cv(world):
     await page.submit({"week": W1, "motivation": MOTIVATION, "contact_phone": "06 11 22 33 44"})
     assert page.done and not page.done_to_school and page.errors == {}
     (app,) = s.exec(select(Application)).all()
+    await space.load()
+    assert space.targeted == {}  # applied: the card goes
 
     offer_page = make_state(OfferPageState, cookie=cookie, path=f"/offres/{offer_id}")
     await offer_page.load()

@@ -500,4 +500,26 @@ def test_favorites_guards_and_list(s, world, school):
     assert pupils.list_favorites(s, owner) == [] and pupils.list_favorites(s, None) == []
     overview = pupils.pupil_overview(s, pupil)
     assert overview["favorites"] == 2 and overview["authorized"]
+    assert overview["targeted"] == {}
     assert pupils.pupil_overview(s, owner) == {}
+
+
+def test_overview_brings_the_pupil_back_to_the_offer_they_came_from(s, world):
+    owner, offer_id, pupil = world
+    pupil.targeted_offer_id = offer_id
+    s.add(pupil)
+    s.commit()
+    targeted = pupils.pupil_overview(s, pupil)["targeted"]
+    assert targeted["id"] == str(offer_id) and targeted["title"]
+    # Once applied, or once the offer left the search, the card goes.
+    form = {"week": W1, "motivation": MOTIVATION, "contact_phone": "06 12 34 56 78"}
+    app_id, errors, _ = pupils.submit_application(s, pupil, offer_id, form)
+    assert errors == {} and app_id
+    assert pupils.pupil_overview(s, pupil)["targeted"] == {}
+    other_owner, offer2 = offer_of(s, email="garage@exemple.fr", siret="35600000000048")
+    pupil.targeted_offer_id = offer2
+    s.add(pupil)
+    s.commit()
+    assert pupils.pupil_overview(s, pupil)["targeted"]["id"] == str(offer2)
+    assert offers.transition(s, other_owner, offer2, "unpublish") == ""
+    assert pupils.pupil_overview(s, pupil)["targeted"] == {}
