@@ -9,7 +9,9 @@ replaced by the territory (and a notice says so), never trusted.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -28,7 +30,42 @@ FILTER_FIELDS = (
     "ministry",
 )
 TOP_SECTORS = 12
-LOGIN_URL = "/connexion?suivant=/espace/statistiques"
+PAGE_URL = "/espace/statistiques"
+LOGIN_URL = f"/connexion?suivant={PAGE_URL}"
+# The filters in the page's address (French names), so a view can be bookmarked or sent
+# to a colleague: read on load, rewritten (history.replaceState) when a filter changes.
+# What comes from the address goes through the same checks and scope as the selects.
+URL_PARAMS = {
+    "school_year": "annee",
+    "department": "departement",
+    "academy": "academie",
+    "sector_id": "secteur",
+    "structure_type": "structure",
+    "ep": "ep",
+    "level": "niveau",
+    "ministry": "ministere",
+}
+
+
+def filters_from_query(query: Any) -> dict[str, str]:
+    """``{"school_year": "2025", …}`` from the address's parameters (strings, capped)."""
+    data = query if isinstance(query, dict) else {}
+    out = {}
+    for name, param in URL_PARAMS.items():
+        value = data.get(param)
+        if isinstance(value, str) and value.strip():
+            out[name] = value.strip()[:80]
+    return out
+
+
+def page_url(filters: dict[str, str], default_year: str = "") -> str:
+    """The page's address for the applied filters (the current school year left out)."""
+    params = {
+        URL_PARAMS[k]: v
+        for k, v in filters.items()
+        if k in URL_PARAMS and v and not (k == "school_year" and v == default_year)
+    }
+    return PAGE_URL + ("?" + urlencode(params) if params else "")
 
 
 def _s(v: Any) -> str:
@@ -211,7 +248,8 @@ class StatsState(rx.State):
             return rx.redirect(LOGIN_URL)
         self.off_message = ""
         self.off_errors = {}
-        view = await db.call(_load, actor, {})
+        asked = filters_from_query(dict(self.router.url.query_parameters))
+        view = await db.call(_load, actor, asked)
         if view is None:
             self.allowed = False
             self.denied = stats.MSG_DENIED
@@ -221,14 +259,20 @@ class StatsState(rx.State):
         self._apply(view)
         self.off_values = {"school_year": view["filters"]["school_year"], "kind": "association"}
 
-    async def _recompute(self, actor) -> None:
+    async def _recompute(self, actor):
+        """Recompute with ``self.filters``; returns the event that puts the applied filters
+        in the address bar (without reloading the page)."""
         self.loading = True
         try:
             view = await db.call(_refresh, actor, dict(self.filters))
         finally:
             self.loading = False
-        if view is not None:
-            self._apply(view)
+        if view is None:
+            return None
+        self._apply(view)
+        default_year = next((o["value"] for o in self.year_options), "")
+        url = page_url(self.filters, default_year)
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
     @rx.event
     async def set_filter(self, name: str, value: str):
@@ -244,7 +288,7 @@ class StatsState(rx.State):
         if name == "department" and value:
             filters["academy"] = ""
         self.filters = filters
-        await self._recompute(actor)
+        return await self._recompute(actor)
 
     @rx.event
     async def reset_filters(self):
@@ -252,7 +296,7 @@ class StatsState(rx.State):
         if actor is None:
             return
         self.filters = {"school_year": self.filters.get("school_year", "")}
-        await self._recompute(actor)
+        return await self._recompute(actor)
 
     # --- off-platform figures ---------------------------------------------------------------
 

@@ -158,7 +158,13 @@ def test_referent_signs_up_is_validated_and_exports(browser, server, tmp_path):
     expect(page.locator("#chart-by-sector")).to_contain_text(sector_name)
     expect(page.locator("#stats-source")).to_contain_text("en direct")
     shot(page, "stats-filtered")
+    # The filtered view is in the address: reopening it shows the same figures.
+    expect(page).to_have_url(re.compile(rf"secteur={sector_id}"))
+    goto(page, page.url)
+    expect(page.locator("#tile-offers p").first).to_have_text(str(sector_offers))
+    expect(page.locator("#stats-sector-id")).to_have_value(str(sector_id))
     page.click("#stats-reset")
+    expect(page).to_have_url(re.compile(r"/espace/statistiques$"))
     expect(page.locator("#tile-offers p").first).to_have_text(str(offers_77))
 
     # 6. « Offres »: small, downloaded at once; columns and rows checked with the database.

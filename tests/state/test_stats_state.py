@@ -273,3 +273,27 @@ async def test_employer_exports_only_their_offers(s, world):
     assert ids == set(apps) and ids
     await ex.export("rep_schools", {})
     assert ex.error == exports.MSG_DENIED
+
+
+@pytest.mark.asyncio
+async def test_filters_live_in_the_address(s, world, ref77):
+    """A filtered view can be bookmarked: the address's filters are read on load (through
+    the same checks and scope) and rewritten when a filter changes."""
+    s1 = str(world["s1"].id)
+    st = make_state(
+        StatsState,
+        cookie=cookie(s, ref77),
+        path=PATH,
+        query=f"annee=2026&secteur={s1}&departement=44&niveau=%3Cscript%3E",
+    )
+    await st.load()
+    assert st.filters["sector_id"] == s1 and tile(st, "offers") == "2"
+    assert st.filters["department"] != "44" and "department" in st.notices  # clamped to 77
+    assert "level" in st.errors and st.filters["level"] == ""  # junk dropped, said so
+    event = await st.set_filter("structure_type", "prive")
+    script = str(event)
+    assert "history.replaceState" in script
+    assert f"secteur={s1}" in script and "structure=prive" in script
+    assert "annee=" not in script  # the current school year is the default
+    event = await st.reset_filters()
+    assert '"/espace/statistiques"' in str(event)
