@@ -7,7 +7,8 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.state.account import STATS_URL, AccountState, DevMailState
+from mystage.services.accounts import STATS_URL
+from mystage.state.account import AccountState, DevMailState
 from mystage.state.pupil import PupilSpaceState
 
 LOGOUT_JS = (

@@ -11,27 +11,20 @@ from mystage.models import (
     REFERENT_ROLES,
     ROLE_LABELS,
     AccountStatus,
-    Department,
-    Role,
     School,
     User,
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, ministries, permissions
+from mystage.services import accounts, audit, permissions
 
 MSG_NOT_PENDING = "Ce compte n'attend pas de validation."
 
 
-def _territory(u: User, dept_name: str | None, school_name: str | None, uai: str | None) -> str:
+def _territory(s: Session, u: User, school_name: str | None, uai: str | None) -> str:
     """Référents: their territory; school staff: their school; others: their département."""
-    if u.role == Role.REFERENT_DEPARTEMENTAL:
-        code = u.department_code or ""
-        return f"{dept_name} ({code})" if dept_name else code
-    if u.role == Role.REFERENT_ACADEMIQUE:
-        return f"Académie de {u.academy}" if u.academy else ""
-    if u.role == Role.REFERENT_CENTRAL:
-        return ministries.territory(u.ministry)  # as accounts.referent_territory
+    if u.role in REFERENT_ROLES:
+        return accounts.referent_territory(s, u)
     if school_name:
         return f"{school_name} ({uai})" if uai else school_name
     return u.department_code or ""
@@ -42,8 +35,7 @@ def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[di
     "department", "territory", "job_title", "created_at"}``."""
     permissions.require(permissions.can_admin(actor))
     rows = s.exec(
-        select(User, Department.name, School.name, School.uai)
-        .join(Department, Department.code == User.department_code, isouter=True)
+        select(User, School.name, School.uai)
         .join(School, School.id == User.school_id, isouter=True)
         .where(User.status == AccountStatus.PENDING_VALIDATION)
         .order_by(User.created_at, User.id)
@@ -56,11 +48,11 @@ def pending_accounts(s: Session, actor: User | None, limit: int = 50) -> list[di
             "email": u.email or u.phone or "",
             "role": ROLE_LABELS.get(u.role, u.role),
             "department": u.department_code,
-            "territory": _territory(u, dept_name, school_name, uai),
+            "territory": _territory(s, u, school_name, uai),
             "job_title": u.job_title or "",
             "created_at": clock.fmt_paris(u.created_at),
         }
-        for u, dept_name, school_name, uai in rows
+        for u, school_name, uai in rows
     ]
 
 

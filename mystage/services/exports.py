@@ -984,17 +984,26 @@ def export_for_download(s: Session, user: Any, kind: Any, params: Any = None) ->
     s.flush()
     final = exports_dir() / f"{job.id}-{secrets.token_hex(8)}.xlsx"
     final.write_bytes(result.pop("data"))
-    raw = tokens.new_token()
-    job.status = "done"
-    job.progress = result["rows"]
-    job.file_path = str(final.relative_to(get_settings().private_dir))
-    job.token_hash = tokens.hash_token(raw)
-    job.expires_at = now + timedelta(minutes=INSTANT_LINK_MINUTES)
-    job.finished_at = now
-    s.add(job)
+    raw = _mark_done(s, job, final, result["rows"], timedelta(minutes=INSTANT_LINK_MINUTES))
     s.commit()
     result["url"] = DOWNLOAD_URL.format(token=raw)
     return result
+
+
+def _mark_done(s: Session, job: ExportJob, final: Path, rows: int, valid_for: timedelta) -> str:
+    """A written file becomes its job's download: done, its private link (only the token's
+    hash is stored) valid ``valid_for``.  Returns the raw token (not committed)."""
+    raw = tokens.new_token()
+    now = clock.now()
+    job.status = "done"
+    job.progress = rows
+    job.total = rows
+    job.file_path = str(final.relative_to(get_settings().private_dir))
+    job.token_hash = tokens.hash_token(raw)
+    job.expires_at = now + valid_for
+    job.finished_at = now
+    s.add(job)
+    return raw
 
 
 def _job_dict(job: ExportJob) -> dict[str, Any]:
@@ -1120,18 +1129,9 @@ def run_job(s: Session, job: ExportJob) -> bool:
             progress=lambda n: _set_progress(job_id, n),
         )
         partial.rename(final)
-        raw = tokens.new_token()
-        now = clock.now()
         job = s.get(ExportJob, job_id)
         s.refresh(job)
-        job.status = "done"
-        job.progress = written
-        job.total = written
-        job.file_path = str(final.relative_to(get_settings().private_dir))
-        job.token_hash = tokens.hash_token(raw)
-        job.expires_at = now + timedelta(days=LINK_DAYS)
-        job.finished_at = now
-        s.add(job)
+        raw = _mark_done(s, job, final, written, timedelta(days=LINK_DAYS))
         subject, body = templates.render(
             "export_ready",
             url=DOWNLOAD_URL.format(token=raw),

@@ -1216,9 +1216,14 @@ def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def fmt_rate(rate: float) -> str:
+    """« 37,5 % » (French decimal comma)."""
+    return f"{rate:.1f}".replace(".", ",") + " %"
+
+
 def _tiles_list(t: dict[str, Any]) -> list[dict[str, str]]:
     """The tiles in display order, formatted in French."""
-    rate = f"{t['fill_rate']:.1f}".replace(".", ",") + " %"
+    rate = fmt_rate(t["fill_rate"])
     return [
         {"key": "offers", "label": "Offres publiées", "value": _fmt_int(t["offers"])},
         {"key": "places_offered", "label": "Places proposées", "value": _fmt_int(t["places_offered"])},

@@ -9,8 +9,6 @@ from mystage.models import LEVEL_LABELS, REFERENT_ROLES, ROLE_LABELS, Role, User
 from mystage.services import permissions
 from mystage.state.session import caller
 
-STATS_URL = "/espace/statistiques"
-
 
 def _profile(s, user_id: int) -> dict[str, str]:
     from mystage.services import accounts

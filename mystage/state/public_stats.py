@@ -128,7 +128,7 @@ def _short(label: str) -> str:
 
 def _rate_label(rate: float) -> str:
     """« 37,5 % » (French decimal comma) for the data tables."""
-    return f"{rate:.1f}".replace(".", ",") + " %"
+    return stats.fmt_rate(rate)
 
 
 def month_rows(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -137,10 +137,11 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
 def _load(s, actor, filters: dict[str, str]) -> dict[str, Any] | None:
     if not stats.can_view_stats(actor):
         return None
-    view = _view(stats.dashboard(s, actor, filters))
+    data = stats.dashboard(s, actor, filters)
+    view = _view(data)
     view["options"] = stats.filter_options(s, actor)
     view["off_entries"] = _entries(s, actor, view["filters"].get("school_year"))
-    view["national"] = stats.scope_for(s, actor).national
+    view["national"] = data["scope"]["departments"] is None
     return view
 
 
