@@ -1,5 +1,6 @@
 """Statistics building blocks shared by the référents' dashboard and the public page:
-figure tiles, rx.recharts charts with an accessible table twin, the clustered map.
+figure tiles, recharts charts (loaded when they come near the screen) with an accessible
+table twin, the clustered map.
 
 Every chart takes its rows from a state var (a list of dicts computed by
 ``services/stats.py``) and is wrapped in a titled card whose id is ``chart-<key>``; the
@@ -104,8 +105,22 @@ def _chart_or_empty(rows: rx.Var, chart: rx.Component) -> rx.Component:
     )
 
 
-def _axis_tick() -> dict:
-    return {"fontSize": 12}
+class LazyChart(rx.Component):
+    """``assets/charts/lazy_chart.js``: draws a recharts chart from a plain spec, loading
+    recharts only when the chart comes near the screen (the statistics pages stay within
+    the page-weight budget; ``bench/page_weight.py``)."""
+
+    library = "$/public/charts/lazy_chart.js"
+    tag = "LazyChart"
+    lib_dependencies: list[str] = ["recharts@3.10.1"]
+
+    spec: rx.Var[dict]
+    data: rx.Var[list]
+    height: rx.Var[int]
+
+
+def _series(series: list[tuple[str, str, str]]) -> list[list[str]]:
+    return [[k, label, color] for k, label, color in series]
 
 
 def bar_chart(
@@ -121,38 +136,8 @@ def bar_chart(
 ) -> rx.Component:
     """Grouped bars: ``series`` is ``[(data_key, legend label, colour)]``.  ``vertical``
     draws horizontal bars (long category names: sectors, communes)."""
-    bars = [
-        rx.recharts.bar(data_key=k, name=label, fill=color, is_animation_active=False)
-        for k, label, color in series
-    ]
-    if vertical:
-        axes = [
-            rx.recharts.x_axis(type_="number", tick=_axis_tick(), allow_decimals=False),
-            rx.recharts.y_axis(
-                data_key=x_key,
-                type_="category",
-                width=150,
-                tick={**_axis_tick(), "width": 138},  # labels wrap inside the axis
-                interval=0,
-            ),
-        ]
-    else:
-        axes = [
-            rx.recharts.x_axis(data_key=x_key, tick=_axis_tick()),
-            rx.recharts.y_axis(tick=_axis_tick(), width=48, allow_decimals=False),
-        ]
-    chart = rx.recharts.bar_chart(
-        rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
-        *axes,
-        *bars,
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
-        data=rows,
-        layout="vertical" if vertical else "horizontal",
-        width="100%",
-        height=height,
-        margin={"left": 0, "right": 8, "top": 8, "bottom": 0},
-    )
+    spec = {"kind": "bar", "x_key": x_key, "series": _series(series), "vertical": vertical}
+    chart = LazyChart.create(spec=spec, data=rows, height=height)
     cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
     return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
 
@@ -167,29 +152,8 @@ def line_chart(
     height: int = 280,
     table: list[tuple[str, str]] | None = None,
 ) -> rx.Component:
-    lines = [
-        rx.recharts.line(
-            data_key=k,
-            name=label,
-            stroke=color,
-            stroke_width=2,
-            type_="monotone",
-            is_animation_active=False,
-        )
-        for k, label, color in series
-    ]
-    chart = rx.recharts.line_chart(
-        rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
-        rx.recharts.x_axis(data_key=x_key, tick=_axis_tick()),
-        rx.recharts.y_axis(tick=_axis_tick(), width=48, allow_decimals=False),
-        *lines,
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
-        data=rows,
-        width="100%",
-        height=height,
-        margin={"left": 0, "right": 8, "top": 8, "bottom": 0},
-    )
+    spec = {"kind": "line", "x_key": x_key, "series": _series(series)}
+    chart = LazyChart.create(spec=spec, data=rows, height=height)
     cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
     return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
 
@@ -205,21 +169,8 @@ def pie_chart(
     table: list[tuple[str, str]] | None = None,
 ) -> rx.Component:
     """A donut; colours cycle through :data:`PALETTE` (rows carry a ``color`` key)."""
-    chart = rx.recharts.pie_chart(
-        rx.recharts.pie(
-            rx.foreach(rows, lambda r: rx.recharts.cell(fill=r["color"].to(str))),
-            data=rows,
-            data_key=value_key,
-            name_key=name_key,
-            inner_radius="45%",
-            outer_radius="80%",
-            is_animation_active=False,
-        ),
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.legend(),
-        width="100%",
-        height=height,
-    )
+    spec = {"kind": "pie", "name_key": name_key, "value_key": value_key}
+    chart = LazyChart.create(spec=spec, data=rows, height=height)
     cols = table or [(name_key, ""), (value_key, "Nombre")]
     return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
 
