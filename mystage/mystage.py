@@ -7,6 +7,7 @@ import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
+from mystage.api.maps import routes as map_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
@@ -27,7 +28,9 @@ from mystage.pages import (  # noqa: F401  (registers pages)
 )
 from mystage.settings import get_settings
 
-api = Starlette(routes=[*auth_routes, *file_routes, *school_export_routes, *export_routes])
+api = Starlette(
+    routes=[*auth_routes, *file_routes, *school_export_routes, *export_routes, *map_routes]
+)
 
 app = rx.App(
     style=theme.base_style,

@@ -1,6 +1,6 @@
 """Statistics building blocks shared by the référents' dashboard and the public page:
 figure tiles, recharts charts (loaded when they come near the screen) with an accessible
-table twin, the clustered map.
+table twin (the clustered map is ``components/maps.py``).
 
 Every chart takes its rows from a state var (a list of dicts computed by
 ``services/stats.py``) and is wrapped in a titled card whose id is ``chart-<key>``; the
@@ -178,19 +178,3 @@ def pie_chart(
 def colored(rows: list[dict], key: str = "color") -> list[dict]:
     """Give each row a colour of the palette (for :func:`pie_chart`)."""
     return [{**r, key: PALETTE[i % len(PALETTE)]} for i, r in enumerate(rows)]
-
-
-def map_frame(html: rx.Var, element_id: str = "stats-map") -> rx.Component:
-    """The clustered folium map (self-hosted Leaflet) in a sandboxed iframe."""
-    return rx.cond(
-        html != "",
-        rx.el.iframe(
-            src_doc=html,
-            id=element_id,
-            title="Carte des offres par commune",
-            width="100%",
-            height="420px",
-            style={"border": f"1px solid {theme.GREY_BORDER}", "border_radius": "8px"},
-        ),
-        rx.text("Aucune offre à placer sur la carte.", color=theme.GREY_TEXT),
-    )

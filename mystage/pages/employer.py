@@ -21,6 +21,7 @@ from mystage.components.forms import (
     textarea_field,
 )
 from mystage.components.layout import page
+from mystage.components.maps import map_frame
 from mystage.components.offer import offer_detail
 from mystage.state.employer import (
     MINISTRY_OPTIONS,
@@ -440,15 +441,16 @@ def _step1() -> rx.Component:
             direction=rx.breakpoints(initial="column", sm="row"),
         ),
         rx.cond(
-            S.map_html != "",
+            S.map_url != "",
             rx.box(
                 rx.text("Emplacement enregistré :", font_size="0.85rem", margin_bottom="0.25rem"),
-                rx.el.iframe(
-                    src_doc=S.map_html,
-                    title="Carte du lieu de stage",
-                    width="100%",
-                    height="220px",
-                    style={"border": f"1px solid {theme.GREY_BORDER}", "border_radius": "6px"},
+                map_frame(
+                    S.map_url,
+                    "Carte du lieu de stage",
+                    "220px",
+                    element_id="address-map-frame",
+                    lazy=True,
+                    radius="6px",
                 ),
                 margin_bottom="1rem",
                 id="address-map",

@@ -7,6 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, notice
 from mystage.components.layout import page
+from mystage.components.maps import map_frame
 from mystage.components.offer import favorite_button, offer_detail
 from mystage.state.offer_public import OfferPageState
 
@@ -98,20 +99,7 @@ def offer_page() -> rx.Component:
                 ),
                 rx.vstack(
                     _apply_box(),
-                    rx.cond(
-                        S.map_html != "",
-                        rx.el.iframe(
-                            src_doc=S.map_html,
-                            title="Carte du lieu de stage",
-                            width="100%",
-                            height="260px",
-                            id="offer-map",
-                            style={
-                                "border": f"1px solid {theme.GREY_BORDER}",
-                                "border_radius": "8px",
-                            },
-                        ),
-                    ),
+                    map_frame(S.map_url, "Carte du lieu de stage", "260px", element_id="offer-map"),
                     flex="1",
                     min_width="0",
                     width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
+from mystage.components.maps import map_frame
 from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
 
 INPUT_STYLE = {
@@ -418,17 +419,12 @@ def search_page() -> rx.Component:
         ),
         rx.cond(
             S.view == "map",
-            rx.cond(
-                S.map_html != "",
-                rx.el.iframe(
-                    src_doc=S.map_html,
-                    title="Carte des offres",
-                    width="100%",
-                    height="520px",
-                    id="offers-map",
-                    style={"border": f"1px solid {theme.GREY_BORDER}", "border_radius": "8px"},
-                ),
-                rx.text("Chargement de la carte…"),
+            map_frame(
+                S.map_url,
+                "Carte des offres",
+                "520px",
+                element_id="offers-map",
+                placeholder=rx.text("Chargement de la carte…"),
             ),
             _results(),
         ),

@@ -8,6 +8,7 @@ import reflex as rx
 from mystage.components import charts, forms, theme
 from mystage.components.exports import export_panel
 from mystage.components.layout import page
+from mystage.components.maps import map_frame
 from mystage.state.exports import ExportState
 from mystage.state.stats import StatsState as S
 
@@ -187,7 +188,14 @@ def _charts() -> rx.Component:
         charts.card(
             "map",
             "Carte des offres par commune",
-            charts.map_frame(S.map_html),
+            map_frame(
+                S.map_url,
+                "Carte des offres par commune",
+                "420px",
+                element_id="stats-map",
+                lazy=True,
+                placeholder=rx.text("Aucune offre à placer sur la carte.", color=theme.GREY_TEXT),
+            ),
         ),
         columns=rx.breakpoints(initial="1", lg="2"),
         spacing="4",

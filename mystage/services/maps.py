@@ -1,16 +1,33 @@
 """Folium maps with Leaflet and markercluster served from our own assets (no CDN).
 
-The HTML is meant for an ``<iframe srcdoc>``: relative ``/vendor/...`` URLs resolve
-against the page, so the map works offline except for the tiles themselves.
+Markers are data, never code.  folium draws the map itself (tiles, clustering, fit to
+the points) but writes marker tooltips and popups into JavaScript template literals that
+Leaflet then sets as HTML, so a title holding `` ` ``, ``${…}`` or ``<img onerror>`` would
+run in the map.  Here the points go into the page once, as HTML-safe JSON (Jinja's
+``tojson``: ``<``, ``>``, ``&`` and ``'`` are ``\\u``-escaped), and ONE fixed script loops
+over them: each tooltip and popup is a DOM node filled with ``textContent``; a popup link
+gets its ``href`` only when it is a local path (``/offres/12``) and opens in the top window.
+
+The document is served by URL (``/api/carte/<key>``, see :mod:`mystage.services.map_store`
+and :mod:`mystage.api.maps`) with its own Content-Security-Policy: :func:`content_security_policy`
+allows exactly the inline scripts of the document (by SHA-256), our own assets and the tile
+server, and sandboxes it (no ``allow-same-origin``).  Element ids are fixed, so the same
+points give the same document (and the same content-addressed key).
 """
 
 from __future__ import annotations
 
-import html
+import base64
+import hashlib
+import math
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import folium
+from folium.elements import MacroElement
 from folium.plugins import MarkerCluster
+from folium.template import Template
 
 from mystage.settings import get_settings
 
@@ -22,12 +39,17 @@ CLUSTER_CSS = [
     ("markerclusterdefaultcss", "/vendor/markercluster/MarkerCluster.Default.css"),
 ]
 ATTRIBUTION = "&copy; contributeurs OpenStreetMap"
-# folium builds popup contents with jQuery's ``$(html)[0]``; this 3-line stand-in avoids
-# shipping jQuery just for that.
-DOLLAR_SHIM = (
-    "<script>window.$=window.$||function(h){var t=document.createElement('template');"
-    "t.innerHTML=String(h).trim();return [t.content.firstChild];};</script>"
+LABEL_MAX = 1000  # characters of a label kept on the map (a title is shorter anyway)
+
+# What the map document may do, sent both as the iframe's ``sandbox`` attribute and in the
+# document's own CSP (so it is sandboxed even when opened directly).  No allow-same-origin:
+# the document runs in an opaque origin, away from the app's cookies and storage.
+SANDBOX = (
+    "allow-scripts allow-popups allow-popups-to-escape-sandbox "
+    "allow-top-navigation-by-user-activation"
 )
+
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
 
 
 @dataclass(frozen=True)
@@ -35,7 +57,13 @@ class Point:
     latitude: float
     longitude: float
     label: str = ""
-    url: str = ""  # popup link (offer page)
+    url: str = ""  # popup link (offer page): a local path, anything else is dropped
+
+
+def local_path(url: str) -> str:
+    """``url`` when it is a path of this site (``/offres/12``), else ``""`` (no
+    ``//host``, ``/\\host``, ``javascript:``, spaces or control characters)."""
+    return url if url and _LOCAL_PATH.fullmatch(url) else ""
 
 
 class _LocalMap(folium.Map):
@@ -48,15 +76,90 @@ class _LocalCluster(MarkerCluster):
     default_css = CLUSTER_CSS
 
 
-def _popup(p: Point) -> folium.Popup | None:
-    if not p.label:
-        return None
-    text = html.escape(p.label)
-    if p.url:
-        body = f'<a href="{html.escape(p.url)}" target="_top">{text}</a>'
-    else:
-        body = text
-    return folium.Popup(body, max_width=260)
+class _Markers(MacroElement):
+    """Every marker of the map, added by one fixed script reading the points as JSON.
+
+    ``points`` rows are ``[latitude, longitude, label, url]``; the script never builds
+    HTML from them (``textContent`` and ``href`` only)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (layer, points) {
+                function isLocal(u) {
+                    return typeof u === "string" && /^\\/(?![\\/\\\\])[^\\s\\\\]*$/.test(u);
+                }
+                function tooltip(label) {
+                    return function () {
+                        var span = document.createElement("span");
+                        span.textContent = label;
+                        return span;
+                    };
+                }
+                function popup(label, url) {
+                    return function () {
+                        var box = document.createElement("div");
+                        if (isLocal(url)) {
+                            var a = document.createElement("a");
+                            a.setAttribute("href", url);
+                            a.setAttribute("target", "_top");
+                            a.textContent = label;
+                            box.appendChild(a);
+                        } else {
+                            box.textContent = label;
+                        }
+                        return box;
+                    };
+                }
+                var markers = [];
+                for (var i = 0; i < points.length; i++) {
+                    var p = points[i];
+                    var marker = L.marker([p[0], p[1]]);
+                    if (p[2]) {
+                        marker.bindTooltip(tooltip(String(p[2])), {sticky: true});
+                        marker.bindPopup(popup(String(p[2]), p[3]), {maxWidth: 260});
+                    }
+                    markers.push(marker);
+                }
+                if (typeof layer.addLayers === "function") {
+                    layer.addLayers(markers);
+                } else {
+                    for (var j = 0; j < markers.length; j++) { markers[j].addTo(layer); }
+                }
+            })({{ this._parent.get_name() }}, {{ this.points|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[list]):
+        super().__init__()
+        self._name = "Markers"
+        self.points = points
+
+
+def _rows(points: list[Point]) -> list[list]:
+    rows = []
+    for p in points:
+        lat, lon = float(p.latitude), float(p.longitude)
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            continue
+        rows.append([lat, lon, str(p.label or "")[:LABEL_MAX], local_path(str(p.url or ""))])
+    return rows
+
+
+def _fix_ids(root) -> None:
+    """Replace folium's random element ids by their order in the tree: the same points
+    then render the same document (one key in the map store, cacheable)."""
+    n = 0
+
+    def walk(el) -> None:
+        nonlocal n
+        el._id = f"{n:04d}"
+        n += 1
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(root)
 
 
 def render_map(
@@ -67,9 +170,10 @@ def render_map(
     fit: bool = False,
 ) -> str:
     """A complete HTML document showing ``points`` (clustered if asked)."""
+    rows = _rows(points)
     if center is None:
-        center = (points[0].latitude, points[0].longitude) if points else (46.6, 2.4)
-        if not points:
+        center = (rows[0][0], rows[0][1]) if rows else (46.6, 2.4)
+        if not rows:
             zoom = 5
     m = _LocalMap(
         location=list(center),
@@ -79,14 +183,62 @@ def render_map(
         control_scale=True,
         prefer_canvas=True,
     )
-    m.get_root().header.add_child(folium.Element(DOLLAR_SHIM))
     layer = _LocalCluster().add_to(m) if cluster else m
-    for p in points:
-        folium.Marker([p.latitude, p.longitude], popup=_popup(p), tooltip=p.label or None).add_to(
-            layer
-        )
-    if fit and len(points) > 1:
-        lats = [p.latitude for p in points]
-        lons = [p.longitude for p in points]
+    layer.add_child(_Markers(rows))
+    if fit and len(rows) > 1:
+        lats = [r[0] for r in rows]
+        lons = [r[1] for r in rows]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-    return m.get_root().render()
+    root = m.get_root()
+    _fix_ids(root)
+    return root.render()
+
+
+# --- the document's own Content-Security-Policy -------------------------------------------
+
+_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
+
+
+def inline_scripts(document: str) -> list[str]:
+    """The text of every inline ``<script>`` of ``document`` (those without ``src``)."""
+    return [
+        m.group("body")
+        for m in _SCRIPT.finditer(document)
+        if not re.search(r"\bsrc\s*=", m.group("attrs"), re.I)
+    ]
+
+
+def script_hash(body: str) -> str:
+    """The CSP source expression allowing one inline script (``'sha256-…'``)."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def tiles_origin(tiles_url: str) -> str:
+    """The origin of the tile server for ``img-src`` (``{s}`` subdomains become ``*``);
+    ``""`` for tiles served by this site."""
+    parts = urlsplit(tiles_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(document: str) -> str:
+    """The CSP under which ``document`` (from :func:`render_map`) runs: its own inline
+    scripts by hash, Leaflet from our assets, images from us and the tile server, nothing
+    else; sandboxed without ``allow-same-origin``."""
+    hashes = sorted({script_hash(b) for b in inline_scripts(document)})
+    tiles = tiles_origin(get_settings().map_tiles_url)
+    return "; ".join(
+        [
+            "default-src 'none'",
+            " ".join(["script-src 'self'", *hashes]),
+            "style-src 'self' 'unsafe-inline'",
+            " ".join(x for x in ("img-src 'self' data:", tiles) if x),
+            "frame-ancestors 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"sandbox {SANDBOX}",
+        ]
+    )

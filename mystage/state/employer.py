@@ -125,13 +125,17 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         "weeks": [],
         "seconde": {},
         "reserved": [],
-        "map_html": "",
+        "map_url": "",
     }
     if step == 1 and offer is not None and offer.latitude is not None:
+        from mystage.services import map_store
         from mystage.services.maps import Point, render_map
 
-        out["map_html"] = render_map(
-            [Point(offer.latitude, offer.longitude, offer.employer_name or offer.city)], zoom=14
+        out["map_url"] = map_store.publish(
+            render_map(
+                [Point(offer.latitude, offer.longitude, offer.employer_name or offer.city)],
+                zoom=14,
+            )
         )
     if step == 2:
         out["sectors"] = [
@@ -215,7 +219,7 @@ class OfferFormState(rx.State):
     reserved: list[dict[str, str]] = []
     school_query: str = ""
     school_suggestions: list[dict[str, str]] = []
-    map_html: str = ""
+    map_url: str = ""  # /api/carte/<key>
     can_publish: bool = True
     publish_block_reason: str = ""
     form_version: int = 0
@@ -287,7 +291,7 @@ class OfferFormState(rx.State):
         self.weeks = data["weeks"]
         self.seconde = data["seconde"]
         self.reserved = [_str_dict(r) for r in data["reserved"]]
-        self.map_html = data["map_html"]
+        self.map_url = data["map_url"]
         self.can_publish = bool(data["ctx"].get("can_publish", True))
         self.publish_block_reason = data["ctx"].get("publish_block_reason", "")
         self.form_version += 1

@@ -21,7 +21,7 @@ def _offer_id_from_path(path: str) -> int:
 
 def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     from mystage.models import Role, User
-    from mystage.services import eligibility, maps, offers, pupils
+    from mystage.services import eligibility, map_store, maps, offers, pupils
 
     viewer = s.get(User, user_id) if user_id else None
     view = offers.offer_view(s, offer_id, viewer=viewer)
@@ -30,15 +30,21 @@ def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     offers.increment_views(s, offer_id)
     s.commit()
     eligible, reason = eligibility.can_apply(s, viewer, offer_id) if viewer else (True, "")
-    map_html = ""
+    map_url = ""
     if view.get("latitude") is not None and view.get("longitude") is not None:
-        map_html = maps.render_map(
-            [maps.Point(float(view["latitude"]), float(view["longitude"]), view["employer_name"])],
-            zoom=13,
+        map_url = map_store.publish(
+            maps.render_map(
+                [
+                    maps.Point(
+                        float(view["latitude"]), float(view["longitude"]), view["employer_name"]
+                    )
+                ],
+                zoom=13,
+            )
         )
     return {
         "view": view,
-        "map_html": map_html,
+        "map_url": map_url,
         "is_pupil": bool(viewer and viewer.role == Role.ELEVE),
         "eligible": bool(eligible),
         "reason": reason or "",
@@ -59,7 +65,7 @@ class OfferPageState(rx.State):
     weeks: list[dict[str, str]] = []
     levels: list[str] = []
     handicaps: list[str] = []
-    map_html: str = ""
+    map_url: str = ""  # /api/carte/<key>
     is_authenticated: bool = False
     is_pupil: bool = False
     eligible: bool = True
@@ -89,7 +95,7 @@ class OfferPageState(rx.State):
         self.weeks = [_str_dict(w) for w in view.get("weeks") or []]
         self.levels = [str(x) for x in view.get("levels") or []]
         self.handicaps = [str(x) for x in view.get("handicaps") or []]
-        self.map_html = data["map_html"]
+        self.map_url = data["map_url"]
         self.is_pupil = data["is_pupil"]
         self.eligible = data["eligible"]
         self.reason = data["reason"]

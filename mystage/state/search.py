@@ -109,12 +109,13 @@ def _query(criteria: Any) -> dict[str, str]:
 
 
 def _map(s, params: dict[str, str], user_id: int | None) -> str:
-    from mystage.services import maps, search
+    """The URL of the « Carte » document for these criteria (see services/map_store)."""
+    from mystage.services import map_store, maps, search
 
     viewer = _viewer(s, user_id)
     criteria, _errors = search.SearchCriteria.from_query(params)
     points = search.map_points(s, criteria, viewer=viewer, limit=1500)
-    return maps.render_map(
+    document = maps.render_map(
         [
             maps.Point(
                 p["lat"], p["lon"], f"{p['title']} — {p['employer_name']}", f"/offres/{p['id']}"
@@ -126,6 +127,7 @@ def _map(s, params: dict[str, str], user_id: int | None) -> str:
         cluster=True,
         fit=True,
     )
+    return map_store.publish(document)
 
 
 def _suggest(s, prefix: str) -> list[dict]:
@@ -166,7 +168,7 @@ class SearchState(rx.State):
     lieu: str = ""
     place_suggestions: list[dict[str, str]] = []
     view: str = "list"  # list or map
-    map_html: str = ""
+    map_url: str = ""  # /api/carte/<key>
     defaults_applied: bool = False
     version: int = 0
 
@@ -210,7 +212,7 @@ class SearchState(rx.State):
         self.selected_handicaps = [x for x in self.query.get("handicaps", "").split(",") if x]
         self.lieu = self.query.get("lieu", "")
         self.place_suggestions = []
-        self.map_html = ""
+        self.map_url = ""
         if self.view == "map":
             await self._render_map(user_id)
         self.version += 1
@@ -263,9 +265,9 @@ class SearchState(rx.State):
         if view not in ("list", "map"):
             return
         self.view = view
-        if view == "map" and not self.map_html:
+        if view == "map" and not self.map_url:
             session = await self.get_state(SessionState)
             await self._render_map(await session.current_user_id())
 
     async def _render_map(self, user_id: int | None):
-        self.map_html = await db.call(_map, dict(self.query), user_id)
+        self.map_url = await db.call(_map, dict(self.query), user_id)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from mystage import db
-from mystage.services import stats
+from mystage.services import map_store, stats
 from mystage.state.session import caller
 
 FILTER_FIELDS = (
@@ -124,7 +124,7 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
         "off_by_sector": [
             {"label": r["label"], "count": r["count"]} for r in off["by_sector"][:TOP_SECTORS]
         ],
-        "map_html": stats.map_html(ch["map_points"]),
+        "map_url": map_store.publish(stats.map_html(ch["map_points"])),
         "source": data["source"],
         "updated_at": data["updated_at"] or "",
         "scope_label": data["scope"]["label"],
@@ -200,7 +200,7 @@ class StatsState(rx.State):
     top_communes: list[dict[str, Any]] = []
     off_by_kind: list[dict[str, Any]] = []
     off_by_sector: list[dict[str, Any]] = []
-    map_html: str = ""
+    map_url: str = ""  # /api/carte/<key>
     source: str = ""
     updated_at: str = ""
     loading: bool = False
@@ -213,7 +213,7 @@ class StatsState(rx.State):
     def _apply(self, view: dict[str, Any]) -> None:
         for key in (
             "tiles", "by_month", "by_state", "by_sector", "by_structure", "by_ep", "schools",
-            "top_communes", "off_by_kind", "off_by_sector", "map_html", "source", "updated_at",
+            "top_communes", "off_by_kind", "off_by_sector", "map_url", "source", "updated_at",
             "scope_label", "filters", "errors", "notices",
         ):  # fmt: skip
             setattr(self, key, view[key])
@@ -237,7 +237,7 @@ class StatsState(rx.State):
         if actor is None or not stats.can_view_stats(actor):
             self.allowed = False
             self.tiles = []
-            self.map_html = ""
+            self.map_url = ""
             self.denied = stats.MSG_DENIED
             return None
         return actor

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from mystage.models import Application, ExportJob, OffPlatformFigure, Role, User
-from mystage.services import accounts, exports, stats
+from mystage.services import accounts, exports, map_store, stats
 from mystage.state.exports import ExportState
 from mystage.state.stats import StatsState
 from tests.state.conftest import make_state
@@ -68,7 +68,7 @@ async def test_anonymous_is_sent_to_login_and_other_roles_are_refused(s, world):
         await st.load()
         assert st.allowed is False
         assert st.denied == stats.MSG_DENIED
-        assert st.tiles == [] and st.map_html == ""
+        assert st.tiles == [] and st.map_url == ""
         # Handlers called directly, without load: nothing computed, nothing exported.
         await st.set_filter("department", "77")
         assert st.tiles == []
@@ -91,7 +91,8 @@ async def test_referent_77_dashboard_and_filters(s, world, ref77):
     assert tile(st, "offers") == "3"
     assert tile(st, "places_offered") == "8"
     assert [o["value"] for o in st.department_options] == ["77"]
-    assert st.by_month and st.by_sector and st.map_html
+    assert st.by_month and st.by_sector and st.map_url.startswith("/api/carte/")
+    assert "Meaux : 2 offres" in map_store.get(map_store.key_from_url(st.map_url))
     # A sector filter narrows the charts.
     s1 = str(world["s1"].id)
     await st.set_filter("sector_id", s1)
@@ -113,7 +114,8 @@ async def test_referent_77_cannot_widen_to_44_by_filter(s, world, ref77, name, v
     assert tile(st, "offers") == "3"  # still 77 only (44 has 1 offer of 10 places)
     assert tile(st, "places_offered") == "8"
     assert st.notices or st.errors
-    assert "Nantes" not in st.map_html
+    document = map_store.get(map_store.key_from_url(st.map_url))
+    assert document and "Meaux" in document and "Nantes" not in document
     assert all(c["label"] != "Nantes" for c in st.top_communes)
 
 
