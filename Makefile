@@ -65,6 +65,7 @@ test-e2e: deps chromium
 # Same suite against PostgreSQL (and Redis for the multi-worker browser run); used by .ci/run.
 test-pg: deps chromium
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	  $(VENV)/bin/pytest tests/unit tests/state tests/integration -q
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  E2E_REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/0} \
