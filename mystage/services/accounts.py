@@ -163,8 +163,8 @@ MSG_LOCKED = (
     "de passe avec « Mot de passe oublié ? » ou recevez un lien de connexion par courriel."
 )
 MSG_SLOWED = (
-    "Beaucoup de connexions ont échoué depuis votre réseau : chaque essai est ralenti de "
-    "quelques secondes. Un bon mot de passe reste accepté."
+    "Beaucoup de connexions ont échoué depuis votre réseau : chaque essai y est ralenti de "
+    "quelques secondes, mais le bon mot de passe est toujours accepté."
 )
 MSG_RATE_LIMITED = "Trop de tentatives. Patientez quelques minutes avant de réessayer."
 MSG_SIGNUP_RATE_LIMITED = (
