@@ -307,6 +307,16 @@ def _estimate(password: str, inputs: list[str]) -> dict[str, Any]:
     return scoring.most_guessable_match_sequence(password, found)
 
 
+def _is_walk(word: str) -> bool:
+    """True for a dictionary word that is itself a walk on a keyboard (« azertyuiop »,
+    « qwerty », « 1qaz2wsx »): explained as such rather than as a common word."""
+    if word in _WALKS:
+        return True
+    if len(word) < 4:
+        return False
+    return any(m["i"] == 0 and m["j"] == len(word) - 1 for m in matching.spatial_match(word))
+
+
 def _reasons(sequence: list[dict[str, Any]], inputs: frozenset[str] = frozenset()) -> list[str]:
     reasons: list[str] = []
 
@@ -320,14 +330,7 @@ def _reasons(sequence: list[dict[str, Any]], inputs: frozenset[str] = frozenset(
             word = str(match.get("matched_word", ""))
             if match.get("dictionary_name") == "user_inputs" or word in inputs:
                 add("user_inputs")
-            elif word.rstrip("0123456789") in _WALKS | {
-                "qwerty",
-                "qwertyuiop",
-                "1qaz2wsx",
-                "qazwsx",
-                "asdfghjkl",
-                "zxcvbnm",
-            }:
+            elif _is_walk(word.rstrip("0123456789")):
                 add("spatial")
             else:
                 add("dictionary")
