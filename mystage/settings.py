@@ -82,6 +82,14 @@ class Settings:
     )
     # Sessions and security.
     cookie_secure: bool = field(default_factory=lambda: _bool("COOKIE_SECURE", True))
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs, e.g.
+    # "127.0.0.1, 10.0.0.0/8").  Empty: the header is ignored and the socket peer is the
+    # client (see mystage/services/client_address.py).
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            p.strip() for p in (os.environ.get("TRUSTED_PROXIES") or "").split(",") if p.strip()
+        )
+    )
     session_days: int = field(default_factory=lambda: _int("SESSION_DAYS", 14))
     # Private files (CV, logos, conventions, exports): never under the public upload dir.
     private_dir: Path = field(

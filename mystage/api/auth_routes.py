@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mystage import db
-from mystage.services import accounts
+from mystage.services import accounts, client_address
 from mystage.settings import get_settings
 
 COOKIE_NAME = "mystage_session"
@@ -54,8 +54,7 @@ def session_token_from_cookie_header(header: str | None) -> str | None:
 
 
 def _client(request: Request) -> tuple[str, str]:
-    ip = request.client.host if request.client else ""
-    return ip, request.headers.get("user-agent", "")[:255]
+    return client_address.from_request(request), request.headers.get("user-agent", "")[:255]
 
 
 def _redirect(url: str) -> RedirectResponse:

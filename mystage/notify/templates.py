@@ -143,6 +143,49 @@ def sms_magic_link(url: str, valid_minutes: int = 15) -> tuple[str, str]:
     return "", f"MyStage : votre lien de connexion (valable {valid_minutes} min) : {link(url)}"
 
 
+@template("signup_existing")
+def signup_existing(
+    first_name: str = "",
+    login_url: str = "/connexion",
+    reset_url: str = "/mot-de-passe/oublie",
+    resend_url: str = "/activation/renvoyer",
+    pending: bool = False,
+) -> tuple[str, str]:
+    """Someone signed up with the address of an existing account: nothing was created
+    (the form answered as for a new address, so it never tells who has an account)."""
+    subject = "Quelqu'un a voulu créer un compte MyStage avec votre adresse"
+    if pending:
+        yours = (
+            "Si c'était vous : votre compte n'est pas encore activé. Demandez un nouveau "
+            f"lien d'activation ici :\n{link(resend_url)}"
+        )
+    else:
+        yours = (
+            "Si c'était vous : vous n'avez pas besoin d'un nouveau compte. Connectez-vous "
+            f"avec votre mot de passe habituel :\n{link(login_url)}\n\n"
+            f"Mot de passe oublié ? Choisissez-en un nouveau ici :\n{link(reset_url)}"
+        )
+    body = mail_body(
+        first_name,
+        "Quelqu'un vient de demander la création d'un compte MyStage avec cette adresse "
+        "électronique. Vous avez déjà un compte MyStage avec cette adresse : aucun nouveau "
+        "compte n'a été créé et le vôtre n'a pas été modifié.",
+        yours,
+        "Si ce n'était pas vous, vous n'avez rien à faire : personne ne peut créer un autre "
+        "compte avec votre adresse.",
+    )
+    return subject, body
+
+
+@template("sms_signup_existing")
+def sms_signup_existing() -> tuple[str, str]:
+    """Phone-only sign-up with the number of an existing account (GSM 7-bit, one segment)."""
+    return "", (
+        "MyStage : quelqu'un a voulu créer un compte avec votre numéro. Vous en avez déjà "
+        "un : connectez-vous ou utilisez Mot de passe oublié. Sinon, rien à faire."
+    )
+
+
 @template("generic")
 def generic(
     subject: str, message: str, url: str = "", first_name: str = "", link_intro: str = ""

@@ -7,6 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
+from mystage.pages.auth import PASSWORD_HINT
 from mystage.services.accounts import STATS_URL
 from mystage.state.account import AccountState, DevMailState
 from mystage.state.pupil import PupilSpaceState
@@ -284,7 +285,7 @@ def profile_page() -> rx.Component:
                     error=AccountState.errors.get("password", ""),
                     type="password",
                     autocomplete="new-password",
-                    hint="12 caractères au minimum.",
+                    hint=PASSWORD_HINT,
                     required=True,
                 ),
                 field(

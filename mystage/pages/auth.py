@@ -30,7 +30,10 @@ from mystage.state.auth import (
     SignupState,
 )
 
-PASSWORD_HINT = "12 caractères au minimum. Une phrase facile à retenir convient très bien."
+PASSWORD_HINT = (
+    "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
+    "bien ; évitez les suites du clavier (azerty…), les mots de passe courants et votre nom."
+)
 
 
 def name_fields(errors, values) -> tuple:
@@ -461,7 +464,11 @@ def _signup_form() -> rx.Component:
 def _phone_code_form() -> rx.Component:
     return rx.box(
         notice(
-            rx.text("Un code à 6 chiffres a été envoyé par SMS au ", SignupState.sent_to, "."),
+            rx.text(
+                "Un SMS vient d'être envoyé au ",
+                SignupState.sent_to,
+                " : saisissez le code à 6 chiffres qu'il contient.",
+            ),
             "info",
         ),
         rx.form(
@@ -511,15 +518,16 @@ def signup_page() -> rx.Component:
                     rx.cond(
                         SignupState.is_pupil,
                         rx.text(
-                            "Ton compte est créé. Un lien d'activation a été envoyé à ",
+                            "Vérifie ta boîte aux lettres : un message vient d'être envoyé à ",
                             rx.text.strong(SignupState.sent_to),
-                            ". Ouvre ce lien pour activer ton compte (il est valable 48 h).",
+                            ". Ouvre le lien qu'il contient pour activer ton compte (il est "
+                            "valable 48 h). Pense à regarder dans les courriers indésirables.",
                         ),
                         rx.text(
-                            "Votre compte est créé. Un lien d'activation a été envoyé à ",
+                            "Vérifiez votre boîte aux lettres : un message vient d'être envoyé à ",
                             rx.text.strong(SignupState.sent_to),
-                            ". Cliquez sur ce lien pour activer votre compte "
-                            "(il est valable 48 h).",
+                            ". Ouvrez le lien qu'il contient pour activer votre compte (il est "
+                            "valable 48 h). Pensez à regarder dans les courriers indésirables.",
                             rx.cond(
                                 SignupState.is_referent,
                                 " L'équipe MyStage validera ensuite votre compte de référent : "

@@ -23,6 +23,7 @@ from mystage.components.forms import (
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import offer_detail
+from mystage.pages.auth import PASSWORD_HINT
 from mystage.state.employer import (
     MINISTRY_OPTIONS,
     STEP_TITLES,
@@ -273,7 +274,7 @@ def _signup_form() -> rx.Component:
             type="password",
             required=True,
             autocomplete="new-password",
-            hint="12 caractères au minimum.",
+            hint=PASSWORD_HINT,
         ),
         field(
             "Confirmez le mot de passe",
@@ -336,12 +337,13 @@ def employer_signup_page() -> rx.Component:
                     rx.cond(
                         S.joined_existing,
                         "Cette structure existe déjà sur MyStage : votre demande pour la "
-                        "rejoindre a été envoyée à son responsable. ",
-                        "Votre compte est créé. ",
+                        "rejoindre sera transmise à son responsable. ",
+                        "",
                     ),
-                    "Un lien d'activation a été envoyé à ",
+                    "Vérifiez votre boîte aux lettres : un message vient d'être envoyé à ",
                     rx.text.strong(S.sent_to),
-                    ".",
+                    ". Ouvrez le lien qu'il contient pour activer votre compte (il est "
+                    "valable 48 h).",
                 ),
                 "success",
                 id="employer-done",

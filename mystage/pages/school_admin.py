@@ -211,9 +211,10 @@ def _signup_done() -> rx.Component:
                 rx.vstack(
                     notice(
                         rx.text(
-                            "Votre compte est créé. Un lien d'activation vient d'être envoyé à ",
+                            "Vérifiez votre boîte aux lettres : un message vient d'être envoyé à ",
                             rx.text.strong(S.sent_to),
-                            " : ouvrez-le pour accéder à l'espace de l'établissement.",
+                            ". Ouvrez le lien qu'il contient pour accéder à l'espace de "
+                            "l'établissement.",
                         ),
                         "success",
                     ),
@@ -229,9 +230,9 @@ def _signup_done() -> rx.Component:
                 rx.vstack(
                     notice(
                         rx.text(
-                            "Votre compte est créé. Ouvrez d'abord le lien d'activation envoyé à ",
+                            "Vérifiez votre boîte aux lettres : un message vient d'être envoyé à ",
                             rx.text.strong(S.sent_to),
-                            ".",
+                            ". Ouvrez d'abord le lien qu'il contient.",
                         ),
                         "success",
                     ),
@@ -246,15 +247,15 @@ def _signup_done() -> rx.Component:
             rx.vstack(
                 notice(
                     rx.text(
-                        "Votre compte est créé. Ouvrez le lien d'activation envoyé à ",
+                        "Vérifiez votre boîte aux lettres : un message vient d'être envoyé à ",
                         rx.text.strong(S.sent_to),
-                        ".",
+                        ". Ouvrez le lien qu'il contient pour activer votre compte.",
                     ),
                     "success",
                 ),
                 rx.text(
-                    "Le chef d'établissement doit accepter votre demande : il vient d'en être "
-                    "prévenu. Vous recevrez un courriel dès que votre accès sera ouvert."
+                    "Une fois votre compte activé, le chef d'établissement doit accepter votre "
+                    "demande. Vous recevrez un courriel dès que votre accès sera ouvert."
                 ),
                 align="start",
             ),

@@ -11,9 +11,16 @@ Conventions
 - Secrets (activation/reset/magic links, login grants, session tokens, SMS codes) are random,
   single use, expiring and stored hashed (:mod:`mystage.services.tokens`); they are never
   logged.  Sessions: only the SHA-256 of the cookie value is stored.
-- Login paths are rate limited per client IP and per identifier (:mod:`ratelimit`), scopes
-  ``login_email`` and ``login_phone`` counted separately; accounts are locked for
-  ``LOCKOUT_DURATION`` after ``LOCKOUT_THRESHOLD`` consecutive wrong passwords.
+- Limits (numbers and reasons at :data:`LIMITS`) never lock out the innocent behind a
+  shared address (a collège behind one NAT, everyone behind a proxy): a wrong password counts
+  against the account attacked (locked for ``LOCKOUT_DURATION`` after ``LOCKOUT_THRESHOLD``
+  in a row; a reset or a magic link still works and unlocks it), failures on unknown
+  identifiers lock nobody, and failures from one client address only *slow down* the next
+  logins from it (:func:`login_delay`): a right password for an account that is not locked
+  is accepted whatever the address did.  Refused attempts are not recorded, so they never
+  extend a block.  Client addresses come from :mod:`client_address` (``TRUSTED_PROXIES``).
+- Sign-up never says whether an address is taken: it answers as for a new address, creates
+  nothing and tells the owner (:func:`_tell_owner_of_signup`).
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ from mystage.settings import get_settings
 
 # --- Policy ---------------------------------------------------------------------------------
 
-LOCKOUT_THRESHOLD = 5
+LOCKOUT_THRESHOLD = 10  # wrong passwords in a row that lock the account attacked
 LOCKOUT_DURATION = timedelta(minutes=15)
 ACTIVATION_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
@@ -59,6 +66,13 @@ CODE_TTL = timedelta(minutes=15)
 MAGIC_TTL = timedelta(minutes=20)
 GRANT_TTL = timedelta(minutes=2)
 SESSION_TOUCH_EVERY = timedelta(minutes=5)
+# Past LIMITS["login_ip"] failures from one address, each login from it waits
+# LOGIN_DELAY_FIRST + LOGIN_DELAY_STEP per further failure, at most LOGIN_DELAY_MAX
+# (under the 10 s Reflex state lock; a guesser trying one password after the other gets
+# about 700 tries an hour instead of tens of thousands).
+LOGIN_DELAY_FIRST = 0.5
+LOGIN_DELAY_STEP = 0.1
+LOGIN_DELAY_MAX = 5.0
 
 
 @dataclass(frozen=True)
@@ -67,22 +81,39 @@ class Limit:
     window: timedelta
 
 
-# Per-IP limits are generous: a whole class signs in from one school address.
+# Per-address limits are sized for a collège behind ONE address (NAT, proxy): ~25 pupils a
+# class, 4 to 8 classes a level, up to ~250 pupils of 3e (a lycée: up to ~500 in 2de) who all
+# sign up on the same campaign evening or in class, plus their teachers and parents.
+# Per-identifier limits protect one mailbox or phone from floods whatever the address.
 LIMITS: dict[str, Limit] = {
-    "login_ip": Limit(30, timedelta(minutes=15)),  # failed logins per IP and per path
-    "login_id": Limit(10, timedelta(minutes=15)),  # failed logins per identifier
-    "register_ip": Limit(60, timedelta(hours=1)),  # sign-ups per IP (mail/SMS flooding)
-    "resend_ip": Limit(20, timedelta(hours=1)),
+    # Login.  Failures from one address before its logins are slowed (never refused):
+    # a class mistyping passwords stays well under 30 in 15 minutes.
+    "login_ip": Limit(30, timedelta(minutes=15)),
+    # Failures on an UNKNOWN identifier before it answers like a locked account (same
+    # threshold as the lockout, so the answer does not tell which identifiers exist).
+    "login_id": Limit(LOCKOUT_THRESHOLD, timedelta(minutes=15)),
+    # Sign-ups per address: 200 pupils in one evening (or in one hour of class) fit under
+    # 300 an hour; 1,000 a day lets a big lycée's whole level sign up the same day.  Each one
+    # costs one mail or one SMS to a NEW identifier (a taken one gets at most one notice an
+    # hour, "signup_notice_id"), so one address can cost at most 300 messages an hour.
+    "register_ip": Limit(300, timedelta(hours=1)),
+    "register_ip_day": Limit(1000, timedelta(days=1)),
+    "signup_notice_id": Limit(1, timedelta(hours=1)),
+    # Mails and SMS on request (activation again, reset, magic link): 5 an hour per
+    # identifier (flooding one person), 100 an hour per address (a class that forgot its
+    # passwords fits; a script sending to many identifiers does not get far).
+    "resend_ip": Limit(100, timedelta(hours=1)),
     "resend_id": Limit(5, timedelta(hours=1)),
-    "reset_ip": Limit(20, timedelta(hours=1)),
+    "reset_ip": Limit(100, timedelta(hours=1)),
     "reset_id": Limit(5, timedelta(hours=1)),
-    "magic_ip": Limit(20, timedelta(hours=1)),
+    "magic_ip": Limit(100, timedelta(hours=1)),
     "magic_id": Limit(5, timedelta(hours=1)),
-    "magic_consume_ip": Limit(20, timedelta(minutes=15)),  # failed link openings per IP
+    # Wrong magic links per address (links are 256-bit random: a valid one always works).
+    "magic_consume_ip": Limit(20, timedelta(minutes=15)),
     "change_password_user": Limit(5, timedelta(minutes=15)),  # wrong current passwords
 }
 
-SCOPE_LOGIN = {"email": "login_email", "phone": "login_phone"}
+SCOPE_LOGIN = "login"  # LoginAttempt scope of password failures (address and identifier keys)
 
 # Fields a sign-up form may fill besides the identity (never status, role, hashes…).
 PROFILE_FIELDS = frozenset(
@@ -127,11 +158,19 @@ _SCHOOL_SIGNUP_FUNCTION = {
 
 MSG_BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 MSG_LOCKED = (
-    "Votre compte est temporairement bloqué après plusieurs tentatives de connexion "
-    "infructueuses. Réessayez dans 15 minutes ou choisissez un nouveau mot de passe "
-    "avec « Mot de passe oublié ? »."
+    "Votre compte est temporairement bloqué après plusieurs mots de passe incorrects. "
+    "Réessayez dans 15 minutes, ou débloquez-le tout de suite : choisissez un nouveau mot "
+    "de passe avec « Mot de passe oublié ? » ou recevez un lien de connexion par courriel."
+)
+MSG_SLOWED = (
+    "Beaucoup de connexions ont échoué depuis votre réseau : chaque essai y est ralenti de "
+    "quelques secondes, mais le bon mot de passe est toujours accepté."
 )
 MSG_RATE_LIMITED = "Trop de tentatives. Patientez quelques minutes avant de réessayer."
+MSG_SIGNUP_RATE_LIMITED = (
+    "Beaucoup de comptes ont été créés depuis votre connexion internet ces dernières "
+    "heures. Réessayez dans une heure ou depuis une autre connexion."
+)
 MSG_NOT_ACTIVATED = (
     "Votre compte n'est pas encore activé : ouvrez le lien ou saisissez le code que nous "
     "vous avons envoyé. Vous pouvez demander un nouvel envoi."
@@ -411,6 +450,11 @@ def _tell_admins_of_referent(s: Session, user: User) -> None:
         )
 
 
+def _inputs_of(user: User) -> tuple[str, ...]:
+    """What a password must not be built on: the person's names and identifiers."""
+    return tuple(v for v in (user.first_name, user.last_name, user.email, user.phone) if v)
+
+
 def _url(path: str, raw: str) -> str:
     return f"{get_settings().public_url}{path}?token={raw}"
 
@@ -463,8 +507,15 @@ def _send_phone_code(s: Session, user: User, action: str) -> None:
 
 
 def _validate_identity(
-    s: Session, email: str | None, phone: str | None, errors: dict[str, str]
+    s: Session,
+    email: str | None,
+    phone: str | None,
+    errors: dict[str, str],
+    taken: dict[str, User] | None = None,
 ) -> tuple[str | None, str | None]:
+    """Check and normalise the identifiers.  A taken one is an error (``MSG_EMAIL_TAKEN``…)
+    unless ``taken`` is given: sign-ups collect the owners there ({"email"|"phone": user})
+    and answer as for a new address."""
     norm_email = norm_phone = None
     email = email.strip() if isinstance(email, str) else ""
     phone = phone.strip() if isinstance(phone, str) else ""
@@ -475,14 +526,20 @@ def _validate_identity(
         norm_email = normalize_email(email)
         if norm_email is None:
             errors["email"] = MSG_EMAIL_INVALID
-        elif _user_by(s, "email", norm_email) is not None:
-            errors["email"] = MSG_EMAIL_TAKEN
+        elif (owner := _user_by(s, "email", norm_email)) is not None:
+            if taken is None:
+                errors["email"] = MSG_EMAIL_TAKEN
+            else:
+                taken["email"] = owner
     if phone:
         norm_phone = normalize_phone(phone)
         if norm_phone is None:
             errors["phone"] = MSG_PHONE_INVALID
-        elif _user_by(s, "phone", norm_phone) is not None:
-            errors["phone"] = MSG_PHONE_TAKEN
+        elif (owner := _user_by(s, "phone", norm_phone)) is not None:
+            if taken is None:
+                errors["phone"] = MSG_PHONE_TAKEN
+            else:
+                taken["phone"] = owner
     return norm_email, norm_phone
 
 
@@ -497,21 +554,71 @@ def _check_profile(profile: dict[str, Any]) -> None:
         raise TypeError(f"unexpected profile field(s): {', '.join(sorted(unknown))}")
 
 
-def _flush_new_user(s: Session, user: User, errors: dict[str, str]) -> bool:
-    """Insert the user; on a concurrent duplicate, roll back and fill ``errors``."""
+def _flush_new_user(
+    s: Session, user: User, errors: dict[str, str], taken: dict[str, User] | None = None
+) -> bool:
+    """Insert the user.  On a concurrent duplicate, roll back and fill ``taken`` with the
+    owners (sign-ups), or ``errors`` when ``taken`` is None."""
     s.add(user)
     try:
         s.flush()
     except IntegrityError:
         s.rollback()
-        if user.email and _user_by(s, "email", user.email) is not None:
+        found: dict[str, User] = {}
+        if user.email and (owner := _user_by(s, "email", user.email)) is not None:
+            found["email"] = owner
+        if user.phone and (owner := _user_by(s, "phone", user.phone)) is not None:
+            found["phone"] = owner
+        if taken is not None and found:
+            taken.update(found)
+            return False
+        if "email" in found:
             errors["email"] = MSG_EMAIL_TAKEN
-        if user.phone and _user_by(s, "phone", user.phone) is not None:
+        if "phone" in found:
             errors["phone"] = MSG_PHONE_TAKEN
         if not errors:
             errors["email"] = MSG_EMAIL_TAKEN
         return False
     return True
+
+
+def _tell_owner_of_signup(s: Session, owner: User, channel: str) -> None:
+    """« Quelqu'un a voulu créer un compte MyStage avec votre adresse » to the owner of a
+    taken identifier: a mail for an e-mail address, a short SMS for a phone-only sign-up
+    (the person typing it waits for a code: if it is the owner, the SMS tells them they
+    already have an account; one segment, at most one an hour).  At most one notice an hour
+    per identifier (scope ``signup_notice``); nothing for deleted accounts."""
+    if not _is_usable(owner):
+        return
+    target = owner.email if channel == "email" else owner.phone
+    if not target:
+        return
+    key = ratelimit.ident_key(target)
+    lim = LIMITS["signup_notice_id"]
+    if not ratelimit.check(s, "signup_notice", key, lim.limit, lim.window):
+        return
+    ratelimit.record(s, "signup_notice", key, True)
+    if channel == "email":
+        subject, body = templates.render(
+            "signup_existing",
+            first_name=owner.first_name,
+            login_url="/connexion",
+            reset_url="/mot-de-passe/oublie",
+            resend_url="/activation/renvoyer",
+            pending=owner.status == AccountStatus.PENDING_ACTIVATION,
+        )
+        queue_mail(
+            s,
+            to=target,
+            subject=subject,
+            body=body,
+            action_url=templates.link("/connexion"),
+            template="signup_existing",
+            user_id=owner.id,
+        )
+    else:
+        _, body = templates.render("sms_signup_existing")
+        queue_sms(s, to=target, body=body, template="sms_signup_existing", user_id=owner.id)
 
 
 # --- Sign-up and activation -----------------------------------------------------------------
@@ -537,6 +644,12 @@ def register(
     ``profile`` takes only :data:`PROFILE_FIELDS` (TypeError otherwise).  ``ip`` (optional)
     limits sign-ups per address (mail/SMS flooding).  Commits when there is no error.
     Pupils sign up through :func:`register_pupil` (level, school, class, birth date).
+
+    Returns ``(user, {})``, ``(None, errors)``, or ``(None, {})`` when the address (or, for
+    a phone-only sign-up, the phone) already has an account: nothing is created, the owner
+    is told (:func:`_tell_owner_of_signup`) and the caller answers exactly as for a new
+    account (« Vérifiez votre boîte… »), so the form never reveals who has an account.  A
+    taken phone next to a new address is left out of the new account.
     """
     return _register(
         s,
@@ -572,8 +685,9 @@ def _register(
     errors: dict[str, str] = dict(pre_errors)
     if not isinstance(role, str) or role not in SELF_SIGNUP_ROLES:
         errors["role"] = MSG_ROLE_INVALID
-    norm_email, norm_phone = _validate_identity(s, email, phone, errors)
-    pw_error = passwords.password_error(password)
+    taken: dict[str, User] = {}
+    norm_email, norm_phone = _validate_identity(s, email, phone, errors, taken)
+    pw_error = passwords.password_error(password, user_inputs=(first_name, last_name, email, phone))
     if pw_error:
         errors["password"] = pw_error
     first_name = _without_controls(first_name).strip() if isinstance(first_name, str) else ""
@@ -588,38 +702,75 @@ def _register(
         errors["last_name"] = MSG_NAME_TOO_LONG
     if not accept_terms:
         errors["accept_terms"] = MSG_TERMS_REQUIRED
-    ip_pairs = [("register_ip", ratelimit.ip_key(ip))] if ip else []
+    ip_pairs = (
+        [("register_ip", ratelimit.ip_key(ip)), ("register_ip_day", ratelimit.ip_key(ip))]
+        if ip
+        else []
+    )
     if not errors and ip_pairs and not _allowed(s, "register", ip_pairs):
-        errors["email" if norm_email else "phone"] = MSG_RATE_LIMITED
+        errors["email" if norm_email else "phone"] = MSG_SIGNUP_RATE_LIMITED
     if errors:
         s.rollback()
         return None, errors
 
-    now = clock.now()
-    user = User(
-        role=str(role),
-        email=norm_email,
-        phone=norm_phone,
-        password_hash=passwords.hash_password(password),
-        status=AccountStatus.PENDING_ACTIVATION,
-        first_name=first_name,
-        last_name=last_name,
-        terms_accepted_at=now,
-        privacy_accepted_at=now,
-        password_changed_at=now,
-        created_at=now,
-        **profile,
-    )
-    if not _flush_new_user(s, user, errors):
-        return None, errors
+    # A taken phone next to a new address: the account is created with the address only
+    # (the phone identifies someone else).  A taken address, or a phone-only sign-up with a
+    # taken phone: nothing is created (below).
+    if norm_email and "email" not in taken and "phone" in taken:
+        del taken["phone"]
+        norm_phone = None
+    password_hash = passwords.hash_password(password)  # also when taken: same cost
+    if not taken:
+        now = clock.now()
+        user = User(
+            role=str(role),
+            email=norm_email,
+            phone=norm_phone,
+            password_hash=password_hash,
+            status=AccountStatus.PENDING_ACTIVATION,
+            first_name=first_name,
+            last_name=last_name,
+            terms_accepted_at=now,
+            privacy_accepted_at=now,
+            password_changed_at=now,
+            created_at=now,
+            **profile,
+        )
+        if _flush_new_user(s, user, errors, taken):
+            if ip_pairs:
+                _record(s, "register", [ip_pairs[0][1]], True)
+            if user.email:
+                _send_activation_mail(s, user)
+            else:
+                _send_phone_code(s, user, "activation")
+            s.commit()
+            return user, {}
+        if not taken:  # refused by the database for another reason
+            return None, errors
+        if norm_email and "email" not in taken:  # lost a race on the phone only
+            return _register(
+                s,
+                pre_errors,
+                role=role,
+                email=norm_email,
+                phone=None,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                accept_terms=accept_terms,
+                ip=ip,
+                **profile,
+            )
+
+    # Taken: the same answer as for a new address, nothing created, the owner told.
+    if "email" in taken:
+        _tell_owner_of_signup(s, taken["email"], "email")
+    elif "phone" in taken:
+        _tell_owner_of_signup(s, taken["phone"], "phone")
     if ip_pairs:
         _record(s, "register", [ip_pairs[0][1]], True)
-    if user.email:
-        _send_activation_mail(s, user)
-    else:
-        _send_phone_code(s, user, "activation")
     s.commit()
-    return user, {}
+    return None, {}
 
 
 def signup_redirect(role: Any) -> str:
@@ -1143,48 +1294,68 @@ def _status_message(user: User) -> str | None:
     }.get(user.status, MSG_DISABLED)
 
 
+def login_delay(s: Session, ip: str | None) -> float:
+    """Seconds the next login from ``ip`` waits before its password is checked: 0 while the
+    address has fewer than ``LIMITS["login_ip"]`` failures in the window, then
+    ``LOGIN_DELAY_FIRST`` plus ``LOGIN_DELAY_STEP`` per further failure, at most
+    ``LOGIN_DELAY_MAX``.  The wait slows guessing from that address down without refusing
+    anyone (the Reflex handler sleeps it outside any database thread)."""
+    lim = LIMITS["login_ip"]
+    failures = ratelimit.count(s, SCOPE_LOGIN, ratelimit.ip_key(ip), lim.window, failures_only=True)
+    if failures < lim.limit:
+        return 0.0
+    delay = LOGIN_DELAY_FIRST + LOGIN_DELAY_STEP * (failures - lim.limit)
+    return round(min(LOGIN_DELAY_MAX, delay), 2)
+
+
 def authenticate(
     s: Session, identifier: str | None, password: str | None, ip: str | None
 ) -> tuple[User | None, str | None]:
     """Password login by e-mail or phone.  Returns ``(user, None)`` or ``(None, message)``.
 
-    Limits: failures per IP and per identifier on ``login_email`` / ``login_phone``;
-    ``LOCKOUT_THRESHOLD`` consecutive wrong passwords lock the account for
-    ``LOCKOUT_DURATION``.  Unknown accounts cost the same argon2 check (dummy hash).
-    Account-state messages (not activated, awaiting validation…) are only given after the
-    right password, so they reveal nothing to someone guessing.
+    - A right password for an active account that is not locked is accepted, whatever the
+      client address did (the address only gets slowed down: :func:`login_delay`).
+    - A wrong password counts against the account (``LOCKOUT_THRESHOLD`` in a row lock it
+      for ``LOCKOUT_DURATION``; a reset or a magic link unlocks it) and against the address.
+    - An unknown identifier locks nobody; after ``LIMITS["login_id"]`` failures in its
+      window it answers like a locked account, so the answers do not tell which exist.
+    - Refused attempts (locked account) are not recorded: they never extend a block.
+    - Unknown accounts cost the same argon2 check (dummy hash); account-state messages (not
+      activated, awaiting validation…) come only after the right password.
     """
     kind, norm = _parse_identifier(identifier)
-    scope = SCOPE_LOGIN.get(kind or ("email" if "@" in str(identifier or "") else "phone"))
-    keys = [ratelimit.ip_key(ip)]
-    pairs = [("login_ip", keys[0])]
-    if norm:
-        keys.append(ratelimit.ident_key(norm))
-        pairs.append(("login_id", keys[1]))
-    if not _allowed(s, scope, pairs, failures_only=True):
-        _record(s, scope, keys, False)
-        s.commit()
-        return None, MSG_RATE_LIMITED
+    ip_key = ratelimit.ip_key(ip)
+    id_key = ratelimit.ident_key(norm) if norm else None
+    ip_lim = LIMITS["login_ip"]
+    slowed = not ratelimit.check(
+        s, SCOPE_LOGIN, ip_key, ip_lim.limit, ip_lim.window, failures_only=True
+    )
+    failed = MSG_BAD_CREDENTIALS + (" " + MSG_SLOWED if slowed else "")
 
     user = _user_by(s, kind, norm) if norm else None
     if not _is_usable(user):
         passwords.verify_dummy(password)
-        _record(s, scope, keys, False)
+        id_lim = LIMITS["login_id"]
+        if id_key is not None and not ratelimit.check(
+            s, SCOPE_LOGIN, id_key, id_lim.limit, id_lim.window, failures_only=True
+        ):
+            s.rollback()
+            return None, MSG_LOCKED
+        _record(s, SCOPE_LOGIN, [ip_key] + ([id_key] if id_key else []), False)
         s.commit()
-        return None, MSG_BAD_CREDENTIALS
+        return None, failed
 
     now = clock.now()
     if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
         passwords.verify_dummy(password)  # same cost; a right password does not unlock
-        _record(s, scope, keys, False)
-        s.commit()
+        s.rollback()
         return None, MSG_LOCKED
 
     if not passwords.verify_password(password, user.password_hash):
         just_locked = _register_failure(s, user)
-        _record(s, scope, keys, False)
+        ratelimit.record(s, SCOPE_LOGIN, ip_key, False)
         s.commit()
-        return None, MSG_LOCKED if just_locked else MSG_BAD_CREDENTIALS
+        return None, MSG_LOCKED if just_locked else failed
 
     # Right password: the failure streak ends whatever the account state.
     user.failed_logins = 0
@@ -1192,7 +1363,6 @@ def authenticate(
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     message = _status_message(user)
-    _record(s, scope, keys, message is None)
     if message is None:
         user.last_login_at = now
     s.commit()
@@ -1424,6 +1594,9 @@ def reset_password(
     if not _is_usable(user) or user.status in (AccountStatus.REFUSED, AccountStatus.DISABLED):
         s.rollback()
         return None, {"token": MSG_RESET_INVALID}
+    if pw_error := passwords.password_error(new_password, user_inputs=_inputs_of(user)):
+        s.rollback()  # the link stays usable
+        return None, {"password": pw_error}
     _set_new_password(s, user, new_password, "e-mail")
     s.commit()
     return user, {}
@@ -1446,6 +1619,9 @@ def reset_password_with_code(
     if tok is None:
         s.commit()  # keep the attempt count
         return None, {"code": MSG_CODE_INVALID}
+    if pw_error := passwords.password_error(new_password, user_inputs=_inputs_of(user)):
+        s.rollback()  # the code stays usable
+        return None, {"password": pw_error}
     _set_new_password(s, user, new_password, "sms")
     s.commit()
     return user, {}
@@ -1471,7 +1647,7 @@ def change_password(
     current_ok = passwords.verify_password(current, me.password_hash)
     if not current_ok:
         errors["current_password"] = MSG_CURRENT_PASSWORD
-    pw_error = passwords.password_error(new)
+    pw_error = passwords.password_error(new, user_inputs=_inputs_of(me))
     if pw_error:
         errors["new_password"] = pw_error
     elif current_ok and new == current:
@@ -1541,27 +1717,33 @@ def _consume_magic(
 ) -> tuple[User | None, str, str | None]:
     key = ratelimit.ip_key(ip)
     lim = LIMITS["magic_consume_ip"]
-    if not ratelimit.check(s, "magic_consume", key, lim.limit, lim.window, failures_only=True):
-        ratelimit.record(s, "magic_consume", key, False)
-        return None, "/", MSG_RATE_LIMITED
+    # Past the limit a valid link still opens (256 random bits: guessing one is hopeless);
+    # wrong ones get « Trop de tentatives ».
+    over_limit = not ratelimit.check(
+        s, "magic_consume", key, lim.limit, lim.window, failures_only=True
+    )
     tok = tokens.consume(s, TokenPurpose.MAGIC_LINK, raw)
     user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
     if not _is_active(user):
         s.rollback()
+        if over_limit:  # refused: not recorded, so it never extends the block
+            return None, "/", MSG_RATE_LIMITED
         ratelimit.record(s, "magic_consume", key, False)
         return None, "/", MSG_MAGIC_INVALID
     if tok.target == user.email and user.email_verified_at is None:
         user.email_verified_at = clock.now()
     user.last_login_at = clock.now()
-    ratelimit.record(s, "magic_consume", key, True)
+    # The link proved the mailbox: like a reset, it ends a lockout.
+    user.failed_logins = 0
+    user.locked_until = None
     return user, safe_next_url(tokens.payload_of(tok).get("next")), None
 
 
 def consume_magic_link(
     s: Session, raw: str | None, ip: str | None
 ) -> tuple[User | None, str | None]:
-    """Open a magic link: ``(user, None)`` or ``(None, message)``.  Failures are limited
-    per IP (scope ``magic_consume``)."""
+    """Open a magic link: ``(user, None)`` or ``(None, message)``.  Wrong links are
+    counted per IP (scope ``magic_consume``); a valid link always opens."""
     user, _next, error = _consume_magic(s, raw, ip)
     s.commit()
     return user, error
@@ -1600,7 +1782,7 @@ def create_active_account(
     if not isinstance(role, str) or role not in set(Role):
         errors["role"] = MSG_ROLE_INVALID
     norm_email, norm_phone = _validate_identity(s, email, phone, errors)
-    pw_error = passwords.password_error(password)
+    pw_error = passwords.password_error(password, user_inputs=(first_name, last_name, email, phone))
     if pw_error:
         errors["password"] = pw_error
     if errors:

@@ -9,6 +9,7 @@ of the window; ``record`` adds one.  Nothing here commits.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -25,8 +26,16 @@ def ident_key(identifier: str) -> str:
 
 
 def ip_key(ip: str | None) -> str:
-    """Key for a client address."""
-    return "ip:" + ((ip or "").strip() or "unknown")[:64]
+    """Key for a client address.  An IPv6 address counts as its /64: one subscriber (a home,
+    a school) gets a whole /64 and could otherwise change address at every attempt."""
+    raw = (ip or "").strip()
+    try:
+        addr = ipaddress.ip_address(raw)
+    except ValueError:
+        return "ip:" + (raw or "unknown")[:64]
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is None:
+        return "ip:" + str(ipaddress.IPv6Network((addr, 64), strict=False))
+    return "ip:" + str(addr.ipv4_mapped if isinstance(addr, ipaddress.IPv6Address) else addr)
 
 
 def count(

@@ -699,7 +699,8 @@ def _account_fields(data: dict, errors: dict[str, str]) -> str:
     pass, :func:`accounts.register` checks them again and creates the account.)"""
     password = data.get("password") if isinstance(data.get("password"), str) else ""
     password2 = data.get("password2") if isinstance(data.get("password2"), str) else ""
-    pw_error = passwords.password_error(password)
+    names = (_str(data, "first_name", 200), _str(data, "last_name", 200), _str(data, "email"))
+    pw_error = passwords.password_error(password, user_inputs=names)
     if "password2" in data and password != password2 and not pw_error:
         errors["password2"] = MSG_PASSWORD_MISMATCH
     elif pw_error:
@@ -723,7 +724,8 @@ def register_head(
     With the school's official mailbox the account is activated by the mailed link; with
     another address of the school's académie it also waits for an admin's validation
     (``pending_validation``).  Returns ``({"user_id", "school_id", "needs_validation"}, {})``
-    or ``(None, errors)`` keyed by field, nothing stored."""
+    or ``(None, errors)`` keyed by field, nothing stored.  An address that already has an
+    account gets the same answer with ``user_id`` None: nothing created, the owner told."""
     if not isinstance(data, dict):
         return None, {"form": "Formulaire invalide."}
     errors: dict[str, str] = {}
@@ -757,10 +759,13 @@ def register_head(
         school_id=school.id,
         staff_scope="school",
     )
+    needs_validation = kind != "official"
+    if user is None and not reg_errors:  # taken address: same answer, nothing created
+        s.commit()
+        return {"user_id": None, "school_id": school.id, "needs_validation": needs_validation}, {}
     if user is None:
         s.rollback()
-        return None, reg_errors or {"email": accounts.MSG_EMAIL_TAKEN}
-    needs_validation = kind != "official"
+        return None, reg_errors
     if needs_validation:
         user.status = AccountStatus.PENDING_VALIDATION
         audit.record(
@@ -800,7 +805,8 @@ def register_staff(
 
     Creates the account (activated by the mailed link) and a *pending* membership: the
     head is told by mail and opens access (:func:`decide_staff`).  Returns
-    ``({"user_id", "membership_id", "school_id"}, {})`` or ``(None, errors)``."""
+    ``({"user_id", "membership_id", "school_id"}, {})`` or ``(None, errors)``; an address
+    that already has an account gets ids None, nothing created and its owner told."""
     if not isinstance(data, dict):
         return None, {"form": "Formulaire invalide."}
     errors: dict[str, str] = {}
@@ -842,9 +848,12 @@ def register_staff(
         school_id=school.id,
         staff_scope=scope,
     )
+    if user is None and not reg_errors:  # taken address: same answer, nothing created
+        s.commit()
+        return {"user_id": None, "membership_id": None, "school_id": school.id}, {}
     if user is None:
         s.rollback()
-        return None, reg_errors or {"email": accounts.MSG_EMAIL_TAKEN}
+        return None, reg_errors
     now = clock.now()
     membership = StaffMembership(
         user_id=user.id, school_id=school.id, status="pending", created_at=now
@@ -1245,7 +1254,7 @@ def accept_invitation(
     elif len(last) > 100:
         errors["last_name"] = accounts.MSG_NAME_TOO_LONG
     pw = password if isinstance(password, str) else ""
-    if err := passwords.password_error(pw):
+    if err := passwords.password_error(pw, user_inputs=(first, last)):
         errors["password"] = err
     if not accept_terms:
         errors["accept_terms"] = accounts.MSG_TERMS_REQUIRED

@@ -426,9 +426,7 @@ def _validate_account(s: Session, data: dict, errors: dict[str, str]) -> dict[st
         errors["email"] = MSG_EMAIL_REQUIRED
     elif email is None:
         errors["email"] = accounts.MSG_EMAIL_INVALID
-    elif s.execute(sa.select(User.id).where(User.email == email)).first() is not None:
-        errors["email"] = accounts.MSG_EMAIL_TAKEN
-    clean["email"] = email
+    clean["email"] = email  # a taken address is not an error (see register_employer)
     raw_mobile = form_str(data, "phone_mobile", 40)
     raw_landline = form_str(data, "phone_landline", 40)
     mobile = accounts.normalize_phone(raw_mobile) if raw_mobile else None
@@ -437,14 +435,13 @@ def _validate_account(s: Session, data: dict, errors: dict[str, str]) -> dict[st
         errors["phone_mobile"] = MSG_PHONE_REQUIRED
     if raw_mobile and mobile is None:
         errors["phone_mobile"] = MSG_MOBILE_INVALID
-    elif mobile and s.execute(sa.select(User.id).where(User.phone == mobile)).first():
-        errors["phone_mobile"] = accounts.MSG_PHONE_TAKEN
     if raw_landline and landline is None:
         errors["phone_landline"] = MSG_LANDLINE_INVALID
     clean["phone"] = mobile
     clean["landline"] = landline
     password = data.get("password") if isinstance(data.get("password"), str) else ""
-    if err := passwords.password_error(password):
+    names = (clean["first_name"], clean["last_name"], raw_email, raw_mobile)
+    if err := passwords.password_error(password, user_inputs=names):
         errors["password"] = err
     elif password != (data.get("password2") if isinstance(data.get("password2"), str) else ""):
         errors["password2"] = MSG_PASSWORD_MISMATCH
@@ -493,6 +490,10 @@ def register_employer(
     (validated, or pending when the setting ``employer_validation_required`` is on) with
     the new user as owner.  Everything is one transaction; the activation mail is queued
     by :func:`accounts.register`.
+
+    An address that already has an account gets the same answer as a new one
+    (``{"user_id": None, "structure_id": None, "joined_existing": …}``) and nothing is
+    created: no account, structure nor join request; the owner is told by mail.
     """
     if not isinstance(data, dict):
         return None, {"form": "Formulaire invalide."}
@@ -522,10 +523,12 @@ def register_employer(
         consent_contact_email=account["consent_contact_email"],
         consent_contact_phone=account["consent_contact_phone"],
     )
+    if user is None and not reg_errors:  # taken address: the owner was told, nothing else
+        s.commit()
+        return {"user_id": None, "structure_id": None, "joined_existing": existing is not None}, {}
     if user is None:
         s.rollback()
-        mapped = {("phone_mobile" if k == "phone" else k): v for k, v in reg_errors.items()}
-        return None, mapped or {"email": accounts.MSG_EMAIL_TAKEN}
+        return None, {("phone_mobile" if k == "phone" else k): v for k, v in reg_errors.items()}
 
     landline = f"Téléphone fixe : {account['landline']}" if account["landline"] else ""
     now = clock.now()

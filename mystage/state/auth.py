@@ -6,6 +6,7 @@ rate limits and lockouts on every path, so a crafted event gains nothing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -14,7 +15,7 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.state import school_search
-from mystage.state.session import SessionState
+from mystage.state.session import SessionState, client_ip
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
 # in the list so people find their profile, but choosing one opens /inscription/etablissement
@@ -52,6 +53,16 @@ def _login(s, identifier: str, password: str, ip: str, next_url: str):
     return grant, error or ""
 
 
+def _login_delay(s, ip: str) -> float:
+    from mystage.services import accounts
+
+    return accounts.login_delay(s, ip)
+
+
+# The wait of a slowed-down login (accounts.login_delay); tests may swap it to record waits.
+sleep = asyncio.sleep
+
+
 class LoginState(rx.State):
     error: str = ""
     identifier: str = ""
@@ -81,9 +92,13 @@ class LoginState(rx.State):
             )
             return
         next_url = _safe_next(self.router.url.query_parameters.get("suivant", "/espace"))
-        grant, error = await db.call(
-            _login, identifier, password[:200], self.router.session.client_ip or "", next_url
-        )
+        ip = client_ip(self)
+        # Many failures from this address: wait before checking (never refuse), outside
+        # any database thread.
+        delay = await db.call(_login_delay, ip)
+        if delay > 0:
+            await sleep(delay)
+        grant, error = await db.call(_login, identifier, password[:200], ip, next_url)
         if grant is None:
             self.error = error
             self.not_activated = "pas encore activé" in error
@@ -107,7 +122,13 @@ def _register(s, data: dict):
         user, errors = accounts.register_generic(s, **generic)
     if errors:
         return None, errors
-    return {"id": user.id, "email": user.email or "", "phone": user.phone or ""}, {}
+    # user is None when the address already had an account (its owner was told): the
+    # answer is the same as for a new account, from what was typed.
+    email = accounts.normalize_email(data.get("email")) if data.get("email") else None
+    phone = accounts.normalize_phone(data.get("phone")) if data.get("phone") else None
+    if user is not None:
+        email, phone = user.email, user.phone
+    return {"email": email or "", "phone": "" if email else phone or ""}, {}
 
 
 def _referent_choices(s):
@@ -293,7 +314,7 @@ class SignupState(rx.State):
             "first_name": self.values["first_name"],
             "last_name": self.values["last_name"],
             "accept_terms": bool(form_data.get("accept_terms")),
-            "ip": self.router.session.client_ip or "",
+            "ip": client_ip(self),
         }
         if self.role == Role.ELEVE:
             class_value = self.values["class_id"]
@@ -386,7 +407,7 @@ class ActivationState(rx.State):
     async def resend(self, form_data: dict):
         identifier = _str(form_data, "identifier", 254)
         if identifier:
-            await db.call(_resend, identifier, self.router.session.client_ip or "")
+            await db.call(_resend, identifier, client_ip(self))
         self.resent = True
 
 
@@ -447,7 +468,7 @@ class ResetState(rx.State):
             }
             return
         self.errors = {}
-        await db.call(_request_reset, identifier, self.router.session.client_ip or "")
+        await db.call(_request_reset, identifier, client_ip(self))
         if kind == "phone":
             self._phone = normalize_phone(identifier) or ""
             self.step = "code"
@@ -536,7 +557,7 @@ class MagicLinkState(rx.State):
             self.error = "Saisissez une adresse électronique valide."
             return
         self.error = ""
-        await db.call(_request_magic, email, self.router.session.client_ip or "", "/espace")
+        await db.call(_request_magic, email, client_ip(self), "/espace")
         self.sent = True
 
     @rx.event
@@ -545,7 +566,7 @@ class MagicLinkState(rx.State):
         if not token:
             self.error = "Lien incomplet."
             return
-        grant, error = await db.call(_consume_magic, token, self.router.session.client_ip or "")
+        grant, error = await db.call(_consume_magic, token, client_ip(self))
         if grant is None:
             self.error = error
             return

@@ -14,7 +14,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import ministries, permissions
 from mystage.services.permissions import PermissionDenied
-from mystage.state.session import caller
+from mystage.state.session import caller, client_ip
 
 DENIED = "Vous n'avez pas accès à cette offre."
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
@@ -86,9 +86,7 @@ class EmployerSignupState(rx.State):
         self.is_public = data["is_public"]
         data["password"] = (form_data.get("password") or "")[:200]
         data["password2"] = (form_data.get("password2") or "")[:200]
-        result, errors = await db.call(
-            _register_employer, data, self.router.session.client_ip or ""
-        )
+        result, errors = await db.call(_register_employer, data, client_ip(self))
         if errors or result is None:
             self.errors = errors or {"form": "Le compte n'a pas pu être créé."}
             return

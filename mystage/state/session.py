@@ -85,3 +85,19 @@ async def caller(state: rx.State) -> User | None:
     """The authenticated user behind any state's event (None for anonymous callers)."""
     session = await state.get_state(SessionState)
     return await session.current_user()
+
+
+def client_ip(state: rx.State) -> str:
+    """The client address of the event's websocket, through
+    :func:`mystage.services.client_address.client_address`: the socket peer (Reflex writes
+    it over any ``asgi-scope-client`` header a client sends; ``router.session.client_ip``
+    otherwise), replaced by X-Forwarded-For only when the peer is in ``TRUSTED_PROXIES``."""
+    from mystage.services.client_address import client_address
+
+    router = state.router
+    try:
+        headers = router.headers.raw_headers
+    except AttributeError:
+        headers = {}
+    peer = headers.get("asgi-scope-client") or router.session.client_ip or ""
+    return client_address(peer, headers.get("x-forwarded-for"))

@@ -54,6 +54,9 @@ def _server_env(port: int, db_url: str) -> dict[str, str]:
         REFLEX_HTTP_CLIENT_BIND_ADDRESS="0.0.0.0",
         REFLEX_BUN_PATH=str(ROOT / ".tools/node_modules/.bin/bun"),
         PRIVATE_DIR=tempfile.mkdtemp(prefix="mystage-e2e-private-"),
+        # The test browser plays the TLS proxy: a test may send X-Forwarded-For (the
+        # client behind it); without that header the browser is the client itself.
+        TRUSTED_PROXIES="127.0.0.1,::1",
     )
     if os.environ.get("E2E_REDIS_URL"):
         env["REDIS_URL"] = os.environ["E2E_REDIS_URL"]

@@ -19,7 +19,7 @@ from mystage.models import (
     Outbox,
     User,
 )
-from mystage.services import accounts, passwords
+from mystage.services import accounts, passwords, ratelimit
 from mystage.settings import get_settings
 
 PW = "un stage à la boulangerie"
@@ -266,21 +266,154 @@ def test_register_by_email_then_activate(dbs):
     assert reload(dbs, user).last_login_at is not None
 
 
-def test_register_duplicates(dbs):
-    signup(dbs, email="deja@exemple.fr", phone="06 12 34 56 78")
-    _, errors = accounts.register(
+def _again(dbs, **kw):
+    data = {
+        "role": "employeur",
+        "password": PW,
+        "first_name": "A",
+        "last_name": "B",
+        "accept_terms": True,
+    }
+    data.update(kw)
+    return accounts.register(dbs, **data)
+
+
+def test_register_taken_address_answers_as_new_and_tells_the_owner(dbs):
+    owner = signup(dbs, email="deja@exemple.fr", phone="06 12 34 56 78")
+    assert [m.template for m in outbox(dbs, "deja@exemple.fr")] == ["activation"]
+    assert _again(dbs, email="DEJA@exemple.fr", phone="+33 6 12 34 56 78") == (None, {})
+    assert len(dbs.exec(select(User)).all()) == 1  # nothing created
+    rows = outbox(dbs, "deja@exemple.fr")
+    assert [m.template for m in rows] == ["activation", "signup_existing"]
+    notice = rows[-1]
+    assert notice.subject == "Quelqu'un a voulu créer un compte MyStage avec votre adresse"
+    assert notice.user_id == owner.id
+    base = get_settings().public_url
+    assert f"{base}/activation/renvoyer" in notice.body  # owner not activated yet
+    assert "rien à faire" in notice.body
+    assert "Un compte existe déjà" not in notice.body
+    assert outbox(dbs, "+33612345678") == []  # the e-mail answered: no SMS
+    assert accounts.MSG_EMAIL_TAKEN not in str(_again(dbs, email="deja@exemple.fr"))
+
+
+def test_taken_address_notice_for_an_active_owner_at_most_hourly(dbs):
+    active_user(dbs, email="actif@exemple.fr", first_name="Nour")
+    for _ in range(3):
+        assert _again(dbs, email="actif@exemple.fr") == (None, {})
+    [notice] = outbox(dbs, "actif@exemple.fr")
+    base = get_settings().public_url
+    assert notice.body.startswith("Bonjour Nour,")
+    assert f"{base}/connexion" in notice.body and f"{base}/mot-de-passe/oublie" in notice.body
+    with clock.travel(timedelta(minutes=61)):
+        assert _again(dbs, email="actif@exemple.fr") == (None, {})
+    assert len(outbox(dbs, "actif@exemple.fr")) == 2
+
+
+def test_taken_phone_only_signup_gets_a_short_sms(dbs):
+    active_user(dbs, phone="06 22 33 44 55")
+    assert _again(dbs, phone="0622334455") == (None, {})
+    [sms] = outbox(dbs, "+33622334455")
+    assert sms.channel == "sms" and sms.template == "sms_signup_existing"
+    assert len(sms.body) <= 160 and "déjà" in sms.body
+    assert not re.search(r"\b\d{6}\b", sms.body)  # no code: nothing to confirm
+    assert len(dbs.exec(select(User)).all()) == 1
+
+
+def test_new_address_with_a_taken_phone_creates_the_account_without_the_phone(dbs):
+    active_user(dbs, phone="06 22 33 44 56", email="parent@exemple.fr")
+    user = signup(dbs, email="enfant@exemple.fr", phone="06 22 33 44 56")
+    assert user.email == "enfant@exemple.fr" and user.phone is None
+    assert [m.template for m in outbox(dbs, "enfant@exemple.fr")] == ["activation"]
+    assert outbox(dbs, "+33622334456") == [] and outbox(dbs, "parent@exemple.fr") == []
+
+
+def test_taken_address_still_costs_a_password_hash(dbs, monkeypatch):
+    active_user(dbs, email="temps@exemple.fr")
+    hashed: list[str] = []
+    real = passwords.hash_password
+
+    def counting(password: str) -> str:
+        hashed.append(password)
+        return real(password)
+
+    monkeypatch.setattr(passwords, "hash_password", counting)
+    assert _again(dbs, email="temps@exemple.fr") == (None, {})
+    assert _again(dbs, email="nouveau@exemple.fr")[0] is not None
+    assert hashed == [PW, PW]  # the same work on both paths
+
+
+def test_taken_address_with_form_errors_shows_only_the_form_errors(dbs):
+    active_user(dbs, email="pris@exemple.fr")
+    user, errors = _again(dbs, email="pris@exemple.fr", first_name="", password="court")
+    assert user is None
+    assert errors == {
+        "first_name": accounts.MSG_FIRST_NAME_REQUIRED,
+        "password": passwords.MSG_TOO_SHORT,
+    }
+    assert outbox(dbs, "pris@exemple.fr") == []  # nothing sent for a refused form
+
+
+def test_deleted_owner_gets_no_notice(dbs):
+    user = active_user(dbs, email="parti@exemple.fr")
+    user.deleted_at = clock.now()
+    dbs.commit()
+    assert _again(dbs, email="parti@exemple.fr") == (None, {})
+    assert outbox(dbs, "parti@exemple.fr") == []
+
+
+def test_a_collège_evening_of_200_signups_from_one_address(dbs):
+    """200 pupils of one collège behind one NAT sign up the same evening (by mail or by
+    phone): all get their account; the per-address ceiling is far above."""
+    for i in range(200):
+        contact = {"phone": f"07 00 01 {i // 100:02d} {i % 100:02d}"} if i % 4 == 0 else {}
+        contact = contact or {"email": f"eleve{i}@college.exemple.fr"}
+        with clock.travel(timedelta(seconds=15 * i)):  # within the hour
+            user, errors = accounts.register(
+                dbs,
+                role="eleve",
+                password=f"un stage chez le boulanger {i}",
+                first_name="Élève",
+                last_name=f"Numéro {i}",
+                accept_terms=True,
+                ip=IP,
+                **contact,
+            )
+        assert errors == {} and user is not None, (i, errors)
+    assert len(dbs.exec(select(User)).all()) == 200
+    assert len(dbs.exec(select(Outbox)).all()) == 200  # 150 mails, 50 SMS codes
+    assert accounts.LIMITS["register_ip"].limit >= 300
+
+
+def test_signup_ceiling_per_address(dbs):
+    lim = accounts.LIMITS["register_ip"]
+    key = ratelimit.ip_key(IP)
+    for _ in range(lim.limit):
+        ratelimit.record(dbs, "register", key, True)
+    dbs.commit()
+    user, errors = accounts.register(
         dbs,
-        role="employeur",
-        email="DEJA@exemple.fr",
-        phone="+33 6 12 34 56 78",
+        role="parent",
+        email="tardif@exemple.fr",
         password=PW,
         first_name="A",
         last_name="B",
         accept_terms=True,
+        ip=IP,
     )
-    assert errors == {"email": accounts.MSG_EMAIL_TAKEN, "phone": accounts.MSG_PHONE_TAKEN}
-    assert errors["email"] == "Un compte existe déjà avec cette adresse."
-    assert len(dbs.exec(select(User)).all()) == 1
+    assert user is None and errors == {"email": accounts.MSG_SIGNUP_RATE_LIMITED}
+    rows = len(dbs.exec(select(LoginAttempt)).all())
+    accounts.register(dbs, role="parent", email="t2@exemple.fr", password=PW, first_name="A",
+                      last_name="B", accept_terms=True, ip=IP)  # fmt: skip
+    assert len(dbs.exec(select(LoginAttempt)).all()) == rows  # refused: not counted
+    assert accounts.register(
+        dbs, role="parent", email="t3@exemple.fr", password=PW, first_name="A",
+        last_name="B", accept_terms=True, ip="192.0.2.77",
+    )[1] == {}  # fmt: skip
+    with clock.travel(lim.window + timedelta(minutes=1)):
+        assert accounts.register(
+            dbs, role="parent", email="tardif@exemple.fr", password=PW, first_name="A",
+            last_name="B", accept_terms=True, ip=IP,
+        )[1] == {}  # fmt: skip
 
 
 def test_register_with_email_and_phone_sends_only_the_mail(dbs):
@@ -395,24 +528,32 @@ def test_status_messages_after_right_password_only(dbs):
     assert accounts.authenticate(dbs, "attente@exemple.fr", PW, IP) == (None, accounts.MSG_DISABLED)
 
 
-def test_lockout_after_five_failures_then_unlock(dbs):
+LOCK = accounts.LOCKOUT_THRESHOLD
+BAD = "mauvais mot de passe"
+
+
+def test_lockout_after_threshold_failures_then_unlock(dbs):
     user = active_user(dbs, email="bloque@exemple.fr")
-    for _ in range(4):
-        assert accounts.authenticate(dbs, "bloque@exemple.fr", "mauvais mot de passe", IP) == (
+    for _ in range(LOCK - 1):
+        assert accounts.authenticate(dbs, "bloque@exemple.fr", BAD, IP) == (
             None,
             accounts.MSG_BAD_CREDENTIALS,
         )
-    assert reload(dbs, user).failed_logins == 4
-    # 5th failure locks.
-    assert accounts.authenticate(dbs, "bloque@exemple.fr", "mauvais mot de passe", IP) == (
-        None,
-        accounts.MSG_LOCKED,
-    )
+    assert reload(dbs, user).failed_logins == LOCK - 1
+    # The threshold-th failure locks.
+    assert accounts.authenticate(dbs, "bloque@exemple.fr", BAD, IP) == (None, accounts.MSG_LOCKED)
     user = reload(dbs, user)
     assert user.locked_until is not None
     assert len(audits(dbs, user, "lockout")) == 1
-    # Even the right password is refused while locked.
+    # Even the right password is refused while locked, from any address; the message says
+    # what to do.
     assert accounts.authenticate(dbs, "bloque@exemple.fr", PW, IP) == (None, accounts.MSG_LOCKED)
+    assert accounts.authenticate(dbs, "bloque@exemple.fr", PW, "192.0.2.1")[1] == (
+        accounts.MSG_LOCKED
+    )
+    assert "Mot de passe oublié" in accounts.MSG_LOCKED and "lien de connexion" in (
+        accounts.MSG_LOCKED
+    )
     with clock.travel(timedelta(minutes=14)):
         assert accounts.authenticate(dbs, "bloque@exemple.fr", PW, IP)[1] == accounts.MSG_LOCKED
     with clock.travel(timedelta(minutes=16)):
@@ -424,72 +565,120 @@ def test_lockout_after_five_failures_then_unlock(dbs):
 
 def test_success_resets_failure_streak(dbs):
     user = active_user(dbs, email="serie@exemple.fr")
-    for _ in range(4):
-        accounts.authenticate(dbs, "serie@exemple.fr", "mauvais mot de passe", IP)
+    for _ in range(LOCK - 1):
+        accounts.authenticate(dbs, "serie@exemple.fr", BAD, IP)
     assert accounts.authenticate(dbs, "serie@exemple.fr", PW, IP)[1] is None
     assert reload(dbs, user).failed_logins == 0
-    for _ in range(4):
-        accounts.authenticate(dbs, "serie@exemple.fr", "mauvais mot de passe", IP)
+    for _ in range(LOCK - 1):
+        accounts.authenticate(dbs, "serie@exemple.fr", BAD, IP)
     assert accounts.authenticate(dbs, "serie@exemple.fr", PW, IP)[1] is None  # not locked
 
 
 def test_lockout_on_phone_path(dbs):
     active_user(dbs, phone="06 55 44 33 22")
-    for _ in range(5):
-        accounts.authenticate(dbs, "06 55 44 33 22", "mauvais mot de passe", IP)
+    for _ in range(LOCK):
+        accounts.authenticate(dbs, "06 55 44 33 22", BAD, IP)
     assert accounts.authenticate(dbs, "+33655443322", PW, IP) == (None, accounts.MSG_LOCKED)
 
 
-def _fill_ip_limit(dbs, ip: str, identifier) -> None:
-    for i in range(accounts.LIMITS["login_ip"].limit):
-        result = accounts.authenticate(dbs, identifier(i), "mauvais mot de passe", ip)
-        assert result == (None, accounts.MSG_BAD_CREDENTIALS)
+def test_attempts_on_a_locked_account_are_not_counted(dbs):
+    user = active_user(dbs, email="tenace@exemple.fr")
+    for _ in range(LOCK):
+        accounts.authenticate(dbs, "tenace@exemple.fr", BAD, IP)
+    rows = len(dbs.exec(select(LoginAttempt)).all())
+    locked_until = reload(dbs, user).locked_until
+    # One try every 30 s for 14 minutes: refused, and nothing recorded or extended.
+    for i in range(28):
+        with clock.travel(timedelta(seconds=30 * i)):
+            assert accounts.authenticate(dbs, "tenace@exemple.fr", BAD, IP)[1] == (
+                accounts.MSG_LOCKED
+            )
+    assert len(dbs.exec(select(LoginAttempt)).all()) == rows
+    assert reload(dbs, user).locked_until == locked_until
+    with clock.travel(timedelta(minutes=15, seconds=1)):
+        assert accounts.authenticate(dbs, "tenace@exemple.fr", PW, IP)[1] is None
 
 
-def test_rate_limit_per_ip_on_email_path(dbs):
-    active_user(dbs, email="victime@exemple.fr")
-    _fill_ip_limit(dbs, IP, lambda i: f"inconnu{i}@exemple.fr")
-    # Right password, same IP: refused before any check.
-    assert accounts.authenticate(dbs, "victime@exemple.fr", PW, IP) == (
+def test_shared_address_failures_never_refuse_a_right_password(dbs):
+    """Issue 12: a collège behind one NAT.  Dozens of failures on unknown addresses from the
+    shared IP slow its logins down, but a pupil with the right password gets in."""
+    victim = active_user(dbs, email="victime@exemple.fr")
+    limit = accounts.LIMITS["login_ip"].limit
+    for i in range(limit + 30):
+        assert accounts.authenticate(dbs, f"inconnu{i}@exemple.fr", BAD, IP)[0] is None
+    logged, error = accounts.authenticate(dbs, "victime@exemple.fr", PW, IP)
+    assert error is None and logged.id == victim.id
+    # Same on the phone path, for a phone account, from the same address.
+    pupil = active_user(dbs, phone="06 10 20 30 40")
+    logged, error = accounts.authenticate(dbs, "06 10 20 30 40", PW, IP)
+    assert error is None and logged.id == pupil.id
+    # A wrong password from there says why it is slow, and still counts for the account.
+    assert accounts.authenticate(dbs, "victime@exemple.fr", BAD, IP) == (
         None,
-        accounts.MSG_RATE_LIMITED,
+        accounts.MSG_BAD_CREDENTIALS + " " + accounts.MSG_SLOWED,
     )
-    # Another IP is fine; the phone path of the same IP is counted separately.
-    assert accounts.authenticate(dbs, "victime@exemple.fr", PW, "192.0.2.1")[1] is None
-    active_user(dbs, phone="06 10 20 30 40")
-    assert accounts.authenticate(dbs, "06 10 20 30 40", PW, IP)[1] is None
-    # The window passes.
+    assert reload(dbs, victim).failed_logins == 1
+    assert "Trop de tentatives" not in accounts.MSG_SLOWED
+
+
+def test_login_delay_grows_with_the_address_failures_and_is_capped(dbs):
+    limit = accounts.LIMITS["login_ip"].limit
+    delays = []
+    for i in range(limit + 60):
+        delays.append(accounts.login_delay(dbs, IP))
+        accounts.authenticate(dbs, f"devine{i}@exemple.fr", BAD, IP)
+    assert delays[:limit] == [0.0] * limit
+    assert delays[limit] == accounts.LOGIN_DELAY_FIRST
+    assert delays[limit + 10] == pytest.approx(accounts.LOGIN_DELAY_FIRST + 10 * 0.1)
+    assert delays == sorted(delays) and max(delays) == accounts.LOGIN_DELAY_MAX
+    assert accounts.login_delay(dbs, "192.0.2.50") == 0.0  # another address
     with clock.travel(timedelta(minutes=16)):
-        assert accounts.authenticate(dbs, "victime@exemple.fr", PW, IP)[1] is None
+        assert accounts.login_delay(dbs, IP) == 0.0  # the window passed
 
 
-def test_rate_limit_per_ip_on_phone_path(dbs):
-    active_user(dbs, phone="07 77 77 77 77", email="tel@exemple.fr")
-    _fill_ip_limit(dbs, IP, lambda i: f"06 00 00 {i // 100:02d} {i % 100:02d}")
-    assert accounts.authenticate(dbs, "07 77 77 77 77", PW, IP) == (
-        None,
-        accounts.MSG_RATE_LIMITED,
-    )
-    attempts = dbs.exec(select(LoginAttempt).where(LoginAttempt.scope == "login_phone")).all()
-    assert len(attempts) > accounts.LIMITS["login_ip"].limit
-    assert all("0600" not in a.key and "+33" not in a.key for a in attempts)  # hashed
-    # Same IP on the e-mail path: separately counted.
-    assert accounts.authenticate(dbs, "tel@exemple.fr", PW, IP)[1] is None
-    assert accounts.authenticate(dbs, "07 77 77 77 77", PW, "192.0.2.2")[1] is None
-
-
-def test_rate_limit_per_identifier_across_ips(dbs):
-    # An unknown identifier cannot be locked; its own limit applies from any IP.
-    limit = accounts.LIMITS["login_id"].limit
+def test_ipv6_addresses_count_per_64(dbs):
+    limit = accounts.LIMITS["login_ip"].limit
     for i in range(limit):
+        accounts.authenticate(dbs, f"x{i}@exemple.fr", BAD, f"2001:db8:1:2::{i:x}")
+    assert accounts.login_delay(dbs, "2001:db8:1:2:ffff::1") > 0
+    assert accounts.login_delay(dbs, "2001:db8:1:3::1") == 0.0
+
+
+def test_unknown_identifier_locks_nobody_and_answers_like_a_lock(dbs):
+    # Failures on an identifier that has no account: after the same threshold as a real
+    # account, the same answer (nothing tells which identifiers exist); refused attempts
+    # are not recorded, so one try every 30 s does not keep it up.
+    for i in range(LOCK):
         assert accounts.authenticate(dbs, "06 01 01 01 01", "x" * 12, f"198.51.100.{i}") == (
             None,
             accounts.MSG_BAD_CREDENTIALS,
         )
     assert accounts.authenticate(dbs, "0601010101", "x" * 12, "198.51.100.250") == (
         None,
-        accounts.MSG_RATE_LIMITED,
+        accounts.MSG_LOCKED,
     )
+    rows = len(dbs.exec(select(LoginAttempt)).all())
+    for i in range(28):
+        with clock.travel(timedelta(seconds=30 * i)):
+            assert accounts.authenticate(dbs, "0601010101", "x" * 12, IP)[1] == (
+                accounts.MSG_LOCKED
+            )
+    assert len(dbs.exec(select(LoginAttempt)).all()) == rows
+    with clock.travel(timedelta(minutes=15, seconds=30)):
+        assert accounts.authenticate(dbs, "0601010101", "x" * 12, IP)[1] == (
+            accounts.MSG_BAD_CREDENTIALS
+        )
+    # Meanwhile nobody else was locked out, not even on the addresses used.
+    active_user(dbs, email="voisin@exemple.fr")
+    assert accounts.authenticate(dbs, "voisin@exemple.fr", PW, "198.51.100.3")[1] is None
+
+
+def test_failures_store_no_identifier_in_clear(dbs):
+    for i in range(3):
+        accounts.authenticate(dbs, f"06 00 00 00 {i:02d}", BAD, IP)
+    attempts = dbs.exec(select(LoginAttempt).where(LoginAttempt.scope == "login")).all()
+    assert len(attempts) == 6  # one per address, one per identifier
+    assert all("0600" not in a.key and "+33" not in a.key for a in attempts)
 
 
 def test_password_login_returns_a_grant(dbs):
@@ -641,12 +830,29 @@ def test_magic_link_rate_limits(dbs):
     for i in range(accounts.LIMITS["magic_id"].limit + 2):
         accounts.request_magic_link(dbs, "flood@exemple.fr", f"198.51.100.{i}")
     assert len(outbox(dbs, "flood@exemple.fr")) == accounts.LIMITS["magic_id"].limit
-    # Guessing links from one IP is limited too.
-    for _ in range(accounts.LIMITS["magic_consume_ip"].limit):
+    # Wrong links from one IP are limited; refused ones are not counted (no extension).
+    limit = accounts.LIMITS["magic_consume_ip"].limit
+    for _ in range(limit):
         assert accounts.consume_magic_link(dbs, "devine", IP)[1] == accounts.MSG_MAGIC_INVALID
+    for _ in range(5):
+        assert accounts.consume_magic_link(dbs, "devine", IP) == (None, accounts.MSG_RATE_LIMITED)
+    scope = select(LoginAttempt).where(LoginAttempt.scope == "magic_consume")
+    assert len(dbs.exec(scope).all()) == limit
+    # A valid link still opens from that shared address (it cannot be guessed).
     raw = last_link(dbs, "flood@exemple.fr", "/connexion/lien")
-    assert accounts.consume_magic_link(dbs, raw, IP) == (None, accounts.MSG_RATE_LIMITED)
-    assert accounts.consume_magic_link(dbs, raw, "192.0.2.9")[1] is None
+    assert accounts.consume_magic_link(dbs, raw, IP)[1] is None
+
+
+def test_magic_link_unlocks_a_locked_account(dbs):
+    user = active_user(dbs, email="debloque@exemple.fr")
+    for _ in range(accounts.LOCKOUT_THRESHOLD):
+        accounts.authenticate(dbs, "debloque@exemple.fr", "mauvais mot de passe", IP)
+    assert accounts.authenticate(dbs, "debloque@exemple.fr", PW, IP)[1] == accounts.MSG_LOCKED
+    accounts.request_magic_link(dbs, "debloque@exemple.fr", IP)
+    raw = last_link(dbs, "debloque@exemple.fr", "/connexion/lien")
+    assert accounts.consume_magic_link(dbs, raw, IP)[1] is None
+    assert reload(dbs, user).locked_until is None
+    assert accounts.authenticate(dbs, "debloque@exemple.fr", PW, IP)[1] is None
 
 
 # --- password reset and change --------------------------------------------------------------
@@ -655,7 +861,7 @@ def test_magic_link_rate_limits(dbs):
 def test_reset_by_email_link(dbs):
     user = active_user(dbs, email="oubli@exemple.fr")
     session_token = accounts.create_session(dbs, user, IP, "")
-    for _ in range(5):
+    for _ in range(accounts.LOCKOUT_THRESHOLD):
         accounts.authenticate(dbs, "oubli@exemple.fr", "mauvais mot de passe", IP)
     assert reload(dbs, user).locked_until is not None
 

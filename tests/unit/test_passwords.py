@@ -96,11 +96,95 @@ def test_fast_hashing_env(monkeypatch):
         ("abababababab", passwords.MSG_TOO_COMMON),
         ("douzecaractè", None),
         ("Un stage chez le boulanger !", None),
-        ("Stage-" + "y" * 121 + "z", None),
+        (("Stage au bord de la Loire : les hérons guettent les barques du soir. " * 2)[:128], None),
     ],
 )
 def test_password_error(pw, expected):
+    if expected is None and len(pw) > 100:
+        assert len(pw) == passwords.MAX_LENGTH
     assert passwords.password_error(pw) == expected
+
+
+# Issue 12: common passwords and walks on French keyboards (with digits, years, symbols).
+FRENCH_WEAK = [
+    "azertyuiop1234",
+    "AZERTYUIOP1234",
+    "1234azertyuiop",
+    "azertyuiop2012",
+    "qsdfghjklm2024",
+    "qsdfghjklm!!",
+    "wxcvbn123456",
+    "azerty2026!!",
+    "poiuytreza12",
+    "mlkjhgfdsq2010",
+    "aqwzsxedcrfv",
+    "azeqsdwxc123",
+    "motdepasse2024",
+    "motdepasse!123",
+    "jetaime2012!",
+    "Marseille2013!",
+    "chocolat12345",
+    "soleilsoleil12",
+    "P@ssw0rd2024!",
+    "m0td3p@ss3!!",
+    "mystage2026!!",
+    "stage2026stage",
+    "eleve2026eleve",
+]
+
+
+@pytest.mark.parametrize("pw", FRENCH_WEAK)
+def test_weak_french_passwords_are_refused_in_french(pw):
+    error = passwords.password_error(pw)
+    assert error is not None and error.startswith("Ce mot de passe est trop facile à deviner : ")
+    assert "Choisissez plutôt une phrase" in error
+
+
+@pytest.mark.parametrize(
+    ("pw", "words"),
+    [
+        ("azertyuiop1234", "touches voisines du clavier"),
+        ("qsdfghjklm2024", "touches voisines du clavier"),
+        ("azeqsdwxc123", "touches voisines du clavier"),
+        ("motdepasse2024", "mot de passe très courant"),
+        ("motdepasse2024", "une année"),
+        ("P@ssw0rd2024!", "lettres remplacées par des chiffres"),
+        ("soleilsoleil12", "répète"),
+    ],
+)
+def test_refusals_say_why(pw, words):
+    assert words in passwords.password_error(pw)
+
+
+def test_the_persons_names_and_address_are_refused():
+    inputs = ("Inès", "Martin", "ines.martin@exemple.fr", "06 12 34 56 78")
+    for pw in ("ines.martin2012", "InesMartin2012!", "0612345678ines", "Martin.Ines!!"):
+        error = passwords.password_error(pw, user_inputs=inputs)
+        assert error is not None and "votre nom, votre adresse" in error, pw
+    assert passwords.password_error("un stage au bord de la Loire", user_inputs=inputs) is None
+
+
+@pytest.mark.parametrize(
+    "pw",
+    [
+        "un stage à la boulangerie",
+        "girafe nuage tambour",
+        "le chat de ma voisine ronfle",
+        "Correct-Horse-Battery",
+        "Jaime les frites",
+        "mot de passe administrateur 42",
+        "stage-demo-2026",  # the demo password stays valid
+        "Xk7!pq2mZr4w",
+    ],
+)
+def test_real_passphrases_are_accepted(pw):
+    assert passwords.password_error(pw, user_inputs=("Léo", "Petit", "leo@exemple.fr")) is None
+
+
+def test_pathological_inputs_do_not_crash():
+    for pw in ("@4$5!1|7(0" * 12, "ab" * 64, "é" * 128, "\x00" * 20, "🙂" * 30, "a1!" * 40):
+        result = passwords.password_error(pw, user_inputs=(None, 3, "", "x"))
+        assert result is None or isinstance(result, str)
 
 
 def test_message_is_french():

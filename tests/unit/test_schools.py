@@ -359,11 +359,23 @@ def test_head_signup_errors_store_nothing(s, over, field, words):
     assert count(s, User) == before and mails(s) == []
 
 
-def test_head_signup_refuses_a_taken_address_and_crafted_forms(s):
+def test_head_signup_with_a_taken_address_and_crafted_forms(s):
     a = school(s, UAI_A)
-    head(s, a)
-    result, errors = schools.register_head(s, data=head_form(a))
-    assert result is None and errors["email"] == accounts.MSG_EMAIL_TAKEN
+    h = head(s, a)
+    before = count(s, User)
+    # A taken address: the answer of a new account, nothing created, the owner told.
+    result, errors = schools.register_head(s, data=head_form(a, email=h.email))
+    assert errors == {}
+    assert result == {"user_id": None, "school_id": a.id, "needs_validation": False}
+    assert count(s, User) == before
+    assert [m.template for m in mails(s, to=h.email)] == ["signup_existing"]
+    teacher = member(s, a, "thomas.roux@ac-creteil.fr", status="left")
+    before = count(s, User), count(s, StaffMembership)
+    result, errors = schools.register_staff(s, data=staff_form(a, email=teacher.email))
+    assert errors == {} and result["user_id"] is None and result["membership_id"] is None
+    assert (count(s, User), count(s, StaffMembership)) == before
+    assert mails(s, "school_staff_request") == []
+    assert [m.template for m in mails(s, to=teacher.email)] == ["signup_existing"]
     assert schools.register_head(s, data="pas un formulaire")[0] is None
     result, errors = schools.register_head(
         s, data={"school_id": [a.id], "email": {"x": 1}, "password": 3, "accept_terms": "oui"}

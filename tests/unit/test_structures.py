@@ -161,14 +161,24 @@ def test_register_only_landline_is_enough(s):
     assert s.get(User, result["user_id"]).phone is None
 
 
-def test_email_already_used(s):
+def test_email_already_used_answers_as_new_creates_nothing_and_tells_the_owner(s):
     structures.register_employer(s, data=form())
     before = counts(s)
+    owner = "claire.martin@boulangerie-martin.fr"
+    assert [m.template for m in mails(s, owner)] == ["activation"]
+    # Another structure with the same address: the answer of a new account, nothing stored.
     result, errors = structures.register_employer(
         s, data=form(siret="35600000000048", phone_mobile="0611111111")
     )
-    assert result is None and errors["email"] == accounts.MSG_EMAIL_TAKEN
+    assert errors == {}
+    assert result == {"user_id": None, "structure_id": None, "joined_existing": False}
     assert counts(s) == before
+    assert [m.template for m in mails(s, owner)] == ["activation", "signup_existing"]
+    # The same SIRET (a join request for a new address): same answer, no request either.
+    result, errors = structures.register_employer(s, data=form(phone_mobile="0611111112"))
+    assert errors == {} and result["joined_existing"] is True and result["user_id"] is None
+    assert counts(s) == before
+    assert mails(s, owner, "structure_join_request") == []
 
 
 def test_existing_siret_joins_with_owner_approval(s):
