@@ -120,9 +120,9 @@ def test_websocket_accepts_public_url_only(server: str):
             _ws(server, origin)
         assert refused.value.status_code == 403, origin
     for origin in (server, server.replace("localhost", "127.0.0.1")):
-        ws = _ws(server, origin)
+        ws = _ws(server, origin)  # the handshake is accepted (101), not refused (403)
         try:
-            assert ws.receive(timeout=10).startswith("0{")  # Engine.IO open packet
+            assert ws.connected, origin
         finally:
             ws.close()
 
