@@ -17,6 +17,11 @@ config = rx.Config(
     backend_port=_s.port,
     deploy_url=_s.public_url,
     api_url=_s.public_url,
+    # CORS of every HTTP route and the websocket's Origin check: our own site only.
+    cors_allowed_origins=list(_s.allowed_origins),
+    # Pages are pre-compressed with gzip only: the security headers middleware reads the
+    # inline scripts of each HTML page to allow them by hash (mystage/api/security.py).
+    frontend_compression_formats=["gzip"],
     state_manager_mode="redis" if _s.redis_url else "memory",
     plugins=[
         rx.plugins.SitemapPlugin(),

@@ -9,6 +9,8 @@ from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
 from mystage.api.maps import routes as map_routes
 from mystage.api.school_exports import routes as school_export_routes
+from mystage.api.security import SecurityHeaders
+from mystage.api.site import routes as site_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import (  # noqa: F401  (registers pages)
@@ -26,13 +28,30 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     search,
     stats,
 )
+from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings
 
 api = Starlette(
-    routes=[*auth_routes, *file_routes, *school_export_routes, *export_routes, *map_routes]
+    routes=[
+        *auth_routes,
+        *file_routes,
+        *school_export_routes,
+        *export_routes,
+        *map_routes,
+        *site_routes,
+    ]
 )
 
-app = rx.App(
+
+class MyStageApp(rx.App):
+    """The Reflex app, wrapped in the security headers middleware as the outermost layer
+    (outside Reflex's CORS layers too), so it sees every response the server sends."""
+
+    def __call__(self):
+        return SecurityHeaders(super().__call__())
+
+
+app = MyStageApp(
     style=theme.base_style,
     stylesheets=["/mystage.css"],
     api_transformer=api,
@@ -42,7 +61,9 @@ app = rx.App(
 if len({p[0] for p in PAGES}) != len(PAGES):
     raise RuntimeError("two pages claim the same route")
 for route, title, component, on_load in PAGES:
-    app.add_page(component, route=route, title=title, on_load=on_load)
+    app.add_page(
+        component, route=route, title=title, on_load=on_load, context=sitemap_context(route)
+    )
 
 if get_settings().jobs_in_process:
     from mystage.jobs.runner import job_loop

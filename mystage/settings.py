@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,27 @@ def _int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         return default
+
+
+# Names of this machine: when PUBLIC_URL uses one, the others (same scheme and port) are the
+# same site too, so `make run` works whether it is opened as localhost or 127.0.0.1.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, str]:
+    """(scheme, host, ":port" or "") of an absolute URL, lower-case, default port left out."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "localhost").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else ""
+    return scheme, host, suffix
 
 
 def _default_db_url() -> str:
@@ -109,6 +131,27 @@ class Settings:
     @property
     def async_database_url(self) -> str:
         return _async_url(self.database_url)
+
+    @property
+    def public_origin(self) -> str:
+        """``scheme://host[:port]`` of PUBLIC_URL: the one site browsers may call us from."""
+        scheme, host, port = _origin(self.public_url)
+        return f"{scheme}://{host}{port}"
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Origins accepted for CORS, the websocket and same-origin POSTs (logout): PUBLIC_URL's,
+        plus the other loopback spellings when PUBLIC_URL is on this machine."""
+        scheme, host, port = _origin(self.public_url)
+        hosts = (
+            (host, *(h for h in LOOPBACK_HOSTS if h != host)) if host in LOOPBACK_HOSTS else (host,)
+        )
+        return tuple(f"{scheme}://{h}{port}" for h in hosts)
+
+    @property
+    def https(self) -> bool:
+        """Served over TLS (PUBLIC_URL is https): HSTS and upgrade-insecure-requests are sent."""
+        return _origin(self.public_url)[0] == "https"
 
     @property
     def is_sqlite(self) -> bool:

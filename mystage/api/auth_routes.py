@@ -17,10 +17,11 @@ import re
 from http.cookies import CookieError, SimpleCookie
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mystage import db
+from mystage.api.security import is_same_origin
 from mystage.services import accounts, client_address
 from mystage.settings import get_settings
 
@@ -100,7 +101,22 @@ async def open_session(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    """``POST|GET /api/logout``: revoke the cookie's session, delete the cookie, 303 to /."""
+    """``POST /api/logout`` from one of our pages: revoke the cookie's session, delete the
+    cookie, 303 to /.  Another site (a form, an image, a link in a mail) gets 403 and the
+    session lives on; ``GET`` (a link, an image) gets 405.  ``GET`` is routed here only to
+    answer so: otherwise it would fall through to the page server's 404."""
+    if request.method != "POST":
+        return PlainTextResponse(
+            "Méthode non autorisée : la déconnexion se fait par le bouton « Se déconnecter ».",
+            status_code=405,
+            headers={**_NO_STORE, "Allow": "POST"},
+        )
+    if not is_same_origin(request.headers):
+        return PlainTextResponse(
+            "Déconnexion refusée : utilisez le bouton « Se déconnecter » de MyStage.",
+            status_code=403,
+            headers=_NO_STORE,
+        )
     token = session_token_from_cookie_header(request.headers.get("cookie"))
     if token:
         await db.call(accounts.revoke_session, token)

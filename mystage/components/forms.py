@@ -114,8 +114,14 @@ def notice(text: rx.Var | str, kind: str = "info", **props) -> rx.Component:
         "error": ("#ffe9e9", theme.ERROR),
     }
     bg, fg = colors[kind]
+    color = fg if kind != "info" else "#161616"
+    # A component (often an rx.text, a <p>) goes in a <div>: a <p> in a <p> is invalid HTML,
+    # which the browser rewrites, and React's hydration of the pre-rendered page then fails.
+    body = (
+        rx.box(text, color=color) if isinstance(text, rx.Component) else rx.text(text, color=color)
+    )
     return rx.box(
-        rx.text(text, color=fg if kind != "info" else "#161616"),
+        body,
         background=bg,
         border_left=f"4px solid {fg}",
         padding="0.75rem 1rem",
@@ -174,7 +180,7 @@ def textarea_field(
             name=name,
             default_value=default,
             rows=rows,
-            on_change=lambda _value: rx.call_script(script),
+            on_change=lambda _value: rx.run_script(script),
             aria_invalid=rx.cond(error != "", "true", "false"),
             aria_describedby=f"{count_id} {input_id}-err",
             style={

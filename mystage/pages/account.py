@@ -24,7 +24,7 @@ def logout_button() -> rx.Component:
         "Se déconnecter",
         variant="outline",
         color_scheme="red",
-        on_click=rx.call_script(LOGOUT_JS),
+        on_click=rx.run_script(LOGOUT_JS),
         id="logout",
         cursor="pointer",
     )

@@ -464,7 +464,7 @@ def _print_view() -> rx.Component:
             rx.button(
                 rx.icon("printer", size=16),
                 "Imprimer / enregistrer en PDF",
-                on_click=rx.call_script("window.print()"),
+                on_click=rx.run_script("window.print()"),
                 id="app-print",
                 background=theme.BLUE,
                 cursor="pointer",

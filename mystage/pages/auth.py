@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.browser import document_load
 from mystage.components.forms import (
     card,
     checkbox_field,
@@ -29,6 +30,7 @@ from mystage.state.auth import (
     ResetState,
     SignupState,
 )
+from mystage.state.navigation import NavigationState
 
 PASSWORD_HINT = (
     "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
@@ -89,6 +91,7 @@ def _link(text: str, href: str, **props) -> rx.Component:
 def login_page() -> rx.Component:
     return card(
         page_title("Se connecter"),
+        document_load(NavigationState.document_url),  # opens the session after login
         rx.cond(LoginState.info != "", notice(LoginState.info, "info")),
         rx.form(
             field(
@@ -491,6 +494,7 @@ def _phone_code_form() -> rx.Component:
 def signup_page() -> rx.Component:
     return card(
         page_title("Créer un compte"),
+        document_load(NavigationState.document_url),  # opens the session after login
         notice(
             rx.text(
                 "Vous représentez une entreprise, une association ou une administration ? ",
@@ -701,6 +705,7 @@ def new_password_page() -> rx.Component:
 def magic_link_page() -> rx.Component:
     return card(
         page_title("Se connecter par un lien"),
+        document_load(NavigationState.document_url),  # opens the session after login
         rx.cond(
             MagicLinkState.has_token,
             rx.box(

@@ -8,6 +8,7 @@ from pathlib import Path
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.browser import scroll_into_view
 from mystage.components.exports import export_panel
 from mystage.components.forms import (
     card,
@@ -877,6 +878,7 @@ def _step4() -> rx.Component:
 def offer_form_page() -> rx.Component:
     S = OfferFormState
     return rx.box(
+        scroll_into_view(S.scroll_to_id),
         rx.cond(
             S.denied != "",
             notice(S.denied, "error", id="offer-denied"),

@@ -83,7 +83,7 @@ def _search_bar() -> rx.Component:
         # A plain GET form: /offres?q=…&lieu=… works without JavaScript state.
         action="/offres",
         method="get",
-        on_submit=rx.call_script(
+        on_submit=rx.run_script(
             "(function(){const f=document.getElementById('home-form');"
             "const p=new URLSearchParams(new FormData(f));"
             "for (const [k,v] of [...p]) if(!v) p.delete(k);"

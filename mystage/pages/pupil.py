@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.browser import scroll_into_view
 from mystage.components.forms import (
     card,
     field,
@@ -399,6 +400,7 @@ def apply_page() -> rx.Component:
     S = ApplyState
     return card(
         page_title("Postuler à cette offre"),
+        scroll_into_view(S.scroll_to_id),
         rx.cond(
             ~S.loaded,
             _loading(),

@@ -986,7 +986,7 @@ def _sheet_view() -> rx.Component:
                 rx.button(
                     rx.icon("printer", size=16),
                     "Imprimer",
-                    on_click=rx.call_script("window.print()"),
+                    on_click=rx.run_script("window.print()"),
                     id="sheet-print",
                     background=theme.BLUE,
                     cursor="pointer",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.browser import document_load
 from mystage.components.forms import (
     card,
     checkbox_field,
@@ -21,6 +22,7 @@ from mystage.components.layout import page
 from mystage.components.school_nav import school_nav
 from mystage.components.school_picker import school_picker
 from mystage.pages.auth import name_fields, new_password_fields
+from mystage.state.navigation import NavigationState
 from mystage.state.school_admin import (
     FUNCTION_CHOICES,
     LEVEL_CHOICES,
@@ -306,6 +308,7 @@ def invitation_page() -> rx.Component:
     S = InvitationState
     return rx.box(
         page_title("Rejoindre l'espace de l'établissement"),
+        document_load(NavigationState.document_url),  # opens the session (« Accéder »)
         card(
             rx.cond(
                 S.done,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import charts, forms, theme
+from mystage.components.browser import address_sync
 from mystage.components.exports import export_panel
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
@@ -393,6 +394,7 @@ def statistics_page() -> rx.Component:
     return rx.box(
         rx.link("Retour à mon espace", href="/espace", color=theme.BLUE),
         forms.page_title("Statistiques"),
+        address_sync(S.address),
         rx.cond(
             S.allowed,
             _dashboard(),

@@ -7,7 +7,7 @@ rate limits and lockouts on every path, so a crafted event gains nothing.
 from __future__ import annotations
 
 import asyncio
-import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -15,6 +15,7 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.state import school_search
+from mystage.state.navigation import load_document
 from mystage.state.session import SessionState, client_ip
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
@@ -35,9 +36,10 @@ def _str(form: dict, key: str, limit: int = 300) -> str:
     return value.strip()[:limit]
 
 
-def _go_session(grant: str) -> rx.event.EventSpec:
-    url = "/api/session?grant=" + grant
-    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+async def _go_session(state: rx.State, grant: str) -> None:
+    """Open the session: the page loads ``/api/session?grant=…``, which sets the HttpOnly
+    cookie (the page holds ``components.browser.document_load``; no eval)."""
+    await load_document(state, "/api/session?" + urlencode({"grant": grant}))
 
 
 def _safe_next(raw: str) -> str:
@@ -104,7 +106,7 @@ class LoginState(rx.State):
             self.not_activated = "pas encore activé" in error
             return
         self.error = ""
-        return _go_session(grant)
+        await _go_session(self, grant)
 
 
 def _register(s, data: dict):
@@ -364,7 +366,7 @@ class SignupState(rx.State):
             self.code_error = error
             return
         self.code_error = ""
-        return _go_session(grant)
+        await _go_session(self, grant)
 
 
 def _activate(s, token: str):
@@ -570,7 +572,7 @@ class MagicLinkState(rx.State):
         if grant is None:
             self.error = error
             return
-        return _go_session(grant)
+        await _go_session(self, grant)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import ministries, permissions
 from mystage.services.permissions import PermissionDenied
+from mystage.state.navigation import scroll_request
 from mystage.state.session import caller, client_ip
 
 DENIED = "Vous n'avez pas accès à cette offre."
@@ -221,6 +222,8 @@ class OfferFormState(rx.State):
     can_publish: bool = True
     publish_block_reason: str = ""
     form_version: int = 0
+    # The element the page scrolls to (components/browser.scroll_into_view).
+    scroll_to_id: str = ""
 
     @rx.var
     def form_key(self) -> str:
@@ -375,7 +378,8 @@ class OfferFormState(rx.State):
                 **{k: v for k, v in data.items() if isinstance(v, str)},
             }
             self.flags = {**self.flags, **{k: v for k, v in data.items() if isinstance(v, bool)}}
-            return rx.scroll_to("form-errors")
+            self.scroll_to_id = scroll_request("form-errors")
+            return
         self.errors = {}
         if self.step >= 4:
             return rx.redirect(f"/espace/employeur/offre/apercu?id={self.offer_id}")

@@ -15,6 +15,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import pupils
+from mystage.state.navigation import scroll_request
 from mystage.state.offer_public import _offer_id_from_path
 from mystage.state.session import caller
 
@@ -80,6 +81,8 @@ class ApplyState(rx.State):
     favorite_error: str = ""
     done: bool = False
     done_to_school: bool = False
+    # The element the page scrolls to after a submit (components/browser.scroll_into_view).
+    scroll_to_id: str = ""
     form_version: int = 0
 
     @rx.var
@@ -135,11 +138,14 @@ class ApplyState(rx.State):
         )
         if app_id is None:
             self.errors = errors
-            return rx.scroll_to("apply-errors") if "form" in errors else None
+            if "form" in errors:
+                self.scroll_to_id = scroll_request("apply-errors")
+            return None
         self.errors = {}
         self.done = True
         self.done_to_school = bool(to_school)
-        return rx.scroll_to("contenu")
+        self.scroll_to_id = scroll_request("contenu")
+        return None
 
     @rx.event
     async def toggle_favorite(self):

@@ -436,14 +436,15 @@ class InvitationState(rx.State):
         self._grant_at = time.monotonic()
 
     @rx.event
-    def go(self):
+    async def go(self):
         """« Accéder à l'espace de l'établissement »: log in with the grant just issued
         (backend-only, 2 minutes), else through the login page."""
         from mystage.state.auth import _go_session
 
         grant, self._grant = self._grant, ""
         if self.done and grant and time.monotonic() - self._grant_at < 110:
-            return _go_session(grant)
+            await _go_session(self, grant)
+            return None
         return rx.redirect(f"/connexion?suivant={SPACE_URL}")
 
 

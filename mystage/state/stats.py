@@ -9,7 +9,6 @@ replaced by the territory (and a notice says so), never trusted.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -204,6 +203,9 @@ class StatsState(rx.State):
     source: str = ""
     updated_at: str = ""
     loading: bool = False
+    # The page's address for the applied filters: the page rewrites the address bar when it
+    # changes (components/browser.address_sync), so a view can be bookmarked or sent.
+    address: str = ""
     # Off-platform figures.
     off_entries: list[dict[str, str]] = []
     off_errors: dict[str, str] = {}
@@ -258,22 +260,24 @@ class StatsState(rx.State):
         self.allowed = True
         self.denied = ""
         self._apply(view)
+        self.address = self._address()
         self.off_values = {"school_year": view["filters"]["school_year"], "kind": "association"}
 
-    async def _recompute(self, actor):
-        """Recompute with ``self.filters``; returns the event that puts the applied filters
-        in the address bar (without reloading the page)."""
+    def _address(self) -> str:
+        default_year = next((o["value"] for o in self.year_options), "")
+        return page_url(self.filters, default_year)
+
+    async def _recompute(self, actor) -> None:
+        """Recompute with ``self.filters``; the address bar follows (``address``)."""
         self.loading = True
         try:
             view = await db.call(_refresh, actor, dict(self.filters))
         finally:
             self.loading = False
         if view is None:
-            return None
+            return
         self._apply(view)
-        default_year = next((o["value"] for o in self.year_options), "")
-        url = page_url(self.filters, default_year)
-        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
+        self.address = self._address()
 
     @rx.event
     async def set_filter(self, name: str, value: str):
@@ -289,7 +293,7 @@ class StatsState(rx.State):
         if name == "department" and value:
             filters["academy"] = ""
         self.filters = filters
-        return await self._recompute(actor)
+        await self._recompute(actor)
 
     @rx.event
     async def reset_filters(self):
@@ -297,7 +301,7 @@ class StatsState(rx.State):
         if actor is None:
             return
         self.filters = {"school_year": self.filters.get("school_year", "")}
-        return await self._recompute(actor)
+        await self._recompute(actor)
 
     # --- off-platform figures ---------------------------------------------------------------
 

@@ -107,14 +107,27 @@ def test_next_url_cannot_leave_the_site(dbs, client, user):
         assert r.status_code == 303 and r.headers["location"] == "/"
 
 
-@pytest.mark.parametrize("method", ["post", "get"])
-def test_logout_clears_cookie_and_revokes_session(dbs, client, user, method):
+def _logged_in(dbs, client, user) -> str:
     grant = accounts.issue_login_grant(dbs, user)
     login = client.get("/api/session", params={"grant": grant})
     token = set_cookie_header(login).split(";", 1)[0].split("=", 1)[1]
     assert accounts.user_for_session(dbs, token) is not None
+    return token
 
-    response = getattr(client, method)("/api/logout", headers={"cookie": f"{COOKIE_NAME}={token}"})
+
+def _own_origin() -> str:
+    return settings.get_settings().public_origin
+
+
+@pytest.mark.parametrize(
+    "same_site",
+    [{"origin": "OWN"}, {"sec-fetch-site": "same-origin"}],
+    ids=["origin", "sec-fetch-site"],
+)
+def test_logout_clears_cookie_and_revokes_session(dbs, client, user, same_site):
+    token = _logged_in(dbs, client, user)
+    headers = {k: (_own_origin() if v == "OWN" else v) for k, v in same_site.items()}
+    response = client.post("/api/logout", headers={"cookie": f"{COOKIE_NAME}={token}", **headers})
     assert response.status_code == 303 and response.headers["location"] == "/"
     cleared = set_cookie_header(response).lower()
     assert cleared.startswith(f'{COOKIE_NAME}=""') or cleared.startswith(f"{COOKIE_NAME}=;")
@@ -124,9 +137,44 @@ def test_logout_clears_cookie_and_revokes_session(dbs, client, user, method):
     assert accounts.user_for_session(dbs, token) is None
 
 
+def test_logout_by_link_is_refused(dbs, client, user):
+    """``GET /api/logout`` (a link in a mail, an <img> on another site) logs nobody out."""
+    token = _logged_in(dbs, client, user)
+    for headers in ({}, {"origin": _own_origin()}, {"sec-fetch-site": "same-origin"}):
+        r = client.get("/api/logout", headers={"cookie": f"{COOKIE_NAME}={token}", **headers})
+        assert r.status_code == 405 and r.headers["allow"] == "POST"
+        assert "set-cookie" not in r.headers and "Se déconnecter" in r.text
+    assert accounts.user_for_session(dbs, token) is not None
+    (row,) = sessions(dbs)
+    assert row.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"origin": "https://evil.example", "sec-fetch-site": "same-origin"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {},
+    ],
+    ids=["foreign", "null", "foreign-forged-fetch-site", "cross-site", "same-site", "nothing"],
+)
+def test_logout_from_another_site_is_refused(dbs, client, user, headers):
+    """A form on another site posting to /api/logout: 403, the session lives on."""
+    token = _logged_in(dbs, client, user)
+    r = client.post("/api/logout", headers={"cookie": f"{COOKIE_NAME}={token}", **headers})
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    assert "refusée" in r.text
+    assert accounts.user_for_session(dbs, token) is not None
+    (row,) = sessions(dbs)
+    assert row.revoked_at is None
+
+
 def test_logout_without_cookie_is_harmless(client):
     client.cookies.clear()
-    r = client.post("/api/logout")
+    r = client.post("/api/logout", headers={"origin": _own_origin()})
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 

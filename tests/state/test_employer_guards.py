@@ -78,3 +78,17 @@ async def test_owner_can_act(world):
     assert dash.error == ""
     s.expire_all()
     assert s.get(Offer, offer_id).state == "unpublished"
+
+
+@pytest.mark.asyncio
+async def test_form_errors_scroll_without_script(world):
+    """A step with errors brings the error summary into view through a state var the page
+    watches (components/browser.scroll_into_view), not a script to eval."""
+    s, owner, offer_id, _ = world
+    form = make_state(OfferFormState, cookie=_cookie(s, owner), path="/espace/employeur/offre")
+    form.offer_id, form.step, form.loaded = offer_id, 2, True
+    assert await form.submit({"title": "", "description": "", "sector_id": ""}) is None
+    assert form.errors and form.scroll_to_id.startswith("form-errors#")
+    first = form.scroll_to_id
+    await form.submit({"title": "", "description": "", "sector_id": ""})
+    assert form.scroll_to_id != first  # asked again: scrolls again

@@ -12,6 +12,7 @@ from mystage import clock
 from mystage.models import School, SchoolClass, User
 from mystage.services import accounts, passwords
 from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
+from mystage.state.navigation import NavigationState
 from mystage.state.school_search import SEARCH_BURST
 from tests.state.conftest import make_state
 from tests.unit.test_offers import complete_offer, employer
@@ -295,8 +296,10 @@ async def test_phone_code_logs_in_back_to_the_offer(s):
     for bad in (None, "texte", {"code": ["1"]}, {"code": "000000" if code != "000000" else "1"}):
         assert await st.submit_code(bad) is None
     assert st.code_error
-    event = await st.submit_code({"code": code})
-    assert event is not None and st.code_error == ""
+    await st.submit_code({"code": code})
+    assert st.code_error == ""
+    nav = await st.get_state(NavigationState)
+    assert nav.document_url.startswith("/api/session?grant=")  # the page loads it
     s.expire_all()
     grant = s.exec(
         select(OneTimeToken).where(OneTimeToken.purpose == TokenPurpose.LOGIN_GRANT)

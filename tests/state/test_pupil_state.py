@@ -175,8 +175,9 @@ async def test_crafted_arguments_never_raise(world):
         page = make_state(ApplyState, cookie=cookie, path=f"/offres/{raw}/postuler")
         await page.load()
         assert not page.found
-        await page.submit({"week": W2, "motivation": MOTIVATION})
+        assert await page.submit({"week": W2, "motivation": MOTIVATION}) is None  # no script
         assert page.errors == {"form": pupils.MSG_OFFER_MISSING}
+        assert page.scroll_to_id.startswith("apply-errors#")  # the page scrolls to the message
         await page.toggle_favorite()
         assert not page.is_favorite
 
@@ -264,6 +265,7 @@ async def test_pupil_applies_confirms_and_keeps_a_cv(world):
     assert page.values["contact_phone"] == "06 11 22 33 44"  # what was typed is kept
     await page.submit({"week": W1, "motivation": MOTIVATION, "contact_phone": "06 11 22 33 44"})
     assert page.done and not page.done_to_school and page.errors == {}
+    assert page.scroll_to_id.startswith("contenu#")  # back to the top, to the confirmation
     (app,) = s.exec(select(Application)).all()
     await space.load()
     assert space.targeted == {}  # applied: the card goes

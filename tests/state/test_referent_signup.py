@@ -19,6 +19,7 @@ from mystage.services.permissions import PermissionDenied
 from mystage.state.account import AccountState
 from mystage.state.admin import AdminState
 from mystage.state.auth import ActivationState, LoginState, SignupState
+from mystage.state.navigation import NavigationState
 from mystage.state.school_admin import _FUNCTIONS as SCHOOL_FUNCTIONS
 from tests.state.conftest import make_state
 
@@ -351,6 +352,9 @@ async def test_admin_validates_a_referent(s):
     login.load()
     await login.submit({"identifier": user.email, "password": PW})
     assert login.error == ""
+    # The page loads /api/session?grant=… as a document (components/browser, no eval).
+    nav = await login.get_state(NavigationState)
+    assert nav.document_url.startswith("/api/session?grant=")
     assert stats.can_view_stats(user)
     assert stats.scope_for(s, user).departments == frozenset({"77"})
 
