@@ -114,8 +114,14 @@ def notice(text: rx.Var | str, kind: str = "info", **props) -> rx.Component:
         "error": ("#ffe9e9", theme.ERROR),
     }
     bg, fg = colors[kind]
+    color = fg if kind != "info" else "#161616"
+    # A component (often an rx.text with a link) goes in a div: a <p> inside a <p> is
+    # invalid HTML, which the browser re-parses, and React's hydration then fails (#418).
+    body = (
+        rx.box(text, color=color) if isinstance(text, rx.Component) else rx.text(text, color=color)
+    )
     return rx.box(
-        rx.text(text, color=fg if kind != "info" else "#161616"),
+        body,
         background=bg,
         border_left=f"4px solid {fg}",
         padding="0.75rem 1rem",
@@ -268,3 +274,31 @@ def radio_field(
         padding="0",
         margin="0 0 1rem 0",
     )
+
+
+def upload_field(
+    label: str, upload_id: str, *children: rx.Component, **upload_props
+) -> rx.Component:
+    """``rx.upload`` with a visible label tied to its file input (``<upload_id>-input``),
+    which Reflex leaves unlabelled.  The drop zone is not a tab stop of its own
+    (``no_keyboard``): the button inside it opens the file dialog, and so does the label."""
+    input_id = f"{upload_id}-input"
+    zone = rx.upload(*children, id=upload_id, no_keyboard=True, **upload_props)
+    if not _label_file_input(zone, input_id):  # Reflex changed how it builds rx.upload
+        raise RuntimeError("rx.upload without a file input")
+    return rx.box(field_label(label, input_id), zone, width="100%")
+
+
+def _label_file_input(component: rx.Component, input_id: str) -> bool:
+    """Give the upload's ``<input type=file>`` an id: a new input carrying the original's
+    react-dropzone props (``getInputProps()``) replaces it."""
+    children = getattr(component, "children", [])
+    for i, child in enumerate(children):
+        if getattr(child, "tag", "") == "input":
+            labelled = rx.el.input(type="file", id=input_id)
+            labelled.special_props = child.special_props
+            children[i] = labelled
+            return True
+        if _label_file_input(child, input_id):
+            return True
+    return False

@@ -78,7 +78,8 @@ def _place_field() -> rx.Component:
                 border_radius="4px",
                 background="white",
                 width="100%",
-                role="listbox",
+                role="group",
+                aria_label="Lieux proposés",
             ),
         ),
         _error("lieu"),
@@ -370,7 +371,12 @@ def _results() -> rx.Component:
     )
 
 
-@page("/offres", "Rechercher un stage", on_load=SearchState.load)
+@page(
+    "/offres",
+    "Rechercher un stage",
+    on_load=SearchState.load,
+    skip=[("Aller aux résultats", "#resultats")],
+)
 def search_page() -> rx.Component:
     S = SearchState
     return rx.vstack(
@@ -398,6 +404,7 @@ def search_page() -> rx.Component:
                     "Liste",
                     size="2",
                     variant=rx.cond(S.view == "list", "solid", "outline"),
+                    aria_pressed=rx.cond(S.view == "list", "true", "false"),
                     on_click=S.show("list"),
                     id="view-list",
                 ),
@@ -406,6 +413,7 @@ def search_page() -> rx.Component:
                     "Carte",
                     size="2",
                     variant=rx.cond(S.view == "map", "solid", "outline"),
+                    aria_pressed=rx.cond(S.view == "map", "true", "false"),
                     on_click=S.show("map"),
                     id="view-map",
                 ),
@@ -415,6 +423,11 @@ def search_page() -> rx.Component:
             align="center",
             wrap="wrap",
             gap="0.5rem",
+            # « Aller aux résultats » (skip link) lands here, past the form's fields: the
+            # count is read, then Tab goes to « Liste », « Carte » and the offers.
+            id="resultats",
+            tab_index=-1,
+            class_name="skip-target",
         ),
         rx.cond(
             S.view == "map",
