@@ -19,17 +19,16 @@ def field_label(label: str, input_id: str, required: bool = False) -> rx.Compone
 
 
 def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
-    """The error text under a field, announced to screen readers (id ``<input>-err``)."""
-    return rx.cond(
-        error != "",
-        rx.text(
-            error,
-            id=f"{input_id}-err",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            margin_top="0.25rem",
-            role="alert",
-        ),
+    """The error text under a field, announced to screen readers (id ``<input>-err``).
+    Always in the page, hidden while empty: the field's aria-describedby points to it."""
+    return rx.text(
+        error,
+        id=f"{input_id}-err",
+        color=theme.ERROR,
+        font_size="0.85rem",
+        margin_top="0.25rem",
+        role="alert",
+        display=rx.cond(error != "", "block", "none"),
     )
 
 

@@ -243,7 +243,7 @@ def _signup_errors(page: Page) -> bool:
 
 def _login_errors(page: Page) -> bool:
     page.click("#login-submit")
-    expect(page.locator("[role=alert]").first).to_be_visible()
+    expect(page.locator("[role=alert]:visible").first).to_be_visible()
     return True
 
 
