@@ -296,6 +296,7 @@ STATES: dict[tuple[str, str], list[tuple[str, Callable[[Page], bool]]]] = {
     ("chef", "/espace/etablissement/candidatures/[cand_id]"): [
         ("validation", _dialog("#app-action-school_validate")),
     ],
+    ("chef", "/espace/etablissement"): [("traitées", _tab("traitees"))],
     ("chef", "/espace/etablissement/classe/[classe_id]"): [
         ("autorisations", _dialog("#auth-all")),
     ],
