@@ -540,3 +540,24 @@ def test_skip_link_to_content_on_every_page(page: Page):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#contenu")).to_be_focused()
+
+
+def test_employer_tabs_with_the_keyboard(page: Page):
+    """The employer's tabs: one tab stop, arrows move between tabs without loading
+    anything, Enter opens the focused one and its panel follows."""
+    goto(page, "/connexion")
+    page.fill("#f-identifier", ROLES["employeur"])
+    page.fill("#f-password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator(".tab-a_traiter")).to_have_attribute("aria-selected", "true")
+    page.locator(".tab-a_traiter").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".tab-traitees")).to_be_focused()
+    expect(page.locator(".tab-a_traiter")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".tab-offres")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".tab-offres")).to_have_attribute("aria-selected", "true")
+    panel = page.get_by_role("tabpanel")
+    expect(panel).to_contain_text("Offre de stage")  # the offers table's header
+    assert panel.get_attribute("aria-labelledby") == page.locator(".tab-offres").get_attribute("id")

@@ -348,8 +348,9 @@ ACCESSIBILITE = Page(
                         "défilement horizontal ;",
                         "aucune information n'est donnée uniquement par une image ou par la "
                         "couleur, et aucun texte n'est présenté sous forme d'image ;",
-                        "les onglets de l'espace employeur et les boîtes de confirmation "
-                        "suivent les modèles ARIA (onglets, dialogues) ;",
+                        "les onglets (espace employeur, tableau de bord de l'établissement) et "
+                        "les boîtes de confirmation suivent les modèles ARIA : les onglets se "
+                        "parcourent avec les flèches, les dialogues gardent le focus ;",
                         "les questions fréquentes utilisent des éléments repliables standard, "
                         "reconnus par les lecteurs d'écran ;",
                         "les offres affichées sur la carte sont aussi présentées sous forme de "
