@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BUN := $(CURDIR)/.tools/node_modules/.bin/bun
+# axe-core (accessibility engine) for tests/e2e/test_a11y.py, installed next to bun.
+AXE := $(CURDIR)/.tools/node_modules/axe-core/axe.min.js
+NODE_TOOLS := bun@1.4.4 axe-core@4.14.1
 PORT ?= 3000
 
 export REFLEX_TELEMETRY_ENABLED := false
@@ -28,7 +31,7 @@ test: deps chromium lint test-py test-e2e
 # touches requirements.txt on every start, which would defeat a date-based rule.
 REQ_STAMP := $(VENV)/.stamp-req-$(shell sha256sum requirements.txt | cut -c1-16)
 
-deps: $(REQ_STAMP) $(BUN)
+deps: $(REQ_STAMP) $(BUN) $(AXE)
 
 $(REQ_STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,10 +40,11 @@ $(REQ_STAMP):
 	rm -f $(VENV)/.stamp-req-*
 	touch $@
 
-$(BUN):
+# Both in one npm command (one recipe, listed together in .tools/package.json).
+$(BUN) $(AXE) &:
 	mkdir -p .tools
-	npm install --prefix .tools --no-audit --no-fund bun@1.4.4
-	test -x $(BUN)
+	npm install --prefix .tools --no-audit --no-fund $(NODE_TOOLS)
+	test -x $(BUN) && test -f $(AXE)
 
 db: deps
 	$(PY) -m mystage setup

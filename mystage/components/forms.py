@@ -19,17 +19,16 @@ def field_label(label: str, input_id: str, required: bool = False) -> rx.Compone
 
 
 def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
-    """The error text under a field, announced to screen readers (id ``<input>-err``)."""
-    return rx.cond(
-        error != "",
-        rx.text(
-            error,
-            id=f"{input_id}-err",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            margin_top="0.25rem",
-            role="alert",
-        ),
+    """The error text under a field, announced to screen readers (id ``<input>-err``).
+    Always in the page, hidden while empty: the field's aria-describedby points to it."""
+    return rx.text(
+        error,
+        id=f"{input_id}-err",
+        color=theme.ERROR,
+        font_size="0.85rem",
+        margin_top="0.25rem",
+        role="alert",
+        display=rx.cond(error != "", "block", "none"),
     )
 
 
@@ -274,3 +273,31 @@ def radio_field(
         padding="0",
         margin="0 0 1rem 0",
     )
+
+
+def upload_field(
+    label: str, upload_id: str, *children: rx.Component, **upload_props
+) -> rx.Component:
+    """``rx.upload`` with a visible label tied to its file input (``<upload_id>-input``),
+    which Reflex leaves unlabelled.  The drop zone is not a tab stop of its own
+    (``no_keyboard``): the button inside it opens the file dialog, and so does the label."""
+    input_id = f"{upload_id}-input"
+    zone = rx.upload(*children, id=upload_id, no_keyboard=True, **upload_props)
+    if not _label_file_input(zone, input_id):  # Reflex changed how it builds rx.upload
+        raise RuntimeError("rx.upload without a file input")
+    return rx.box(field_label(label, input_id), zone, width="100%")
+
+
+def _label_file_input(component: rx.Component, input_id: str) -> bool:
+    """Give the upload's ``<input type=file>`` an id: a new input carrying the original's
+    react-dropzone props (``getInputProps()``) replaces it."""
+    children = getattr(component, "children", [])
+    for i, child in enumerate(children):
+        if getattr(child, "tag", "") == "input":
+            labelled = rx.el.input(type="file", id=input_id)
+            labelled.special_props = child.special_props
+            children[i] = labelled
+            return True
+        if _label_file_input(child, input_id):
+            return True
+    return False

@@ -6,6 +6,10 @@ from collections.abc import Callable
 
 import reflex as rx
 
+# A plain <a>: rx.el.a becomes React Router's Link, which resolves « #contenu » against the
+# route and drops the query string (/offres?lieu=77 → /offres/#contenu, a new search).
+from reflex_components_core.el.elements.inline import A as PlainAnchor
+
 from mystage.components import theme
 from mystage.state.session import SessionState
 
@@ -26,6 +30,8 @@ FOOTER_LINKS = [
 
 
 def logo() -> rx.Component:
+    """The home link.  Its accessible name is its visible text followed by « accueil »
+    (hidden), so what a speech-input user reads on screen names it (WCAG 2.5.3)."""
     return rx.link(
         rx.hstack(
             rx.box(
@@ -46,12 +52,13 @@ def logo() -> rx.Component:
                 ),
                 spacing="0",
             ),
+            rx.el.span(" — accueil", class_name="sr-only"),
             align="center",
             spacing="3",
         ),
         href="/",
         underline="none",
-        aria_label="MyStage, accueil",
+        id="nav-home",
     )
 
 
@@ -78,13 +85,16 @@ def account_entry() -> rx.Component:
 
 
 def nav_links(direction: str = "row") -> rx.Component:
-    return rx.flex(
-        *[
-            rx.link(label, href=href, color="#161616", font_weight="500", padding_y="0.5rem")
-            for label, href in AUDIENCES
-        ],
-        direction=direction,  # type: ignore[arg-type]
-        gap="1.5rem" if direction == "row" else "0.25rem",
+    return rx.el.nav(
+        rx.flex(
+            *[
+                rx.link(label, href=href, color="#161616", font_weight="500", padding_y="0.5rem")
+                for label, href in AUDIENCES
+            ],
+            direction=direction,  # type: ignore[arg-type]
+            gap="1.5rem" if direction == "row" else "0.25rem",
+        ),
+        aria_label="Menu principal",
     )
 
 
@@ -100,7 +110,7 @@ def mobile_menu() -> rx.Component:
                 id="nav-menu",
             )
         ),
-        rx.popover.content(nav_links("column"), side="bottom", align="end"),
+        rx.popover.content(nav_links("column"), side="bottom", align="end", aria_label="Menu"),
     )
 
 
@@ -170,10 +180,26 @@ def footer() -> rx.Component:
     )
 
 
-def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
-    """Header + main content + footer.  ``narrow`` for forms."""
+def skip_links(links: list[tuple[str, str]]) -> rx.Component:
+    """« Aller au contenu » and the page's own (label, #target) links: the first focusable
+    elements of the page, off screen until focused.  Each target carries tabindex=-1 and
+    class ``skip-target`` so the focus itself moves there."""
+    return rx.el.nav(
+        *[
+            PlainAnchor.create(label, href=target, class_name="skip-link")
+            for label, target in [("Aller au contenu", "#contenu"), *links]
+        ],
+        aria_label="Accès rapide",
+    )
+
+
+def page_shell(
+    *children: rx.Component, narrow: bool = False, skip: list[tuple[str, str]] | None = None
+) -> rx.Component:
+    """Header + main content + footer.  ``narrow`` for forms; ``skip``: the page's own
+    skip links after « Aller au contenu »."""
     return rx.box(
-        rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
+        skip_links(skip or []),
         header(),
         rx.el.main(
             rx.box(
@@ -183,6 +209,8 @@ def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
                 padding_y="1.5rem",
             ),
             id="contenu",
+            tab_index=-1,
+            class_name="skip-target",
             width="100%",
         ),
         footer(),
@@ -195,8 +223,15 @@ def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     )
 
 
-def page(route: str, title: str, on_load=None, narrow: bool = False) -> Callable:
-    """Decorator: register a page with the shell, a French title and the session loader."""
+def page(
+    route: str,
+    title: str,
+    on_load=None,
+    narrow: bool = False,
+    skip: list[tuple[str, str]] | None = None,
+) -> Callable:
+    """Decorator: register a page with the shell, a French title and the session loader
+    (``skip``: the page's own skip links, e.g. ``[("Aller aux résultats", "#resultats")]``)."""
 
     loads = [SessionState.load_session]
     if on_load is not None:
@@ -204,7 +239,7 @@ def page(route: str, title: str, on_load=None, narrow: bool = False) -> Callable
 
     def deco(fn: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def wrapped() -> rx.Component:
-            return page_shell(fn(), narrow=narrow)
+            return page_shell(fn(), narrow=narrow, skip=skip)
 
         wrapped.__name__ = fn.__name__
         wrapped.__module__ = fn.__module__

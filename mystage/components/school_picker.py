@@ -69,27 +69,30 @@ def _search(S, hint: str, placeholder: str, none_text: str) -> rx.Component:
                 "box_sizing": "border-box",
             },
         ),
-        rx.cond(
-            S.school_suggestions.length() > 0,
-            rx.box(
-                rx.foreach(S.school_suggestions, lambda r: _suggestion(S, r)),
-                id="school-suggestions",
-                role="group",
-                aria_label="Établissements trouvés",
-                border=f"1px solid {theme.GREY_BORDER}",
-                border_top="none",
-                border_radius="0 0 4px 4px",
-                box_shadow="0 4px 10px rgba(0, 0, 0, 0.08)",
+        # Always in the page (empty until something is found): the input's aria-controls
+        # must point to an element that exists.
+        rx.box(
+            rx.foreach(S.school_suggestions, lambda r: _suggestion(S, r)),
+            id="school-suggestions",
+            role="group",
+            aria_label="Établissements trouvés",
+            border=rx.cond(
+                S.school_suggestions.length() > 0, f"1px solid {theme.GREY_BORDER}", "none"
             ),
-            rx.cond(
-                S.searched,
-                rx.text(
-                    none_text,
-                    id="school-none",
-                    font_size="0.85rem",
-                    margin_top="0.25rem",
-                    aria_live="polite",
-                ),
+            border_top="none",
+            border_radius="0 0 4px 4px",
+            box_shadow=rx.cond(
+                S.school_suggestions.length() > 0, "0 4px 10px rgba(0, 0, 0, 0.08)", "none"
+            ),
+        ),
+        rx.cond(
+            (S.school_suggestions.length() == 0) & S.searched,
+            rx.text(
+                none_text,
+                id="school-none",
+                font_size="0.85rem",
+                margin_top="0.25rem",
+                aria_live="polite",
             ),
         ),
     )

@@ -12,6 +12,19 @@ SUCCESS = "#18753c"
 SUCCESS_BG = "#b8fec9"
 INFO_BG = "#e8edff"
 
+# Solid badges and buttons by Radix colour: (background, hover), white text on both.
+# assets/mystage.css applies them (theme level, every badge and button); indigo is the
+# theme's accent.  Light variants write their text with Radix's step 12 (same file).
+# tests/unit/test_theme_contrast.py checks every pair against WCAG AA (4.5:1).
+SOLID = {
+    "indigo": (BLUE, BLUE_HOVER),
+    "red": ("#ce0500", "#a60400"),
+    "green": (SUCCESS, "#125d30"),
+    "blue": ("#0063cb", "#004f9f"),
+    "orange": ("#b34000", "#8f3300"),
+    "gray": ("#666666", GREY_TEXT),
+}
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Marianne, Arial, sans-serif"
 
 base_style = {

@@ -435,8 +435,12 @@ def _admin_page() -> rx.Component:
                         checked=AdminState.validation_required,
                         on_change=AdminState.set_validation_required,
                         id="validation-switch",
+                        aria_labelledby="validation-switch-label",
                     ),
-                    rx.text("Valider les nouvelles structures d'accueil avant publication"),
+                    rx.text(
+                        "Valider les nouvelles structures d'accueil avant publication",
+                        id="validation-switch-label",
+                    ),
                     align="center",
                 ),
                 rx.heading("Structures à valider", as_="h2", size="5", margin_top="1rem"),

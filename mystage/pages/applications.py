@@ -574,7 +574,10 @@ def employer_application_print_page() -> rx.Component:
     on_load=ApplicationsRedirectState.to_dashboard,
 )
 def employer_applications_redirect_page() -> rx.Component:
-    return rx.link("Voir les candidatures à traiter", href="/espace/employeur?onglet=a_traiter")
+    return rx.box(
+        page_title("Candidatures"),
+        rx.link("Voir les candidatures à traiter", href="/espace/employeur?onglet=a_traiter"),
+    )
 
 
 # --- school -----------------------------------------------------------------------------------

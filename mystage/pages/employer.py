@@ -20,10 +20,12 @@ from mystage.components.forms import (
     radio_field,
     select_field,
     textarea_field,
+    upload_field,
 )
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import offer_detail
+from mystage.components.tabs import tab_bar
 from mystage.pages.auth import PASSWORD_HINT
 from mystage.state.employer import (
     MINISTRY_OPTIONS,
@@ -881,7 +883,9 @@ def offer_form_page() -> rx.Component:
         scroll_into_view(S.scroll_to_id),
         rx.cond(
             S.denied != "",
-            notice(S.denied, "error", id="offer-denied"),
+            rx.fragment(
+                page_title("Déposer une offre"), notice(S.denied, "error", id="offer-denied")
+            ),
             rx.cond(
                 S.loaded,
                 rx.box(
@@ -963,7 +967,7 @@ def offer_preview_page() -> rx.Component:
     S = OfferPreviewState
     return rx.cond(
         S.denied != "",
-        notice(S.denied, "error", id="offer-denied"),
+        rx.fragment(page_title("Aperçu de l'offre"), notice(S.denied, "error", id="offer-denied")),
         rx.vstack(
             notice("Aperçu : voici l'offre telle qu'un élève la verra.", "info"),
             rx.cond(S.error != "", notice(S.error, "error", id="publish-error")),
@@ -1423,41 +1427,31 @@ def employer_dashboard_page() -> rx.Component:
             ),
             rx.cond(S.message != "", notice(S.message, "success", id="dash-message")),
             rx.cond(S.error != "", notice(S.error, "error", id="dash-error")),
-            rx.flex(
-                *[
-                    rx.button(
-                        label,
-                        variant=rx.cond(S.tab == key, "solid", "outline"),
-                        on_click=S.set_tab(key),
-                        id=f"tab-{key}",
-                        size="2",
-                        cursor="pointer",
-                    )
-                    for key, label in tabs
-                ],
-                gap="0.5rem",
-                wrap="wrap",
-                role="tablist",
-            ),
-            _filters(),
-            _stats_panel(),
-            rx.box(
-                rx.cond(
-                    S.total == 0,
-                    rx.text(
-                        rx.cond(
-                            S.tab == "offres",
-                            "Aucune offre pour l'instant : cliquez sur « Déposer une offre ».",
-                            "Aucune candidature ici pour l'instant.",
+            tab_bar(
+                "Offres et candidatures",
+                tabs,
+                S.tab,
+                S.set_tab,
+                _filters(),
+                _stats_panel(),
+                rx.box(
+                    rx.cond(
+                        S.total == 0,
+                        rx.text(
+                            rx.cond(
+                                S.tab == "offres",
+                                "Aucune offre pour l'instant : cliquez sur « Déposer une offre ».",
+                                "Aucune candidature ici pour l'instant.",
+                            ),
+                            id="dash-empty",
                         ),
-                        id="dash-empty",
+                        rx.cond(S.tab == "offres", _offers_table(), _apps_table()),
                     ),
-                    rx.cond(S.tab == "offres", _offers_table(), _apps_table()),
+                    width="100%",
+                    overflow_x="auto",
                 ),
-                width="100%",
-                overflow_x="auto",
+                _pagination(),
             ),
-            _pagination(),
             export_panel(
                 "Vos offres et le détail de leurs candidatures, au format Excel (xlsx). Les "
                 "gros fichiers vous sont transmis par e-mail.",
@@ -1544,7 +1538,9 @@ def structure_page() -> rx.Component:
                             id="logo-current",
                         ),
                     ),
-                    rx.upload(
+                    upload_field(
+                        "Image du logo",
+                        "logo",
                         rx.vstack(
                             rx.button("Choisir une image", type="button", variant="soft"),
                             rx.text(
@@ -1554,7 +1550,6 @@ def structure_page() -> rx.Component:
                             rx.foreach(rx.selected_files("logo"), rx.text),
                             align="center",
                         ),
-                        id="logo",
                         accept={
                             "image/png": [".png"],
                             "image/jpeg": [".jpg", ".jpeg"],

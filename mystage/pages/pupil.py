@@ -14,6 +14,7 @@ from mystage.components.forms import (
     page_title,
     primary_button,
     textarea_field,
+    upload_field,
 )
 from mystage.components.layout import page
 from mystage.components.offer import favorite_button
@@ -740,7 +741,9 @@ def _cv_pdf() -> rx.Component:
             ),
             rx.text("Aucun PDF pour l'instant.", id="cv-no-pdf"),
         ),
-        rx.upload(
+        upload_field(
+            "Fichier PDF de ton CV",
+            "cv-pdf",
             rx.vstack(
                 rx.button(
                     rx.cond(S.has_pdf, "Remplacer par un autre PDF", "Choisir un fichier PDF"),
@@ -752,7 +755,6 @@ def _cv_pdf() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            id="cv-pdf",
             accept={"application/pdf": [".pdf"]},
             max_files=1,
             border=f"1px dashed {theme.GREY_BORDER}",

@@ -10,6 +10,7 @@ from mystage.components import theme
 from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
 from mystage.components.school_nav import school_nav
+from mystage.components.tabs import tab_bar
 from mystage.pages.applications import _decision_dialog as decision_dialog
 from mystage.state.school import (
     FILTER_LABELS,
@@ -401,35 +402,12 @@ def _referents_summary() -> rx.Component:
     )
 
 
-def _tabs() -> rx.Component:
+def _tab_label(key: str) -> rx.Component:
     S = SchoolDashboardState
-
-    def tab(key: str) -> rx.Component:
-        button = rx.button(
-            TAB_LABELS[key],
-            rx.badge(
-                S.counts.get(key, 0),
-                variant=rx.cond(S.tab == key, "solid", "soft"),
-                color_scheme=rx.cond(S.tab == key, "gray", "indigo"),
-                radius="full",
-            ),
-            variant=rx.cond(S.tab == key, "solid", "outline"),
-            on_click=S.set_tab(key),
-            id=f"tab-{key}",
-            role="tab",
-            aria_selected=rx.cond(S.tab == key, "true", "false"),
-            size="2",
-            cursor="pointer",
-        )
-        return rx.cond(S.show_validation_tab, button) if key == "valider" else button
-
-    return rx.flex(
-        *[tab(key) for key in TABS],
-        gap="0.5rem",
-        wrap="wrap",
-        role="tablist",
-        aria_label="Candidatures des élèves",
-        margin_bottom="0.75rem",
+    return rx.fragment(
+        TAB_LABELS[key],
+        " ",
+        rx.badge(S.counts.get(key, 0), variant="soft", radius="full", margin_left="0.35rem"),
     )
 
 
@@ -437,50 +415,60 @@ def _applications() -> rx.Component:
     S = SchoolDashboardState
     return _section(
         "Candidatures des élèves",
-        _tabs(),
-        rx.cond(
-            S.tab == "attente",
-            rx.text(
-                "En attente : l'établissement, l'employeur ou l'élève doit encore répondre.",
-                font_size=SMALL,
-                color=MUTED,
-                margin_bottom="0.5rem",
+        tab_bar(
+            "Candidatures des élèves",
+            [
+                (key, _tab_label(key), S.show_validation_tab if key == "valider" else None)
+                for key in TABS
+            ],
+            S.tab,
+            S.set_tab,
+            rx.cond(
+                S.tab == "attente",
+                rx.text(
+                    "En attente : l'établissement, l'employeur ou l'élève doit encore répondre.",
+                    font_size=SMALL,
+                    color=MUTED,
+                    margin_bottom="0.5rem",
+                ),
             ),
-        ),
-        rx.cond(
-            S.tab == "traitees",
-            rx.text(
-                "Acceptée : l'élève a confirmé son stage. Fermée : la candidature n'a pas abouti "
-                "(refus, annulation, sans réponse, autre stage trouvé).",
-                font_size=SMALL,
-                color=MUTED,
-                margin_bottom="0.5rem",
+            rx.cond(
+                S.tab == "traitees",
+                rx.text(
+                    "Acceptée : l'élève a confirmé son stage. Fermée : la candidature n'a pas abouti "
+                    "(refus, annulation, sans réponse, autre stage trouvé).",
+                    font_size=SMALL,
+                    color=MUTED,
+                    margin_bottom="0.5rem",
+                ),
             ),
-        ),
-        rx.cond(S.tab == "referents", _referents_summary()),
-        rx.cond(
-            S.apps_total == 0,
-            rx.text(S.empty_text, id="apps-empty", color=MUTED),
-            _scroll(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Candidature"),
-                            rx.table.column_header_cell("Élève"),
-                            rx.table.column_header_cell("Semaine"),
-                            rx.cond(S.tab == "referents", rx.table.column_header_cell("Référent")),
-                            rx.table.column_header_cell("Statut"),
-                            rx.table.column_header_cell("Date de candidature"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.rows, _app_row)),
-                    width="100%",
-                    size="2",
-                    id="school-apps",
-                )
+            rx.cond(S.tab == "referents", _referents_summary()),
+            rx.cond(
+                S.apps_total == 0,
+                rx.text(S.empty_text, id="apps-empty", color=MUTED),
+                _scroll(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Candidature"),
+                                rx.table.column_header_cell("Élève"),
+                                rx.table.column_header_cell("Semaine"),
+                                rx.cond(
+                                    S.tab == "referents", rx.table.column_header_cell("Référent")
+                                ),
+                                rx.table.column_header_cell("Statut"),
+                                rx.table.column_header_cell("Date de candidature"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(S.rows, _app_row)),
+                        width="100%",
+                        size="2",
+                        id="school-apps",
+                    )
+                ),
             ),
+            _pagination(S),
         ),
-        _pagination(S),
         id="candidatures",
     )
 

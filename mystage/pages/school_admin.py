@@ -85,7 +85,15 @@ def _table(headers: list[str], body, **props) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(
-                rx.table.row(*[rx.table.column_header_cell(h) for h in headers]),
+                # An empty header (a column of buttons) is named for screen readers.
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            h or rx.el.span("Actions", class_name="sr-only")
+                        )
+                        for h in headers
+                    ]
+                ),
             ),
             rx.table.body(body),
             variant="surface",
@@ -1107,11 +1115,13 @@ def _chip(w) -> rx.Component:
             ),
         ),
         rx.el.button(
+            # The accessible name starts with the visible « 7 – 11 » (what a speech-input
+            # user reads and says), then the full dates for screen readers (WCAG 2.5.3).
             w["chip"],
+            rx.el.span(" : ", w["label"], class_name="sr-only"),
             type="button",
             id="week-" + w["value"],
             title=w["label"],
-            aria_label=w["label"],
             aria_pressed=rx.cond(on, "true", "false"),
             disabled=~S.can_edit,
             on_click=S.toggle(w["value"]),

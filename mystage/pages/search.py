@@ -79,7 +79,8 @@ def _place_field() -> rx.Component:
                 border_radius="4px",
                 background="white",
                 width="100%",
-                role="listbox",
+                role="group",
+                aria_label="Lieux proposés",
             ),
         ),
         _error("lieu"),
@@ -371,7 +372,12 @@ def _results() -> rx.Component:
     )
 
 
-@page("/offres", "Rechercher un stage", on_load=SearchState.load)
+@page(
+    "/offres",
+    "Rechercher un stage",
+    on_load=SearchState.load,
+    skip=[("Aller aux résultats", "#resultats")],
+)
 def search_page() -> rx.Component:
     S = SearchState
     return rx.vstack(
@@ -399,6 +405,7 @@ def search_page() -> rx.Component:
                     "Liste",
                     size="2",
                     variant=rx.cond(S.view == "list", "solid", "outline"),
+                    aria_pressed=rx.cond(S.view == "list", "true", "false"),
                     on_click=S.show("list"),
                     id="view-list",
                 ),
@@ -407,6 +414,7 @@ def search_page() -> rx.Component:
                     "Carte",
                     size="2",
                     variant=rx.cond(S.view == "map", "solid", "outline"),
+                    aria_pressed=rx.cond(S.view == "map", "true", "false"),
                     on_click=S.show("map"),
                     id="view-map",
                 ),
@@ -416,6 +424,11 @@ def search_page() -> rx.Component:
             align="center",
             wrap="wrap",
             gap="0.5rem",
+            # « Aller aux résultats » (skip link) lands here, past the form's fields: the
+            # count is read, then Tab goes to « Liste », « Carte » and the offers.
+            id="resultats",
+            tab_index=-1,
+            class_name="skip-target",
         ),
         rx.cond(
             S.view == "map",

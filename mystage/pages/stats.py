@@ -380,6 +380,8 @@ def _dashboard() -> rx.Component:
         rx.text("Territoire : ", rx.text.strong(S.scope_label), id="stats-scope"),
         _filters(),
         charts.tiles(S.tiles),
+        # The charts' titles are h3: their section heading keeps the outline in order.
+        rx.heading("En détail", as_="h2", size="5", margin_top="0.5rem"),
         _charts(),
         _exports(),
         _off_platform(),

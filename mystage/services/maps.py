@@ -32,7 +32,7 @@ from folium.template import Template
 from mystage.settings import get_settings
 
 LEAFLET_JS = [("leaflet", "/vendor/leaflet/leaflet.js")]
-LEAFLET_CSS = [("leaflet_css", "/vendor/leaflet/leaflet.css")]
+LEAFLET_CSS = [("leaflet_css", "/vendor/leaflet/leaflet.css"), ("mystage_map_css", "/map.css")]
 CLUSTER_JS = [("markerclusterjs", "/vendor/markercluster/leaflet.markercluster.js")]
 CLUSTER_CSS = [
     ("markerclustercss", "/vendor/markercluster/MarkerCluster.css"),
