@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from mystage import db
 from mystage.api.auth_routes import session_token_from_cookie_header
+from mystage.services.ids import client_id
 
 
 def _logo(s, structure_id: int) -> bytes | None:
@@ -18,9 +19,8 @@ def _logo(s, structure_id: int) -> bytes | None:
 
 async def logo(request: Request) -> Response:
     """A structure's logo (public information, already resized to 256 px at upload)."""
-    try:
-        structure_id = int(request.path_params["structure_id"])
-    except (KeyError, ValueError):
+    structure_id = client_id(request.path_params.get("structure_id"))
+    if structure_id is None:
         return Response(status_code=404)
     data = await db.call(_logo, structure_id)
     if not data:
@@ -85,11 +85,8 @@ async def application_cv(request: Request) -> Response:
     the employer who may decide on it, the pupil's school staff and admins; 404 for
     everybody else (same answer as « no such application »)."""
     token = session_token_from_cookie_header(request.headers.get("cookie"))
-    try:
-        application_id = int(request.path_params["application_id"])
-    except (KeyError, ValueError, TypeError):
-        return _pdf(None)
-    if not token:
+    application_id = client_id(request.path_params.get("application_id"))
+    if application_id is None or not token:
         return _pdf(None)
     return _pdf(await db.call(_application_cv, token, application_id))
 

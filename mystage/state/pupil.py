@@ -15,6 +15,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import pupils
+from mystage.services.ids import client_id
 from mystage.state.offer_public import _offer_id_from_path
 from mystage.state.session import caller
 
@@ -215,13 +216,8 @@ class MyApplicationsState(rx.State):
         """Open the confirmation dialog for a button (the action runs on « Oui »)."""
         if not isinstance(action, str) or action not in DIALOG_TEXTS:
             return
-        if isinstance(app_id, bool) or not isinstance(app_id, int | str):
-            return
-        try:
-            app_id = int(app_id)
-        except (TypeError, ValueError, OverflowError):
-            return
-        if not 0 < app_id < 2**63:
+        app_id = client_id(app_id)
+        if app_id is None:
             return
         row = next((r for r in self.rows if r.get("id") == str(app_id)), {})
         title, text = DIALOG_TEXTS[action]
@@ -388,6 +384,9 @@ class FavoritesState(rx.State):
 
     @rx.event
     async def remove(self, offer_id: Any):
+        offer_id = client_id(offer_id)
+        if offer_id is None:
+            return
         user = await caller(self)
         if user is None:
             return _login(FAVORITES_URL)
