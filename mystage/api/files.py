@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from mystage import db
 from mystage.api.auth_routes import session_token_from_cookie_header
+from mystage.services import pdf_safety
 from mystage.services.ids import client_id
 
 
@@ -34,15 +35,22 @@ async def logo(request: Request) -> Response:
 
 # --- CVs (private): only for who may read them; 404 for everybody else ---------------------
 
+# CVs are files written by someone else: downloaded (``attachment``), never rendered as a
+# document of our origin.  An inline PDF would be a page of the site that a browser's
+# viewer scripts, and ``Content-Security-Policy: sandbox`` (the other way to defuse it)
+# makes Chromium refuse to show PDFs at all.  The PDF itself is checked for active
+# content at upload and again before it is served (files stored before the check).
 PDF_HEADERS = {
-    "Content-Disposition": "inline; filename=cv.pdf",
+    "Content-Disposition": "attachment; filename=cv.pdf",
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
-    # A PDF opened inline runs no script of ours and is not framed elsewhere.
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
 _NOT_FOUND_HEADERS = {"Cache-Control": "private, no-store"}
+MSG_PDF_WITHDRAWN = (
+    "Ce document contient du contenu actif : il n'est pas proposé au téléchargement."
+)
 
 
 def _caller(s, token: str | None):
@@ -51,10 +59,18 @@ def _caller(s, token: str | None):
     return accounts.user_for_session(s, token) if token else None
 
 
+def _checked(data: bytes | None) -> bytes | None:
+    """The PDF, or an empty value when it carries active content (stored before uploads
+    were checked): run in the worker thread, like the query."""
+    if data and pdf_safety.active_content_error(data):
+        return b""
+    return data
+
+
 def _own_cv(s, token: str | None) -> bytes | None:
     from mystage.services import pupils
 
-    return pupils.own_cv_pdf(s, _caller(s, token))
+    return _checked(pupils.own_cv_pdf(s, _caller(s, token)))
 
 
 def _application_cv(s, token: str | None, application_id: int) -> bytes | None:
@@ -63,10 +79,12 @@ def _application_cv(s, token: str | None, application_id: int) -> bytes | None:
     user = _caller(s, token)
     if user is None:
         return None
-    return pupils.application_cv_pdf(s, user, application_id)
+    return _checked(pupils.application_cv_pdf(s, user, application_id))
 
 
 def _pdf(data: bytes | None) -> Response:
+    if data == b"":
+        return Response(MSG_PDF_WITHDRAWN, status_code=403, headers=_NOT_FOUND_HEADERS)
     if not data:
         return Response("Document introuvable.", status_code=404, headers=_NOT_FOUND_HEADERS)
     return Response(data, media_type="application/pdf", headers=PDF_HEADERS)

@@ -33,7 +33,7 @@ from mystage.models import (
     School,
     User,
 )
-from mystage.services import applications, eligibility, offers, permissions, weeks
+from mystage.services import applications, eligibility, offers, pdf_safety, permissions, weeks
 from mystage.services.ids import client_id
 from mystage.services.structures import display_phone
 from mystage.settings import get_settings
@@ -523,14 +523,15 @@ def _cv_path(relative: str) -> Path | None:
 
 def check_pdf(data: Any) -> str:
     """An empty string when ``data`` is a PDF of at most 2 Mo (size and ``%PDF-`` magic
-    bytes), else a French error."""
+    bytes) without active content (scripts, launch actions, embedded files…: see
+    :mod:`mystage.services.pdf_safety`), else a French error."""
     if not isinstance(data, bytes | bytearray) or not data:
         return MSG_PDF_EMPTY
     if len(data) > CV_PDF_MAX_BYTES:
         return MSG_PDF_SIZE
     if not bytes(data[:5]) == PDF_MAGIC:
         return MSG_PDF_FORMAT
-    return ""
+    return pdf_safety.active_content_error(bytes(data))
 
 
 def _unlink_if_unused(s: Session, relative: str) -> None:
