@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from mystage.components import theme
+from mystage.state.errors import error_banner
 from mystage.state.session import SessionState
 
 AUDIENCES = [
@@ -175,6 +176,7 @@ def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
     return rx.box(
         rx.el.a("Aller au contenu", href="#contenu", class_name="skip-link"),
         header(),
+        error_banner(),
         rx.el.main(
             rx.box(
                 *children,

@@ -16,6 +16,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import pupils
 from mystage.services.ids import client_id
+from mystage.state import errors as errors_mod
 from mystage.state.offer_public import _offer_id_from_path
 from mystage.state.session import caller
 
@@ -59,6 +60,7 @@ def _my_applications(s, user):
 # --- « Postuler » -----------------------------------------------------------------------------
 
 FORM_KEYS = ("week", "motivation", "contact_phone", "contact_email", "referent_email")
+MSG_BUSY = "La plateforme est très sollicitée : ta candidature n'est pas encore partie, réessaie dans un instant."
 
 
 class ApplyState(rx.State):
@@ -82,6 +84,7 @@ class ApplyState(rx.State):
     done: bool = False
     done_to_school: bool = False
     form_version: int = 0
+    sending: bool = False  # « Envoi… » on the button while the application is recorded
 
     @rx.var
     def form_key(self) -> str:
@@ -99,6 +102,7 @@ class ApplyState(rx.State):
     async def load(self):
         self.loaded = False
         self.done = False
+        self.sending = False
         self.errors = {}
         self.favorite_error = ""
         self.offer_id = _offer_id_from_path(self.router.url.path)
@@ -124,23 +128,41 @@ class ApplyState(rx.State):
 
     @rx.event
     async def submit(self, form_data: Any):
-        user = await caller(self)
-        if user is None:
-            return _login(self.back_path)
+        """« Envoyer ma candidature »: the button says « Envoi… » at once (first delta),
+        then the application is recorded.  A busy database (another writer holds the
+        lock) gives a French « réessaie » next to the button, the typed text kept and
+        nothing stored; any other failure shows the site's error message with its
+        reference (the same as every unexpected error)."""
         form = _form(form_data)
         data = {k: _text(form, k, 4000) for k in FORM_KEYS}
         # Typed values are kept (shown again if the form is drawn anew).
         self.values = {**self.values, **data}
-        app_id, errors, to_school = await db.call(
-            pupils.submit_application, user, self.offer_id, data
-        )
+        self.sending = True
+        yield
+        try:
+            user = await caller(self)
+            if user is None:
+                yield _login(self.back_path)
+                return
+            app_id, errors, to_school = await db.call(
+                pupils.submit_application, user, self.offer_id, data
+            )
+        except Exception as exc:
+            errors = {
+                "form": MSG_BUSY if db.is_busy(exc) else errors_mod.message(errors_mod.report(exc))
+            }
+            app_id, to_school = None, False
+        finally:
+            self.sending = False
         if app_id is None:
             self.errors = errors
-            return rx.scroll_to("apply-errors") if "form" in errors else None
+            if "form" in errors:
+                yield rx.scroll_to("apply-errors")
+            return
         self.errors = {}
         self.done = True
         self.done_to_school = bool(to_school)
-        return rx.scroll_to("contenu")
+        yield rx.scroll_to("contenu")
 
     @rx.event
     async def toggle_favorite(self):
