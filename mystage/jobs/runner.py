@@ -264,6 +264,7 @@ class _AdvisoryLock:
 
 
 _MEMORY_LOCK = threading.Lock()  # in-memory SQLite: one process
+_WARNED: set[str] = set()  # lock files that could not be created (said once)
 
 
 class _FileLock:
@@ -283,7 +284,9 @@ class _FileLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError:
-            log.warning("Tâches : verrou %s impossible, seuls les baux protègent", self.path)
+            if self.path not in _WARNED:
+                _WARNED.add(self.path)
+                log.warning("Tâches : verrou %s impossible, seuls les baux protègent", self.path)
             self.exclusive = False
             return True
         try:
