@@ -125,7 +125,10 @@ class _Dict:
         self.predictor = 0
 
 
-_DIRECT_INT = re.compile(rb"(\d+)\s+\d+\s+obj\s*(\d+)\s*endobj")
+# Bounded and anchored (no backtracking over a long run of digits).
+_DIRECT_INT = re.compile(
+    rb"(?<![0-9])([0-9]{1,10})[ \t\r\n]+[0-9]{1,5}[ \t\r\n]+obj[ \t\r\n]*([0-9]{1,12})[ \t\r\n]*endobj"
+)
 
 
 class _Scan:
