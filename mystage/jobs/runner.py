@@ -175,8 +175,11 @@ class _Heartbeat:
         while not self.stop_event.wait(HEARTBEAT_S):
             try:
                 renew(self.j.name, self.started_at)
-            except Exception:  # noqa: BLE001 - retried at the next beat
-                log.warning("Tâche %s : bail non renouvelé", self.j.name, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - retried at the next beat
+                # On SQLite the job's own transaction may hold the write lock: expected
+                # (the runner lock protects the run meanwhile), so not a warning.
+                level = logging.DEBUG if db.is_busy(exc) else logging.WARNING
+                log.log(level, "Tâche %s : bail non renouvelé", self.j.name, exc_info=True)
 
 
 def renew(name: str, started_at: datetime | None) -> bool:

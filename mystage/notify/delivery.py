@@ -207,8 +207,9 @@ class _Heartbeat:
         while not self.stop_event.wait(HEARTBEAT_S):
             try:
                 renew_claims(self.claim_id)
-            except Exception:  # noqa: BLE001 - retried at the next beat
-                log.warning("Outbox : réclamation non renouvelée", exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - retried at the next beat
+                level = logging.DEBUG if db.is_busy(exc) else logging.WARNING
+                log.log(level, "Outbox : réclamation non renouvelée", exc_info=True)
 
 
 def _finish(owner: str, ids: list[int], **values) -> None:
