@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from mystage.components import theme
-from mystage.state.errors import error_banner
+from mystage.state.errors import ErrorState, error_banner
 from mystage.state.session import SessionState
 
 AUDIENCES = [
@@ -200,7 +200,8 @@ def page_shell(*children: rx.Component, narrow: bool = False) -> rx.Component:
 def page(route: str, title: str, on_load=None, narrow: bool = False) -> Callable:
     """Decorator: register a page with the shell, a French title and the session loader."""
 
-    loads = [SessionState.load_session]
+    # The last unexpected error's message belongs to the page it happened on.
+    loads = [SessionState.load_session, ErrorState.dismiss]
     if on_load is not None:
         loads.extend(on_load if isinstance(on_load, list) else [on_load])
 
