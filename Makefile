@@ -20,9 +20,10 @@ export PORT
 
 .PHONY: run test setup deps db lint test-py test-e2e test-pg chromium clean
 
-## make run: install, migrate, load reference + demo data, serve on $(PORT)
+## make run: install, migrate, load reference + demo data, serve on $(PORT).
+## The demo's mails and SMS go to the dev mailbox (/dev/mails): DEV_MAILBOX=true here only.
 run: deps db
-	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	DEV_MAILBOX=$${DEV_MAILBOX:-true} $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 ## make test: install, lint, then the whole suite (unit, state, integration, browser)
 test: deps chromium lint test-py test-e2e

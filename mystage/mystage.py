@@ -7,6 +7,8 @@ import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
+from mystage.api.guard import RequestGuard
+from mystage.api.health import routes as health_routes
 from mystage.api.maps import routes as map_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
@@ -30,9 +32,15 @@ from mystage.pages import (  # noqa: F401  (registers pages)
 )
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings
+from mystage.state.errors import backend_exception_handler, install_log_scrubber
+
+install_log_scrubber()  # Reflex logs failed events with their headers: no cookie in the log
+if _config_errors := get_settings().config_errors():
+    raise SystemExit("Configuration refusée :\n- " + "\n- ".join(_config_errors))
 
 api = Starlette(
     routes=[
+        *health_routes,
         *auth_routes,
         *file_routes,
         *school_export_routes,
@@ -41,6 +49,7 @@ api = Starlette(
         *site_routes,
     ]
 )
+api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is on
 
 
 class MyStageApp(rx.App):
@@ -56,6 +65,7 @@ app = MyStageApp(
     stylesheets=["/mystage.css"],
     api_transformer=api,
     html_lang="fr",
+    backend_exception_handler=backend_exception_handler,
 )
 
 if len({p[0] for p in PAGES}) != len(PAGES):

@@ -1,8 +1,10 @@
 """Every setting of MyStage, read from the environment, with embedded defaults.
 
 Nothing else in the code reads ``os.environ`` for application settings: import
-``settings`` from here.  The embedded default (no variable set) is a SQLite file,
-in-process state, mail and SMS kept in the dev mailbox (``/dev/mails``).
+``settings`` from here.  The embedded default (no variable set) is a SQLite file and
+in-process state; mail and SMS stay queued until SMTP_URL / SMS_URL is set, or go to the
+dev mailbox (``/dev/mails``) with an explicit ``DEV_MAILBOX=true`` (``make run`` sets it
+for the demo).
 """
 
 from __future__ import annotations
@@ -125,8 +127,9 @@ class Settings:
     # Exports of more rows than this run in the background and arrive by mail.
     # 0 or unset: services/exports.SMALL_LIMIT (20,000).
     export_sync_max_rows: int = field(default_factory=lambda: _int("EXPORT_SYNC_MAX_ROWS", 0))
-    # Force the dev mailbox on/off (default: on when no SMTP/SMS transport is configured).
-    dev_mailbox_flag: str | None = field(default_factory=lambda: os.environ.get("DEV_MAILBOX"))
+    # The dev mailbox (/dev/mails shows every message, links included): only when asked
+    # for explicitly, never on a public https address (see config_errors).
+    dev_mailbox_flag: bool = field(default_factory=lambda: _bool("DEV_MAILBOX", False))
 
     @property
     def async_database_url(self) -> str:
@@ -158,11 +161,26 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def is_https(self) -> bool:
+        return self.public_url.lower().startswith("https://")
+
+    @property
     def dev_mailbox(self) -> bool:
-        """The dev mailbox page is on only while no real delivery is configured."""
-        if self.dev_mailbox_flag is not None and self.dev_mailbox_flag != "":
-            return _bool("DEV_MAILBOX", False)
-        return self.smtp_url is None and self.sms_url is None
+        """``/dev/mails`` and the dev transport: only with ``DEV_MAILBOX=true`` and a
+        non-https ``PUBLIC_URL`` (a staging copy with real data must not show them)."""
+        return self.dev_mailbox_flag and not self.is_https
+
+    def config_errors(self) -> list[str]:
+        """Settings that must stop the app from starting (French, one line each)."""
+        errors = []
+        if self.dev_mailbox_flag and self.is_https:
+            errors.append(
+                "DEV_MAILBOX=true est refusé avec une adresse publique en https "
+                f"(PUBLIC_URL={self.public_url}) : la boîte de développement montrerait à "
+                "tous les courriels et SMS (liens d'activation, codes). Retirez DEV_MAILBOX "
+                "et configurez SMTP_URL / SMS_URL."
+            )
+        return errors
 
 
 _current = Settings()

@@ -16,6 +16,9 @@ os.environ.pop("SMTP_URL", None)
 os.environ.pop("SMS_URL", None)
 os.environ.pop("GEOCODER_URL", None)
 os.environ.pop("REDIS_URL", None)
+# Mail and SMS go to the dev mailbox, as with `make run` (tests of the other cases unset it).
+os.environ["DEV_MAILBOX"] = "true"
+os.environ.pop("PUBLIC_URL", None)
 # Cheapest argon2 cost in unit tests (the browser tests use the real cost).
 os.environ.setdefault("PASSWORD_HASH_FAST", "1")
 

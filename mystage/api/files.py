@@ -8,6 +8,8 @@ from starlette.routing import Route
 
 from mystage import db
 from mystage.api.auth_routes import session_token_from_cookie_header
+from mystage.services import pdf_safety
+from mystage.services.ids import client_id
 
 
 def _logo(s, structure_id: int) -> bytes | None:
@@ -18,9 +20,8 @@ def _logo(s, structure_id: int) -> bytes | None:
 
 async def logo(request: Request) -> Response:
     """A structure's logo (public information, already resized to 256 px at upload)."""
-    try:
-        structure_id = int(request.path_params["structure_id"])
-    except (KeyError, ValueError):
+    structure_id = client_id(request.path_params.get("structure_id"))
+    if structure_id is None:
         return Response(status_code=404)
     data = await db.call(_logo, structure_id)
     if not data:
@@ -34,15 +35,22 @@ async def logo(request: Request) -> Response:
 
 # --- CVs (private): only for who may read them; 404 for everybody else ---------------------
 
+# CVs are files written by someone else: downloaded (``attachment``), never rendered as a
+# document of our origin.  An inline PDF would be a page of the site that a browser's
+# viewer scripts, and ``Content-Security-Policy: sandbox`` (the other way to defuse it)
+# makes Chromium refuse to show PDFs at all.  The PDF itself is checked for active
+# content at upload and again before it is served (files stored before the check).
 PDF_HEADERS = {
-    "Content-Disposition": "inline; filename=cv.pdf",
+    "Content-Disposition": "attachment; filename=cv.pdf",
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
-    # A PDF opened inline runs no script of ours and is not framed elsewhere.
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
 _NOT_FOUND_HEADERS = {"Cache-Control": "private, no-store"}
+MSG_PDF_WITHDRAWN = (
+    "Ce document contient du contenu actif : il n'est pas proposé au téléchargement."
+)
 
 
 def _caller(s, token: str | None):
@@ -51,10 +59,18 @@ def _caller(s, token: str | None):
     return accounts.user_for_session(s, token) if token else None
 
 
+def _checked(data: bytes | None) -> bytes | None:
+    """The PDF, or an empty value when it carries active content (stored before uploads
+    were checked): run in the worker thread, like the query."""
+    if data and pdf_safety.active_content_error(data):
+        return b""
+    return data
+
+
 def _own_cv(s, token: str | None) -> bytes | None:
     from mystage.services import pupils
 
-    return pupils.own_cv_pdf(s, _caller(s, token))
+    return _checked(pupils.own_cv_pdf(s, _caller(s, token)))
 
 
 def _application_cv(s, token: str | None, application_id: int) -> bytes | None:
@@ -63,10 +79,12 @@ def _application_cv(s, token: str | None, application_id: int) -> bytes | None:
     user = _caller(s, token)
     if user is None:
         return None
-    return pupils.application_cv_pdf(s, user, application_id)
+    return _checked(pupils.application_cv_pdf(s, user, application_id))
 
 
 def _pdf(data: bytes | None) -> Response:
+    if data == b"":
+        return Response(MSG_PDF_WITHDRAWN, status_code=403, headers=_NOT_FOUND_HEADERS)
     if not data:
         return Response("Document introuvable.", status_code=404, headers=_NOT_FOUND_HEADERS)
     return Response(data, media_type="application/pdf", headers=PDF_HEADERS)
@@ -85,11 +103,8 @@ async def application_cv(request: Request) -> Response:
     the employer who may decide on it, the pupil's school staff and admins; 404 for
     everybody else (same answer as « no such application »)."""
     token = session_token_from_cookie_header(request.headers.get("cookie"))
-    try:
-        application_id = int(request.path_params["application_id"])
-    except (KeyError, ValueError, TypeError):
-        return _pdf(None)
-    if not token:
+    application_id = client_id(request.path_params.get("application_id"))
+    if application_id is None or not token:
         return _pdf(None)
     return _pdf(await db.call(_application_cv, token, application_id))
 

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from mystage import db
 from mystage.api.auth_routes import session_token_from_cookie_header
+from mystage.services.ids import client_id
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PRIVATE = {
@@ -105,8 +106,9 @@ async def class_export(request: Request) -> Response:
     token = session_token_from_cookie_header(request.headers.get("cookie"))
     if not token:
         return _unauthorized()
-    class_id = request.path_params.get("class_id")
-    if not isinstance(class_id, int) or not 0 <= class_id < 2**31:
+    raw = request.path_params.get("class_id")
+    class_id = 0 if raw == 0 else client_id(raw)  # 0: the pupils without a class
+    if class_id is None:
         return _not_found()
     q = request.query_params
     filter_ = q.get("filtre", "")

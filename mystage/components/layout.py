@@ -11,6 +11,7 @@ import reflex as rx
 from reflex_components_core.el.elements.inline import A as PlainAnchor
 
 from mystage.components import theme
+from mystage.state.errors import ErrorState, error_banner
 from mystage.state.session import SessionState
 
 AUDIENCES = [
@@ -201,6 +202,7 @@ def page_shell(
     return rx.box(
         skip_links(skip or []),
         header(),
+        error_banner(),
         rx.el.main(
             rx.box(
                 *children,
@@ -233,7 +235,8 @@ def page(
     """Decorator: register a page with the shell, a French title and the session loader
     (``skip``: the page's own skip links, e.g. ``[("Aller aux résultats", "#resultats")]``)."""
 
-    loads = [SessionState.load_session]
+    # The last unexpected error's message belongs to the page it happened on.
+    loads = [SessionState.load_session, ErrorState.dismiss]
     if on_load is not None:
         loads.extend(on_load if isinstance(on_load, list) else [on_load])
 

@@ -4,15 +4,28 @@ A job is a set-based, idempotent function ``fn(session) -> int`` (how many rows 
 handled) registered with ``@job("name", every=timedelta(...))``.  It may run twice
 without harm (an UPDATE guarded by its own ``WHERE``), but the runner still makes sure
 only one process runs the jobs at a time, because the web app starts one loop per
-worker (reflex-notes §3.2) and cron may call ``python -m mystage job all`` too:
+worker (reflex-notes §3.2) and cron may call ``python -m mystage job all`` too.
+
+**Single runner: a lock that dies with its holder.**  Every run (``run_due``, and
+``run_job`` for ``python -m mystage job NAME``) first takes the runner lock:
 
 - PostgreSQL: ``pg_try_advisory_lock(ADVISORY_LOCK_KEY)`` on a dedicated connection held
-  for the whole run; a runner that does not get it skips this round;
-- every database (the only guard on SQLite): each job is claimed with a conditional
-  UPDATE of its ``job_runs`` row that checks it is due (``last_started_at`` older than
-  its interval) and not leased (``lease_until`` past), and sets both.  Of two concurrent
-  runners exactly one gets the row.  A runner that dies leaves a lease that expires after
-  :data:`LEASE`.
+  for the whole run.  The server releases it as soon as the connection ends, so a
+  process killed with ``kill -9`` (or a machine gone) frees it at once;
+- SQLite: ``flock`` on ``<database file>.jobs.lock`` — the kernel releases it when the
+  process dies, whatever the way.  (``:memory:`` databases: a lock of this process.)
+
+A runner that does not get the lock skips this round (``run_job`` waits a little first).
+
+**Leases: short, renewed while running.**  Each job is also claimed with a conditional
+UPDATE of its ``job_runs`` row (due: ``last_started_at`` older than its interval; free:
+``lease_until`` past) that sets ``lease_until = now + LEASE``, and a heartbeat thread
+renews it every :data:`HEARTBEAT_S` seconds while the job runs.  Whoever holds the lock
+knows that no other runner is alive, so a lease left by a dead runner is taken over at
+once (the crash is logged).  Only when no lock can be taken (the lock file cannot be
+created) do the leases decide alone; a dead runner then blocks its job for at most
+:data:`LEASE` (it used to be 15 minutes, which held back activation mails, reset links
+and SMS codes valid 15 minutes).
 
 Where things run: ``job_loop()`` is a lifespan task of the web app (every
 ``JOBS_INTERVAL`` seconds, in a thread); ``python -m mystage job NAME|all|list`` is for
@@ -22,8 +35,12 @@ cron (set ``JOBS_IN_PROCESS=0`` then).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +55,9 @@ from mystage.settings import get_settings
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 0x4D795374  # "MySt": the single-runner lock of the scheduled jobs
-LEASE = timedelta(minutes=15)  # longer than any job run (delivery stops after 5 min)
+LEASE = timedelta(seconds=30)  # renewed every HEARTBEAT_S while the job runs
+HEARTBEAT_S = 10.0
+RUN_JOB_WAIT_S = 30.0  # ``job NAME`` waits this long for a round of the loop to finish
 
 JobFn = Callable[[Session], int]
 
@@ -99,17 +118,77 @@ def _ensure_rows(conn: sa.Connection, names: list[str]) -> None:
     conn.execute(insert(_T).values(values).on_conflict_do_nothing(index_elements=["name"]))
 
 
-def _claim(j: Job, now: datetime, *, force: bool = False) -> bool:
-    """Take the job's lease if it is free (and, unless ``force``, if the job is due)."""
-    cond = [_c.name == j.name, sa.or_(_c.lease_until.is_(None), _c.lease_until <= now)]
+def _claim(j: Job, now: datetime, *, force: bool = False, takeover: bool = False) -> bool:
+    """Take the job's lease if it is free (and, unless ``force``, if the job is due).
+
+    ``takeover``: the caller holds the runner lock, so a lease still running belongs to
+    a runner that died: take it over (and say so in the log); its interrupted run is
+    due again at once."""
+    cond = [_c.name == j.name]
+    if not takeover:
+        cond.append(sa.or_(_c.lease_until.is_(None), _c.lease_until <= now))
     if not force:
-        cond.append(sa.or_(_c.last_started_at.is_(None), _c.last_started_at <= now - j.every))
+        due = sa.or_(_c.last_started_at.is_(None), _c.last_started_at <= now - j.every)
+        if takeover:  # a run interrupted by a crash is due again at once
+            due = sa.or_(due, _c.last_status == "running")
+        cond.append(due)
     with db.engine().begin() as conn:
         _ensure_rows(conn, [j.name])
+        if takeover:
+            stale = conn.execute(
+                sa.select(_c.lease_until).where(_c.name == j.name, _c.lease_until > now)
+            ).scalar()
+            if stale is not None:
+                log.warning(
+                    "Tâche %s : reprise (le processus qui l'exécutait s'est arrêté)", j.name
+                )
         res = conn.execute(
             sa.update(_T)
             .where(*cond)
             .values(last_started_at=now, lease_until=now + LEASE, last_status="running")
+        )
+    return res.rowcount == 1
+
+
+class _Heartbeat:
+    """Renews a running job's lease every :data:`HEARTBEAT_S` seconds, in a thread.
+
+    The row is only renewed while it is still this run's (same ``last_started_at``)."""
+
+    def __init__(self, j: Job, started_at: datetime | None):
+        self.j = j
+        self.started_at = started_at
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"bail-{j.name}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        if self.started_at is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_event.set()
+        if self.thread.is_alive():
+            self.thread.join(HEARTBEAT_S + 15)
+
+    def _run(self) -> None:
+        while not self.stop_event.wait(HEARTBEAT_S):
+            try:
+                renew(self.j.name, self.started_at)
+            except Exception as exc:  # noqa: BLE001 - retried at the next beat
+                # On SQLite the job's own transaction may hold the write lock: expected
+                # (the runner lock protects the run meanwhile), so not a warning.
+                level = logging.DEBUG if db.is_busy(exc) else logging.WARNING
+                log.log(level, "Tâche %s : bail non renouvelé", self.j.name, exc_info=True)
+
+
+def renew(name: str, started_at: datetime | None) -> bool:
+    """Push the lease of the run of ``name`` started at ``started_at`` to now + LEASE."""
+    with db.engine().begin() as conn:
+        res = conn.execute(
+            sa.update(_T)
+            .where(_c.name == name, _c.last_started_at == started_at, _c.last_status == "running")
+            .values(lease_until=clock.now() + LEASE)
         )
     return res.rowcount == 1
 
@@ -129,10 +208,11 @@ def _finish(j: Job, status: str, count: int, error: str = "") -> None:
         )
 
 
-def _execute(j: Job) -> int:
-    """Run a claimed job in its own session and record the outcome; re-raises errors."""
+def _execute(j: Job, started_at: datetime | None = None) -> int:
+    """Run a claimed job in its own session (its lease renewed meanwhile) and record the
+    outcome; re-raises errors."""
     try:
-        with db.session() as s:
+        with _Heartbeat(j, started_at), db.session() as s:
             count = int(j.fn(s) or 0)
             s.commit()
     except Exception as exc:
@@ -148,15 +228,15 @@ def _execute(j: Job) -> int:
 
 
 class _AdvisoryLock:
-    """``pg_try_advisory_lock`` held on a dedicated connection (PostgreSQL only)."""
+    """``pg_try_advisory_lock`` held on a dedicated connection (PostgreSQL)."""
+
+    exclusive = True
 
     def __init__(self, eng: sa.Engine):
         self.eng = eng
         self.conn: sa.Connection | None = None
 
     def acquire(self) -> bool:
-        if self.eng.dialect.name != "postgresql":
-            return True
         conn = self.eng.connect()
         try:
             got = conn.execute(sa.select(sa.func.pg_try_advisory_lock(ADVISORY_LOCK_KEY))).scalar()
@@ -186,6 +266,69 @@ class _AdvisoryLock:
             conn.close()
 
 
+_MEMORY_LOCK = threading.Lock()  # in-memory SQLite: one process
+_WARNED: set[str] = set()  # lock files that could not be created (said once)
+
+
+class _FileLock:
+    """SQLite: ``flock`` on ``<database>.jobs.lock`` (released by the kernel when the
+    holder dies; two opens conflict even inside one process)."""
+
+    def __init__(self, db_path: str):
+        self.path = f"{db_path}.jobs.lock" if db_path else ""
+        self.fd: int | None = None
+        self.memory = False
+        self.exclusive = True
+
+    def acquire(self) -> bool:
+        if not self.path or self.path.startswith(":memory:"):
+            self.memory = _MEMORY_LOCK.acquire(blocking=False)
+            return self.memory
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            if self.path not in _WARNED:
+                _WARNED.add(self.path)
+                log.warning("Tâches : verrou %s impossible, seuls les baux protègent", self.path)
+            self.exclusive = False
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        if self.memory:
+            self.memory = False
+            _MEMORY_LOCK.release()
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+def _runner_lock() -> _AdvisoryLock | _FileLock:
+    eng = db.engine()
+    if eng.dialect.name == "postgresql":
+        return _AdvisoryLock(eng)
+    return _FileLock(eng.url.database or "")
+
+
+def _acquire(lock: _AdvisoryLock | _FileLock, wait_s: float = 0.0) -> bool:
+    deadline = time.monotonic() + wait_s
+    while True:
+        if lock.acquire():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+
+
 def run_due(now: datetime | None = None) -> dict[str, int | str]:
     """Run every due job once; returns ``{name: count}`` (``"erreur: …"`` for a failure).
 
@@ -193,9 +336,9 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
     """
     _load()
     now = now or clock.now()
-    lock = _AdvisoryLock(db.engine())
-    if not lock.acquire():
-        log.debug("Tâches : un autre processus les exécute (verrou PostgreSQL pris)")
+    lock = _runner_lock()
+    if not _acquire(lock):
+        log.debug("Tâches : un autre processus les exécute (verrou pris)")
         return {}
     results: dict[str, int | str] = {}
     try:
@@ -203,10 +346,10 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
             _ensure_rows(conn, list(REGISTRY))
         for name in sorted(REGISTRY):
             j = REGISTRY[name]
-            if not _claim(j, now):
+            if not _claim(j, now, takeover=lock.exclusive):
                 continue
             try:
-                results[name] = _execute(j)
+                results[name] = _execute(j, now)
             except Exception as exc:  # noqa: BLE001 - recorded, the other jobs still run
                 results[name] = f"erreur: {type(exc).__name__}: {exc}"
     finally:
@@ -214,15 +357,25 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
     return results
 
 
-def run_job(name: str) -> int:
-    """Run ``name`` now, due or not (its lease still prevents two concurrent runs)."""
+def run_job(name: str, wait_s: float | None = None) -> int:
+    """Run ``name`` now, due or not, under the runner lock (waiting up to ``wait_s``
+    seconds, default :data:`RUN_JOB_WAIT_S`, for a round of another runner to end)."""
     _load()
     j = REGISTRY.get(name)
     if j is None:
         raise KeyError(name)
-    if not _claim(j, clock.now(), force=True):
-        raise JobBusy(f"La tâche {name} est déjà en cours dans un autre processus.")
-    return _execute(j)
+    lock = _runner_lock()
+    if not _acquire(lock, RUN_JOB_WAIT_S if wait_s is None else wait_s):
+        raise JobBusy(
+            f"La tâche {name} ne peut pas démarrer : un autre processus exécute les tâches."
+        )
+    try:
+        now = clock.now()
+        if not _claim(j, now, force=True, takeover=lock.exclusive):
+            raise JobBusy(f"La tâche {name} est déjà en cours dans un autre processus.")
+        return _execute(j, now)
+    finally:
+        lock.release()
 
 
 def run_cli(name: str) -> str:

@@ -266,10 +266,17 @@ class DevTransport:
 
 
 def default_transports() -> dict[str, Transport]:
-    """From the settings: SMTP if SMTP_URL else dev; SMS gateway if SMS_URL else dev."""
+    """From the settings: SMTP if SMTP_URL, the SMS gateway if SMS_URL, else the dev
+    mailbox when it is on (``DEV_MAILBOX=true``).  A channel with none of them is left
+    out: its messages stay queued in the outbox (the delivery says so in the log)."""
     s = get_settings()
-    mail: Transport = SmtpTransport(s.smtp_url, s.mail_from) if s.smtp_url else DevTransport()
-    sms: Transport = (
-        SmsTransport(s.sms_url, s.sms_token, s.sms_sender) if s.sms_url else DevTransport()
-    )
-    return {"mail": mail, "sms": sms}
+    out: dict[str, Transport] = {}
+    if s.smtp_url:
+        out["mail"] = SmtpTransport(s.smtp_url, s.mail_from)
+    elif s.dev_mailbox:
+        out["mail"] = DevTransport()
+    if s.sms_url:
+        out["sms"] = SmsTransport(s.sms_url, s.sms_token, s.sms_sender)
+    elif s.dev_mailbox:
+        out["sms"] = DevTransport()
+    return out

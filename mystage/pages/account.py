@@ -365,8 +365,9 @@ def dev_mailbox_page() -> rx.Component:
             DevMailState.enabled,
             rx.vstack(
                 rx.text(
-                    "Sans serveur de messagerie configuré, les messages restent ici. "
-                    "Cette page disparaît dès que SMTP_URL ou SMS_URL est défini.",
+                    "Boîte de développement (DEV_MAILBOX=true) : les courriels et SMS sans "
+                    "serveur d'envoi configuré restent ici. Elle n'existe pas sans "
+                    "DEV_MAILBOX=true, ni sur une adresse publique en https.",
                     font_size="0.9rem",
                 ),
                 rx.cond(

@@ -283,7 +283,17 @@ def _apply_form() -> rx.Component:
             (E.length() > 0) & (E.get("form", "") == ""),
             notice("Corrige les champs signalés en rouge.", "error", id="apply-has-errors"),
         ),
-        primary_button("Envoyer ma candidature", type="submit", id="apply-submit"),
+        primary_button(
+            rx.cond(
+                S.sending,
+                rx.hstack(rx.spinner(size="2"), rx.text("Envoi…"), align="center", spacing="2"),
+                rx.text("Envoyer ma candidature"),
+            ),
+            type="submit",
+            id="apply-submit",
+            disabled=S.sending,
+            aria_busy=S.sending,
+        ),
         on_submit=S.submit,
         reset_on_submit=False,
         key=S.form_key,

@@ -54,6 +54,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services import ministries, passwords, ratelimit, tokens
+from mystage.services.ids import client_id
 from mystage.settings import get_settings
 
 # --- Policy ---------------------------------------------------------------------------------
@@ -978,23 +979,6 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
-_MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL refuses larger values)
-
-
-def parse_id(value: Any) -> int | None:
-    """A positive database id from an int or a string of ASCII digits, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        v = value.strip()
-        if not (v and len(v) <= 10 and v.isascii() and v.isdigit()):
-            return None
-        value = int(v)
-    if isinstance(value, int) and 0 < value <= _MAX_ID:
-        return value
-    return None
-
-
 def parse_birth_date(value: Any) -> date | None:
     """``date``, ``"AAAA-MM-JJ"`` (date input) or ``"JJ/MM/AAAA"`` → date; None if invalid."""
     if isinstance(value, datetime):
@@ -1069,7 +1053,7 @@ def signup_school_suggestions(s: Session, query: Any) -> list[dict[str, str]]:
 def signup_school(s: Session, school_id: Any) -> dict[str, Any] | None:
     """The school a pupil picked and the classes it created (public data), or None:
     ``{"id", "uai", "label", "ep", "classes": [{"id", "name"}]}``."""
-    sid = parse_id(school_id)
+    sid = client_id(school_id)
     school = s.get(School, sid) if sid is not None else None
     if school is None:
         return None
@@ -1098,7 +1082,7 @@ def _pupil_errors(
         profile["level"] = level
     else:
         errors["level"] = MSG_LEVEL_INVALID
-    sid = parse_id(school_id)
+    sid = client_id(school_id)
     school = s.get(School, sid) if sid is not None else None
     if school is None:
         errors["school"] = MSG_SCHOOL_INVALID
@@ -1107,7 +1091,7 @@ def _pupil_errors(
     if class_id is None or (isinstance(class_id, str) and not class_id.strip()):
         profile["class_id"] = None  # « Ma classe n'est pas dans la liste »
     elif school is not None:
-        cid = parse_id(class_id)
+        cid = client_id(class_id)
         klass = s.get(SchoolClass, cid) if cid is not None else None
         if klass is None or klass.school_id != school.id or klass.deleted_at is not None:
             errors["class_id"] = MSG_CLASS_INVALID
@@ -1163,7 +1147,7 @@ def register_pupil(
     profile, errors = _pupil_errors(s, level, school_id, class_id, birth_date, gender)
     if form_errors:
         errors = {**errors, **{str(k): str(v) for k, v in form_errors.items()}}
-    oid = parse_id(targeted_offer_id)
+    oid = client_id(targeted_offer_id)
     profile["targeted_offer_id"] = oid if oid is not None and s.get(Offer, oid) else None
     user, errors = _register(
         s,

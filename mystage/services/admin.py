@@ -17,6 +17,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts, audit, permissions
+from mystage.services.ids import client_id
 
 MSG_NOT_PENDING = "Ce compte n'attend pas de validation."
 
@@ -88,7 +89,7 @@ def decide_account(s: Session, actor: User | None, user_id: Any, accept: Any) ->
     The person is told by mail (a référent gets the link to the statistics).  The caller
     commits (the mail is queued in the same transaction)."""
     permissions.require(permissions.can_admin(actor))
-    uid = accounts.parse_id(user_id)
+    uid = client_id(user_id)
     if uid is None or not isinstance(accept, bool):
         return MSG_NOT_PENDING
     user_id = uid

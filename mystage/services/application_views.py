@@ -33,6 +33,7 @@ from mystage.models import (
     User,
 )
 from mystage.services import applications, permissions, structures, weeks
+from mystage.services.ids import client_id
 
 A = AppState
 
@@ -95,14 +96,8 @@ def _who(actor_role: str) -> str:
     return ""
 
 
-def _id(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 0 < value < 2**62 else None
-
-
 def _get(s: Session, app_id: Any) -> Application | None:
-    app_id = _id(app_id)
+    app_id = client_id(app_id, strings=False)
     if app_id is None:
         return None
     return s.execute(
@@ -280,7 +275,7 @@ def school_list(s: Session, user: User | None, tab: Any, page: Any = 1) -> dict[
     if school_id is None or not permissions.can_view_school(s, user, school_id):
         return None
     tab = tab if tab in LIST_TABS else "attente"
-    page = page if _id(page) is not None else 1
+    page = client_id(page, strings=False) or 1
     waiting = Application.state == A.AWAITING_SCHOOL
     conds: list[Any] = [
         Application.school_id == school_id,

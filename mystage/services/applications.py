@@ -43,6 +43,7 @@ from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services import accounts, permissions, weeks
 from mystage.services.eligibility import can_apply
+from mystage.services.ids import client_id
 from mystage.services.offers import places_left_expr
 
 A = AppState
@@ -537,11 +538,8 @@ def _release_place(s: Session, app: Application) -> None:
 
 
 def _get(s: Session, application_id: Any) -> Application | None:
-    if (
-        not isinstance(application_id, int)
-        or isinstance(application_id, bool)
-        or not 0 < application_id < 2**31
-    ):
+    application_id = client_id(application_id, strings=False)
+    if application_id is None:
         return None
     return s.exec(
         select(Application)

@@ -91,6 +91,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import ministries, permissions, stats, tokens, weeks
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.settings import get_settings
 
@@ -1028,7 +1029,7 @@ def export_status(s: Session, user: Any, job_id: Any) -> dict[str, Any] | None:
     """Progress of one of the requester's background exports (None for anyone else)."""
     if not permissions.is_authenticated(user):
         return None
-    jid = stats._as_int(job_id)
+    jid = client_id(job_id)
     job = s.get(ExportJob, jid) if jid is not None else None
     if job is None or job.user_id != user.id:
         return None

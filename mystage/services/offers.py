@@ -49,6 +49,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services import accounts, audit, ministries, permissions, structures, weeks
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.services.structures import form_bool, form_str, too_long
 from mystage.services.text import search_tokens
@@ -256,9 +257,8 @@ def _this_monday(today: date | None = None) -> date:
 
 
 def _offer(s: Session, offer_id: Any) -> Offer | None:
-    if not isinstance(offer_id, int) or isinstance(offer_id, bool):
-        return None
-    return s.get(Offer, offer_id)
+    offer_id = client_id(offer_id, strings=False)
+    return s.get(Offer, offer_id) if offer_id is not None else None
 
 
 def _editable_offer(s: Session, actor: User | None, offer_id: Any) -> Offer:
@@ -491,7 +491,7 @@ def _validate_step2(s: Session, offer: Offer, data: dict, today: date) -> tuple[
     elif err := too_long(description, 1000):
         errors["description"] = err
     clean["description"] = description
-    sector_id = _int(form_str(data, "sector_id", 12))
+    sector_id = client_id(form_str(data, "sector_id", 12))
     if sector_id is None or s.get(Sector, sector_id) is None:
         errors["sector_id"] = MSG_SECTOR
     clean["sector_id"] = sector_id
@@ -636,7 +636,7 @@ def _validate_step3(s: Session, offer: Offer, data: dict, today: date) -> tuple[
         raw_ids = []
     school_ids: list[int] = []
     for item in raw_ids:
-        n = _int(item)
+        n = client_id(item)
         if n is None:
             errors["reserved_school_ids"] = MSG_SCHOOL_UNKNOWN
         elif n not in school_ids:
@@ -932,7 +932,7 @@ def load_step(s: Session, actor: User | None, offer_id: int, step: int) -> dict[
     if isinstance(snapshot, dict):
         values.update({k: v for k, v in snapshot.items() if k in STEP_FIELDS[step]})
     if step == 3:
-        ids = [n for n in (_int(x) for x in values.get("reserved_school_ids") or []) if n]
+        ids = [n for n in (client_id(x) for x in values.get("reserved_school_ids") or []) if n]
         values["reserved_schools"] = _school_labels(s, ids)
     return values
 
@@ -1167,7 +1167,8 @@ def offer_view(
 
 def increment_views(s: Session, offer_id: int) -> None:
     """One more view of a published offer (single UPDATE, committed)."""
-    if not isinstance(offer_id, int):
+    offer_id = client_id(offer_id, strings=False)
+    if offer_id is None:
         return
     s.execute(
         sa.update(Offer)
@@ -1192,7 +1193,8 @@ def available_actions(state: str) -> list[str]:
 
 def pending_applications_count(s: Session, offer_id: int) -> int:
     """Applications still waiting for an answer (refused if the offer is deactivated)."""
-    if not isinstance(offer_id, int):
+    offer_id = client_id(offer_id, strings=False)
+    if offer_id is None:
         return 0
     return int(
         s.execute(
@@ -1538,8 +1540,9 @@ def employer_offers(
     permissions.require(permissions.can_create_offer(actor))
     page, per_page = _page(page, per_page)
     conds = [_scope(s, actor)]
-    if isinstance(offer_id, int) and not isinstance(offer_id, bool):
-        conds.append(Offer.id == offer_id)
+    if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
+        oid = client_id(offer_id)
+        conds.append(Offer.id == oid if oid else sa.false())
     if state:
         conds.append(Offer.state == state)
     else:
@@ -1668,8 +1671,9 @@ def employer_applications(
     if state:
         states = states & {state}
     conds = [_scope(s, actor), Application.state.in_(states)]
-    if isinstance(offer_id, int) and not isinstance(offer_id, bool):
-        conds.append(Application.offer_id == offer_id)
+    if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
+        oid = client_id(offer_id)
+        conds.append(Application.offer_id == oid if oid else sa.false())
     base = sa.select(Application.id).join(Offer, Offer.id == Application.offer_id).where(*conds)
     total = int(s.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one())
     changed = sa.func.coalesce(Application.updated_at, Application.created_at)

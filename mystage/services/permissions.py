@@ -31,6 +31,7 @@ from mystage.models import (
     StructureMember,
     User,
 )
+from mystage.services.ids import client_id
 from mystage.settings import get_settings
 
 # --- Role sets (from mystage.models, so one list of roles) ---------------------------------
@@ -108,10 +109,11 @@ def can_change_password(user: User | None, obj: Any = None) -> bool:
 
 
 def can_view_dev_mailbox(user: User | None, obj: Any = None) -> bool:
-    """``/dev/mails``: only while the dev mailbox is on (no real SMTP/SMS transport).
+    """``/dev/mails``: only while the dev mailbox is on (``DEV_MAILBOX=true`` and a
+    ``PUBLIC_URL`` that is not https: see ``Settings.dev_mailbox``).
 
     Anyone may open it then (it is how a tester reads activation mails before having an
-    account); in production it is off, whoever asks.
+    account); otherwise it is off, whoever asks.
     """
     return bool(get_settings().dev_mailbox)
 
@@ -270,7 +272,7 @@ HEADS = frozenset({Role.CHEF_ETABLISSEMENT})
 
 
 def _valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+    return isinstance(value, int) and client_id(value) is not None
 
 
 def is_school_head(user: User | None, school_id: Any = None) -> bool:

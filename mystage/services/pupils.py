@@ -33,7 +33,8 @@ from mystage.models import (
     School,
     User,
 )
-from mystage.services import applications, eligibility, offers, permissions, weeks
+from mystage.services import applications, eligibility, offers, pdf_safety, permissions, weeks
+from mystage.services.ids import client_id
 from mystage.services.structures import display_phone
 from mystage.settings import get_settings
 
@@ -92,18 +93,6 @@ STATE_COLORS = {
 def is_pupil(user: User | None) -> bool:
     """An active pupil account (the only callers of this module's pupil functions)."""
     return permissions.is_authenticated(user) and user.role == Role.ELEVE
-
-
-def _id(raw: Any) -> int | None:
-    """A positive database id from a client value (int or digit string), else None."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw if 0 < raw < 2**63 else None
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
-        value = int(raw.strip())
-        return value or None
-    return None
 
 
 def _str(raw: Any, limit: int) -> str:
@@ -213,7 +202,7 @@ def apply_context(s: Session, user: User | None, offer_id: Any) -> dict[str, Any
     allowed: ``weeks`` (see :func:`_offered_weeks`), ``defaults`` (contact phone and e-mail
     from the account, the school's référent e-mail), ``cv`` status, ``to_school`` (the
     application goes to the school first).  ``is_favorite`` for pupils."""
-    oid = _id(offer_id)
+    oid = client_id(offer_id)
     offer = _visible_offer(s, user, oid)
     if offer is None:
         return {"found": False}
@@ -262,7 +251,7 @@ def submit_application(
     """« Postuler » with the form's raw values: ``(id, {}, to_school)`` when sent, else
     ``(None, errors, False)`` with French errors keyed week, motivation, contact_phone,
     contact_email, referent_email or form; nothing stored then."""
-    oid = _id(offer_id)
+    oid = client_id(offer_id)
     active = user if permissions.is_authenticated(user) else None
     if oid is None or _visible_offer(s, active, oid) is None:
         return None, {"form": MSG_OFFER_MISSING}, False
@@ -461,7 +450,7 @@ def act_on_application(
         return MSG_PUPILS_ONLY
     if not isinstance(action, str) or action not in ("confirm", "cancel_by_pupil"):
         return applications.MSG_UNKNOWN_ACTION
-    app_id = _id(application_id)
+    app_id = client_id(application_id)
     if app_id is None:
         return applications.MSG_DENIED
     note = _str(message, applications.MESSAGE_MAX)
@@ -534,14 +523,15 @@ def _cv_path(relative: str) -> Path | None:
 
 def check_pdf(data: Any) -> str:
     """An empty string when ``data`` is a PDF of at most 2 Mo (size and ``%PDF-`` magic
-    bytes), else a French error."""
+    bytes) without active content (scripts, launch actions, embedded files…: see
+    :mod:`mystage.services.pdf_safety`), else a French error."""
     if not isinstance(data, bytes | bytearray) or not data:
         return MSG_PDF_EMPTY
     if len(data) > CV_PDF_MAX_BYTES:
         return MSG_PDF_SIZE
     if not bytes(data[:5]) == PDF_MAGIC:
         return MSG_PDF_FORMAT
-    return ""
+    return pdf_safety.active_content_error(bytes(data))
 
 
 def _unlink_if_unused(s: Session, relative: str) -> None:
@@ -635,7 +625,7 @@ def may_read_application_cv(s: Session, user: User | None, app: Application | No
 def application_cv_pdf(s: Session, user: User | None, application_id: Any) -> bytes | None:
     """``GET /api/candidatures/{id}/cv``: the PDF sent with that application, or None
     (no such application, no PDF, or the caller may not read it: same answer)."""
-    app_id = _id(application_id)
+    app_id = client_id(application_id)
     if app_id is None:
         return None
     app = s.get(Application, app_id)
@@ -663,7 +653,7 @@ def application_cv_sections(app: Application) -> list[dict[str, str]]:
 
 
 def is_favorite(s: Session, user: User | None, offer_id: Any) -> bool:
-    oid = _id(offer_id)
+    oid = client_id(offer_id)
     if oid is None or not is_pupil(user):
         return False
     row = s.execute(
@@ -677,7 +667,7 @@ def set_favorite(s: Session, user: User | None, offer_id: Any, on: bool) -> tupl
     two tabs end in the asked state).  Returns (is favourite now, French error)."""
     if not is_pupil(user):
         return False, MSG_PUPILS_ONLY
-    oid = _id(offer_id)
+    oid = client_id(offer_id)
     if not on:
         if oid is not None:
             s.execute(

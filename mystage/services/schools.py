@@ -68,6 +68,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts, audit, passwords, permissions, tokens, weeks, xlsx
+from mystage.services.ids import client_id, client_ids
 from mystage.services.permissions import PermissionDenied
 from mystage.services.text import fold
 
@@ -394,37 +395,9 @@ def _mail(s: Session, to: str, template: str, key: str, user_id: int | None = No
 # --- small helpers ----------------------------------------------------------------------------
 
 
-def _int_id(value: Any) -> int | None:
-    """A positive id from an int or a string of digits (form values); None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value < 2**31 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
-        v = int(value.strip())
-        return v if 0 < v < 2**31 else None
-    return None
-
-
 def _id_list(value: Any, limit: int = MAX_CLASSES_PER_PICK) -> list[int] | None:
     """Ids from a list, tuple, set or comma-separated string; None when malformed."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = [v for v in value.split(",") if v.strip()]
-    if not isinstance(value, list | tuple | set | frozenset):
-        return None
-    items = list(value)
-    if len(items) > limit:
-        return None
-    out = []
-    for item in items:
-        v = _int_id(item)
-        if v is None:
-            return None
-        if v not in out:
-            out.append(v)
-    return out
+    return client_ids(value, limit)
 
 
 def _str(data: Any, key: str, limit: int = 500) -> str:
@@ -504,7 +477,7 @@ def _scope(s: Session, actor: User | None, school_id: Any = None, *, manage: boo
     if not permissions.is_authenticated(actor):
         raise PermissionDenied(MSG_DENIED)
     if actor.role == Role.ADMIN:
-        sid = _int_id(school_id)
+        sid = client_id(school_id)
         school = s.get(School, sid) if sid is not None else None
         permissions.require(school is not None, MSG_DENIED)
         return Scope(actor, school, True, None)
@@ -513,7 +486,7 @@ def _scope(s: Session, actor: User | None, school_id: Any = None, *, manage: boo
         raise PermissionDenied(
             MSG_NOT_ACTIVE_MEMBER if actor.role in permissions.STAFF else MSG_DENIED
         )
-    if school_id is not None and _int_id(school_id) != own:
+    if school_id is not None and client_id(school_id) != own:
         raise PermissionDenied(MSG_DENIED)
     is_head = permissions.can_manage_school(s, actor, own)
     if manage and not is_head:
@@ -526,7 +499,7 @@ def _scope(s: Session, actor: User | None, school_id: Any = None, *, manage: boo
 
 def _class(s: Session, scope: Scope, class_id: Any) -> SchoolClass:
     """A live class of the scope's school that the caller sees, else PermissionDenied."""
-    cid = _int_id(class_id)
+    cid = client_id(class_id)
     sc = s.get(SchoolClass, cid) if cid is not None else None
     if (
         sc is None
@@ -539,7 +512,7 @@ def _class(s: Session, scope: Scope, class_id: Any) -> SchoolClass:
 
 
 def _pupil(s: Session, scope: Scope, pupil_id: Any) -> User:
-    pid = _int_id(pupil_id)
+    pid = client_id(pupil_id)
     pupil = s.get(User, pid) if pid is not None else None
     if (
         pupil is None
@@ -553,7 +526,7 @@ def _pupil(s: Session, scope: Scope, pupil_id: Any) -> User:
 
 
 def _member(s: Session, scope: Scope, membership_id: Any) -> tuple[StaffMembership, User]:
-    mid = _int_id(membership_id)
+    mid = client_id(membership_id)
     m = s.get(StaffMembership, mid) if mid is not None else None
     if m is None or m.school_id != scope.school.id:
         raise PermissionDenied(MSG_DENIED)
@@ -582,7 +555,7 @@ def _school_year(value: Any, *, for_edit: bool) -> int | None:
     active = weeks.active_school_year()
     if value is None or value == "":
         return active
-    year = _int_id(value)
+    year = client_id(value)
     allowed = {active, active + 1} if for_edit else {active - 1, active, active + 1}
     return year if year in allowed else None
 
@@ -667,7 +640,7 @@ def space_context(s: Session, user: User | None) -> dict[str, Any]:
 
 def class_choices(s: Session, school_id: Any) -> list[dict[str, Any]]:
     """Public: the live classes of a school (pupil and staff sign-up forms pick one)."""
-    sid = _int_id(school_id)
+    sid = client_id(school_id)
     if sid is None:
         return []
     rows = s.execute(
@@ -682,7 +655,7 @@ def class_choices(s: Session, school_id: Any) -> list[dict[str, Any]]:
 
 
 def _school_for_signup(s: Session, data: dict, errors: dict[str, str]) -> School | None:
-    sid = _int_id(data.get("school_id") if isinstance(data, dict) else None)
+    sid = client_id(data.get("school_id") if isinstance(data, dict) else None)
     school = s.get(School, sid) if sid is not None else None
     if school is None:
         errors["school_id"] = MSG_SCHOOL_REQUIRED
@@ -985,7 +958,7 @@ def _drop_staff_classes(s: Session, user_id: int, school_id: int) -> None:
 
 def _scope_for_membership(s: Session, actor: User | None, membership_id: Any) -> Scope:
     if actor is not None and actor.role == Role.ADMIN:
-        mid = _int_id(membership_id)
+        mid = client_id(membership_id)
         m = s.get(StaffMembership, mid) if mid is not None else None
         return _scope(s, actor, m.school_id if m else None, manage=True)
     return _scope(s, actor, manage=True)
@@ -1177,7 +1150,7 @@ def invite_staff(s: Session, actor: User | None, data: dict, school_id: Any = No
 
 def cancel_invitation(s: Session, actor: User | None, invitation_id: Any) -> str:
     """The head withdraws an invitation not used yet."""
-    tid = _int_id(invitation_id)
+    tid = client_id(invitation_id)
     tok = s.get(OneTimeToken, tid) if tid is not None else None
     is_invitation = tok is not None and tok.purpose == TokenPurpose.INVITATION
     school_id = tokens.payload_of(tok).get("school_id") if is_invitation else None
@@ -1219,7 +1192,7 @@ def invitation_info(s: Session, raw_token: Any) -> dict[str, str] | None:
     if tok is None:
         return None
     p = tokens.payload_of(tok)
-    school = s.get(School, p.get("school_id")) if _int_id(p.get("school_id")) else None
+    school = s.get(School, p.get("school_id")) if client_id(p.get("school_id")) else None
     if school is None:
         return None
     return {
@@ -1264,7 +1237,7 @@ def accept_invitation(
         return None, errors
     tok = tokens.consume(s, TokenPurpose.INVITATION, token)
     p = tokens.payload_of(tok) if tok is not None else {}
-    school = s.get(School, p.get("school_id")) if _int_id(p.get("school_id")) else None
+    school = s.get(School, p.get("school_id")) if client_id(p.get("school_id")) else None
     function = p.get("function")
     if tok is None or school is None or function not in STAFF_FUNCTIONS:
         s.rollback()
@@ -1283,7 +1256,7 @@ def accept_invitation(
     now = clock.now()
     user.terms_accepted_at = now
     user.privacy_accepted_at = now
-    inviter = _int_id(p.get("invited_by"))
+    inviter = client_id(p.get("invited_by"))
     membership = StaffMembership(
         user_id=user.id, school_id=school.id, status="active", created_at=now, decided_at=now,
         invited_by_id=inviter if inviter and s.get(User, inviter) else None,
@@ -1492,7 +1465,7 @@ def delete_class(s: Session, actor: User | None, class_id: Any) -> str:
 def _scope_for_class(s: Session, actor: User | None, class_id: Any, *, manage: bool) -> Scope:
     """The caller's scope; admins act on the class's own school."""
     if actor is not None and actor.role == Role.ADMIN:
-        cid = _int_id(class_id)
+        cid = client_id(class_id)
         row = s.get(SchoolClass, cid) if cid is not None else None
         return _scope(s, actor, row.school_id if row else None, manage=manage)
     return _scope(s, actor, manage=manage)
@@ -1500,7 +1473,7 @@ def _scope_for_class(s: Session, actor: User | None, class_id: Any, *, manage: b
 
 def _scope_for_pupil(s: Session, actor: User | None, pupil_id: Any) -> Scope:
     if actor is not None and actor.role == Role.ADMIN:
-        pid = _int_id(pupil_id)
+        pid = client_id(pupil_id)
         row = s.get(User, pid) if pid is not None else None
         return _scope(s, actor, row.school_id if row else None)
     return _scope(s, actor)
@@ -2264,7 +2237,7 @@ def application_tabs(
     if y is None:
         raise PermissionDenied(MSG_YEAR)
     t = tab if isinstance(tab, str) and tab in TABS else "en_attente"
-    p = _int_id(page) or 1
+    p = client_id(page) or 1
     per = max(1, min(int(per_page) if isinstance(per_page, int) else 50, 200))
     base = _tab_base(sc, y)
     joined = sa.select(Application.state, sa.func.count(Application.id)).join(

@@ -103,6 +103,7 @@ from mystage.models import (
     User,
 )
 from mystage.services import geo, weeks
+from mystage.services.ids import client_id
 from mystage.services.text import fold, search_tokens
 from mystage.settings import get_settings
 
@@ -273,8 +274,8 @@ def normalize(criteria: SearchCriteria) -> tuple[SearchCriteria, dict[str, str]]
 
     sectors: list[int] = []
     for item in list(criteria.sectors or [])[:MAX_LIST]:
-        n = _as_int(item)
-        if n is None or n < 1:
+        n = client_id(item)
+        if n is None:
             errors["sectors"] = MSG_SECTOR
         elif n not in sectors:
             sectors.append(n)

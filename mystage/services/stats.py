@@ -88,6 +88,7 @@ from mystage.models import (
     User,
 )
 from mystage.services import ministries, weeks
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 
 # --- labels ---------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ def parse_filters(
     sector_id = None
     raw_sector = data.get("sector_id", data.get("sector"))
     if raw_sector not in (None, ""):
-        sid = _as_int(raw_sector)
+        sid = client_id(raw_sector)
         if sid is None or s.get(Sector, sid) is None:
             errors["sector_id"] = MSG_SECTOR
         else:
@@ -1399,7 +1400,7 @@ def add_off_platform_figure(
         errors["kind"] = MSG_KIND
     sid = None
     if sector_id not in (None, ""):
-        sid = _as_int(sector_id)
+        sid = client_id(sector_id)
         if sid is None or s.get(Sector, sid) is None:
             errors["sector_id"] = MSG_SECTOR
     n = _as_int(count)
@@ -1457,7 +1458,7 @@ def list_off_platform_figures(s: Session, user: Any, school_year: Any = None) ->
 def delete_off_platform_figure(s: Session, user: Any, figure_id: Any) -> str:
     """Remove a wrong entry: its author, or an admin.  Returns "" or a French error."""
     _scope_for_off_platform(s, user)
-    fid = _as_int(figure_id)
+    fid = client_id(figure_id)
     row = s.get(OffPlatformFigure, fid) if fid is not None else None
     if row is None or (row.entered_by_id != user.id and user.role != Role.ADMIN):
         return MSG_OFF_NOT_FOUND

@@ -8,16 +8,11 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import admin, permissions
-from mystage.services.accounts import parse_id
+from mystage.services.ids import client_id
 from mystage.state.session import caller
 
 MSG_ADMIN_ONLY = "Action réservée aux administrateurs."
 MSG_BAD_REQUEST = "Demande invalide."
-
-
-def _id(value: Any) -> int | None:
-    """An id from a click: an int (or a string of digits) in 1..2**31-1, else None."""
-    return parse_id(value)
 
 
 def _pending(s, actor):
@@ -83,7 +78,7 @@ class AdminState(rx.State):
             self.allowed = False
             self.message = MSG_ADMIN_ONLY
             return
-        structure_id = _id(structure_id)
+        structure_id = client_id(structure_id)
         if structure_id is None or not isinstance(accept, bool):
             self.message = MSG_BAD_REQUEST
             return
@@ -117,7 +112,7 @@ class AdminState(rx.State):
             self.allowed = False
             self.message = MSG_ADMIN_ONLY
             return
-        user_id = _id(user_id)
+        user_id = client_id(user_id)
         if user_id is None or not isinstance(accept, bool):
             self.message = MSG_BAD_REQUEST
             return

@@ -13,6 +13,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import application_views as views
+from mystage.services.ids import client_id
 from mystage.state.session import caller
 
 DENIED = "Vous n'avez pas accès à cette candidature."
@@ -76,10 +77,7 @@ def app_id_from_path(path: Any) -> int:
         i = parts.index("candidatures")
     except ValueError:
         return 0
-    raw = parts[i + 1] if len(parts) > i + 1 else ""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
-        return 0
-    return int(raw)
+    return client_id(parts[i + 1] if len(parts) > i + 1 else "") or 0
 
 
 def _s(v: Any) -> str:

@@ -14,6 +14,7 @@ import reflex as rx
 from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
+from mystage.services.ids import client_id
 from mystage.state import school_search
 from mystage.state.navigation import load_document
 from mystage.state.session import SessionState, client_ip
@@ -218,9 +219,7 @@ class SignupState(rx.State):
             self.role = role
         offer = query.get("offre", "")
         offer = offer if isinstance(offer, str) else ""
-        self._offer_id = (
-            int(offer) if offer.isascii() and offer.isdigit() and len(offer) < 10 else 0
-        )
+        self._offer_id = client_id(offer) or 0
         if self.role in _REFERENT_VALUES and not self.departments:
             return SignupState.load_referent_choices
 
@@ -255,7 +254,8 @@ class SignupState(rx.State):
     @rx.event
     async def choose_school(self, school_id):
         """A suggestion was clicked: keep the school and load its classes."""
-        found = await db.call(_signup_school, school_id)
+        school_id = client_id(school_id)
+        found = await db.call(_signup_school, school_id) if school_id else None
         self.school_suggestions = []
         self.searched = False
         self.errors = {k: v for k, v in self.errors.items() if k not in ("school", "class_id")}

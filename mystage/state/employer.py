@@ -13,6 +13,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import ministries, permissions
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.navigation import scroll_request
 from mystage.state.session import caller, client_ip
@@ -35,10 +36,16 @@ def _b(form: dict, key: str) -> bool:
 
 
 def _int_param(raw: str, default: int = 0) -> int:
+    """A small number from the address (the form's step)."""
     try:
-        return int(raw)
+        return int(raw) if isinstance(raw, str) and len(raw) < 6 else default
     except (TypeError, ValueError):
         return default
+
+
+def _id_param(raw: Any) -> int:
+    """An id from the address, a form or an event: bounded by the one helper; 0 if invalid."""
+    return client_id(raw) or 0
 
 
 # ---------------------------------------------------------------- sign-up
@@ -249,7 +256,7 @@ class OfferFormState(rx.State):
     @rx.event
     async def load(self):
         params = self.router.url.query_parameters
-        offer_id = _int_param(params.get("id", ""))
+        offer_id = _id_param(params.get("id", ""))
         step = min(max(_int_param(params.get("etape", "1"), 1), 1), 4)
         if self._just_advanced and self.loaded and (offer_id, step) == (self.offer_id, self.step):
             # The URL change after « Enregistrer et continuer »: the step is already loaded
@@ -332,7 +339,7 @@ class OfferFormState(rx.State):
                 iso: _s(form, f"wp_{iso}", 4) for iso in data["weeks"] if _s(form, f"wp_{iso}", 4)
             }
             data["reserved_school_ids"] = [
-                _int_param(r.get("id", "")) for r in self.reserved if r.get("id")
+                _id_param(r.get("id", "")) for r in self.reserved if r.get("id")
             ]
         else:
             data = {
@@ -404,12 +411,14 @@ class OfferFormState(rx.State):
         ]
 
     @rx.event
-    def add_school(self, school_id: str, label: str):
-        if not str(school_id).isdigit():
+    def add_school(self, school_id: Any, label: str):
+        sid = client_id(school_id)
+        if sid is None:
             return
-        if any(r["id"] == str(school_id) for r in self.reserved):
+        if any(r["id"] == str(sid) for r in self.reserved):
             return
-        self.reserved = [*self.reserved, {"id": str(school_id), "label": str(label)[:200]}][:50]
+        label = label[:200] if isinstance(label, str) else ""
+        self.reserved = [*self.reserved, {"id": str(sid), "label": label}][:50]
         self.school_suggestions = []
         self.school_query = ""
 
@@ -419,8 +428,9 @@ class OfferFormState(rx.State):
         self.flags = {**self.flags, "is_public": checked is True}
 
     @rx.event
-    def remove_school(self, school_id: str):
-        self.reserved = [r for r in self.reserved if r["id"] != str(school_id)]
+    def remove_school(self, school_id: Any):
+        sid = client_id(school_id)
+        self.reserved = [r for r in self.reserved if r["id"] != str(sid)]
 
 
 # ---------------------------------------------------------------- preview / publish
@@ -497,7 +507,7 @@ class OfferPreviewState(rx.State):
 
     @rx.event
     async def load(self):
-        self.offer_id = _int_param(self.router.url.query_parameters.get("id", ""))
+        self.offer_id = _id_param(self.router.url.query_parameters.get("id", ""))
         self.message = ""
         self.error = ""
         user = await caller(self)
@@ -626,7 +636,7 @@ class EmployerDashboardState(rx.State):
             return
         self.allowed = True
         filters = {
-            "offer_id": _int_param(self.filter_offer) if self.filter_offer.strip() else None,
+            "offer_id": _id_param(self.filter_offer) if self.filter_offer.strip() else None,
             "state": self.filter_state,
             "sort": self.sort,
         }
@@ -671,9 +681,10 @@ class EmployerDashboardState(rx.State):
         return await self._refresh()
 
     @rx.event
-    async def show_stats(self, offer_id: int, title: str):
+    async def show_stats(self, offer_id: Any, title: str):
+        offer_id = client_id(offer_id)
         user = await caller(self)
-        if user is None or not isinstance(offer_id, int) or isinstance(offer_id, bool):
+        if user is None or offer_id is None:
             return
         try:
             stats, _pending = await db.call(_stats, user, offer_id)
@@ -689,8 +700,9 @@ class EmployerDashboardState(rx.State):
         self.stats_offer = 0
 
     @rx.event
-    async def ask_confirm(self, action: str, offer_id: int):
-        if action not in ("deactivate", "remove") or not isinstance(offer_id, int):
+    async def ask_confirm(self, action: str, offer_id: Any):
+        offer_id = client_id(offer_id)
+        if action not in ("deactivate", "remove") or offer_id is None:
             return
         user = await caller(self)
         if user is None:
@@ -711,16 +723,17 @@ class EmployerDashboardState(rx.State):
 
     @rx.event
     async def confirm(self):
-        action, offer_id = self.confirm_action, self.confirm_offer
+        action, offer_id = self.confirm_action, client_id(self.confirm_offer)
         self.confirm_action = ""
         self.confirm_offer = 0
-        if action:
+        if action and offer_id is not None:
             return await self._act(action, offer_id)
 
     @rx.event
-    async def act(self, action: str, offer_id: int):
+    async def act(self, action: str, offer_id: Any):
         allowed = ("publish", "unpublish", "republish", "close_applications")
-        if action not in allowed or not isinstance(offer_id, int):
+        offer_id = client_id(offer_id)
+        if action not in allowed or offer_id is None:
             return
         return await self._act(action, offer_id)
 
@@ -742,9 +755,10 @@ class EmployerDashboardState(rx.State):
         return await self._refresh()
 
     @rx.event
-    async def duplicate(self, offer_id: int, next_year: bool):
+    async def duplicate(self, offer_id: Any, next_year: bool):
+        offer_id = client_id(offer_id)
         user = await caller(self)
-        if user is None or not isinstance(offer_id, int):
+        if user is None or offer_id is None:
             return
         new_id, error = await db.call(_duplicate, user, offer_id, bool(next_year))
         if error or new_id is None:
@@ -788,9 +802,10 @@ class TeamState(rx.State):
         self.requests = [_str_dict(r) for r in rows]
 
     @rx.event
-    async def decide(self, member_id: int, accept: bool):
+    async def decide(self, member_id: Any, accept: bool):
+        member_id = client_id(member_id)
         user = await caller(self)
-        if user is None or not isinstance(member_id, int):
+        if user is None or member_id is None:
             return
         try:
             error = await db.call(_decide_request, user, member_id, bool(accept))

@@ -7,16 +7,17 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
+from mystage.services.ids import client_id
 from mystage.state.employer import _flatten_view, _str_dict
 from mystage.state.session import SessionState
 
 
-def _offer_id_from_path(path: str) -> int:
-    parts = [p for p in path.split("/") if p]
-    try:
-        return int(parts[1]) if len(parts) >= 2 and parts[0] == "offres" else 0
-    except ValueError:
+def _offer_id_from_path(path: Any) -> int:
+    """``/offres/<id>[/postuler]`` → id (bounded by the one helper); 0 when invalid."""
+    parts = [p for p in path.split("?", 1)[0].split("/") if p] if isinstance(path, str) else []
+    if len(parts) < 2 or parts[0] != "offres":
         return 0
+    return client_id(parts[1]) or 0
 
 
 def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:

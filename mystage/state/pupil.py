@@ -15,6 +15,8 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import pupils
+from mystage.services.ids import client_id
+from mystage.state import errors as errors_mod
 from mystage.state.navigation import scroll_request
 from mystage.state.offer_public import _offer_id_from_path
 from mystage.state.session import caller
@@ -59,6 +61,7 @@ def _my_applications(s, user):
 # --- « Postuler » -----------------------------------------------------------------------------
 
 FORM_KEYS = ("week", "motivation", "contact_phone", "contact_email", "referent_email")
+MSG_BUSY = "La plateforme est très sollicitée : ta candidature n'est pas encore partie, réessaie dans un instant."
 
 
 class ApplyState(rx.State):
@@ -84,6 +87,7 @@ class ApplyState(rx.State):
     # The element the page scrolls to after a submit (components/browser.scroll_into_view).
     scroll_to_id: str = ""
     form_version: int = 0
+    sending: bool = False  # « Envoi… » on the button while the application is recorded
 
     @rx.var
     def form_key(self) -> str:
@@ -101,6 +105,7 @@ class ApplyState(rx.State):
     async def load(self):
         self.loaded = False
         self.done = False
+        self.sending = False
         self.errors = {}
         self.favorite_error = ""
         self.offer_id = _offer_id_from_path(self.router.url.path)
@@ -126,26 +131,41 @@ class ApplyState(rx.State):
 
     @rx.event
     async def submit(self, form_data: Any):
-        user = await caller(self)
-        if user is None:
-            return _login(self.back_path)
+        """« Envoyer ma candidature »: the button says « Envoi… » at once (first delta),
+        then the application is recorded.  A busy database (another writer holds the
+        lock) gives a French « réessaie » next to the button, the typed text kept and
+        nothing stored; any other failure shows the site's error message with its
+        reference (the same as every unexpected error)."""
         form = _form(form_data)
         data = {k: _text(form, k, 4000) for k in FORM_KEYS}
         # Typed values are kept (shown again if the form is drawn anew).
         self.values = {**self.values, **data}
-        app_id, errors, to_school = await db.call(
-            pupils.submit_application, user, self.offer_id, data
-        )
+        self.sending = True
+        yield
+        try:
+            user = await caller(self)
+            if user is None:
+                yield _login(self.back_path)
+                return
+            app_id, errors, to_school = await db.call(
+                pupils.submit_application, user, self.offer_id, data
+            )
+        except Exception as exc:
+            errors = {
+                "form": MSG_BUSY if db.is_busy(exc) else errors_mod.message(errors_mod.report(exc))
+            }
+            app_id, to_school = None, False
+        finally:
+            self.sending = False
         if app_id is None:
             self.errors = errors
             if "form" in errors:
                 self.scroll_to_id = scroll_request("apply-errors")
-            return None
+            return
         self.errors = {}
         self.done = True
         self.done_to_school = bool(to_school)
         self.scroll_to_id = scroll_request("contenu")
-        return None
 
     @rx.event
     async def toggle_favorite(self):
@@ -221,13 +241,8 @@ class MyApplicationsState(rx.State):
         """Open the confirmation dialog for a button (the action runs on « Oui »)."""
         if not isinstance(action, str) or action not in DIALOG_TEXTS:
             return
-        if isinstance(app_id, bool) or not isinstance(app_id, int | str):
-            return
-        try:
-            app_id = int(app_id)
-        except (TypeError, ValueError, OverflowError):
-            return
-        if not 0 < app_id < 2**63:
+        app_id = client_id(app_id)
+        if app_id is None:
             return
         row = next((r for r in self.rows if r.get("id") == str(app_id)), {})
         title, text = DIALOG_TEXTS[action]
@@ -394,6 +409,9 @@ class FavoritesState(rx.State):
 
     @rx.event
     async def remove(self, offer_id: Any):
+        offer_id = client_id(offer_id)
+        if offer_id is None:
+            return
         user = await caller(self)
         if user is None:
             return _login(FAVORITES_URL)

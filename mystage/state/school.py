@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from mystage import clock, db
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.session import caller
 
@@ -123,10 +124,9 @@ def id_after(path: Any, segment: str) -> int | None:
     except ValueError:
         return None
     raw = parts[i + 1] if len(parts) > i + 1 else ""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if value < 2**31 else None
+    if raw and raw.isascii() and set(raw) == {"0"}:
+        return 0
+    return client_id(raw)
 
 
 def _denial(exc: Exception) -> str:
@@ -477,7 +477,8 @@ class SchoolClassState(rx.State):
     async def toggle_auth(self, pupil_id: Any, checked: Any):
         """A pupil's checkbox: ticked → the parents' authorization at the chosen date,
         unticked → removed (the service checks the pupil is one the caller sees)."""
-        if not isinstance(checked, bool):
+        pupil_id = client_id(pupil_id)
+        if not isinstance(checked, bool) or pupil_id is None:
             return
         user = await caller(self)
         if user is None:
@@ -705,11 +706,11 @@ class SchoolPupilState(rx.State):
     def open_dialog(self, app_id: Any, action: Any):
         """Only an action shown for this pupil's application opens the dialog (the
         service checks again on « Valider » / « Refuser »)."""
-        key = (_s(app_id) if isinstance(app_id, (int, str)) else "", action)
+        app_id = client_id(app_id)
         allowed = {(a["app_id"], a["action"]) for a in self.actions}
-        if not isinstance(action, str) or key not in allowed:
+        if app_id is None or not isinstance(action, str) or (str(app_id), action) not in allowed:
             return
-        self.dialog_app = int(key[0])
+        self.dialog_app = app_id
         self.dialog_action = action
         self.dialog_version += 1
         self.message_error = ""

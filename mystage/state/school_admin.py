@@ -21,6 +21,7 @@ import reflex as rx
 from mystage import db
 from mystage.models import LEVEL_LABELS
 from mystage.services import passwords, schools
+from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state import school_search
 from mystage.state.session import caller, client_ip
@@ -103,14 +104,12 @@ def _row(d: dict) -> dict[str, str]:
 
 
 def _safe_id(value: Any) -> str:
-    """An id as the digits string the page uses ("" for anything else)."""
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, int) and 0 <= value < 2**31:
-        return str(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 11:
-        return str(int(value))
-    return ""
+    """An id as the digits string the page uses ("" for anything else; "0" is the
+    « without a class » group)."""
+    if (type(value) is int and value == 0) or value == "0":
+        return "0"
+    v = client_id(value)
+    return str(v) if v is not None else ""
 
 
 def week_periods(mondays: list[str]) -> list[str]:
@@ -282,7 +281,8 @@ class SchoolSignupState(rx.State):
 
     @rx.event
     async def choose_school(self, school_id: Any):
-        found = await db.call(_signup_school, school_id)
+        school_id = client_id(school_id)
+        found = await db.call(_signup_school, school_id) if school_id else None
         self.school_suggestions = []
         self.searched = False
         self.errors = {k: v for k, v in self.errors.items() if k not in ("school_id", "class_ids")}
@@ -532,6 +532,9 @@ class SchoolTeamState(_SpacePage, rx.State):
 
     @rx.event
     async def decide(self, membership_id: Any, accept: Any):
+        membership_id = client_id(membership_id)
+        if membership_id is None:
+            return
         user = await self._actor()
         if user is None:
             return rx.redirect(f"/connexion?suivant={TEAM_URL}")
@@ -655,6 +658,9 @@ class SchoolTeamState(_SpacePage, rx.State):
 
     @rx.event
     async def cancel_invitation(self, invitation_id: Any):
+        invitation_id = client_id(invitation_id)
+        if invitation_id is None:
+            return
         user = await self._actor()
         if user is None:
             return rx.redirect(f"/connexion?suivant={TEAM_URL}")

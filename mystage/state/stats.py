@@ -16,6 +16,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import map_store, stats
+from mystage.services.ids import client_id
 from mystage.state.session import caller
 
 FILTER_FIELDS = (
@@ -330,9 +331,10 @@ class StatsState(rx.State):
         await self._recompute(actor)
 
     @rx.event
-    async def delete_off_platform(self, figure_id: int):
+    async def delete_off_platform(self, figure_id: Any):
+        figure_id = client_id(figure_id)
         actor = await self._viewer()
-        if actor is None:
+        if actor is None or figure_id is None:
             return
         error = await db.call(_delete_entry, actor, figure_id)
         self.off_message = error or "Saisie supprimée."

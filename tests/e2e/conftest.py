@@ -47,6 +47,7 @@ def _server_env(port: int, db_url: str) -> dict[str, str]:
         DATABASE_URL=db_url,
         PORT=str(port),
         PUBLIC_URL=f"http://localhost:{port}",
+        DEV_MAILBOX="true",  # the tests read activation mails at /dev/mails, as in `make run`
         JOBS_INTERVAL="2",
         EXPORT_SYNC_MAX_ROWS=str(E2E_EXPORT_SYNC_MAX_ROWS),
         REFLEX_TELEMETRY_ENABLED="false",

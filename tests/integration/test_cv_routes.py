@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
 
@@ -16,8 +17,9 @@ with warnings.catch_warnings():  # starlette prefers httpx2; httpx is what we ha
 
 from mystage import clock
 from mystage.api.files import routes
-from mystage.models import Role, User
-from mystage.services import accounts, pupils
+from mystage.models import PupilCV, Role, User
+from mystage.services import accounts, pdf_safety, pupils
+from mystage.settings import get_settings
 from tests.unit.test_applications import (
     make_pupil,
     offer_of,
@@ -80,7 +82,9 @@ def _assert_pdf(response) -> None:
     assert response.status_code == 200, response.text
     assert response.content == PDF
     assert response.headers["content-type"] == "application/pdf"
-    assert response.headers["content-disposition"] == "inline; filename=cv.pdf"
+    # Downloaded, never rendered as a page of the site (and sandboxed if it were).
+    assert response.headers["content-disposition"] == "attachment; filename=cv.pdf"
+    assert response.headers["content-security-policy"].startswith("sandbox;")
     assert response.headers["cache-control"] == "private, no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
 
@@ -136,3 +140,28 @@ def test_odd_paths_and_no_pdf(s, client, world):
     assert errors == {}
     _assert_404(client.get(f"/api/candidatures/{tom_app}/cv", headers=_cookie(s, world["tom"])))
     assert client.post("/api/cv", headers=headers).status_code == 405
+
+
+SCRIPTED = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /JavaScript "
+    b"/JS (app.alert\\(1\\)) >> >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def test_pdf_with_active_content_is_refused_at_upload(s, client, world):
+    lea = world["lea"]
+    assert pupils.store_cv_pdf(s, lea, SCRIPTED) == pdf_safety.MSG_PDF_ACTIVE
+    assert pupils.own_cv_pdf(s, lea) == PDF  # the previous PDF is kept, nothing stored
+    _assert_pdf(client.get("/api/cv", headers=_cookie(s, lea)))
+
+
+def test_pdf_stored_before_the_check_is_not_served(s, client, world):
+    """A CV uploaded before active content was refused: checked again when served."""
+    lea = world["lea"]
+    relative = s.execute(sa.select(PupilCV.pdf_path).where(PupilCV.user_id == lea.id)).scalar_one()
+    (get_settings().private_dir / relative).write_bytes(SCRIPTED)
+    for url, who in (("/api/cv", "lea"), (f"/api/candidatures/{world['app_id']}/cv", "owner")):
+        response = client.get(url, headers=_cookie(s, world[who]))
+        assert response.status_code == 403
+        assert b"%PDF" not in response.content and b"JavaScript" not in response.content
+        assert "contenu actif" in response.text

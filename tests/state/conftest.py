@@ -27,3 +27,20 @@ def make_state(cls, cookie: str = "", path: str = "/", query: str = ""):
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+async def run_handler(result) -> list:
+    """Run what a handler call returned (a coroutine, an async generator) to the end, as
+    Reflex does; returns the events it returned or yielded (None left out)."""
+    import inspect
+
+    events: list = []
+    if inspect.isawaitable(result):
+        result = await result
+    if inspect.isasyncgen(result):
+        async for event in result:
+            if event is not None:
+                events.append(event)
+    elif result is not None:
+        events.append(result)
+    return events

@@ -98,17 +98,26 @@ async def test_revoked_session_is_refused(dbs):
 
 
 @pytest.mark.asyncio
-async def test_dev_mailbox_off_when_delivery_configured(dbs, monkeypatch):
+async def test_dev_mailbox_off_without_the_explicit_setting(dbs, monkeypatch):
+    """Off unless DEV_MAILBOX=true (no SMTP nor SMS configured no longer turns it on: a
+    staging copy with real data showed every mail), and never on an https address."""
     from mystage import settings
 
-    monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:2525")
+    for unset in ("DEV_MAILBOX", "SMTP_URL", "SMS_URL"):
+        monkeypatch.delenv(unset, raising=False)
     settings.reload()
     try:
         state = make_state(DevMailState)
         await state.load()
         assert state.enabled is False and state.messages == []
+        monkeypatch.setenv("DEV_MAILBOX", "true")
+        monkeypatch.setenv("PUBLIC_URL", "https://mystage.exemple.fr")
+        settings.reload()
+        await state.load()
+        assert state.enabled is False and state.messages == []
     finally:
-        monkeypatch.delenv("SMTP_URL")
+        monkeypatch.setenv("DEV_MAILBOX", "true")
+        monkeypatch.delenv("PUBLIC_URL", raising=False)
         settings.reload()
     state = make_state(DevMailState)
     await state.load()

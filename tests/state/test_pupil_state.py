@@ -18,7 +18,7 @@ from mystage.state.pupil import (
     MyApplicationsState,
     PupilSpaceState,
 )
-from tests.state.conftest import make_state
+from tests.state.conftest import make_state, run_handler
 from tests.unit.test_applications import (
     MOTIVATION,
     make_pupil,
@@ -88,7 +88,8 @@ async def test_anonymous_is_sent_to_log_in(world):
     await page.load()
     assert page.found and not page.allowed and page.blocked == "login"
     assert page.signup_url == f"/inscription?role=eleve&offre={offer_id}"
-    assert "/connexion" in _target(await page.submit({"week": W2, "motivation": MOTIVATION}))
+    (redirect,) = await run_handler(page.submit({"week": W2, "motivation": MOTIVATION}))
+    assert "/connexion" in _target(redirect)
     assert "/connexion" in _target(await page.toggle_favorite())
 
     mine = make_state(MyApplicationsState, path="/espace/eleve/candidatures")
@@ -167,7 +168,7 @@ async def test_crafted_arguments_never_raise(world):
     await page.load()
     assert page.allowed
     for form in (None, "x", [W2], {"week": 5, "motivation": None}, {"week": ["a"]}):
-        await page.submit(form)
+        await run_handler(page.submit(form))
         assert page.errors and not page.done
     assert _states(s) == before
 
@@ -175,7 +176,7 @@ async def test_crafted_arguments_never_raise(world):
         page = make_state(ApplyState, cookie=cookie, path=f"/offres/{raw}/postuler")
         await page.load()
         assert not page.found
-        assert await page.submit({"week": W2, "motivation": MOTIVATION}) is None  # no script
+        assert await run_handler(page.submit({"week": W2, "motivation": MOTIVATION})) == []
         assert page.errors == {"form": pupils.MSG_OFFER_MISSING}
         assert page.scroll_to_id.startswith("apply-errors#")  # the page scrolls to the message
         await page.toggle_favorite()
@@ -219,7 +220,9 @@ async def test_employer_calling_pupil_handlers(world):
     page = _apply_state(cookie, offer_id)
     await page.load()
     assert page.blocked == "role" and not page.allowed
-    await page.submit({"week": W2, "motivation": MOTIVATION, "contact_phone": "0612345678"})
+    await run_handler(
+        page.submit({"week": W2, "motivation": MOTIVATION, "contact_phone": "0612345678"})
+    )
     assert "form" in page.errors and not page.done
     await page.toggle_favorite()
     assert not page.is_favorite and page.favorite_error == pupils.MSG_PUPILS_ONLY
@@ -260,10 +263,14 @@ async def test_pupil_applies_confirms_and_keeps_a_cv(world):
     await page.load()
     assert page.allowed and [w["iso"] for w in page.weeks] == [W1, W2]
     assert page.values["contact_email"] == "lea@exemple.fr" and page.cv_empty
-    await page.submit({"week": "", "motivation": "trop court", "contact_phone": "06 11 22 33 44"})
+    await run_handler(
+        page.submit({"week": "", "motivation": "trop court", "contact_phone": "06 11 22 33 44"})
+    )
     assert set(page.errors) == {"week", "motivation"} and not page.done
     assert page.values["contact_phone"] == "06 11 22 33 44"  # what was typed is kept
-    await page.submit({"week": W1, "motivation": MOTIVATION, "contact_phone": "06 11 22 33 44"})
+    await run_handler(
+        page.submit({"week": W1, "motivation": MOTIVATION, "contact_phone": "06 11 22 33 44"})
+    )
     assert page.done and not page.done_to_school and page.errors == {}
     assert page.scroll_to_id.startswith("contenu#")  # back to the top, to the confirmation
     (app,) = s.exec(select(Application)).all()

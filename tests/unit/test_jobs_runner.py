@@ -113,19 +113,95 @@ def test_two_concurrent_runners_run_a_job_once(dbs, registry):
     assert sorted(results, key=len) == [{}, {"unique": 7}]
 
 
-def test_lease_of_a_dead_runner_expires(dbs, registry):
+def _dead_runner_row(name: str, now) -> None:
+    """The row a runner leaves when it is killed while running ``name``."""
+    with db.session() as s:
+        s.add(
+            JobRun(name=name, last_started_at=now, lease_until=now + runner.LEASE,
+                   last_status="running")
+        )  # fmt: skip
+        s.commit()
+
+
+def test_lease_of_a_dead_runner_is_taken_over_at_once(dbs, registry):
+    """Whoever holds the runner lock (it dies with its holder) knows the lease's owner is
+    dead: the interrupted job runs again at once (it used to wait 15 minutes)."""
     calls = Calls()
     runner.job("bail", every=timedelta(minutes=1))(calls)
     now = clock.now()
-    with db.session() as s:  # a runner that died while running the job
-        s.add(JobRun(name="bail", last_started_at=now, lease_until=now + runner.LEASE))
-        s.commit()
-    assert runner.run_due(now + timedelta(minutes=5)) == {}
-    assert calls.n == 0
+    _dead_runner_row("bail", now)
+    assert runner.run_due(now + timedelta(seconds=1)) == {"bail": 7}
+    assert calls.n == 1
+    row = job_run("bail")
+    assert row.last_status == "ok" and row.lease_until is None
+    _dead_runner_row("manuel", now)
+    runner.job("manuel", every=timedelta(days=1))(calls)
+    assert runner.run_job("manuel") == 7  # ``python -m mystage job NAME`` too
+
+
+def test_without_a_lock_a_dead_lease_expires_after_a_short_lease(dbs, registry, monkeypatch):
+    """Only the lease protects when no lock can be taken: it is short (renewed while the
+    job runs), so a dead runner blocks its job for LEASE, not 15 minutes."""
+    assert runner.LEASE <= timedelta(seconds=60)
+
+    class NoLock:
+        exclusive = False
+
+        def acquire(self) -> bool:
+            return True
+
+        def release(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner, "_runner_lock", NoLock)
+    calls = Calls()
+    runner.job("bail", every=timedelta(seconds=10))(calls)
+    now = clock.now()
+    _dead_runner_row("bail", now)
+    assert runner.run_due(now + timedelta(seconds=20)) == {}
     with pytest.raises(runner.JobBusy):
         runner.run_job("bail")
+    assert calls.n == 0
     assert runner.run_due(now + runner.LEASE + timedelta(seconds=1)) == {"bail": 7}
     assert calls.n == 1
+
+
+def test_the_lease_is_renewed_while_the_job_runs(dbs, registry, monkeypatch):
+    monkeypatch.setattr(runner, "HEARTBEAT_S", 0.05)
+    seen: list = []
+
+    def long_job(s) -> int:
+        seen.append(clock.as_utc(job_run("longue").lease_until))
+        clock.set_offset(timedelta(minutes=10))  # ten minutes of work…
+        time.sleep(0.5)  # … during which the heartbeat beats
+        seen.append(clock.as_utc(job_run("longue").lease_until))
+        return 1
+
+    runner.job("longue", every=timedelta(minutes=1))(long_job)
+    try:
+        assert runner.run_job("longue") == 1
+    finally:
+        clock.set_offset(timedelta(0))
+    first, later = seen
+    assert later >= first + timedelta(minutes=9)  # pushed forward, with the clock
+    assert job_run("longue").lease_until is None  # released at the end
+
+
+def test_lock_held_by_another_process(dbs, registry):
+    """The runner lock taken elsewhere (another process's round): run_due skips,
+    run_job waits then gives up with JobBusy; free again, both run."""
+    calls = Calls()
+    runner.job("verrou", every=timedelta(minutes=1))(calls)
+    other = runner._runner_lock()
+    assert other.acquire()
+    try:
+        assert runner.run_due() == {}
+        with pytest.raises(runner.JobBusy):
+            runner.run_job("verrou", wait_s=0.2)
+    finally:
+        other.release()
+    assert runner.run_due() == {"verrou": 7}
+    assert runner.run_job("verrou", wait_s=0) == 7
 
 
 def test_run_job_ignores_the_interval(dbs, registry):

@@ -99,9 +99,13 @@ def test_dev_mailbox_follows_the_setting(dev_mailbox, who):
     assert not permissions.can_view_dev_mailbox(user)
 
 
-def test_dev_mailbox_off_when_smtp_configured(dev_mailbox, monkeypatch):
-    monkeypatch.setenv("SMTP_URL", "smtp://mail.exemple.fr:587")
-    dev_mailbox(None)
+def test_dev_mailbox_off_unless_asked_for(dev_mailbox, monkeypatch):
+    for unset in ("SMTP_URL", "SMS_URL"):
+        monkeypatch.delenv(unset, raising=False)
+    dev_mailbox(None)  # no transport configured no longer turns it on
+    assert not permissions.can_view_dev_mailbox(make(Role.ADMIN))
+    monkeypatch.setenv("PUBLIC_URL", "https://mystage.exemple.fr")
+    dev_mailbox("true")  # never on a public https address
     assert not permissions.can_view_dev_mailbox(make(Role.ADMIN))
 
 
