@@ -74,6 +74,7 @@ test-pg: deps chromium
 	  $(VENV)/bin/pytest tests/unit tests/state tests/integration -q
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  E2E_REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/0} \
+	  E2E_VIEWPORTS=$${E2E_VIEWPORTS:-mobile} \
 	  $(VENV)/bin/pytest tests/e2e -q -p no:asyncio
 
 clean:

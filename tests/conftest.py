@@ -51,6 +51,27 @@ def migrated_db():
     yield TEST_DB_URL
 
 
+_PG_EMPTY = """
+DO $$
+DECLARE t text; q text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY[{names}] LOOP
+    EXECUTE format('DELETE FROM %I', t);
+  END LOOP;
+  -- The sequences of the emptied tables only (reference tables keep theirs).
+  FOR q IN SELECT format('%I.%I', s.schemaname, s.sequencename)
+           FROM pg_sequences s
+           JOIN pg_class seq ON seq.relname = s.sequencename AND seq.relkind = 'S'
+           JOIN pg_depend d ON d.objid = seq.oid AND d.deptype IN ('a', 'i')
+           JOIN pg_class tbl ON tbl.oid = d.refobjid
+           WHERE s.schemaname = current_schema() AND s.last_value IS NOT NULL
+             AND tbl.relname = ANY(ARRAY[{names}]) LOOP
+    PERFORM setval(q, 1, false);
+  END LOOP;
+END $$
+"""
+
+
 def _truncate_all() -> None:
     import sqlalchemy as sa
 
@@ -66,8 +87,11 @@ def _truncate_all() -> None:
     tables.append(SUMMARY)
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # One round trip: DELETE (children first) and restart the used sequences.  A
+            # TRUNCATE of every table cost ~200 ms per test (new files for each table);
+            # a DELETE of the few rows a test wrote costs a few ms.
+            names = ", ".join("'" + t.name + "'" for t in tables)
+            conn.execute(sa.text(_PG_EMPTY.replace("{names}", names)))
         else:
             for t in tables:
                 conn.execute(t.delete())
