@@ -114,3 +114,20 @@ def reference_db(migrated_db):
 
     import_reference()
     return migrated_db
+
+
+@pytest.fixture
+def trusted(monkeypatch):
+    """``trusted("10.0.0.1")`` sets TRUSTED_PROXIES for this test (``None`` unsets it)."""
+    from mystage import settings
+
+    def set_to(value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+        else:
+            monkeypatch.setenv("TRUSTED_PROXIES", value)
+        settings.reload()
+
+    yield set_to
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    settings.reload()

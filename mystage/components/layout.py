@@ -44,7 +44,13 @@ def logo() -> rx.Component:
                 display=["none", "block"],
             ),
             rx.vstack(
-                rx.text("MyStage", font_size="1.35rem", font_weight="800", color=theme.BLUE),
+                rx.text(
+                    "MyStage",
+                    font_size="1.35rem",
+                    font_weight="800",
+                    color=theme.BLUE,
+                    white_space="nowrap",
+                ),
                 rx.text(
                     "Stages d'observation 4e, 3e et 2de",
                     font_size="0.75rem",

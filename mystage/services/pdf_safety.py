@@ -22,6 +22,7 @@ import base64
 import binascii
 import re
 import zlib
+from typing import Any
 
 # Names that make a PDF do something by itself or carry another file.
 ACTIVE_NAMES = frozenset(
@@ -335,9 +336,9 @@ def _captured(
     return True
 
 
-def _flate_prefix(data: bytes, limit: int) -> tuple[bytes, int]:
-    """Inflate the zlib stream at the start of ``data``: (output, bytes it used), or
-    (partial output, 0) when it has no end (corrupt or truncated)."""
+def _inflate(data: bytes, limit: int) -> tuple[bytes, Any] | None:
+    """Inflate zlib data (or raw deflate) up to ``limit``: (output, decompressor) or None
+    when neither reads it; more than ``limit`` is refused (a decompression bomb)."""
     for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
         d = zlib.decompressobj(wbits)
         try:
@@ -346,24 +347,26 @@ def _flate_prefix(data: bytes, limit: int) -> tuple[bytes, int]:
             continue
         if len(out) >= limit:
             raise UnsafePdf(MSG_PDF_UNREADABLE)
-        if d.eof:
-            return out, len(data) - len(d.unused_data)
-        return out, 0
-    return b"", 0
+        return out, d
+    return None
+
+
+def _flate_prefix(data: bytes, limit: int) -> tuple[bytes, int]:
+    """Inflate the zlib stream at the start of ``data``: (output, bytes it used), or
+    (partial output, 0) when it has no end (corrupt or truncated)."""
+    got = _inflate(data, limit)
+    if got is None:
+        return b"", 0
+    out, d = got
+    return out, (len(data) - len(d.unused_data)) if d.eof else 0
 
 
 def _flate(data: bytes, limit: int) -> bytes:
     """zlib data (or raw deflate); a truncated tail is kept (readers show it too)."""
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
-        d = zlib.decompressobj(wbits)
-        try:
-            out = d.decompress(data, limit)
-        except zlib.error:
-            continue
-        if len(out) >= limit:
-            raise UnsafePdf(MSG_PDF_UNREADABLE)
-        return out
-    raise UnsafePdf(MSG_PDF_UNREADABLE)
+    got = _inflate(data, limit)
+    if got is None:
+        raise UnsafePdf(MSG_PDF_UNREADABLE)
+    return got[0]
 
 
 def _ascii_hex(data: bytes, limit: int) -> bytes:

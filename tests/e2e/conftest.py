@@ -210,7 +210,30 @@ def shot(page, name: str) -> Path:
     return path
 
 
+# The page's real content width: html and body hide horizontal overflow (mystage.css), which
+# would otherwise make scrollWidth equal the window's width while content is cut off.
+_CONTENT_WIDTH = """() => {
+  const h = document.documentElement, b = document.body;
+  const saved = [h.style.overflowX, b.style.overflowX];
+  h.style.overflowX = "visible";
+  b.style.overflowX = "visible";
+  const width = Math.max(h.scrollWidth, b.scrollWidth);
+  const wide = [];
+  if (width > window.innerWidth) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      const over = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
+      if (over(el) && ![...el.children].some(over))
+        wide.push(el.tagName + "." + el.className + " «" + (el.textContent || "").slice(0, 40) + "» " + Math.round(r.right));
+    }
+  }
+  [h.style.overflowX, b.style.overflowX] = saved;
+  return [width, wide.slice(0, 5)];
+}"""
+
+
 def assert_no_horizontal_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    """Nothing wider than the window (no content cut off at the right edge)."""
+    width, wide = page.evaluate(_CONTENT_WIDTH)
     inner = page.evaluate("window.innerWidth")
-    assert width <= inner, f"horizontal scroll: {width} > {inner}"
+    assert width <= inner, f"content wider than the window: {width} > {inner}: {wide}"

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Frame, Page, expect
 from sqlmodel import Session
 
-from tests.e2e.conftest import goto, server_db, shot
+from tests.e2e.conftest import assert_no_horizontal_scroll, goto, server_db, shot
 from tests.e2e.test_accounts_flow import _login
 
 DEMO_PW = "stage-demo-2026"
@@ -277,8 +277,9 @@ def test_offer_page_map(page: Page, hostile, index):
     expect(fl.locator(".leaflet-tooltip")).to_have_text(name)
     fl.locator(".leaflet-marker-icon").first.click()
     expect(fl.locator(".leaflet-popup-content")).to_have_text(name)
-    if index == 1:
-        shot(page, "map-xss-offer")
+    if index in (1, 5):  # hostile markup; long unbreakable title, name and city
+        shot(page, f"map-xss-offer-{index}")
+    assert_no_horizontal_scroll(page)  # a long unbreakable title wraps (375 px)
     watch.assert_clean(frame)
 
 

@@ -17,16 +17,9 @@ with warnings.catch_warnings():  # starlette 1.10 prefers httpx2; httpx is what 
 from mystage import clock, settings
 from mystage.api.auth_routes import COOKIE_NAME, routes, session_token_from_cookie_header
 from mystage.models import AuthSession
-from mystage.services import accounts, passwords
+from mystage.services import accounts
 
 PW = "un stage à la mairie du village"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture

@@ -14,19 +14,11 @@ import uvicorn
 from sqlmodel import select
 from starlette.applications import Starlette
 
-from mystage import settings
 from mystage.api.auth_routes import routes
 from mystage.models import AuthSession
-from mystage.services import accounts, passwords
+from mystage.services import accounts
 
 PW = "un stage à la mairie du village"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture
@@ -55,20 +47,6 @@ def base_url():
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def trusted(monkeypatch):
-    def set_to(value: str | None) -> None:
-        if value is None:
-            monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-        else:
-            monkeypatch.setenv("TRUSTED_PROXIES", value)
-        settings.reload()
-
-    yield set_to
-    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-    settings.reload()
 
 
 def login_from(dbs, base_url: str, forwarded_for: str) -> str:

@@ -21,20 +21,13 @@ from mystage.api.auth_routes import COOKIE_NAME
 from mystage.api.exports import routes
 from mystage.jobs import exports as export_jobs
 from mystage.models import ExportJob, Outbox
-from mystage.services import accounts, exports, passwords
+from mystage.services import accounts, exports
 from tests.unit import test_stats as _base
 
 s = _base.s
 world = _base.world
 ref77 = _base.ref77
 central = _base.central
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from reflex.app import EventNamespace
 from reflex.istate.data import RouterData
 from sqlmodel import select
 
-from mystage import settings
 from mystage.models import LoginAttempt, Outbox, User
-from mystage.services import accounts, passwords
+from mystage.services import accounts
 from mystage.state import auth
 from mystage.state.auth import LoginState, SignupState
 from mystage.state.navigation import NavigationState
@@ -22,30 +21,9 @@ PW = "une phrase de passe solide"
 NAT = "198.51.100.20"  # the collège's one public address
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
-
-
 @pytest.fixture
 def s(reference_db, dbs):
     return dbs
-
-
-@pytest.fixture
-def trusted(monkeypatch):
-    def set_to(value: str | None) -> None:
-        if value is None:
-            monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-        else:
-            monkeypatch.setenv("TRUSTED_PROXIES", value)
-        settings.reload()
-
-    yield set_to
-    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-    settings.reload()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from mystage import clock
 from mystage.models import School, SchoolClass, User
-from mystage.services import accounts, passwords
+from mystage.services import accounts
 from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
 from mystage.state.navigation import NavigationState
 from mystage.state.school_search import SEARCH_BURST
@@ -21,13 +21,6 @@ PW = "un stage à la boulangerie"
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 MEAUX = "0771029A"
 CRAFTED = [None, 12, 3.5, True, [], ["meaux"], {"q": "meaux"}, "x" * 100_000, "\x00\x00"]
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import func, select
 
 from mystage.models import SCHOOL_STAFF_ROLES, AccountStatus, Outbox, Role, User
-from mystage.services import accounts, ministries, passwords, stats
+from mystage.services import accounts, ministries, stats
 from mystage.services import admin as admin_svc
 from mystage.services.permissions import PermissionDenied
 from mystage.state.account import AccountState
@@ -26,13 +26,6 @@ from tests.state.conftest import make_state
 PW = "une phrase de passe solide"
 ADMIN_PW = "mot de passe administrateur 42"
 CRAFTED = [None, 12, 3.5, True, [], ["77"], {"code": "77"}, "x" * 10_000, "\x00\x00"]
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture

@@ -27,13 +27,6 @@ NEW_PW = "un autre mot de passe sûr"
 IP = "203.0.113.7"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 

@@ -22,13 +22,6 @@ GOOD = "un stage au bord de la Loire"
 IP = "203.0.113.40"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
-
-
 @pytest.fixture
 def s(reference_db, dbs):
     return dbs

@@ -17,19 +17,12 @@ from mystage.models import (
     SchoolClass,
     User,
 )
-from mystage.services import accounts, passwords
+from mystage.services import accounts
 from tests.unit.test_offers import complete_offer, employer
 
 PW = "un stage à la boulangerie"
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # today (Paris) = 5 October 2026
 MEAUX = "0771029A"  # Collège Henri Dunant, Meaux (REP+)
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
 
 
 @pytest.fixture

@@ -9,14 +9,7 @@ from sqlmodel import select
 
 from mystage import clock, db
 from mystage.models import OneTimeToken, TokenPurpose
-from mystage.services import accounts, passwords, ratelimit, tokens
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing():
-    passwords.use_fast_hashing(True)
-    yield
-    passwords.use_fast_hashing(None)
+from mystage.services import accounts, ratelimit, tokens
 
 
 @pytest.fixture
