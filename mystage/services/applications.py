@@ -592,9 +592,7 @@ def _school_weeks(s: Session, pupil: User, school_year: int) -> set[date]:
     school's (the same rule as the school's week calendar)."""
     if pupil.school_id is None:
         return set()
-    from mystage.services.schools import weeks_for_class
-
-    return set(weeks_for_class(s, pupil.school_id, pupil.class_id, school_year))
+    return set(weeks.weeks_for_class(s, pupil.school_id, pupil.class_id, school_year))
 
 
 def _cv_snapshot(s: Session, pupil_id: int) -> tuple[str, str]:

@@ -30,7 +30,7 @@ Decisions
   (:func:`move_pupil`).  A deleted class keeps its applications' history; its name gets a
   suffix so the name can be used again (names are unique per school).
 - Internship weeks: the school's weeks (``class_id`` NULL) apply to every class; a class
-  with weeks of its own follows those instead (:func:`weeks_for_class`).
+  with weeks of its own follows those instead (:func:`mystage.services.weeks.weeks_for_class`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts, audit, passwords, permissions, tokens, weeks, xlsx
+from mystage.services.applications import ACTION_LABELS, actions_for
 from mystage.services.ids import client_id, client_ids
 from mystage.services.permissions import PermissionDenied
 from mystage.services.text import fold
@@ -1506,19 +1507,6 @@ def move_pupil(s: Session, actor: User | None, pupil_id: Any, class_id: Any) -> 
 # --- internship weeks ----------------------------------------------------------------------------
 
 
-def weeks_for_class(s: Session, school_id: int, class_id: int | None, year: int) -> list[date]:
-    """The internship weeks a class follows: its own when it has some, else the school's."""
-    rows = s.execute(
-        sa.select(SchoolWeek.class_id, SchoolWeek.week_start).where(
-            SchoolWeek.school_id == school_id,
-            SchoolWeek.school_year == year,
-            sa.or_(SchoolWeek.class_id.is_(None), SchoolWeek.class_id == class_id),
-        )
-    ).all()
-    own = sorted(w for c, w in rows if c is not None)
-    return own or sorted(w for c, w in rows if c is None)
-
-
 def school_weeks(
     s: Session, actor: User | None, *, year: Any = None, school_id: Any = None
 ) -> dict[str, Any]:
@@ -2136,8 +2124,6 @@ def class_table(
 def pupil_applications(s: Session, actor: User | None, pupil_id: Any) -> dict[str, Any]:
     """A pupil's applications for the staff (read-only), with the actions the caller may
     take on each (the school's validation when it is awaited and allowed)."""
-    from mystage.services.applications import ACTION_LABELS, actions_for
-
     sc = _scope_for_pupil(s, actor, pupil_id)
     pupil = _pupil(s, sc, pupil_id)
     class_name = ""

@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+from sqlmodel import Session
+
 from mystage import clock
+from mystage.models import SchoolWeek
 
 MONTHS = [
     "janvier",
@@ -229,3 +233,16 @@ def period_label(first_monday: date | None, last_monday: date | None) -> str:
     if first_monday.month == end.month:
         return f"Du {_day(first_monday)} au {short_date_label(end)}"
     return f"Du {short_date_label(first_monday, with_year=False)} au {short_date_label(end)}"
+
+
+def weeks_for_class(s: Session, school_id: int, class_id: int | None, year: int) -> list[date]:
+    """The internship weeks a class follows: its own when it has some, else the school's."""
+    rows = s.execute(
+        sa.select(SchoolWeek.class_id, SchoolWeek.week_start).where(
+            SchoolWeek.school_id == school_id,
+            SchoolWeek.school_year == year,
+            sa.or_(SchoolWeek.class_id.is_(None), SchoolWeek.class_id == class_id),
+        )
+    ).all()
+    own = sorted(w for c, w in rows if c is not None)
+    return own or sorted(w for c, w in rows if c is None)

@@ -33,7 +33,7 @@ from mystage.models import (
     StaffMembership,
     User,
 )
-from mystage.services import accounts, permissions, schools
+from mystage.services import accounts, permissions, schools, weeks
 from mystage.services import admin as admin_svc
 from mystage.services.eligibility import can_apply
 from mystage.services.permissions import PermissionDenied
@@ -697,12 +697,12 @@ def test_weeks_for_the_school_and_one_class(s):
     assert got["school"] == ["2026-12-07", "2027-02-01"] and got["year_label"] == "2026-2027"
     assert got["can_edit"] and got["calendar"][0]["value"] == "2026-08-31"
     assert schools.set_weeks(s, h, "2027-06-07", class_id=c.id) == {}
-    assert schools.weeks_for_class(s, a.id, c.id, 2026) == [date(2027, 6, 7)]
-    assert schools.weeks_for_class(s, a.id, None, 2026) == [date(2026, 12, 7), date(2027, 2, 1)]
+    assert weeks.weeks_for_class(s, a.id, c.id, 2026) == [date(2027, 6, 7)]
+    assert weeks.weeks_for_class(s, a.id, None, 2026) == [date(2026, 12, 7), date(2027, 2, 1)]
     got = schools.school_weeks(s, h)
     assert [x["weeks"] for x in got["classes"]] == [["2027-06-07"]]
     assert schools.set_weeks(s, h, [], class_id=c.id) == {}  # back to the school's weeks
-    assert schools.weeks_for_class(s, a.id, c.id, 2026) == [date(2026, 12, 7), date(2027, 2, 1)]
+    assert weeks.weeks_for_class(s, a.id, c.id, 2026) == [date(2026, 12, 7), date(2027, 2, 1)]
     # The next school year may be prepared; older or later ones not.
     assert schools.set_weeks(s, h, ["2027-11-15"], year=2027) == {}
     assert schools.set_weeks(s, h, ["2025-11-17"], year=2025) == {"year": schools.MSG_YEAR}
@@ -1094,7 +1094,7 @@ def test_demo_population_is_full_and_consistent(s):
     assert yanis.class_id is None and yanis.parental_authorization_at is None
     bakery = s.get(Offer, 1)
     assert bakery.title.startswith("Boulangerie")
-    first_week = min(schools.weeks_for_class(s, meaux.id, None, 2026))
+    first_week = min(weeks.weeks_for_class(s, meaux.id, None, 2026))
     bakery_week = s.exec(
         select(OfferWeek).where(OfferWeek.offer_id == 1, OfferWeek.week_start == first_week)
     ).one()
