@@ -25,7 +25,7 @@ export PORT
 run: deps db
 	DEV_MAILBOX=$${DEV_MAILBOX:-true} $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
-## make test: install, lint, then the whole suite (unit, state, integration, browser)
+## make test: install, lint (ruff, import-linter contracts in .importlinter), then the whole suite (unit, state, integration, browser)
 test: deps chromium lint test-py test-e2e
 
 # The stamp is named after the content of requirements.txt, not its date: `reflex run`
@@ -60,6 +60,7 @@ chromium:
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test-py: deps
 	$(VENV)/bin/pytest tests/unit tests/state tests/integration -q

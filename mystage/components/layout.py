@@ -11,7 +11,7 @@ import reflex as rx
 from reflex_components_core.el.elements.inline import A as PlainAnchor
 
 from mystage.components import theme
-from mystage.state.errors import ErrorState, error_banner
+from mystage.state.errors import ErrorState
 from mystage.state.session import SessionState
 
 AUDIENCES = [
@@ -228,6 +228,41 @@ def page_shell(
         display="flex",
         flex_direction="column",
         background=theme.GREY_LIGHT if narrow else "white",
+    )
+
+
+def error_banner() -> rx.Component:
+    """The error message (French, with its reference) and « Fermer »."""
+    return rx.cond(
+        ErrorState.error_message != "",
+        rx.box(
+            rx.text(ErrorState.error_message, id="server-error-text"),
+            rx.button(
+                "Fermer",
+                on_click=ErrorState.dismiss,
+                variant="outline",
+                size="1",
+                color_scheme="red",
+                cursor="pointer",
+            ),
+            id="server-error",
+            role="alert",
+            display="flex",
+            gap="0.75rem",
+            align_items="center",
+            justify_content="space-between",
+            flex_wrap="wrap",
+            background="#ffe9e9",
+            color=theme.ERROR,
+            border_left=f"4px solid {theme.ERROR}",
+            padding="0.75rem 1rem",
+            margin="0.5rem auto",
+            max_width="72rem",
+            width="calc(100% - 2rem)",
+            position="sticky",
+            top="0",
+            z_index="1000",
+        ),
     )
 
 

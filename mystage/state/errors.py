@@ -25,8 +25,6 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from mystage.components import theme
-
 log = logging.getLogger("mystage.errors")
 
 MSG_UNEXPECTED = "Une erreur est survenue de notre côté. Réessayez dans un instant. (réf. {ref})"
@@ -82,41 +80,6 @@ class ErrorState(rx.State):
 def backend_exception_handler(exception: Exception) -> EventSpec:
     """The app's single handler of unexpected server errors."""
     return ErrorState.show(report(exception))
-
-
-def error_banner() -> rx.Component:
-    """The error message (French, with its reference) and « Fermer »."""
-    return rx.cond(
-        ErrorState.error_message != "",
-        rx.box(
-            rx.text(ErrorState.error_message, id="server-error-text"),
-            rx.button(
-                "Fermer",
-                on_click=ErrorState.dismiss,
-                variant="outline",
-                size="1",
-                color_scheme="red",
-                cursor="pointer",
-            ),
-            id="server-error",
-            role="alert",
-            display="flex",
-            gap="0.75rem",
-            align_items="center",
-            justify_content="space-between",
-            flex_wrap="wrap",
-            background="#ffe9e9",
-            color=theme.ERROR,
-            border_left=f"4px solid {theme.ERROR}",
-            padding="0.75rem 1rem",
-            margin="0.5rem auto",
-            max_width="72rem",
-            width="calc(100% - 2rem)",
-            position="sticky",
-            top="0",
-            z_index="1000",
-        ),
-    )
 
 
 class _ScrubbingFactory:
