@@ -9,7 +9,7 @@ from mystage.components.forms import card, notice
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import favorite_button, offer_detail
-from mystage.state.offer_public import OfferPageState
+from mystage.state.offers import OfferPageState
 
 
 def _apply_box() -> rx.Component:
