@@ -172,109 +172,68 @@ def _offer_actions(r) -> rx.Component:
     )
 
 
-def _offers_table() -> rx.Component:
-    S = EmployerDashboardState
+def _rows_table(headers: tuple[str, ...], row) -> rx.Component:
+    """The rows of the tab (``EmployerDashboardState.rows``) under their column headers."""
     return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *[
-                    rx.table.column_header_cell(h)
-                    for h in (
-                        "N°",
-                        "Offre de stage",
-                        "Période d'accueil",
-                        "État",
-                        "Places",
-                        "Candidatures",
-                        "Actions",
-                    )
-                ]
-            )
-        ),
-        rx.table.body(
-            rx.foreach(
-                S.rows,
-                lambda r: rx.table.row(
-                    rx.table.cell(r["id"]),
-                    rx.table.cell(
-                        rx.text(r["title"], font_weight="600"),
-                        rx.text(r["city"], font_size="0.8rem", color="#666"),
-                    ),
-                    rx.table.cell(r["period"]),
-                    rx.table.cell(_state_badge(r["state"], r["state_label"])),
-                    rx.table.cell(r["places_left"], " / ", r["places_total"]),
-                    rx.table.cell(
-                        r["applications"],
-                        rx.cond(
-                            r["pending"] != "0",
-                            rx.text(
-                                r["pending"], " à traiter", font_size="0.8rem", color=theme.RED
-                            ),
-                        ),
-                    ),
-                    rx.table.cell(_offer_actions(r)),
-                    class_name="offer-row",
-                ),
-            )
-        ),
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+        rx.table.body(rx.foreach(EmployerDashboardState.rows, row)),
         width="100%",
         variant="surface",
         size="1",
     )
 
 
-def _apps_table() -> rx.Component:
-    S = EmployerDashboardState
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *[
-                    rx.table.column_header_cell(h)
-                    for h in (
-                        "N°",
-                        "Élève",
-                        "Établissement",
-                        "Offre",
-                        "Semaine",
-                        "État",
-                        "Mise à jour",
-                    )
-                ]
-            )
-        ),
-        rx.table.body(
-            rx.foreach(
-                S.rows,
-                lambda r: rx.table.row(
-                    rx.table.cell(
-                        rx.link(r["id"], href="/espace/employeur/candidatures/" + r["id"])
-                    ),
-                    rx.table.cell(
-                        rx.link(
-                            r["pupil_name"],
-                            href="/espace/employeur/candidatures/" + r["id"],
-                            font_weight="600",
-                            id="app-link-" + r["id"],
-                        )
-                    ),
-                    rx.table.cell(
-                        r["school"],
-                        rx.cond(
-                            r["rep"] != "",
-                            rx.badge(r["rep"], color_scheme="purple", margin_left="0.25rem"),
-                        ),
-                    ),
-                    rx.table.cell(r["offer_id"], " — ", r["offer_title"]),
-                    rx.table.cell(r["week_label"]),
-                    rx.table.cell(_state_badge(r["state"], r["state_label"])),
-                    rx.table.cell(r["updated_at"]),
-                    class_name="app-row",
+def _offers_table() -> rx.Component:
+    return _rows_table(
+        ("N°", "Offre de stage", "Période d'accueil", "État", "Places", "Candidatures", "Actions"),
+        lambda r: rx.table.row(
+            rx.table.cell(r["id"]),
+            rx.table.cell(
+                rx.text(r["title"], font_weight="600"),
+                rx.text(r["city"], font_size="0.8rem", color="#666"),
+            ),
+            rx.table.cell(r["period"]),
+            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(r["places_left"], " / ", r["places_total"]),
+            rx.table.cell(
+                r["applications"],
+                rx.cond(
+                    r["pending"] != "0",
+                    rx.text(r["pending"], " à traiter", font_size="0.8rem", color=theme.RED),
                 ),
-            )
+            ),
+            rx.table.cell(_offer_actions(r)),
+            class_name="offer-row",
         ),
-        width="100%",
-        variant="surface",
-        size="1",
+    )
+
+
+def _apps_table() -> rx.Component:
+    return _rows_table(
+        ("N°", "Élève", "Établissement", "Offre", "Semaine", "État", "Mise à jour"),
+        lambda r: rx.table.row(
+            rx.table.cell(rx.link(r["id"], href="/espace/employeur/candidatures/" + r["id"])),
+            rx.table.cell(
+                rx.link(
+                    r["pupil_name"],
+                    href="/espace/employeur/candidatures/" + r["id"],
+                    font_weight="600",
+                    id="app-link-" + r["id"],
+                )
+            ),
+            rx.table.cell(
+                r["school"],
+                rx.cond(
+                    r["rep"] != "",
+                    rx.badge(r["rep"], color_scheme="purple", margin_left="0.25rem"),
+                ),
+            ),
+            rx.table.cell(r["offer_id"], " — ", r["offer_title"]),
+            rx.table.cell(r["week_label"]),
+            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(r["updated_at"]),
+            class_name="app-row",
+        ),
     )
 
 

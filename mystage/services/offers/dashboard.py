@@ -48,6 +48,21 @@ def _page(page: Any, per_page: Any) -> tuple[int, int]:
     return max(1, page), max(1, min(per_page, 100))
 
 
+def _id_is(column: Any, offer_id: Any) -> sa.ColumnElement:
+    """A filter typed by the user: an invalid id matches nothing."""
+    oid = client_id(offer_id)
+    return column == oid if oid else sa.false()
+
+
+def _places_offered() -> sa.ScalarSelect:
+    """Correlated subquery: every place of ``offers.id`` (all its weeks)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(OfferWeek.places), 0))
+        .where(OfferWeek.offer_id == Offer.id)
+        .scalar_subquery()
+    )
+
+
 def period_text(offer_all_year: bool, first: date | None, last: date | None) -> str:
     if offer_all_year:
         return "Toute l'année"
@@ -70,8 +85,7 @@ def employer_offers(
     page, per_page = _page(page, per_page)
     conds = [_scope(s, actor)]
     if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
-        oid = client_id(offer_id)
-        conds.append(Offer.id == oid if oid else sa.false())
+        conds.append(_id_is(Offer.id, offer_id))
     if state:
         conds.append(Offer.state == state)
     else:
@@ -81,11 +95,7 @@ def employer_offers(
         "oldest": (Offer.created_at.asc(), Offer.id.asc()),
         "title": (Offer.title.asc(), Offer.id.desc()),
     }.get(sort, (Offer.created_at.desc(), Offer.id.desc()))
-    places_total = (
-        sa.select(sa.func.coalesce(sa.func.sum(OfferWeek.places), 0))
-        .where(OfferWeek.offer_id == Offer.id)
-        .scalar_subquery()
-    )
+    places_total = _places_offered()
     apps = (
         sa.select(
             Application.offer_id.label("offer_id"),
@@ -146,11 +156,7 @@ def offer_stats(s: Session, actor: User | None, offer_id: int) -> dict[str, int]
     def count_if(cond: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
-    places_offered = (
-        sa.select(sa.func.coalesce(sa.func.sum(OfferWeek.places), 0))
-        .where(OfferWeek.offer_id == Offer.id)
-        .scalar_subquery()
-    )
+    places_offered = _places_offered()
     row = s.execute(
         sa.select(
             places_offered.label("places_offered"),
@@ -201,8 +207,7 @@ def employer_applications(
         states = states & {state}
     conds = [_scope(s, actor), Application.state.in_(states)]
     if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
-        oid = client_id(offer_id)
-        conds.append(Application.offer_id == oid if oid else sa.false())
+        conds.append(_id_is(Application.offer_id, offer_id))
     base = sa.select(Application.id).join(Offer, Offer.id == Application.offer_id).where(*conds)
     total = int(s.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one())
     changed = sa.func.coalesce(Application.updated_at, Application.created_at)

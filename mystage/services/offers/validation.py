@@ -62,41 +62,30 @@ from mystage.services.offers.fields import (
     parse_time,
 )
 from mystage.services.offers.records import current_monday, week_rows
-from mystage.services.structures import form_bool, form_str, too_long
+from mystage.services.structures import (
+    checked_postal_code,
+    checked_text,
+    form_bool,
+    form_str,
+)
 
 
 def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[dict, dict, dict]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    name = form_str(data, "employer_name", 400)
-    if not name:
-        errors["employer_name"] = MSG_EMPLOYER_NAME
-    elif err := too_long(name, 200):
-        errors["employer_name"] = err
+    name = checked_text(data, "employer_name", errors, 200, read=400, required=MSG_EMPLOYER_NAME)
     clean["employer_name"] = name
-    description = form_str(data, "employer_description", 1200)
-    if err := too_long(description, 1000):
-        errors["employer_description"] = err
+    description = checked_text(data, "employer_description", errors, 1000, read=1200)
     clean["employer_description"] = description
     website, err = structures.normalize_website(form_str(data, "employer_website", 400))
     if err:
         errors["employer_website"] = err
     clean["employer_website"] = website
-    street = form_str(data, "street", 400)
-    if not street:
-        errors["street"] = MSG_STREET
-    elif err := too_long(street, 250):
-        errors["street"] = err
+    street = checked_text(data, "street", errors, 250, read=400, required=MSG_STREET)
     clean["street"] = street
-    postal_code = form_str(data, "postal_code", 10).replace(" ", "")
-    if len(postal_code) != 5 or not postal_code.isdigit():
-        errors["postal_code"] = structures.MSG_POSTAL_CODE
+    postal_code = checked_postal_code(data, errors)
     clean["postal_code"] = postal_code
-    city = form_str(data, "city", 200)
-    if not city:
-        errors["city"] = structures.MSG_CITY_REQUIRED
-    elif err := too_long(city, 100):
-        errors["city"] = err
+    city = checked_text(data, "city", errors, 100, read=200, required=structures.MSG_CITY_REQUIRED)
     clean["city"] = city
     clean["is_public"] = form_bool(data, "is_public")
     # « Institution de tutelle »: required for a public employer, cleared otherwise.
@@ -121,26 +110,18 @@ def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[
 def _validate_step2(s: Session, offer: Offer, data: dict, today: date) -> tuple[dict, dict, dict]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    title = form_str(data, "title", 400)
-    if not title:
-        errors["title"] = MSG_TITLE
-    elif err := too_long(title, 150):
-        errors["title"] = err
+    title = checked_text(data, "title", errors, 150, read=400, required=MSG_TITLE)
     clean["title"] = title
-    description = form_str(data, "description", 1200)
-    if not description:
-        errors["description"] = MSG_DESCRIPTION
-    elif err := too_long(description, 1000):
-        errors["description"] = err
+    description = checked_text(
+        data, "description", errors, 1000, read=1200, required=MSG_DESCRIPTION
+    )
     clean["description"] = description
     sector_id = client_id(form_str(data, "sector_id", 12))
     if sector_id is None or s.get(Sector, sector_id) is None:
         errors["sector_id"] = MSG_SECTOR
     clean["sector_id"] = sector_id
     for key in ("work_environment", "accessibility_text"):
-        value = form_str(data, key, 1200)
-        if err := too_long(value, 1000):
-            errors[key] = err
+        value = checked_text(data, key, errors, 1000, read=1200)
         clean[key] = value
     for key in HANDICAPS:
         clean[key] = form_bool(data, key)
@@ -344,21 +325,13 @@ def _validate_step4(s: Session, offer: Offer, data: dict, today: date) -> tuple[
             errors["per_day"] = MSG_PER_DAY_NONE
     clean["hours"] = json.dumps(hours, ensure_ascii=False)
     for key in ("lunch_break", "meals", "travel"):
-        value = form_str(data, key, 700)
-        if err := too_long(value, 500):
-            errors[key] = err
+        value = checked_text(data, key, errors, 500, read=700)
         clean[key] = value
     clean["meals_on_site"] = form_bool(data, "meals_on_site")
     clean["show_contact"] = form_bool(data, "show_contact")
-    tutor_name = form_str(data, "tutor_name", 300)
-    if not tutor_name:
-        errors["tutor_name"] = MSG_TUTOR_NAME
-    elif err := too_long(tutor_name, 150):
-        errors["tutor_name"] = err
+    tutor_name = checked_text(data, "tutor_name", errors, 150, read=300, required=MSG_TUTOR_NAME)
     clean["tutor_name"] = tutor_name
-    tutor_role = form_str(data, "tutor_role", 300)
-    if err := too_long(tutor_role, 150):
-        errors["tutor_role"] = err
+    tutor_role = checked_text(data, "tutor_role", errors, 150, read=300)
     clean["tutor_role"] = tutor_role
     raw_email = form_str(data, "tutor_email", 300)
     tutor_email = accounts.normalize_email(raw_email)

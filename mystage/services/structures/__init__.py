@@ -28,6 +28,8 @@ from mystage.services.structures.inputs import (
     MSG_TOO_LONG,
     MSG_WEBSITE,
     academy_of,
+    checked_postal_code,
+    checked_text,
     display_phone,
     form_bool,
     form_str,
@@ -95,6 +97,8 @@ from mystage.services.structures.team import (
 )
 
 __all__ = [
+    "checked_postal_code",
+    "checked_text",
     "CIVILITIES",
     "CONSENTS",
     "DASHBOARD_URL",

@@ -40,6 +40,27 @@ def too_long(value: str, n: int) -> str | None:
     return MSG_TOO_LONG.format(n=f"{n:,}".replace(",", "\u202f")) if len(value) > n else None
 
 
+def checked_text(
+    data: dict, key: str, errors: dict[str, str], max_len: int, *, read: int, required: str = ""
+) -> str:
+    """A text field (the first ``read`` characters, trimmed): ``required`` is the message
+    when it is empty (optional field if ""), then at most ``max_len`` characters."""
+    value = form_str(data, key, read)
+    if required and not value:
+        errors[key] = required
+    elif err := too_long(value, max_len):
+        errors[key] = err
+    return value
+
+
+def checked_postal_code(data: dict, errors: dict[str, str]) -> str:
+    """« Code postal »: 5 digits (spaces ignored)."""
+    postal_code = form_str(data, "postal_code", 10).replace(" ", "")
+    if len(postal_code) != 5 or not postal_code.isdigit():
+        errors["postal_code"] = MSG_POSTAL_CODE
+    return postal_code
+
+
 def normalize_website(raw: str) -> tuple[str, str | None]:
     """``(url, error)``: "" is fine (optional); « www.exemple.fr » gets ``https://``."""
     raw = (raw or "").strip()

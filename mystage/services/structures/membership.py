@@ -4,6 +4,7 @@ page (:func:`employer_context`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,6 +58,20 @@ def pending_membership(s: Session, user: User | None) -> Structure | None:
     return s.get(Structure, member.structure_id) if member is not None else None
 
 
+def add_owner(s: Session, structure: Structure, user: User, now: datetime) -> None:
+    """``user`` becomes the structure's owner (an active membership)."""
+    s.add(
+        StructureMember(
+            structure_id=structure.id,
+            user_id=user.id,
+            role="owner",
+            status="active",
+            created_at=now,
+            decided_at=now,
+        )
+    )
+
+
 def personal_structure(s: Session, user: User) -> Structure:
     """A minimal structure owned by ``user`` (poster without structure), flushed only."""
     now = clock.now()
@@ -83,16 +98,7 @@ def personal_structure(s: Session, user: User) -> Structure:
     )
     s.add(structure)
     s.flush()
-    s.add(
-        StructureMember(
-            structure_id=structure.id,
-            user_id=user.id,
-            role="owner",
-            status="active",
-            created_at=now,
-            decided_at=now,
-        )
-    )
+    add_owner(s, structure, user, now)
     audit.record(s, "structure", structure.id, "create", user, to_state=structure.validation_status)
     s.flush()
     return structure

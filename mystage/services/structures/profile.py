@@ -14,12 +14,12 @@ from mystage.services import audit, ministries
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.structures.inputs import (
     MSG_CITY_REQUIRED,
-    MSG_POSTAL_CODE,
+    checked_postal_code,
+    checked_text,
     form_bool,
     form_str,
     geocode_place,
     normalize_website,
-    too_long,
 )
 from mystage.services.structures.membership import target_structure
 from mystage.services.structures.naf import naf_code_of
@@ -46,17 +46,9 @@ def validate_structure_form(
 ) -> dict[str, Any]:
     """The structure part of the sign-up / profile form → clean values (fills ``errors``)."""
     clean: dict[str, Any] = {}
-    name = form_str(data, "name", 300)
-    if not name:
-        errors["name"] = MSG_NAME_REQUIRED
-    elif err := too_long(name, 200):
-        errors["name"] = err
+    name = checked_text(data, "name", errors, 200, read=300, required=MSG_NAME_REQUIRED)
     clean["name"] = name
-    activity = form_str(data, "activity", 400)
-    if not activity:
-        errors["activity"] = MSG_ACTIVITY_REQUIRED
-    elif err := too_long(activity, 250):
-        errors["activity"] = err
+    activity = checked_text(data, "activity", errors, 250, read=400, required=MSG_ACTIVITY_REQUIRED)
     clean["activity"] = activity
     raw_siret = form_str(data, "siret", 40)
     if raw_siret or siret_required:
@@ -75,21 +67,11 @@ def validate_structure_form(
     if statut not in STATUTS:
         errors["statut"] = MSG_STATUT
     clean["status"] = statut
-    address = form_str(data, "address", 400)
-    if not address:
-        errors["address"] = MSG_ADDRESS_REQUIRED
-    elif err := too_long(address, 250):
-        errors["address"] = err
+    address = checked_text(data, "address", errors, 250, read=400, required=MSG_ADDRESS_REQUIRED)
     clean["address"] = address
-    postal_code = form_str(data, "postal_code", 10).replace(" ", "")
-    if len(postal_code) != 5 or not postal_code.isdigit():
-        errors["postal_code"] = MSG_POSTAL_CODE
+    postal_code = checked_postal_code(data, errors)
     clean["postal_code"] = postal_code
-    city = form_str(data, "city", 200)
-    if not city:
-        errors["city"] = MSG_CITY_REQUIRED
-    elif err := too_long(city, 100):
-        errors["city"] = err
+    city = checked_text(data, "city", errors, 100, read=200, required=MSG_CITY_REQUIRED)
     clean["city"] = city
     website, err = normalize_website(form_str(data, "website", 400))
     if err:
@@ -101,9 +83,7 @@ def validate_structure_form(
     if err:
         errors["ministry"] = err
     if "description" in data:
-        description = form_str(data, "description", 1200)
-        if err := too_long(description, 1000):
-            errors["description"] = err
+        description = checked_text(data, "description", errors, 1000, read=1200)
         clean["description"] = description
     if not any(k in errors for k in ("address", "postal_code", "city")):
         found = geocode_place(s, address, postal_code, city)

@@ -21,7 +21,13 @@ from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts, audit, passwords, platform
 from mystage.services.siret import normalize_siret, siret_error
-from mystage.services.structures.inputs import form_bool, form_str, normalize_any_phone, too_long
+from mystage.services.structures.inputs import (
+    checked_text,
+    form_bool,
+    form_str,
+    normalize_any_phone,
+)
+from mystage.services.structures.membership import add_owner
 from mystage.services.structures.profile import (
     MSG_SIRET_TAKEN,
     structure_by_siret,
@@ -80,9 +86,7 @@ def _validate_account(s: Session, data: dict, errors: dict[str, str]) -> dict[st
         elif len(value) > 100:
             errors[key] = accounts.MSG_NAME_TOO_LONG
         clean[key] = value
-    job_title = form_str(data, "job_title", 300)
-    if err := too_long(job_title, 150):
-        errors["job_title"] = err
+    job_title = checked_text(data, "job_title", errors, 150, read=300)
     clean["job_title"] = job_title
     raw_email = form_str(data, "email", 300)
     email = accounts.normalize_email(raw_email)
@@ -245,16 +249,7 @@ def register_employer(
         if _retry:
             return register_employer(s, data=data, ip=ip, _retry=False)
         return None, {"siret": MSG_SIRET_TAKEN}
-    s.add(
-        StructureMember(
-            structure_id=structure.id,
-            user_id=user.id,
-            role="owner",
-            status="active",
-            created_at=now,
-            decided_at=now,
-        )
-    )
+    add_owner(s, structure, user, now)
     audit.record(s, "structure", structure.id, "create", user, to_state=status, message=landline)
     s.commit()
     return {"user_id": user.id, "structure_id": structure.id, "joined_existing": False}, {}

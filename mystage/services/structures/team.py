@@ -21,16 +21,29 @@ from mystage.services.structures.membership import (
 MSG_REQUEST_DONE = "Cette demande a déjà été traitée."
 
 
+def _member_rows(
+    s: Session, structure_id: int, status: str, column: Any, order: tuple[Any, ...]
+) -> list[Any]:
+    """``(member id, column, User)`` of the structure's members with ``status``."""
+    return s.execute(
+        sa.select(StructureMember.id, column, User)
+        .join(User, User.id == StructureMember.user_id)
+        .where(StructureMember.structure_id == structure_id, StructureMember.status == status)
+        .order_by(*order)
+    ).all()
+
+
 def join_requests(s: Session, actor: User | None) -> list[dict[str, Any]]:
     """Pending join requests of the actor's structure (owner only): ``[{"id" (member id),
     "user_id", "name", "email", "phone", "job_title", "created_at"}]``."""
     structure = owned_structure(s, actor)
-    rows = s.execute(
-        sa.select(StructureMember.id, StructureMember.created_at, User)
-        .join(User, User.id == StructureMember.user_id)
-        .where(StructureMember.structure_id == structure.id, StructureMember.status == "pending")
-        .order_by(StructureMember.created_at, StructureMember.id)
-    ).all()
+    rows = _member_rows(
+        s,
+        structure.id,
+        "pending",
+        StructureMember.created_at,
+        (StructureMember.created_at, StructureMember.id),
+    )
     return [
         {
             "id": member_id,
@@ -50,12 +63,13 @@ def team_members(s: Session, actor: User | None) -> list[dict[str, Any]]:
     """Active members of the actor's structure (any active member may see the team)."""
     structure = structure_for_user(s, actor)
     permissions.require(structure is not None)
-    rows = s.execute(
-        sa.select(StructureMember.id, StructureMember.role, User)
-        .join(User, User.id == StructureMember.user_id)
-        .where(StructureMember.structure_id == structure.id, StructureMember.status == "active")
-        .order_by(sa.case((StructureMember.role == "owner", 0), else_=1), User.last_name)
-    ).all()
+    rows = _member_rows(
+        s,
+        structure.id,
+        "active",
+        StructureMember.role,
+        (sa.case((StructureMember.role == "owner", 0), else_=1), User.last_name),
+    )
     return [
         {
             "id": member_id,
