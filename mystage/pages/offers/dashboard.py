@@ -105,11 +105,17 @@ def _filters() -> rx.Component:
     )
 
 
+def _action(label: str, on_click, **props) -> rx.Component:
+    """A small button of an offer's row."""
+    return rx.button(label, size="1", variant="soft", on_click=on_click, **props)
+
+
 def _offer_actions(r) -> rx.Component:
     S = EmployerDashboardState
     oid = r["id"].to(int)
+    state = r["state"]
     return rx.flex(
-        rx.button("Stats", size="1", variant="soft", on_click=S.show_stats(oid, r["title"])),
+        _action("Stats", S.show_stats(oid, r["title"])),
         rx.link(
             rx.button("Modifier", size="1", variant="soft"),
             href="/espace/employeur/offre?id=" + r["id"] + "&etape=1",
@@ -118,45 +124,22 @@ def _offer_actions(r) -> rx.Component:
             rx.button("Aperçu", size="1", variant="soft"),
             href="/espace/employeur/offre/apercu?id=" + r["id"],
         ),
-        rx.button(
-            "Dupliquer",
-            size="1",
-            variant="soft",
-            on_click=S.duplicate(oid, False),
-            class_name="act-duplicate",
+        _action("Dupliquer", S.duplicate(oid, False), class_name="act-duplicate"),
+        rx.cond(state == "past", _action("Renouveler", S.duplicate(oid, True))),
+        rx.cond(
+            state == "published",
+            _action("Dépublier", S.act("unpublish", oid), color_scheme="orange"),
         ),
         rx.cond(
-            r["state"] == "past",
-            rx.button("Renouveler", size="1", variant="soft", on_click=S.duplicate(oid, True)),
+            state == "unpublished",
+            _action("Republier", S.act("republish", oid), color_scheme="green"),
         ),
         rx.cond(
-            r["state"] == "published",
-            rx.button(
-                "Dépublier",
-                size="1",
-                variant="soft",
-                color_scheme="orange",
-                on_click=S.act("unpublish", oid),
-            ),
-        ),
-        rx.cond(
-            r["state"] == "unpublished",
-            rx.button(
-                "Republier",
-                size="1",
-                variant="soft",
-                color_scheme="green",
-                on_click=S.act("republish", oid),
-            ),
-        ),
-        rx.cond(
-            (r["state"] == "published") | (r["state"] == "full"),
-            rx.button(
+            (state == "published") | (state == "full"),
+            _action(
                 "Désactiver",
-                size="1",
-                variant="soft",
+                S.ask_confirm("deactivate", oid),
                 color_scheme="red",
-                on_click=S.ask_confirm("deactivate", oid),
                 class_name="act-deactivate",
             ),
         ),
