@@ -4,6 +4,13 @@ import reflex as rx
 from starlette.applications import Starlette
 
 import mystage.models  # noqa: F401  (registers the tables)
+import mystage.pages.offers.dashboard  # noqa: F401  (registers pages)
+import mystage.pages.offers.form  # noqa: F401
+import mystage.pages.offers.preview  # noqa: F401
+import mystage.pages.offers.public  # noqa: F401
+import mystage.pages.structures.profile  # noqa: F401
+import mystage.pages.structures.signup  # noqa: F401
+import mystage.pages.structures.team  # noqa: F401
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
@@ -19,9 +26,7 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     account,
     applications,
     auth,
-    employer,
     home,
-    offer_page,
     public,
     public_stats,
     pupil,

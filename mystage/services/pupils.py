@@ -118,7 +118,7 @@ def _visible_offer(s: Session, user: User | None, offer_id: int | None) -> Offer
     if not can_edit:
         if offer.state in (OfferState.DRAFT, OfferState.REMOVED):
             return None
-        if offer.state == OfferState.UNPUBLISHED and not offers._has_applied(s, user, offer.id):
+        if offer.state == OfferState.UNPUBLISHED and not offers.has_applied(s, user, offer.id):
             return None
     if not eligibility.may_view_reserved(s, user, offer.id, can_edit):
         return None
@@ -710,7 +710,7 @@ def list_favorites(s: Session, user: User | None, limit: int = 200) -> list[dict
     for offer in rows:
         if not eligibility.may_view_reserved(s, user, offer.id, False):
             continue
-        open_ = offers._application_open(offer, today)
+        open_ = offers.application_open(offer, today)
         gone = offer.state in (OfferState.DRAFT, OfferState.REMOVED)
         out.append(
             {

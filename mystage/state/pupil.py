@@ -18,7 +18,7 @@ from mystage.services import pupils
 from mystage.services.ids import client_id
 from mystage.state import errors as errors_mod
 from mystage.state.navigation import scroll_request
-from mystage.state.offer_public import _offer_id_from_path
+from mystage.state.offers import offer_id_from_path
 from mystage.state.session import caller
 
 APPLICATIONS_URL = "/espace/eleve/candidatures"
@@ -108,7 +108,7 @@ class ApplyState(rx.State):
         self.sending = False
         self.errors = {}
         self.favorite_error = ""
-        self.offer_id = _offer_id_from_path(self.router.url.path)
+        self.offer_id = offer_id_from_path(self.router.url.path)
         user = await caller(self)
         ctx = await db.call(pupils.apply_context, user, self.offer_id)
         self.found = bool(ctx.get("found"))

@@ -9,7 +9,7 @@ from sqlmodel import select
 from mystage import clock
 from mystage.models import AuditLog, Offer
 from mystage.services import accounts
-from mystage.state.employer import EmployerDashboardState, OfferFormState, OfferPreviewState
+from mystage.state.offers import EmployerDashboardState, OfferFormState, OfferPreviewState
 from tests.state.conftest import make_state
 from tests.unit.test_offers import NOW, complete_offer, employer
 

@@ -10,8 +10,7 @@ import pytest
 from mystage import clock
 from mystage.models import Role
 from mystage.services import accounts, map_store, offers
-from mystage.state.employer import OfferFormState
-from mystage.state.offer_public import OfferPageState
+from mystage.state.offers import OfferFormState, OfferPageState
 from mystage.state.search import SearchState
 from mystage.state.stats import StatsState
 from tests.state.conftest import make_state

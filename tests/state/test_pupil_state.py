@@ -10,7 +10,7 @@ from mystage import clock
 from mystage.models import Application, AppState, Favorite, PupilCV
 from mystage.services import accounts, pupils
 from mystage.services import applications as apps
-from mystage.state.offer_public import OfferPageState
+from mystage.state.offers import OfferPageState
 from mystage.state.pupil import (
     ApplyState,
     CVState,

@@ -18,6 +18,7 @@ from mystage.models import (
 )
 from mystage.services import accounts, platform, structures
 from mystage.services.permissions import PermissionDenied
+from mystage.services.siret import siret_error
 from mystage.settings import get_settings
 
 PW = "un stage à la boulangerie"
@@ -123,7 +124,7 @@ def test_register_creates_account_structure_and_owner(s):
 @pytest.mark.parametrize(
     "over,key,message",
     [
-        ({"siret": "73282932000075"}, "siret", structures.siret_error("73282932000075")),
+        ({"siret": "73282932000075"}, "siret", siret_error("73282932000075")),
         ({"siret": "1234"}, "siret", "Le numéro SIRET doit comporter 14 chiffres."),
         ({"phone_mobile": "", "phone_landline": ""}, "phone_mobile", structures.MSG_PHONE_REQUIRED),
         ({"phone_mobile": "02 40 99 15 44"}, "phone_mobile", structures.MSG_MOBILE_INVALID),
@@ -416,7 +417,7 @@ def test_private_structure_ministry_is_cleared(s):
 @pytest.mark.asyncio
 async def test_signup_form_keeps_the_public_box_and_the_ministry_on_error(s):
     from mystage.services import ministries
-    from mystage.state.employer import MINISTRY_OPTIONS, EmployerSignupState
+    from mystage.state.structures import MINISTRY_OPTIONS, EmployerSignupState
     from tests.state.conftest import make_state
 
     assert ("armees", "Ministère des Armées") in MINISTRY_OPTIONS

@@ -8,11 +8,12 @@ import reflex as rx
 
 from mystage import db
 from mystage.services.ids import client_id
-from mystage.state.employer import _flatten_view, _str_dict
+from mystage.state.form_data import str_dict
+from mystage.state.offers.preview import flatten_view
 from mystage.state.session import SessionState
 
 
-def _offer_id_from_path(path: Any) -> int:
+def offer_id_from_path(path: Any) -> int:
     """``/offres/<id>[/postuler]`` → id (bounded by the one helper); 0 when invalid."""
     parts = [p for p in path.split("?", 1)[0].split("/") if p] if isinstance(path, str) else []
     if len(parts) < 2 or parts[0] != "offres":
@@ -80,7 +81,7 @@ class OfferPageState(rx.State):
 
     @rx.event
     async def load(self):
-        self.offer_id = _offer_id_from_path(self.router.url.path)
+        self.offer_id = offer_id_from_path(self.router.url.path)
         session = await self.get_state(SessionState)
         user_id = await session.current_user_id()
         self.is_authenticated = user_id is not None
@@ -92,8 +93,8 @@ class OfferPageState(rx.State):
             return
         self.found = True
         view = data["view"]
-        self.view = _flatten_view(view)
-        self.weeks = [_str_dict(w) for w in view.get("weeks") or []]
+        self.view = flatten_view(view)
+        self.weeks = [str_dict(w) for w in view.get("weeks") or []]
         self.levels = [str(x) for x in view.get("levels") or []]
         self.handicaps = [str(x) for x in view.get("handicaps") or []]
         self.map_url = data["map_url"]

@@ -9,7 +9,17 @@ from mystage.components.forms import card, notice
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import favorite_button, offer_detail
-from mystage.state.offer_public import OfferPageState
+from mystage.state.offers import OfferPageState
+
+
+def _apply_link(href, **props) -> rx.Component:
+    """« Postuler » (id ``apply``), to the form or to the login page first."""
+    return rx.link(
+        rx.button("Postuler", size="4", width="100%", background=theme.BLUE, cursor="pointer"),
+        href=href,
+        id="apply",
+        **props,
+    )
 
 
 def _apply_box() -> rx.Component:
@@ -22,30 +32,12 @@ def _apply_box() -> rx.Component:
                 S.is_authenticated,
                 rx.cond(
                     S.is_pupil & S.eligible,
-                    rx.link(
-                        rx.button(
-                            "Postuler",
-                            size="4",
-                            width="100%",
-                            background=theme.BLUE,
-                            cursor="pointer",
-                        ),
-                        href="/offres/" + S.offer_id.to_string() + "/postuler",
-                        id="apply",
-                    ),
+                    _apply_link("/offres/" + S.offer_id.to_string() + "/postuler"),
                     rx.cond(S.reason != "", notice(S.reason, "info", id="apply-reason")),
                 ),
                 rx.vstack(
-                    rx.link(
-                        rx.button(
-                            "Postuler",
-                            size="4",
-                            width="100%",
-                            background=theme.BLUE,
-                            cursor="pointer",
-                        ),
-                        href="/connexion?suivant=/offres/" + S.offer_id.to_string() + "/postuler",
-                        id="apply",
+                    _apply_link(
+                        "/connexion?suivant=/offres/" + S.offer_id.to_string() + "/postuler",
                         width="100%",
                     ),
                     rx.text(

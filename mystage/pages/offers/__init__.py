@@ -1,0 +1,1 @@
+"""Employer pages, the offers: form, preview, dashboard, public offer page."""

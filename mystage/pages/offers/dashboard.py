@@ -1,0 +1,415 @@
+"""« Mon espace employeur »: applications to answer / answered, the offers with their
+actions, statistics, the confirmation of deactivate / remove, exports."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.exports import export_panel
+from mystage.components.forms import card, notice, page_title
+from mystage.components.layout import page
+from mystage.components.tabs import tab_bar
+from mystage.state.exports import ExportState
+from mystage.state.offers import EmployerDashboardState, OfferFormState
+
+# ------------------------------------------------------------------ dashboard
+
+STATE_FILTERS_OFFERS = [
+    ("draft", "Brouillon"),
+    ("published", "Publiée"),
+    ("unpublished", "Dépubliée"),
+    ("full", "Complète"),
+    ("past", "Passée"),
+]
+STATE_FILTERS_APPS = [
+    ("sent", "Nouvelle"),
+    ("read", "Lue"),
+    ("under_review", "À l'étude"),
+    ("accepted", "Acceptée"),
+    ("confirmed", "Confirmée"),
+    ("refused", "Refusée"),
+    ("expired", "Expirée"),
+]
+STATE_COLORS = {
+    "draft": "gray", "published": "green", "unpublished": "orange", "full": "blue",
+    "past": "gray", "removed": "red", "sent": "blue", "read": "indigo", "under_review": "amber",
+    "accepted": "green", "confirmed": "green", "refused": "red", "expired": "gray",
+}  # fmt: skip
+
+
+def _state_badge(state, label) -> rx.Component:
+    return rx.badge(
+        label,
+        color_scheme=rx.match(state, *[(k, v) for k, v in STATE_COLORS.items()], "gray"),
+        variant="soft",
+    )
+
+
+def _filters() -> rx.Component:
+    S = EmployerDashboardState
+    return rx.form(
+        rx.flex(
+            rx.box(
+                rx.el.label("N° d'offre", html_for="filter-offer", font_size="0.85rem"),
+                rx.el.input(
+                    id="filter-offer",
+                    name="offer_id",
+                    type="number",
+                    default_value=S.filter_offer,
+                    style={
+                        "width": "7rem",
+                        "padding": "0.4rem",
+                        "border": f"1px solid {theme.GREY_BORDER}",
+                        "border_radius": "4px",
+                    },
+                ),
+            ),
+            rx.box(
+                rx.el.label("État", html_for="filter-state", font_size="0.85rem"),
+                rx.el.select(
+                    rx.el.option("Tous", value=""),
+                    rx.cond(
+                        S.tab == "offres",
+                        rx.fragment(
+                            *[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_OFFERS]
+                        ),
+                        rx.fragment(*[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_APPS]),
+                    ),
+                    id="filter-state",
+                    name="state",
+                    default_value=S.filter_state,
+                    style={"padding": "0.4rem"},
+                ),
+            ),
+            rx.box(
+                rx.el.label("Tri", html_for="filter-sort", font_size="0.85rem"),
+                rx.el.select(
+                    rx.el.option("Plus récentes", value="recent"),
+                    rx.el.option("Plus anciennes", value="oldest"),
+                    rx.el.option("Titre", value="title"),
+                    id="filter-sort",
+                    name="sort",
+                    default_value=S.sort,
+                    style={"padding": "0.4rem"},
+                ),
+            ),
+            rx.button("Filtrer", type="submit", variant="soft", id="filter-apply"),
+            gap="0.75rem",
+            align="end",
+            wrap="wrap",
+        ),
+        on_submit=S.apply_filters,
+        reset_on_submit=False,
+        margin_bottom="1rem",
+    )
+
+
+def _action(label: str, on_click, **props) -> rx.Component:
+    """A small button of an offer's row."""
+    return rx.button(label, size="1", variant="soft", on_click=on_click, **props)
+
+
+def _offer_actions(r) -> rx.Component:
+    S = EmployerDashboardState
+    oid = r["id"].to(int)
+    state = r["state"]
+    return rx.flex(
+        _action("Stats", S.show_stats(oid, r["title"])),
+        rx.link(
+            rx.button("Modifier", size="1", variant="soft"),
+            href="/espace/employeur/offre?id=" + r["id"] + "&etape=1",
+        ),
+        rx.link(
+            rx.button("Aperçu", size="1", variant="soft"),
+            href="/espace/employeur/offre/apercu?id=" + r["id"],
+        ),
+        _action("Dupliquer", S.duplicate(oid, False), class_name="act-duplicate"),
+        rx.cond(state == "past", _action("Renouveler", S.duplicate(oid, True))),
+        rx.cond(
+            state == "published",
+            _action("Dépublier", S.act("unpublish", oid), color_scheme="orange"),
+        ),
+        rx.cond(
+            state == "unpublished",
+            _action("Republier", S.act("republish", oid), color_scheme="green"),
+        ),
+        rx.cond(
+            (state == "published") | (state == "full"),
+            _action(
+                "Désactiver",
+                S.ask_confirm("deactivate", oid),
+                color_scheme="red",
+                class_name="act-deactivate",
+            ),
+        ),
+        rx.button(
+            "Supprimer",
+            size="1",
+            variant="ghost",
+            color_scheme="red",
+            on_click=S.ask_confirm("remove", oid),
+        ),
+        gap="0.25rem",
+        wrap="wrap",
+    )
+
+
+def _rows_table(headers: tuple[str, ...], row) -> rx.Component:
+    """The rows of the tab (``EmployerDashboardState.rows``) under their column headers."""
+    return rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+        rx.table.body(rx.foreach(EmployerDashboardState.rows, row)),
+        width="100%",
+        variant="surface",
+        size="1",
+    )
+
+
+def _offers_table() -> rx.Component:
+    return _rows_table(
+        ("N°", "Offre de stage", "Période d'accueil", "État", "Places", "Candidatures", "Actions"),
+        lambda r: rx.table.row(
+            rx.table.cell(r["id"]),
+            rx.table.cell(
+                rx.text(r["title"], font_weight="600"),
+                rx.text(r["city"], font_size="0.8rem", color="#666"),
+            ),
+            rx.table.cell(r["period"]),
+            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(r["places_left"], " / ", r["places_total"]),
+            rx.table.cell(
+                r["applications"],
+                rx.cond(
+                    r["pending"] != "0",
+                    rx.text(r["pending"], " à traiter", font_size="0.8rem", color=theme.RED),
+                ),
+            ),
+            rx.table.cell(_offer_actions(r)),
+            class_name="offer-row",
+        ),
+    )
+
+
+def _apps_table() -> rx.Component:
+    return _rows_table(
+        ("N°", "Élève", "Établissement", "Offre", "Semaine", "État", "Mise à jour"),
+        lambda r: rx.table.row(
+            rx.table.cell(rx.link(r["id"], href="/espace/employeur/candidatures/" + r["id"])),
+            rx.table.cell(
+                rx.link(
+                    r["pupil_name"],
+                    href="/espace/employeur/candidatures/" + r["id"],
+                    font_weight="600",
+                    id="app-link-" + r["id"],
+                )
+            ),
+            rx.table.cell(
+                r["school"],
+                rx.cond(
+                    r["rep"] != "",
+                    rx.badge(r["rep"], color_scheme="purple", margin_left="0.25rem"),
+                ),
+            ),
+            rx.table.cell(r["offer_id"], " — ", r["offer_title"]),
+            rx.table.cell(r["week_label"]),
+            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(r["updated_at"]),
+            class_name="app-row",
+        ),
+    )
+
+
+def _stats_panel() -> rx.Component:
+    S = EmployerDashboardState
+    tile = lambda label, key: rx.box(  # noqa: E731
+        rx.text(S.stats.get(key, "0"), font_size="1.5rem", font_weight="800", color=theme.BLUE),
+        rx.text(label, font_size="0.8rem"),
+        padding="0.5rem",
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="6px",
+        text_align="center",
+    )
+    return rx.cond(
+        S.stats_offer != 0,
+        card(
+            rx.hstack(
+                rx.heading("Statistiques : ", S.stats_title, as_="h3", size="4"),
+                rx.spacer(),
+                rx.button("Fermer", size="1", variant="ghost", on_click=S.close_stats),
+            ),
+            rx.grid(
+                tile("places offertes", "places_offered"),
+                tile("places restantes", "places_left"),
+                tile("candidatures reçues", "received"),
+                tile("acceptées", "accepted"),
+                tile("confirmées", "confirmed"),
+                tile("en attente", "pending"),
+                tile("refusées", "refused"),
+                tile("vues", "views"),
+                columns=rx.breakpoints(initial="2", sm="4"),
+                gap="0.5rem",
+                margin_top="0.5rem",
+            ),
+            id="stats-panel",
+            margin_bottom="1rem",
+        ),
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    S = EmployerDashboardState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(
+                rx.cond(
+                    S.confirm_action == "deactivate", "Désactiver l'offre ?", "Supprimer l'offre ?"
+                )
+            ),
+            rx.alert_dialog.description(
+                rx.cond(
+                    S.confirm_action == "deactivate",
+                    rx.text(
+                        "L'offre n° ",
+                        S.confirm_offer,
+                        " ne sera plus visible. ",
+                        S.confirm_pending,
+                        " candidature(s) en attente seront refusées et "
+                        "chaque élève en sera prévenu.",
+                    ),
+                    rx.text(
+                        "L'offre n° ", S.confirm_offer, " sera retirée de votre espace et du site."
+                    ),
+                ),
+                id="confirm-text",
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Annuler", variant="soft", color_scheme="gray", on_click=S.cancel_confirm
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button("Confirmer", color_scheme="red", on_click=S.confirm, id="confirm-yes")
+                ),
+                gap="0.75rem",
+                justify="end",
+                margin_top="1rem",
+            ),
+        ),
+        open=S.confirm_action != "",
+    )
+
+
+def _pagination() -> rx.Component:
+    S = EmployerDashboardState
+    return rx.hstack(
+        rx.button(
+            "Précédent",
+            size="1",
+            variant="soft",
+            on_click=S.go_page(S.page - 1),
+            disabled=S.page <= 1,
+        ),
+        rx.text(
+            "Page ", S.page, " sur ", S.pages, " — ", S.total, " résultat(s)", font_size="0.85rem"
+        ),
+        rx.button(
+            "Suivant",
+            size="1",
+            variant="soft",
+            on_click=S.go_page(S.page + 1),
+            disabled=S.page >= S.pages,
+        ),
+        margin_top="0.75rem",
+        align="center",
+    )
+
+
+@page(
+    "/espace/employeur",
+    "Mon espace employeur",
+    on_load=[EmployerDashboardState.load, ExportState.load],
+)
+def employer_dashboard_page() -> rx.Component:
+    S = EmployerDashboardState
+    tabs = [
+        ("a_traiter", "Candidatures à traiter"),
+        ("traitees", "Candidatures traitées"),
+        ("offres", "Vos offres de stage"),
+    ]
+    return rx.cond(
+        ~S.allowed,
+        notice("Cet espace est réservé aux employeurs.", "error", id="employer-denied"),
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    page_title("Mon espace employeur"),
+                    rx.text(S.structure_name, color="#666", margin_top="-0.75rem"),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
+                rx.button(
+                    "+ Déposer une offre",
+                    size="3",
+                    background=theme.BLUE,
+                    cursor="pointer",
+                    on_click=OfferFormState.new_offer,
+                    id="new-offer",
+                ),
+                width="100%",
+                wrap="wrap",
+                gap="1rem",
+                align="center",
+            ),
+            rx.cond(~S.can_publish, notice(S.publish_block_reason, "info")),
+            rx.cond(
+                S.pending_requests > 0,
+                notice(
+                    rx.text(
+                        S.pending_requests,
+                        " demande(s) pour rejoindre votre structure : ",
+                        rx.link("voir", href="/espace/employeur/equipe"),
+                    ),
+                    "info",
+                ),
+            ),
+            rx.cond(S.message != "", notice(S.message, "success", id="dash-message")),
+            rx.cond(S.error != "", notice(S.error, "error", id="dash-error")),
+            tab_bar(
+                "Offres et candidatures",
+                tabs,
+                S.tab,
+                S.set_tab,
+                _filters(),
+                _stats_panel(),
+                rx.box(
+                    rx.cond(
+                        S.total == 0,
+                        rx.text(
+                            rx.cond(
+                                S.tab == "offres",
+                                "Aucune offre pour l'instant : cliquez sur « Déposer une offre ».",
+                                "Aucune candidature ici pour l'instant.",
+                            ),
+                            id="dash-empty",
+                        ),
+                        rx.cond(S.tab == "offres", _offers_table(), _apps_table()),
+                    ),
+                    width="100%",
+                    overflow_x="auto",
+                ),
+                _pagination(),
+            ),
+            export_panel(
+                "Vos offres et le détail de leurs candidatures, au format Excel (xlsx). Les "
+                "gros fichiers vous sont transmis par e-mail.",
+                [("offers", "Vos offres"), ("applications", "Détail des candidatures")],
+                title="Exporter",
+            ),
+            _confirm_dialog(),
+            width="100%",
+            align="start",
+        ),
+    )

@@ -1,0 +1,382 @@
+"""The four steps of « Déposer une offre »: structure, offer, welcome (levels, weeks,
+places, reservations), practical information."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.bound_fields import (
+    bound_field,
+    bound_radio,
+    bound_select,
+    bound_textarea,
+    error_of,
+    postal_code_and_city,
+    public_structure_fields,
+    side_by_side,
+)
+from mystage.components.forms import checkbox_field
+from mystage.components.maps import map_frame
+from mystage.state.offers import WEEKDAYS, OfferFormState
+
+
+def step1() -> rx.Component:
+    S = OfferFormState
+    return rx.fragment(
+        rx.text(
+            "Ces informations sont reprises de votre compte ; le lieu du stage peut "
+            "différer du siège.",
+            margin_bottom="1rem",
+        ),
+        bound_field(S, "Nom affiché de la structure", "employer_name", required=True),
+        bound_textarea(
+            S, "Présentation de la structure", "employer_description", max_chars=1000, rows=4
+        ),
+        bound_field(S, "Site web", "employer_website", type="url"),
+        public_structure_fields(S, S.flags.get("is_public", False)),
+        rx.heading("Adresse du lieu de stage", as_="h3", size="4", margin_y="0.75rem"),
+        bound_field(S, "Adresse", "street", required=True),
+        postal_code_and_city(S),
+        rx.cond(
+            S.map_url != "",
+            rx.box(
+                rx.text("Emplacement enregistré :", font_size="0.85rem", margin_bottom="0.25rem"),
+                map_frame(
+                    S.map_url,
+                    "Carte du lieu de stage",
+                    "220px",
+                    element_id="address-map-frame",
+                    lazy=True,
+                    radius="6px",
+                ),
+                margin_bottom="1rem",
+                id="address-map",
+            ),
+        ),
+    )
+
+
+def step2() -> rx.Component:
+    S = OfferFormState
+    return rx.fragment(
+        bound_field(
+            S,
+            "Titre de l'offre",
+            "title",
+            required=True,
+            hint="Conseil : « Nom de l'entreprise – Secteur – Métier », par exemple "
+            "« Boulangerie Martin – Alimentation – Boulanger ».",
+        ),
+        bound_textarea(
+            S,
+            "Description de l'offre",
+            "description",
+            max_chars=1000,
+            required=True,
+            rows=7,
+            hint="Missions observées, déroulé de la semaine, tenue à prévoir…",
+        ),
+        bound_select(S, "Secteur d'activité", "sector_id", S.sectors, required=True),
+        bound_textarea(
+            S,
+            "Environnement de travail (facultatif)",
+            "work_environment",
+            max_chars=1000,
+            rows=3,
+            hint="Open space, niveau sonore, luminosité…",
+        ),
+        bound_textarea(
+            S,
+            "Accessibilité du poste (facultatif)",
+            "accessibility_text",
+            max_chars=1000,
+            rows=3,
+            hint="Déplacements dans les locaux, informations sonores ou visuelles, ascenseur…",
+        ),
+        rx.el.fieldset(
+            rx.el.legend(
+                "L'élève peut être accueilli en situation de handicap :", font_weight="600"
+            ),
+            checkbox_field(
+                "visuel", "handicap_visual", checked=S.flags.get("handicap_visual", False)
+            ),
+            checkbox_field(
+                "moteur", "handicap_motor", checked=S.flags.get("handicap_motor", False)
+            ),
+            checkbox_field(
+                "mental", "handicap_mental", checked=S.flags.get("handicap_mental", False)
+            ),
+            checkbox_field(
+                "auditif", "handicap_hearing", checked=S.flags.get("handicap_hearing", False)
+            ),
+            border="none",
+            padding="0",
+        ),
+    )
+
+
+def _week_row(w) -> rx.Component:
+    return rx.hstack(
+        rx.el.input(
+            type="checkbox",
+            id="w-" + w["iso"],
+            name="week_" + w["iso"],
+            default_checked=w["checked"] == "1",
+            style={"width": "1.1rem", "height": "1.1rem", "flex_shrink": "0"},
+        ),
+        rx.el.label(w["label"], html_for="w-" + w["iso"], flex="1", font_size="0.9rem"),
+        rx.cond(
+            w["near"] == "1",
+            rx.tooltip(
+                rx.badge(w["schools"], " coll.", color_scheme="green", variant="soft"),
+                content="Semaine de stage d'établissements à moins de 60 km",
+            ),
+        ),
+        rx.el.input(
+            type="number",
+            name="wp_" + w["iso"],
+            default_value=w["places"],
+            placeholder="=",
+            title="Vide : le nombre de places par semaine",
+            min=0,
+            max=200,
+            aria_label="Places pour la " + w["label"],
+            style={"width": "4rem", "padding": "0.2rem"},
+        ),
+        width="100%",
+        align="center",
+        padding_y="0.15rem",
+        border_bottom=f"1px solid {theme.GREY_LIGHT}",
+        class_name="week-row",
+    )
+
+
+def step3() -> rx.Component:
+    S = OfferFormState
+    return rx.fragment(
+        rx.el.fieldset(
+            rx.el.legend("Votre offre s'adresse aux élèves de *", font_weight="600"),
+            checkbox_field("4e", "level_4e", checked=S.flags.get("level_4e", False)),
+            checkbox_field(
+                "3e (générale, SEGPA, prépa-métiers)",
+                "level_3e",
+                checked=S.flags.get("level_3e", False),
+            ),
+            checkbox_field(
+                "2de générale et technologique",
+                "level_2de",
+                checked=S.flags.get("level_2de", False),
+            ),
+            rx.cond(
+                error_of(S, "levels") != "",
+                rx.text(error_of(S, "levels"), id="f-levels-err", color=theme.ERROR, role="alert"),
+            ),
+            border="none",
+            padding="0",
+        ),
+        bound_radio(
+            S,
+            "Pour les lycéens de 2de GT, période nationale de juin :",
+            "seconde_period",
+            [
+                ("both", "les 2 semaines"),
+                ("week1", "la 1re semaine seulement"),
+                ("week2", "la 2e semaine seulement"),
+            ],
+        ),
+        rx.cond(
+            S.seconde.length() > 0,
+            rx.text(
+                "1re semaine : ",
+                S.seconde.get("week1", ""),
+                " — 2e semaine : ",
+                S.seconde.get("week2", ""),
+                font_size="0.85rem",
+                color="#666",
+                margin_top="-0.75rem",
+                margin_bottom="1rem",
+            ),
+        ),
+        rx.heading("Période pour les collégiens", as_="h3", size="4", margin_y="0.5rem"),
+        checkbox_field(
+            "Toute l'année scolaire (les élèves peuvent candidater pour n'importe quelle semaine)",
+            "all_year",
+            checked=S.flags.get("all_year", False),
+        ),
+        bound_field(
+            S,
+            "Nombre de places par semaine",
+            "places",
+            type="number",
+            required=True,
+            input_mode="numeric",
+        ),
+        rx.text(
+            "Ou cochez les semaines d'accueil. Détail par semaine : pour une semaine qui a un "
+            "autre nombre de places, indiquez-le à droite (vide = le nombre ci-dessus). En "
+            "vert : nombre d'établissements proches (moins de 60 km) qui ont choisi cette "
+            "semaine pour leurs stages.",
+            font_size="0.9rem",
+            margin_bottom="0.5rem",
+        ),
+        rx.cond(
+            error_of(S, "weeks") != "",
+            rx.text(error_of(S, "weeks"), id="f-weeks-err", color=theme.ERROR, role="alert"),
+        ),
+        rx.box(
+            rx.foreach(S.weeks, _week_row),
+            max_height="22rem",
+            overflow_y="auto",
+            border=f"1px solid {theme.GREY_BORDER}",
+            border_radius="6px",
+            padding="0.5rem",
+            margin_bottom="1rem",
+            id="week-picker",
+        ),
+        bound_radio(
+            S, "Accueil", "group_kind", [("individual", "individuel"), ("group", "en groupe")]
+        ),
+        bound_field(S, "Élèves par groupe (si accueil en groupe)", "max_per_group", type="number"),
+        rx.heading("Période de candidature (facultatif)", as_="h3", size="4", margin_y="0.5rem"),
+        rx.text(
+            "« Postuler » n'apparaît qu'entre ces deux dates.",
+            font_size="0.85rem",
+            margin_bottom="0.5rem",
+        ),
+        side_by_side(
+            (bound_field(S, "Du", "application_start", type="date"), "1"),
+            (bound_field(S, "Au", "application_end", type="date"), "1"),
+        ),
+        rx.heading("Égalité des chances", as_="h3", size="4", margin_y="0.5rem"),
+        checkbox_field(
+            "Réserver l'offre aux élèves des collèges REP / REP+",
+            "reserved_rep",
+            checked=S.flags.get("reserved_rep", False),
+        ),
+        checkbox_field(
+            "Réserver l'offre aux lycées en quartier prioritaire (QPV)",
+            "reserved_qpv",
+            checked=S.flags.get("reserved_qpv", False),
+        ),
+        rx.box(
+            rx.el.label(
+                "Réserver à un ou plusieurs établissements (nom, ville ou UAI)",
+                html_for="school-search",
+                font_weight="600",
+                display="block",
+            ),
+            rx.input(
+                id="school-search",
+                name="school_query",
+                value=S.school_query,
+                on_change=S.search_schools.debounce(300),
+                placeholder="ex. : Meaux",
+                width="100%",
+                size="3",
+            ),
+            rx.foreach(
+                S.school_suggestions,
+                lambda r: rx.button(
+                    r["label"],
+                    variant="ghost",
+                    size="2",
+                    type="button",
+                    on_click=S.add_school(r["id"], r["label"]),
+                    class_name="school-suggestion",
+                    white_space="normal",
+                    text_align="left",
+                    height="auto",
+                ),
+            ),
+            rx.foreach(
+                S.reserved,
+                lambda r: rx.hstack(
+                    rx.badge(r["label"], color_scheme="orange", size="2"),
+                    rx.button(
+                        "Retirer",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        type="button",
+                        on_click=S.remove_school(r["id"]),
+                    ),
+                    margin_top="0.25rem",
+                ),
+            ),
+            rx.cond(
+                error_of(S, "reserved_school_ids") != "",
+                rx.text(error_of(S, "reserved_school_ids"), color=theme.ERROR, role="alert"),
+            ),
+            margin_bottom="1rem",
+        ),
+    )
+
+
+def step4() -> rx.Component:
+    S = OfferFormState
+    return rx.fragment(
+        bound_radio(
+            S,
+            "Horaires",
+            "hours_mode",
+            [("same", "les mêmes tous les jours"), ("per_day", "selon le jour")],
+        ),
+        side_by_side(
+            (bound_field(S, "Arrivée", "hours_start", type="time"), "1"),
+            (bound_field(S, "Départ", "hours_end", type="time"), "1"),
+            stack_on_phones=False,
+        ),
+        rx.el.details(
+            rx.el.summary("Horaires jour par jour", cursor="pointer", font_weight="600"),
+            *[
+                rx.hstack(
+                    rx.text(day.capitalize(), width="6rem"),
+                    rx.el.input(
+                        type="time",
+                        name=f"{day}_start",
+                        default_value=S.per_day.get(f"{day}_start", ""),
+                        aria_label=f"{day} arrivée",
+                    ),
+                    rx.el.input(
+                        type="time",
+                        name=f"{day}_end",
+                        default_value=S.per_day.get(f"{day}_end", ""),
+                        aria_label=f"{day} départ",
+                    ),
+                    padding_y="0.25rem",
+                )
+                for day in WEEKDAYS
+            ],
+            rx.cond(
+                error_of(S, "per_day") != "",
+                rx.text(error_of(S, "per_day"), color=theme.ERROR, role="alert"),
+            ),
+            margin_bottom="1rem",
+        ),
+        bound_textarea(S, "Pause déjeuner", "lunch_break", max_chars=500, rows=2),
+        checkbox_field(
+            "Repas possible sur place", "meals_on_site", checked=S.flags.get("meals_on_site", False)
+        ),
+        bound_textarea(S, "Repas : conditions et coût", "meals", max_chars=500, rows=2),
+        bound_textarea(
+            S,
+            "Déplacements pendant le stage et leur prise en charge",
+            "travel",
+            max_chars=500,
+            rows=2,
+        ),
+        rx.heading("Tuteur ou tutrice", as_="h3", size="4", margin_y="0.5rem"),
+        bound_field(S, "Nom", "tutor_name", required=True),
+        bound_field(S, "Fonction", "tutor_role"),
+        bound_field(S, "Courriel", "tutor_email", type="email", required=True),
+        bound_field(S, "Téléphone", "tutor_phone", type="tel"),
+        bound_field(
+            S, "Adresse qui reçoit les candidatures", "contact_email", type="email", required=True
+        ),
+        checkbox_field(
+            "Les élèves qui ont postulé peuvent voir les coordonnées du tuteur",
+            "show_contact",
+            checked=S.flags.get("show_contact", False),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Employer pages, the structure: sign-up, profile and logo, team."""

@@ -1,0 +1,233 @@
+"""« Mon espace employeur »: applications to answer / answered, the offers and their
+actions (stats, publish, deactivate, remove, duplicate, renew)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.services import permissions
+from mystage.services.ids import client_id
+from mystage.services.permissions import PermissionDenied
+from mystage.state.form_data import form_text, id_param, str_dict
+from mystage.state.offers.preview import DENIED, transition_offer
+from mystage.state.session import caller
+
+
+def _dashboard(s, user, tab: str, filters: dict, page: int):
+    from mystage.services import offers, structures
+
+    ctx = structures.employer_context(s, user)
+    offer_id = filters.get("offer_id") or None
+    state = filters.get("state") or None
+    sort = filters.get("sort") or "recent"
+    if tab == "offres":
+        rows, total = offers.employer_offers(
+            s, user, offer_id=offer_id, state=state, sort=sort, page=page
+        )
+    else:
+        rows, total = offers.employer_applications(
+            s,
+            user,
+            tab="todo" if tab == "a_traiter" else "done",
+            offer_id=offer_id,
+            state=state,
+            sort=sort,
+            page=page,
+        )
+    return ctx, rows, total
+
+
+def _stats(s, user, offer_id: int):
+    from mystage.services import offers
+
+    return offers.offer_stats(s, user, offer_id), offers.pending_applications_count(s, offer_id)
+
+
+def _duplicate(s, user, offer_id: int, next_year: bool):
+    from mystage.services import offers
+
+    return offers.duplicate(s, user, offer_id, next_year=next_year)
+
+
+class EmployerDashboardState(rx.State):
+    tab: str = "a_traiter"
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    filter_offer: str = ""
+    filter_state: str = ""
+    sort: str = "recent"
+    structure_name: str = ""
+    is_owner: bool = False
+    pending_requests: int = 0
+    can_publish: bool = True
+    publish_block_reason: str = ""
+    message: str = ""
+    error: str = ""
+    stats_offer: int = 0
+    stats_title: str = ""
+    stats: dict[str, str] = {}
+    confirm_action: str = ""
+    confirm_offer: int = 0
+    confirm_pending: int = 0
+    allowed: bool = True
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @rx.event
+    async def load(self):
+        params = self.router.url.query_parameters
+        tab = params.get("onglet", "a_traiter")
+        self.tab = tab if tab in ("a_traiter", "traitees", "offres") else "a_traiter"
+        published = params.get("publiee", "")
+        self.message = f"L'offre n° {published} est publiée." if published.isdigit() else ""
+        self.error = ""
+        self.page = 1
+        self.stats_offer = 0
+        return await self._refresh()
+
+    async def _refresh(self):
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion?suivant=/espace/employeur")
+        if not permissions.can_create_offer(user):
+            self.allowed = False
+            self.rows = []
+            return
+        self.allowed = True
+        filters = {
+            "offer_id": id_param(self.filter_offer) if self.filter_offer.strip() else None,
+            "state": self.filter_state,
+            "sort": self.sort,
+        }
+        try:
+            ctx, rows, total = await db.call(_dashboard, user, self.tab, filters, self.page)
+        except PermissionDenied:
+            self.allowed = False
+            self.rows = []
+            return
+        self.structure_name = ctx.get("structure_name") or ""
+        self.is_owner = bool(ctx.get("is_owner"))
+        self.pending_requests = int(ctx.get("pending_requests") or 0)
+        self.can_publish = bool(ctx.get("can_publish", True))
+        self.publish_block_reason = ctx.get("publish_block_reason", "")
+        self.rows = [str_dict(r) for r in rows]
+        self.total = total
+
+    @rx.event
+    async def set_tab(self, tab: str):
+        if tab not in ("a_traiter", "traitees", "offres"):
+            return
+        self.tab = tab
+        self.page = 1
+        self.filter_state = ""
+        self.stats_offer = 0
+        return await self._refresh()
+
+    @rx.event
+    async def apply_filters(self, form_data: dict):
+        self.filter_offer = form_text(form_data, "offer_id", 10)
+        self.filter_state = form_text(form_data, "state", 24)
+        sort = form_text(form_data, "sort", 12)
+        self.sort = sort if sort in ("recent", "oldest", "title") else "recent"
+        self.page = 1
+        return await self._refresh()
+
+    @rx.event
+    async def go_page(self, page: int):
+        if not isinstance(page, int) or isinstance(page, bool):
+            return
+        self.page = min(max(page, 1), self.pages)
+        return await self._refresh()
+
+    @rx.event
+    async def show_stats(self, offer_id: Any, title: str):
+        offer_id = client_id(offer_id)
+        user = await caller(self)
+        if user is None or offer_id is None:
+            return
+        try:
+            stats, _pending = await db.call(_stats, user, offer_id)
+        except PermissionDenied:
+            self.error = DENIED
+            return
+        self.stats_offer = offer_id
+        self.stats_title = str(title)[:150]
+        self.stats = str_dict(stats)
+
+    @rx.event
+    def close_stats(self):
+        self.stats_offer = 0
+
+    @rx.event
+    async def ask_confirm(self, action: str, offer_id: Any):
+        offer_id = client_id(offer_id)
+        if action not in ("deactivate", "remove") or offer_id is None:
+            return
+        user = await caller(self)
+        if user is None:
+            return
+        try:
+            _stats_, pending = await db.call(_stats, user, offer_id)
+        except PermissionDenied:
+            self.error = DENIED
+            return
+        self.confirm_action = action
+        self.confirm_offer = offer_id
+        self.confirm_pending = int(pending)
+
+    @rx.event
+    def cancel_confirm(self):
+        self.confirm_action = ""
+        self.confirm_offer = 0
+
+    @rx.event
+    async def confirm(self):
+        action, offer_id = self.confirm_action, client_id(self.confirm_offer)
+        self.confirm_action = ""
+        self.confirm_offer = 0
+        if action and offer_id is not None:
+            return await self._act(action, offer_id)
+
+    @rx.event
+    async def act(self, action: str, offer_id: Any):
+        allowed = ("publish", "unpublish", "republish", "close_applications")
+        offer_id = client_id(offer_id)
+        if action not in allowed or offer_id is None:
+            return
+        return await self._act(action, offer_id)
+
+    async def _act(self, action: str, offer_id: int):
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion")
+        error = await db.call(transition_offer, user, offer_id, action)
+        labels = {
+            "publish": "publiée",
+            "republish": "republiée",
+            "unpublish": "dépubliée",
+            "deactivate": "désactivée",
+            "remove": "supprimée",
+            "close_applications": "fermée aux candidatures",
+        }
+        self.error = error
+        self.message = "" if error else f"L'offre n° {offer_id} est {labels[action]}."
+        return await self._refresh()
+
+    @rx.event
+    async def duplicate(self, offer_id: Any, next_year: bool):
+        offer_id = client_id(offer_id)
+        user = await caller(self)
+        if user is None or offer_id is None:
+            return
+        new_id, error = await db.call(_duplicate, user, offer_id, bool(next_year))
+        if error or new_id is None:
+            self.error = error or "La copie a échoué."
+            return
+        return rx.redirect(f"/espace/employeur/offre?id={new_id}&etape=1")

@@ -1,0 +1,125 @@
+"""The preview of an offer by its editor, and « Publier »."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.services.permissions import PermissionDenied
+from mystage.state.form_data import id_param, str_dict
+from mystage.state.session import caller
+
+DENIED = "Vous n'avez pas accès à cette offre."
+
+
+def _preview(s, user, offer_id: int):
+    from mystage.services import offers, structures
+
+    view = offers.offer_view(s, offer_id, viewer=user, preview=True)
+    if view is None:
+        raise PermissionDenied
+    ctx = structures.employer_context(s, user)
+    return view, offers.missing_steps(s, offer_id), ctx
+
+
+def transition_offer(s, user, offer_id: int, action: str) -> str:
+    from mystage.services import offers
+
+    return offers.transition(s, user, offer_id, action)
+
+
+VIEW_KEYS = (
+    "id", "title", "description", "employer_name", "employer_description", "employer_website",
+    "logo_url", "sector", "city", "postal_code", "street", "places_left", "hours",
+    "lunch_break", "meals", "travel", "work_environment", "accessibility_text", "reserved",
+    "state", "state_label", "application_window", "contact_name", "contact_email",
+    "contact_phone", "all_year", "application_open",
+)  # fmt: skip
+
+
+def flatten_view(view: dict) -> dict[str, Any]:
+    """offer_view → flat strings for the component (every key present, derived labels)."""
+    view = dict(view)
+    start, end = view.get("application_start") or "", view.get("application_end") or ""
+    if not view.get("application_window"):
+        if start and end:
+            view["application_window"] = f"du {start} au {end}"
+        elif end:
+            view["application_window"] = f"jusqu'au {end}"
+        elif start:
+            view["application_window"] = f"à partir du {start}"
+    contact = view.get("contact") or {}
+    if isinstance(contact, dict):
+        view.setdefault("contact_name", contact.get("name") or contact.get("tutor_name") or "")
+        view.setdefault("contact_email", contact.get("email") or contact.get("tutor_email") or "")
+        view.setdefault("contact_phone", contact.get("phone") or contact.get("tutor_phone") or "")
+    if view.get("meals_on_site") is True and not view.get("meals"):
+        view["meals"] = "Repas possible sur place."
+    out: dict[str, Any] = {k: "" for k in VIEW_KEYS}
+    for k, v in view.items():
+        if isinstance(v, bool):
+            out[k] = "1" if v else ""
+        elif isinstance(v, list):
+            out[k] = v
+        elif isinstance(v, dict):
+            out[k] = str_dict(v)
+        else:
+            out[k] = "" if v is None else str(v)
+    return out
+
+
+class OfferPreviewState(rx.State):
+    offer_id: int = 0
+    view: dict[str, Any] = {}
+    weeks: list[dict[str, str]] = []
+    levels: list[str] = []
+    handicaps: list[str] = []
+    missing: list[int] = []
+    denied: str = ""
+    message: str = ""
+    error: str = ""
+    can_publish: bool = True
+    publish_block_reason: str = ""
+
+    @rx.event
+    async def load(self):
+        self.offer_id = id_param(self.router.url.query_parameters.get("id", ""))
+        self.message = ""
+        self.error = ""
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion?suivant=/espace/employeur")
+        try:
+            view, missing, ctx = await db.call(_preview, user, self.offer_id)
+        except PermissionDenied:
+            self.denied = DENIED
+            self.view = {}
+            return
+        except Exception:  # noqa: BLE001
+            self.denied = "Cette offre n'existe pas."
+            self.view = {}
+            return
+        self.denied = ""
+        self._set_view(view)
+        self.missing = list(missing)
+        self.can_publish = bool(ctx.get("can_publish", True))
+        self.publish_block_reason = ctx.get("publish_block_reason", "")
+
+    def _set_view(self, view: dict):
+        self.view = flatten_view(view)
+        self.weeks = [str_dict(w) for w in view.get("weeks") or []]
+        self.levels = [str(x) for x in view.get("levels") or []]
+        self.handicaps = [str(x) for x in view.get("handicaps") or []]
+
+    @rx.event
+    async def publish(self):
+        user = await caller(self)
+        if user is None:
+            return rx.redirect("/connexion")
+        error = await db.call(transition_offer, user, self.offer_id, "publish")
+        if error:
+            self.error = error
+            return
+        return rx.redirect(f"/espace/employeur?onglet=offres&publiee={self.offer_id}")
