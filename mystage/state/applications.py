@@ -97,21 +97,25 @@ class _ApplicationPage(rx.State, mixin=True):
     error: str = ""
     dialog_version: int = 0
 
+    def _dialog(self) -> tuple[str, str, bool, str]:
+        """(title, hint, message required, button label) of the open dialog."""
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))
+
     @rx.var
     def dialog_title(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[0]
+        return self._dialog()[0]
 
     @rx.var
     def dialog_hint(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[1]
+        return self._dialog()[1]
 
     @rx.var
     def dialog_required(self) -> bool:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[2]
+        return self._dialog()[2]
 
     @rx.var
     def dialog_yes(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[3]
+        return self._dialog()[3]
 
     @rx.var
     def dialog_key(self) -> str:

@@ -9,7 +9,7 @@ from mystage.components.browser import scroll_into_view
 from mystage.components.forms import card, field, notice, page_title, primary_button, textarea_field
 from mystage.components.layout import page
 from mystage.components.offer import favorite_button
-from mystage.pages.pupils.common import HINT, link_button, loading
+from mystage.pages.pupils.common import HINT, button_row, link_button, loading, status_box
 from mystage.services.applications import MOTIVATION_MAX, MOTIVATION_MIN
 from mystage.state.pupils import APPLICATIONS_URL, CV_URL, ApplyState
 
@@ -219,7 +219,7 @@ def _apply_form() -> rx.Component:
 
 def _blocked() -> rx.Component:
     S = ApplyState
-    return rx.box(
+    return status_box(
         rx.heading("Tu ne peux pas postuler", as_="h2", size="5", margin_bottom="0.5rem"),
         rx.match(
             S.blocked,
@@ -227,7 +227,7 @@ def _blocked() -> rx.Component:
                 "login",
                 rx.vstack(
                     rx.text("Connecte-toi avec ton compte élève pour postuler à cette offre."),
-                    rx.flex(
+                    button_row(
                         link_button(
                             "Se connecter",
                             "/connexion?suivant=" + S.back_path,
@@ -239,9 +239,6 @@ def _blocked() -> rx.Component:
                             variant="outline",
                             id="apply-signup",
                         ),
-                        gap="0.75rem",
-                        direction=rx.breakpoints(initial="column", sm="row"),
-                        width="100%",
                     ),
                     spacing="3",
                     width="100%",
@@ -271,18 +268,14 @@ def _blocked() -> rx.Component:
             ),
         ),
         id="apply-blocked",
-        role="status",
+        color=theme.BLUE,
         background=theme.INFO_BG,
-        border_left=f"4px solid {theme.BLUE}",
-        padding="1rem",
-        border_radius="4px",
-        width="100%",
     )
 
 
 def _done() -> rx.Component:
     S = ApplyState
-    return rx.box(
+    return status_box(
         rx.heading(
             rx.cond(
                 S.done_to_school,
@@ -304,20 +297,13 @@ def _done() -> rx.Component:
             ),
             margin_bottom="1rem",
         ),
-        rx.flex(
+        button_row(
             link_button("Voir mes candidatures", APPLICATIONS_URL, id="apply-done-link"),
             link_button("Chercher d'autres offres", "/offres", variant="outline"),
-            gap="0.75rem",
-            direction=rx.breakpoints(initial="column", sm="row"),
-            width="100%",
         ),
         id="apply-done",
-        role="status",
+        color=theme.SUCCESS,
         background=theme.SUCCESS_BG,
-        border_left=f"4px solid {theme.SUCCESS}",
-        padding="1rem",
-        border_radius="4px",
-        width="100%",
     )
 
 

@@ -10,6 +10,41 @@ from mystage.components.forms import notice, page_title
 from mystage.state.pupils import APPLICATIONS_URL, CV_URL, FAVORITES_URL
 
 HINT = {"font_size": "0.85rem", "color": "#555"}
+# A card of a list (an application, a favourite).
+CARD = {
+    "display": "flex",
+    "flex_direction": "column",
+    "gap": "0.5rem",
+    "background": "white",
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "8px",
+    "padding": "1rem",
+    "width": "100%",
+}
+
+
+def button_row(*children: rx.Component) -> rx.Component:
+    """Buttons side by side, stacked on a phone."""
+    return rx.flex(
+        *children,
+        gap="0.75rem",
+        direction=rx.breakpoints(initial="column", sm="row"),
+        width="100%",
+    )
+
+
+def status_box(*children: rx.Component, color: str, background: str, **props) -> rx.Component:
+    """A framed message announced to screen readers (``role="status"``)."""
+    return rx.box(
+        *children,
+        role="status",
+        background=background,
+        border_left=f"4px solid {color}",
+        padding="1rem",
+        border_radius="4px",
+        width="100%",
+        **props,
+    )
 
 
 def pupil_nav(active: str) -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import notice
 from mystage.components.layout import page
-from mystage.pages.pupils.common import HINT, card_grid, link_button, pupil_page
+from mystage.pages.pupils.common import CARD, HINT, button_row, card_grid, link_button, pupil_page
 from mystage.state.pupils import FAVORITES_URL, FavoritesState
 
 # --- « Mes favoris » --------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def _favorite_card(row) -> rx.Component:
             rx.text(row["places_left"], " place(s) restante(s)", color=theme.SUCCESS),
             rx.text("Plus de candidature possible pour cette offre.", color="#666"),
         ),
-        rx.flex(
+        button_row(
             rx.cond(
                 row["available"] == "1",
                 link_button("Postuler", "/offres/" + row["offer_id"] + "/postuler"),
@@ -43,20 +43,10 @@ def _favorite_card(row) -> rx.Component:
                 on_click=S.remove(row["offer_id"]),
                 id="fav-remove-" + row["offer_id"],
             ),
-            gap="0.75rem",
-            direction=rx.breakpoints(initial="column", sm="row"),
-            width="100%",
         ),
         id="fav-" + row["offer_id"],
         class_name="fav-card",
-        display="flex",
-        flex_direction="column",
-        gap="0.5rem",
-        border=f"1px solid {theme.GREY_BORDER}",
-        border_radius="8px",
-        padding="1rem",
-        background="white",
-        width="100%",
+        **CARD,
     )
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import field_label, notice
 from mystage.components.layout import page
-from mystage.pages.pupils.common import HINT, card_grid, link_button, pupil_page
+from mystage.pages.pupils.common import CARD, HINT, button_row, card_grid, link_button, pupil_page
 from mystage.state.pupils import APPLICATIONS_URL, MyApplicationsState
 
 INPUT_STYLE = {
@@ -81,7 +81,7 @@ def _app_card(row) -> rx.Component:
         _message_box("Message de l'employeur", row["employer_message"]),
         rx.cond(
             (row["can_confirm"] == "1") | (row["can_cancel"] == "1"),
-            rx.flex(
+            button_row(
                 rx.cond(
                     row["can_confirm"] == "1",
                     rx.button(
@@ -106,19 +106,12 @@ def _app_card(row) -> rx.Component:
                         id="app-cancel-" + row["id"],
                     ),
                 ),
-                gap="0.75rem",
-                direction=rx.breakpoints(initial="column", sm="row"),
-                width="100%",
             ),
         ),
         rx.text("Envoyée le ", row["applied_on"], font_size="0.8rem", color="#666"),
         id="app-" + row["id"],
         class_name="app-card",
-        display="flex",
-        flex_direction="column",
-        gap="0.5rem",
-        background="white",
-        border=f"1px solid {theme.GREY_BORDER}",
+        **CARD,
         border_left=rx.match(
             row["color"],
             ("green", f"5px solid {theme.SUCCESS}"),
@@ -128,9 +121,6 @@ def _app_card(row) -> rx.Component:
             ("amber", "5px solid #b88a00"),
             f"5px solid {theme.BLUE}",
         ),
-        border_radius="8px",
-        padding="1rem",
-        width="100%",
     )
 
 
