@@ -24,16 +24,22 @@ from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import (  # noqa: F401  (registers pages)
     account,
-    applications,
     auth,
     home,
     public,
     public_stats,
-    pupil,
     school,
     school_admin,
     search,
     stats,
+)
+from mystage.pages.applications import employer as application_employer  # noqa: F401
+from mystage.pages.applications import school as application_school  # noqa: F401
+from mystage.pages.pupils import (  # noqa: F401  (registers pages)
+    apply,
+    cv,
+    favorites,
+    my_applications,
 )
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings

@@ -1,7 +1,7 @@
 """Application jobs: expiry, the pupil's 15 days to confirm, reminders and nudges.
 
 Set-based and idempotent (ARCHITECTURE §3, §5): the state changes go through
-:func:`mystage.services.applications._move` (one conditional UPDATE per from-state of
+:func:`mystage.services.applications.move` (one conditional UPDATE per from-state of
 :data:`TRANSITIONS`, an audit row and a mail per application, with dedupe keys, all in
 multi-row statements), the reminders through a guarded UPDATE of ``employer_reminded_at`` /
 ``pupil_reminded_at`` and outbox dedupe keys, the nudge through its dedupe key per pupil
@@ -39,7 +39,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_many
 from mystage.services import weeks
-from mystage.services.applications import PUPIL_URL, _move
+from mystage.services.applications import PUPIL_URL, move
 
 A = AppState
 EXPIRY = timedelta(days=15)
@@ -79,14 +79,14 @@ def applications_expire(s: Session) -> int:
             Application.state == A.UNDER_REVIEW, Application.sent_at <= now - EXPIRY_UNDER_REVIEW
         ),
     )
-    return len(_move(s, "expire", [cond]))
+    return len(move(s, "expire", [cond]))
 
 
 @job("applications_pupil_expire", every=timedelta(hours=1))
 def applications_pupil_expire(s: Session) -> int:
     """Accepted but not confirmed within 15 days → expired_by_pupil (mail to the pupil)."""
     now = clock.now()
-    return len(_move(s, "expire_by_pupil", [Application.accepted_at <= now - PUPIL_CONFIRM_DELAY]))
+    return len(move(s, "expire_by_pupil", [Application.accepted_at <= now - PUPIL_CONFIRM_DELAY]))
 
 
 def _last_digests(s: Session, since: datetime) -> dict[str, datetime]:
@@ -108,7 +108,7 @@ def applications_employer_reminders(s: Session) -> int:
     now = clock.now()
     creator = sa.orm.aliased(User)
     recipient = sa.orm.aliased(User)
-    # Who receives the offer's applications (as services.applications._employer_contact).
+    # Who receives the offer's applications (as services.applications.employer_contact).
     to = sa.func.coalesce(sa.func.nullif(Offer.contact_email, ""), recipient.email, creator.email)
     rows = s.execute(
         sa.select(

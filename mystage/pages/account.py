@@ -10,7 +10,7 @@ from mystage.components.layout import page
 from mystage.pages.auth import PASSWORD_HINT
 from mystage.services.accounts import STATS_URL
 from mystage.state.account import AccountState, DevMailState
-from mystage.state.pupil import PupilSpaceState
+from mystage.state.pupils import PupilSpaceState
 
 LOGOUT_JS = (
     "fetch('/api/logout',{method:'POST',credentials:'same-origin'})"

@@ -11,7 +11,7 @@ from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
 from mystage.components.school_nav import school_nav
 from mystage.components.tabs import tab_bar
-from mystage.pages.applications import _decision_dialog as decision_dialog
+from mystage.pages.applications.detail import decision_dialog
 from mystage.state.school import (
     FILTER_LABELS,
     FILTERS,

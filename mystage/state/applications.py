@@ -1,7 +1,7 @@
 """One application as the employer and as the school see it.
 
 Thin: every handler re-derives the caller from the session cookie (``caller(self)``); the
-services (:mod:`mystage.services.application_views`) check role, ownership and the
+services (:mod:`mystage.services.applications`) check role, ownership and the
 action allowed in the current state, so ids or actions sent by a client grant nothing.
 """
 
@@ -12,9 +12,10 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import application_views as views
+from mystage.services import applications
 from mystage.services.ids import client_id
 from mystage.state.session import caller
+from mystage.state.values import as_str, flat_rows
 
 DENIED = "Vous n'avez pas accès à cette candidature."
 
@@ -80,18 +81,6 @@ def app_id_from_path(path: Any) -> int:
     return client_id(parts[i + 1] if len(parts) > i + 1 else "") or 0
 
 
-def _s(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else ""
-    return v if isinstance(v, str) else str(v)
-
-
-def _rows(items: Any) -> list[dict[str, str]]:
-    return [{k: _s(v) for k, v in item.items()} for item in (items or [])]
-
-
 class _ApplicationPage(rx.State, mixin=True):
     """What the employer's and the school's pages share: the view and the dialog."""
 
@@ -108,21 +97,25 @@ class _ApplicationPage(rx.State, mixin=True):
     error: str = ""
     dialog_version: int = 0
 
+    def _dialog(self) -> tuple[str, str, bool, str]:
+        """(title, hint, message required, button label) of the open dialog."""
+        return DIALOGS.get(self.dialog_action, ("", "", False, ""))
+
     @rx.var
     def dialog_title(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[0]
+        return self._dialog()[0]
 
     @rx.var
     def dialog_hint(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[1]
+        return self._dialog()[1]
 
     @rx.var
     def dialog_required(self) -> bool:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[2]
+        return self._dialog()[2]
 
     @rx.var
     def dialog_yes(self) -> str:
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))[3]
+        return self._dialog()[3]
 
     @rx.var
     def dialog_key(self) -> str:
@@ -141,10 +134,12 @@ class _ApplicationPage(rx.State, mixin=True):
             self._clear()
             return
         self.denied = False
-        self.view = {k: _s(v) for k, v in data.items() if not isinstance(v, (list, dict, tuple))}
-        self.cv = _rows(data.get("cv"))
-        self.history = _rows(data.get("history"))
-        self.actions = _rows(data.get("actions"))
+        self.view = {
+            k: as_str(v) for k, v in data.items() if not isinstance(v, (list, dict, tuple))
+        }
+        self.cv = flat_rows(data.get("cv"))
+        self.history = flat_rows(data.get("history"))
+        self.actions = flat_rows(data.get("actions"))
 
     def _begin_load(self) -> int:
         self.app_id = app_id_from_path(self.router.url.path)
@@ -222,15 +217,17 @@ class EmployerApplicationState(_ApplicationPage, rx.State):
     @rx.event
     async def load(self):
         """Opening the page as the deciding employer marks a new application « lue »."""
-        return await self._load(views.open_as_employer)
+        return await self._load(applications.open_as_employer)
 
     @rx.event
     async def load_print(self):
-        return await self._load(views.employer_view)
+        return await self._load(applications.employer_view)
 
     @rx.event
     async def decide(self, form_data: Any):
-        return await self._decide(form_data, views.decide_as_employer, views.employer_view)
+        return await self._decide(
+            form_data, applications.decide_as_employer, applications.employer_view
+        )
 
 
 class SchoolApplicationState(_ApplicationPage, rx.State):
@@ -238,11 +235,13 @@ class SchoolApplicationState(_ApplicationPage, rx.State):
 
     @rx.event
     async def load(self):
-        return await self._load(views.school_view)
+        return await self._load(applications.school_view)
 
     @rx.event
     async def decide(self, form_data: Any):
-        return await self._decide(form_data, views.decide_as_school, views.school_view)
+        return await self._decide(
+            form_data, applications.decide_as_school, applications.school_view
+        )
 
 
 class ApplicationsRedirectState(rx.State):

@@ -202,9 +202,9 @@ def _pupil(s, user, pupil_id: int) -> dict[str, Any]:
 
 
 def _decide(s, user, app_id: int, action: str, message: Any) -> dict[str, str]:
-    from mystage.services import application_views
+    from mystage.services import applications
 
-    return application_views.decide_as_school(s, user, app_id, action, message)
+    return applications.decide_as_school(s, user, app_id, action, message)
 
 
 # --- the dashboard ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from simple_websocket import Client
 
-from mystage.state.pupil import ApplyState, CVState
+from mystage.state.pupils import ApplyState, CVState
 from tests.e2e.conftest import assert_no_horizontal_scroll, goto, server_db, shot
 from tests.e2e.test_accounts_flow import _login
 from tests.e2e.test_application_flow import DEMO_PASSWORD, _common_week_and_offers, _new_page

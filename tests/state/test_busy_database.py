@@ -28,7 +28,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 from mystage import db
 from mystage.models import Application
 from mystage.state import errors
-from mystage.state.pupil import MSG_BUSY
+from mystage.state.pupils import MSG_BUSY
 from tests.state import test_pupil_state as base
 from tests.state.conftest import make_state, run_handler
 from tests.unit.test_applications import MOTIVATION, school_fixture  # noqa: F401

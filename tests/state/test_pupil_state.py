@@ -11,7 +11,7 @@ from mystage.models import Application, AppState, Favorite, PupilCV
 from mystage.services import accounts, pupils
 from mystage.services import applications as apps
 from mystage.state.offers import OfferPageState
-from mystage.state.pupil import (
+from mystage.state.pupils import (
     ApplyState,
     CVState,
     FavoritesState,

@@ -21,8 +21,8 @@ from mystage.models import (
     StaffMembership,
     User,
 )
-from mystage.services import application_views as views
 from mystage.services import applications as apps
+from mystage.services import applications as views
 from tests.unit.test_applications import (
     MOTIVATION,
     W2,

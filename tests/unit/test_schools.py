@@ -35,7 +35,7 @@ from mystage.models import (
 )
 from mystage.services import accounts, permissions, schools, weeks
 from mystage.services import admin as admin_svc
-from mystage.services.eligibility import can_apply
+from mystage.services.applications import can_apply
 from mystage.services.permissions import PermissionDenied
 from tests.unit.test_offers import NOW, complete_offer, employer
 

@@ -23,15 +23,17 @@ def offer_id_from_path(path: Any) -> int:
 
 def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     from mystage.models import Role, User
-    from mystage.services import eligibility, map_store, maps, offers, pupils
+    from mystage.services import applications, map_store, maps, offers, pupils
 
     viewer = s.get(User, user_id) if user_id else None
     view = offers.offer_view(s, offer_id, viewer=viewer)
-    if view is None or not eligibility.may_view_reserved(s, viewer, offer_id, view.get("can_edit")):
+    if view is None or not applications.may_view_reserved(
+        s, viewer, offer_id, view.get("can_edit")
+    ):
         return None
     offers.increment_views(s, offer_id)
     s.commit()
-    eligible, reason = eligibility.can_apply(s, viewer, offer_id) if viewer else (True, "")
+    eligible, reason = applications.can_apply(s, viewer, offer_id) if viewer else (True, "")
     map_url = ""
     if view.get("latitude") is not None and view.get("longitude") is not None:
         map_url = map_store.publish(

@@ -2,11 +2,11 @@
 decisions taken from those pages.
 
 Every function checks the caller itself (:mod:`permissions`) and answers ``None`` (views)
-or :data:`~mystage.services.applications.MSG_DENIED` (decisions) when the application does
+or :data:`~mystage.services.applications.machine.MSG_DENIED` (decisions) when the application does
 not exist or is not the caller's: the same answer either way, so a crafted id tells
 nothing.  Views are plain dicts of small values (the Reflex states turn them into strings).
 
-Decisions go through :func:`applications.transition` (which checks permission and state
+Decisions go through :func:`~mystage.services.applications.machine.transition` (which checks permission and state
 again, with a conditional UPDATE); here we only accept the actions of the caller's side
 (``actions_for(state, "employer"|"school")``), check the message and, for the school, the
 stricter database-backed permission (active staff membership, class restrictions).
@@ -14,12 +14,12 @@ stricter database-backed permission (active staff membership, class restrictions
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from mystage import clock
 from mystage.models import (
     APP_STATE_LABELS,
     LEVEL_LABELS,
@@ -32,25 +32,31 @@ from mystage.models import (
     SchoolClass,
     User,
 )
-from mystage.services import applications, permissions, structures, weeks
+from mystage.services import permissions, structures, weeks
+from mystage.services.applications.machine import (
+    ACTION_LABELS,
+    MESSAGE_MAX,
+    MSG_DENIED,
+    MSG_MESSAGE_REQUIRED,
+    MSG_UNKNOWN_ACTION,
+    TRANSITIONS,
+    actions_for,
+    get_application,
+    transition,
+)
+from mystage.services.applications.submit import cv_sections
 from mystage.services.ids import client_id
 
 A = AppState
 
-CV_SECTIONS = (
-    ("schooling", "Scolarité"),
-    ("interests", "Centres d'intérêt"),
-    ("languages", "Langues"),
-    ("qualities", "Qualités"),
-)
 CV_URL = "/api/candidatures/{id}/cv"
 
 EMPLOYER_ACTIONS = frozenset(
-    a for a, t in applications.TRANSITIONS.items() if t.actor == "employer" and a != "read"
+    a for a, t in TRANSITIONS.items() if t.actor == "employer" and a != "read"
 )
-SCHOOL_ACTIONS = frozenset(a for a, t in applications.TRANSITIONS.items() if t.actor == "school")
+SCHOOL_ACTIONS = frozenset(a for a, t in TRANSITIONS.items() if t.actor == "school")
 
-MSG_MESSAGE_LONG = f"{applications.MESSAGE_MAX} caractères au maximum."
+MSG_MESSAGE_LONG = f"{MESSAGE_MAX} caractères au maximum."
 
 # The current state in plain words, for each side.
 EMPLOYER_HINTS = {
@@ -96,22 +102,11 @@ def _who(actor_role: str) -> str:
     return ""
 
 
-def _get(s: Session, app_id: Any) -> Application | None:
-    app_id = client_id(app_id, strings=False)
-    if app_id is None:
-        return None
-    return s.execute(
-        sa.select(Application)
-        .where(Application.id == app_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-
-
 def _employer_app(s: Session, user: User | None, app_id: Any):
     """(application, offer) when ``user`` may decide on it, else (None, None)."""
     if not permissions.is_authenticated(user):
         return None, None
-    app = _get(s, app_id)
+    app = get_application(s, app_id)
     if app is None:
         return None, None
     offer = s.get(Offer, app.offer_id)
@@ -123,25 +118,10 @@ def _employer_app(s: Session, user: User | None, app_id: Any):
 def _school_app(s: Session, user: User | None, app_id: Any) -> Application | None:
     if not permissions.is_authenticated(user):
         return None
-    app = _get(s, app_id)
+    app = get_application(s, app_id)
     if app is None or not permissions.can_validate_application(user, app, s=s):
         return None
     return app
-
-
-def _cv_sections(app: Application) -> list[dict[str, str]]:
-    try:
-        data = json.loads(app.cv_snapshot) if app.cv_snapshot else {}
-    except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        return []
-    out = []
-    for key, label in CV_SECTIONS:
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            out.append({"label": label, "text": value.strip()})
-    return out
 
 
 def _history(s: Session, app_id: int, *, hide_school_messages: bool) -> list[dict[str, str]]:
@@ -167,8 +147,6 @@ def _history(s: Session, app_id: int, *, hide_school_messages: bool) -> list[dic
 
 
 def _fmt(value) -> str:
-    from mystage import clock
-
     return clock.fmt_paris(value)
 
 
@@ -215,7 +193,7 @@ def employer_view(s: Session, user: User | None, app_id: Any) -> dict[str, Any] 
     visible = app.accepted_at is not None or app.state in (A.ACCEPTED, A.CONFIRMED)
     view.update(
         hint=EMPLOYER_HINTS.get(app.state, ""),
-        cv=_cv_sections(app),
+        cv=cv_sections(app),
         cv_url=CV_URL.format(id=app.id) if app.cv_file else "",
         contact_visible=visible,
         contact_email=app.contact_email if visible else "",
@@ -223,8 +201,8 @@ def employer_view(s: Session, user: User | None, app_id: Any) -> dict[str, Any] 
         contact_phone_tel=app.contact_phone if visible else "",
         history=_history(s, app.id, hide_school_messages=True),
         actions=[
-            {"action": a, "label": applications.ACTION_LABELS.get(a, a)}
-            for a in applications.actions_for(app.state, "employer")
+            {"action": a, "label": ACTION_LABELS.get(a, a)}
+            for a in actions_for(app.state, "employer")
             if a in EMPLOYER_ACTIONS
         ],
     )
@@ -239,7 +217,7 @@ def open_as_employer(s: Session, user: User | None, app_id: Any) -> dict[str, An
     if app is None:
         return None
     if app.state == A.SENT and user.role != Role.ADMIN:
-        applications.transition(s, user, app.id, "read")
+        transition(s, user, app.id, "read")
     return employer_view(s, user, app.id)
 
 
@@ -255,8 +233,8 @@ def school_view(s: Session, user: User | None, app_id: Any) -> dict[str, Any] | 
         hint=SCHOOL_HINTS.get(app.state, ""),
         history=_history(s, app.id, hide_school_messages=False),
         actions=[
-            {"action": a, "label": applications.ACTION_LABELS.get(a, a)}
-            for a in applications.actions_for(app.state, "school")
+            {"action": a, "label": ACTION_LABELS.get(a, a)}
+            for a in actions_for(app.state, "school")
         ],
     )
     return view
@@ -349,9 +327,32 @@ def school_list(s: Session, user: User | None, tab: Any, page: Any = 1) -> dict[
 def _message(message: Any) -> tuple[str, str]:
     """(cleaned message, error for the field)."""
     text = message.strip() if isinstance(message, str) else ""
-    if len(text) > applications.MESSAGE_MAX:
+    if len(text) > MESSAGE_MAX:
         return "", MSG_MESSAGE_LONG
     return text, ""
+
+
+def _decide(
+    s: Session,
+    user: User | None,
+    app: Application | None,
+    allowed: frozenset[str],
+    action: Any,
+    message: Any,
+) -> dict[str, str]:
+    """Fire ``action`` (one of ``allowed``) on ``app`` (None: not the caller's)."""
+    if app is None:
+        return {"form": MSG_DENIED}
+    if not isinstance(action, str) or action not in allowed:
+        return {"form": MSG_UNKNOWN_ACTION}
+    note, error = _message(message)
+    if error:
+        return {"message": error}
+    t = TRANSITIONS[action]
+    if t.message_required and not note and app.state in t.from_states:
+        return {"message": MSG_MESSAGE_REQUIRED}
+    error = transition(s, user, app.id, action, note)
+    return {"form": error} if error else {}
 
 
 def decide_as_employer(
@@ -361,18 +362,7 @@ def decide_as_employer(
     ``{"message": …}`` (an error for the message field) or ``{"form": …}``; nothing changed
     on error."""
     app, _offer = _employer_app(s, user, app_id)
-    if app is None:
-        return {"form": applications.MSG_DENIED}
-    if not isinstance(action, str) or action not in EMPLOYER_ACTIONS:
-        return {"form": applications.MSG_UNKNOWN_ACTION}
-    note, error = _message(message)
-    if error:
-        return {"message": error}
-    t = applications.TRANSITIONS[action]
-    if t.message_required and not note and app.state in t.from_states:
-        return {"message": applications.MSG_MESSAGE_REQUIRED}
-    error = applications.transition(s, user, app.id, action, note)
-    return {"form": error} if error else {}
+    return _decide(s, user, app, EMPLOYER_ACTIONS, action, message)
 
 
 def decide_as_school(
@@ -380,13 +370,4 @@ def decide_as_school(
 ) -> dict[str, str]:
     """« Valider » / « Refuser » by the pupil's school (same answers as
     :func:`decide_as_employer`)."""
-    app = _school_app(s, user, app_id)
-    if app is None:
-        return {"form": applications.MSG_DENIED}
-    if not isinstance(action, str) or action not in SCHOOL_ACTIONS:
-        return {"form": applications.MSG_UNKNOWN_ACTION}
-    note, error = _message(message)
-    if error:
-        return {"message": error}
-    error = applications.transition(s, user, app.id, action, note)
-    return {"form": error} if error else {}
+    return _decide(s, user, _school_app(s, user, app_id), SCHOOL_ACTIONS, action, message)

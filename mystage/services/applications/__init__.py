@@ -1,0 +1,128 @@
+"""Applications: the state machine and its notifications, « Postuler », who may apply, and
+one application as the employer and the school see it and decide on it.
+
+- :mod:`.machine`: the transition table, the set-based mover, a decision, the race-safe
+  confirmation;
+- :mod:`.notifications`: the mails and SMS of each transition;
+- :mod:`.limits`: one confirmed internship a week, two a school year;
+- :mod:`.eligibility`: may this pupil apply to this offer, may this person see a reserved
+  offer;
+- :mod:`.submit`: « Postuler » checked and stored, with a copy of the CV;
+- :mod:`.views`: the employer's and the school's pages of one application, the school's
+  list, their decisions.
+"""
+
+from mystage.services.applications.eligibility import can_apply, may_view_reserved
+from mystage.services.applications.limits import (
+    MAX_CONFIRMED_PER_YEAR,
+    MSG_TWO_CONFIRMED,
+    MSG_WEEK_CONFIRMED,
+)
+from mystage.services.applications.machine import (
+    ACTION_LABELS,
+    FINAL_STATES,
+    MESSAGE_MAX,
+    MSG_ALREADY,
+    MSG_DENIED,
+    MSG_LAST_PLACE,
+    MSG_MESSAGE_REQUIRED,
+    MSG_NO_PLACE,
+    MSG_NOT_NOW,
+    MSG_UNKNOWN_ACTION,
+    SYSTEM_ACTIONS,
+    TRANSITIONS,
+    Transition,
+    actions_for,
+    confirm,
+    move,
+    transition,
+)
+from mystage.services.applications.notifications import (
+    EMPLOYER_URL,
+    PUPIL_URL,
+    SCHOOL_URL,
+    employer_contact,
+)
+from mystage.services.applications.submit import (
+    CV_SECTIONS,
+    MOTIVATION_MAX,
+    MOTIVATION_MIN,
+    MSG_CONTACT,
+    MSG_DUPLICATE,
+    MSG_EMAIL,
+    MSG_MOTIVATION,
+    MSG_MOTIVATION_LONG,
+    MSG_PHONE,
+    MSG_WEEK,
+    MSG_WEEK_FULL,
+    MSG_WEEK_SCHOOL,
+    apply,
+    cv_sections,
+    school_weeks,
+)
+from mystage.services.applications.views import (
+    EMPLOYER_ACTIONS,
+    LIST_TABS,
+    MSG_MESSAGE_LONG,
+    SCHOOL_ACTIONS,
+    decide_as_employer,
+    decide_as_school,
+    employer_view,
+    open_as_employer,
+    school_list,
+    school_view,
+)
+
+__all__ = [
+    "ACTION_LABELS",
+    "CV_SECTIONS",
+    "EMPLOYER_ACTIONS",
+    "EMPLOYER_URL",
+    "FINAL_STATES",
+    "LIST_TABS",
+    "MAX_CONFIRMED_PER_YEAR",
+    "MESSAGE_MAX",
+    "MOTIVATION_MAX",
+    "MOTIVATION_MIN",
+    "MSG_ALREADY",
+    "MSG_CONTACT",
+    "MSG_DENIED",
+    "MSG_DUPLICATE",
+    "MSG_EMAIL",
+    "MSG_LAST_PLACE",
+    "MSG_MESSAGE_LONG",
+    "MSG_MESSAGE_REQUIRED",
+    "MSG_MOTIVATION",
+    "MSG_MOTIVATION_LONG",
+    "MSG_NOT_NOW",
+    "MSG_NO_PLACE",
+    "MSG_PHONE",
+    "MSG_TWO_CONFIRMED",
+    "MSG_UNKNOWN_ACTION",
+    "MSG_WEEK",
+    "MSG_WEEK_CONFIRMED",
+    "MSG_WEEK_FULL",
+    "MSG_WEEK_SCHOOL",
+    "PUPIL_URL",
+    "SCHOOL_ACTIONS",
+    "SCHOOL_URL",
+    "SYSTEM_ACTIONS",
+    "TRANSITIONS",
+    "Transition",
+    "actions_for",
+    "apply",
+    "can_apply",
+    "confirm",
+    "cv_sections",
+    "decide_as_employer",
+    "decide_as_school",
+    "employer_contact",
+    "employer_view",
+    "may_view_reserved",
+    "move",
+    "open_as_employer",
+    "school_list",
+    "school_view",
+    "school_weeks",
+    "transition",
+]
