@@ -25,11 +25,19 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     public,
     public_stats,
     pupil,
-    school,
-    school_admin,
     search,
     stats,
 )
+from mystage.pages.schools import (  # noqa: F401  (registers pages)
+    class_tracking,
+    classes,
+    dashboard,
+    internship_weeks,
+    school_settings,
+    team,
+)
+from mystage.pages.schools import pupil as school_pupil  # noqa: F401  (registers pages)
+from mystage.pages.schools import signup as school_signup  # noqa: F401  (registers pages)
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings
 from mystage.state.errors import backend_exception_handler, install_log_scrubber
