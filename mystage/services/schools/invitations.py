@@ -14,12 +14,12 @@ from mystage.models import (
     OneTimeToken,
     Role,
     School,
-    StaffClass,
     StaffMembership,
     TokenPurpose,
     User,
 )
 from mystage.services import accounts, audit, passwords, tokens
+from mystage.services.form_values import form_str
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.services.schools.academies import check_staff_email
@@ -42,8 +42,8 @@ from mystage.services.schools.messages import (
     MSG_SCOPE,
     MSG_SCOPE_CLASSES,
 )
-from mystage.services.schools.scope import caller_scope, live_class_ids
-from mystage.services.schools.values import fmt_date, form_str, id_list
+from mystage.services.schools.scope import caller_scope, grant_classes, live_class_ids
+from mystage.services.schools.values import fmt_date, form_email, id_list
 
 
 def _invitation_prefix(school_id: int) -> str:
@@ -87,13 +87,8 @@ def invite_staff(s: Session, actor: User | None, data: dict, school_id: Any = No
     if not isinstance(data, dict):
         return {"form": "Formulaire invalide."}
     errors: dict[str, str] = {}
-    raw_email = form_str(data, "email", 300)
-    email = accounts.normalize_email(raw_email)
-    if not raw_email:
-        errors["email"] = "Indiquez l'adresse e-mail académique de la personne."
-    elif email is None:
-        errors["email"] = accounts.MSG_EMAIL_INVALID
-    elif err := check_staff_email(sc.school, email):
+    email = form_email(data, errors, "Indiquez l'adresse e-mail académique de la personne.")
+    if email is not None and (err := check_staff_email(sc.school, email)):
         errors["email"] = err.replace("votre adresse", "son adresse").replace(
             "Utilisez", "Indiquez"
         )
@@ -274,12 +269,8 @@ def accept_invitation(
     s.add(membership)
     s.flush()
     ids = id_list(p.get("class_ids")) or []
-    for cid in sorted(live_class_ids(s, school.id, ids)):
-        s.add(
-            StaffClass(
-                user_id=user.id, class_id=cid, is_main_teacher=role == Role.PROFESSEUR_PRINCIPAL
-            )
-        )
+    live = sorted(live_class_ids(s, school.id, ids))
+    grant_classes(s, user.id, live, live if role == Role.PROFESSEUR_PRINCIPAL else ())
     audit.record(
         s, "staff_membership", membership.id, "invitation_accepted", user, to_state="active"
     )

@@ -13,11 +13,11 @@ from mystage.models import (
     User,
 )
 from mystage.services import accounts, audit
+from mystage.services.form_values import form_bool, form_str
 from mystage.services.schools.academies import official_mailbox
 from mystage.services.schools.constants import MAX_RADIUS_KM, SEARCH_SCOPES
 from mystage.services.schools.messages import MSG_RADIUS, MSG_SEARCH_SCOPE
 from mystage.services.schools.scope import caller_scope
-from mystage.services.schools.values import form_bool, form_str
 
 
 def school_settings(s: Session, actor: User | None, school_id: Any = None) -> dict[str, Any]:

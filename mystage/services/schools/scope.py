@@ -13,6 +13,7 @@ from mystage.models import (
     Role,
     School,
     SchoolClass,
+    StaffClass,
     StaffMembership,
     User,
 )
@@ -159,3 +160,10 @@ def scope_for_pupil(s: Session, actor: User | None, pupil_id: Any) -> Scope:
         row = s.get(User, pid) if pid is not None else None
         return caller_scope(s, actor, row.school_id if row else None)
     return caller_scope(s, actor)
+
+
+def grant_classes(s: Session, user_id: int, class_ids: Any, main_ids: Any = ()) -> None:
+    """Give a staff member these classes (professeur principal of ``main_ids``)."""
+    mains = set(main_ids)
+    for cid in class_ids:
+        s.add(StaffClass(user_id=user_id, class_id=cid, is_main_teacher=cid in mains))

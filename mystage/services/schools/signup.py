@@ -13,11 +13,11 @@ from mystage.models import (
     AccountStatus,
     Role,
     School,
-    StaffClass,
     StaffMembership,
     User,
 )
 from mystage.services import accounts, audit, passwords
+from mystage.services.form_values import form_bool, form_str
 from mystage.services.ids import client_id
 from mystage.services.schools.academies import check_head_email, check_staff_email
 from mystage.services.schools.constants import HEAD_LABEL, STAFF_FUNCTIONS, STAFF_URL
@@ -29,8 +29,8 @@ from mystage.services.schools.messages import (
     MSG_SCHOOL_CLOSED,
     MSG_SCHOOL_REQUIRED,
 )
-from mystage.services.schools.scope import live_class_ids
-from mystage.services.schools.values import form_bool, form_str, id_list
+from mystage.services.schools.scope import grant_classes, live_class_ids
+from mystage.services.schools.values import form_email, id_list
 
 
 class _FlushOnCommit:
@@ -69,7 +69,7 @@ def _account_fields(data: dict, errors: dict[str, str]) -> str:
     names = (
         form_str(data, "first_name", 200),
         form_str(data, "last_name", 200),
-        form_str(data, "email"),
+        form_str(data, "email", 500),
     )
     pw_error = passwords.password_error(password, user_inputs=names)
     if "password2" in data and password != password2 and not pw_error:
@@ -83,6 +83,35 @@ def _account_fields(data: dict, errors: dict[str, str]) -> str:
     if not form_bool(data, "accept_terms"):
         errors.setdefault("accept_terms", accounts.MSG_TERMS_REQUIRED)
     return password
+
+
+def _register_account(
+    s: Session,
+    data: dict,
+    ip: str,
+    role: str,
+    email: str,
+    password: str,
+    job_title: str,
+    school_id: int,
+    staff_scope: str,
+) -> tuple[User | None, dict[str, str]]:
+    """:func:`accounts.register` inside the caller's transaction, with the form's names,
+    civility and terms."""
+    return accounts.register(
+        _FlushOnCommit(s),  # type: ignore[arg-type]
+        role=role,
+        email=email,
+        password=password,
+        first_name=form_str(data, "first_name", 200),
+        last_name=form_str(data, "last_name", 200),
+        accept_terms=form_bool(data, "accept_terms"),
+        ip=ip or None,
+        civility=form_str(data, "civility", 8),
+        job_title=job_title,
+        school_id=school_id,
+        staff_scope=staff_scope,
+    )  # fmt: skip
 
 
 def register_head(
@@ -101,14 +130,9 @@ def register_head(
         return None, {"form": "Formulaire invalide."}
     errors: dict[str, str] = {}
     school = _school_for_signup(s, data, errors)
-    raw_email = form_str(data, "email", 300)
-    email = accounts.normalize_email(raw_email)
+    email = form_email(data, errors, "Indiquez votre adresse e-mail professionnelle.")
     kind = ""
-    if not raw_email:
-        errors["email"] = "Indiquez votre adresse e-mail professionnelle."
-    elif email is None:
-        errors["email"] = accounts.MSG_EMAIL_INVALID
-    elif school is not None:
+    if email is not None and school is not None:
         kind, err = check_head_email(school, email)
         if err:
             errors["email"] = err
@@ -116,19 +140,8 @@ def register_head(
     if errors:
         s.rollback()
         return None, errors
-    user, reg_errors = accounts.register(
-        _FlushOnCommit(s),  # type: ignore[arg-type]
-        role=Role.CHEF_ETABLISSEMENT,
-        email=email,
-        password=password,
-        first_name=form_str(data, "first_name", 200),
-        last_name=form_str(data, "last_name", 200),
-        accept_terms=form_bool(data, "accept_terms"),
-        ip=ip or None,
-        civility=form_str(data, "civility", 8),
-        job_title=HEAD_LABEL,
-        school_id=school.id,
-        staff_scope="school",
+    user, reg_errors = _register_account(
+        s, data, ip, Role.CHEF_ETABLISSEMENT, email, password, HEAD_LABEL, school.id, "school"
     )
     needs_validation = kind != "official"
     if user is None and not reg_errors:  # taken address: same answer, nothing created
@@ -185,13 +198,8 @@ def register_staff(
     function = form_str(data, "function", 40)
     if function not in STAFF_FUNCTIONS:
         errors["function"] = MSG_FUNCTION
-    raw_email = form_str(data, "email", 300)
-    email = accounts.normalize_email(raw_email)
-    if not raw_email:
-        errors["email"] = "Indiquez votre adresse e-mail académique."
-    elif email is None:
-        errors["email"] = accounts.MSG_EMAIL_INVALID
-    elif school is not None and (err := check_staff_email(school, email)):
+    email = form_email(data, errors, "Indiquez votre adresse e-mail académique.")
+    if email is not None and school is not None and (err := check_staff_email(school, email)):
         errors["email"] = err
     class_ids = id_list(data.get("class_ids"))
     if class_ids is None or (
@@ -205,19 +213,8 @@ def register_staff(
         s.rollback()
         return None, errors
     role, label, scope = STAFF_FUNCTIONS[function]
-    user, reg_errors = accounts.register(
-        _FlushOnCommit(s),  # type: ignore[arg-type]
-        role=role,
-        email=email,
-        password=password,
-        first_name=form_str(data, "first_name", 200),
-        last_name=form_str(data, "last_name", 200),
-        accept_terms=form_bool(data, "accept_terms"),
-        ip=ip or None,
-        civility=form_str(data, "civility", 8),
-        job_title=label,
-        school_id=school.id,
-        staff_scope=scope,
+    user, reg_errors = _register_account(
+        s, data, ip, role, email, password, label, school.id, scope
     )
     if user is None and not reg_errors:  # taken address: same answer, nothing created
         s.commit()
@@ -231,12 +228,7 @@ def register_staff(
     )
     s.add(membership)
     s.flush()
-    for cid in class_ids:
-        s.add(
-            StaffClass(
-                user_id=user.id, class_id=cid, is_main_teacher=role == Role.PROFESSEUR_PRINCIPAL
-            )
-        )
+    grant_classes(s, user.id, class_ids, class_ids if role == Role.PROFESSEUR_PRINCIPAL else ())
     audit.record(s, "staff_membership", membership.id, "request", user, to_state="pending")
     for to, first_name, uid in _heads_to_tell(s, school):
         send_mail(

@@ -37,6 +37,7 @@ from mystage.services.schools.messages import (
 )
 from mystage.services.schools.scope import (
     caller_scope,
+    grant_classes,
     live_class_ids,
     school_member,
     scope_for_membership,
@@ -204,8 +205,7 @@ def set_staff_rights(
         s.rollback()
         return errors
     _drop_staff_classes(s, user.id, sc.school.id)
-    for cid in ids:
-        s.add(StaffClass(user_id=user.id, class_id=cid, is_main_teacher=cid in mains))
+    grant_classes(s, user.id, ids, mains)
     user.staff_scope = scope
     user.updated_at = clock.now()
     audit.record(

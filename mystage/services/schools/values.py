@@ -1,4 +1,4 @@
-"""Reading the values a client sent (ids, strings, booleans) and formatting dates and names."""
+"""Reading the values a client sent (ids, the e-mail address) and formatting dates and names."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from mystage import clock
+from mystage.services import accounts
+from mystage.services.form_values import form_str
 from mystage.services.ids import client_ids
 from mystage.services.schools.constants import MAX_CLASSES_PER_PICK
 
@@ -13,24 +15,6 @@ from mystage.services.schools.constants import MAX_CLASSES_PER_PICK
 def id_list(value: Any, limit: int = MAX_CLASSES_PER_PICK) -> list[int] | None:
     """Ids from a list, tuple, set or comma-separated string; None when malformed."""
     return client_ids(value, limit)
-
-
-def form_str(data: Any, key: str, limit: int = 500) -> str:
-    v = data.get(key) if isinstance(data, dict) else None
-    if isinstance(v, bool) or v is None:
-        return ""
-    if isinstance(v, int | float):
-        v = str(v)
-    return v.strip()[:limit] if isinstance(v, str) else ""
-
-
-def form_bool(data: Any, key: str) -> bool:
-    v = data.get(key) if isinstance(data, dict) else None
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str):
-        return v.strip().lower() in {"1", "true", "on", "oui", "yes"}
-    return isinstance(v, int) and v == 1
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -43,3 +27,15 @@ def fmt_date(value: date | datetime | None) -> str:
 
 def full_name(first: str | None, last: str | None) -> str:
     return f"{first or ''} {last or ''}".strip()
+
+
+def form_email(data: Any, errors: dict[str, str], missing: str) -> str | None:
+    """The normalised ``email`` of the form, else None with ``errors["email"]`` set
+    (``missing`` when empty, the invalid-address message otherwise)."""
+    raw = form_str(data, "email", 300)
+    email = accounts.normalize_email(raw)
+    if not raw:
+        errors["email"] = missing
+    elif email is None:
+        errors["email"] = accounts.MSG_EMAIL_INVALID
+    return email if raw else None
