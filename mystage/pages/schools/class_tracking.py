@@ -15,9 +15,8 @@ from mystage.components.school_nav import school_nav
 from mystage.pages.schools.parts import (
     MUTED,
     SMALL,
-    denied_notice,
     export_button,
-    loading,
+    loaded_view,
     scroll_box,
     section,
     stage_badge,
@@ -331,11 +330,7 @@ def _class_view() -> rx.Component:
 )
 def school_class_page() -> rx.Component:
     S = SchoolClassState
-    return rx.cond(
-        ~S.loaded,
-        loading(),
-        rx.cond(S.denied != "", denied_notice(S.denied), _class_view()),
-    )
+    return loaded_view(S, _class_view())
 
 
 SHEET_CSS = """
@@ -455,8 +450,4 @@ def _sheet_view() -> rx.Component:
 )
 def authorization_sheet_page() -> rx.Component:
     S = AuthorizationSheetState
-    return rx.cond(
-        ~S.loaded,
-        loading(),
-        rx.cond(S.denied != "", denied_notice(S.denied), _sheet_view()),
-    )
+    return loaded_view(S, _sheet_view())

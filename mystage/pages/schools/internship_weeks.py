@@ -17,6 +17,16 @@ from mystage.state.schools import (
 )
 
 
+def _picker(label: str, select_id: str, value, on_change, *options) -> rx.Component:
+    """A labelled select of the page's header (what the chips show)."""
+    return rx.box(
+        field_label(label, select_id),
+        rx.el.select(*options, id=select_id, value=value, on_change=on_change, style=SELECT_STYLE),
+        flex="1",
+        min_width="12rem",
+    )
+
+
 def _chip(w) -> rx.Component:
     S = SchoolWeeksState
     on = S.selected.contains(w["value"])
@@ -86,33 +96,23 @@ def school_weeks_page() -> rx.Component:
             margin_bottom="1rem",
         ),
         rx.flex(
-            rx.box(
-                field_label("Pour", "week-scope"),
-                rx.el.select(
-                    rx.el.option("Tout l'établissement", value=""),
-                    rx.foreach(
-                        S.class_options,
-                        lambda c: rx.el.option("Classe " + c["name"], value=c["id"]),
-                    ),
-                    id="week-scope",
-                    value=S.scope,
-                    on_change=S.set_scope,
-                    style=SELECT_STYLE,
+            _picker(
+                "Pour",
+                "week-scope",
+                S.scope,
+                S.set_scope,
+                rx.el.option("Tout l'établissement", value=""),
+                rx.foreach(
+                    S.class_options,
+                    lambda c: rx.el.option("Classe " + c["name"], value=c["id"]),
                 ),
-                flex="1",
-                min_width="12rem",
             ),
-            rx.box(
-                field_label("Année scolaire", "week-year"),
-                rx.el.select(
-                    rx.foreach(S.years, lambda y: rx.el.option(y["name"], value=y["id"])),
-                    id="week-year",
-                    value=S.year,
-                    on_change=S.set_year,
-                    style=SELECT_STYLE,
-                ),
-                flex="1",
-                min_width="12rem",
+            _picker(
+                "Année scolaire",
+                "week-year",
+                S.year,
+                S.set_year,
+                rx.foreach(S.years, lambda y: rx.el.option(y["name"], value=y["id"])),
             ),
             gap="1rem",
             wrap="wrap",

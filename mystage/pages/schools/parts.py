@@ -34,6 +34,11 @@ def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
 
 
+def loaded_view(S, view: rx.Component) -> rx.Component:
+    """A spinner until ``S`` has loaded, then why the caller may not see the page, or it."""
+    return rx.cond(~S.loaded, loading(), rx.cond(S.denied != "", denied_notice(S.denied), view))
+
+
 def colour_of(value) -> rx.Var:
     return rx.match(value, *[(c, c) for c in COLOURS], "gray")
 

@@ -16,8 +16,7 @@ from mystage.pages.schools.parts import (
     COLOURS,
     MUTED,
     SMALL,
-    denied_notice,
-    loading,
+    loaded_view,
     section,
     stage_badge,
 )
@@ -169,8 +168,4 @@ def _pupil_view() -> rx.Component:
 )
 def school_pupil_page() -> rx.Component:
     S = SchoolPupilState
-    return rx.cond(
-        ~S.loaded,
-        loading(),
-        rx.cond(S.denied != "", denied_notice(S.denied), _pupil_view()),
-    )
+    return loaded_view(S, _pupil_view())

@@ -58,6 +58,29 @@ def _pending_row(m) -> rx.Component:
     )
 
 
+def _scope_radios(prefix: str, checked) -> rx.Component:
+    """The « what this person sees » radios (ids ``<prefix>-<value>``)."""
+    return rx.flex(
+        *[
+            rx.hstack(
+                rx.el.input(
+                    type="radio",
+                    id=f"{prefix}-{c['value']}",
+                    name="scope",
+                    value=c["value"],
+                    default_checked=checked == c["value"],
+                ),
+                rx.el.label(c["label"], html_for=f"{prefix}-{c['value']}"),
+                spacing="2",
+                align="center",
+            )
+            for c in SCOPE_CHOICES
+        ],
+        gap="0.5rem 1.5rem",
+        wrap="wrap",
+    )
+
+
 def _rights_editor(m) -> rx.Component:
     S = SchoolTeamState
     return rx.table.row(
@@ -66,25 +89,7 @@ def _rights_editor(m) -> rx.Component:
                 rx.text("Droits de ", rx.text.strong(m["name"]), margin_bottom="0.5rem"),
                 rx.el.fieldset(
                     rx.el.legend("Ce que cette personne voit", font_weight="600"),
-                    rx.flex(
-                        *[
-                            rx.hstack(
-                                rx.el.input(
-                                    type="radio",
-                                    id=f"rights-scope-{c['value']}",
-                                    name="scope",
-                                    value=c["value"],
-                                    default_checked=S.edit_scope == c["value"],
-                                ),
-                                rx.el.label(c["label"], html_for=f"rights-scope-{c['value']}"),
-                                spacing="2",
-                                align="center",
-                            )
-                            for c in SCOPE_CHOICES
-                        ],
-                        gap="0.5rem 1.5rem",
-                        wrap="wrap",
-                    ),
+                    _scope_radios("rights-scope", S.edit_scope),
                     error_of(S.rights_errors, "scope", "rights-scope"),
                     border="none",
                     padding="0",
@@ -278,25 +283,7 @@ def _invite_form() -> rx.Component:
                     "Par défaut : ses classes pour un professeur, tout l'établissement pour "
                     "les autres fonctions."
                 ),
-                rx.flex(
-                    *[
-                        rx.hstack(
-                            rx.el.input(
-                                type="radio",
-                                id=f"invite-scope-{c['value']}",
-                                name="scope",
-                                value=c["value"],
-                                default_checked=S.invite_values.get("scope", "") == c["value"],
-                            ),
-                            rx.el.label(c["label"], html_for=f"invite-scope-{c['value']}"),
-                            spacing="2",
-                            align="center",
-                        )
-                        for c in SCOPE_CHOICES
-                    ],
-                    gap="0.5rem 1.5rem",
-                    wrap="wrap",
-                ),
+                _scope_radios("invite-scope", S.invite_values.get("scope", "")),
                 error_of(S.invite_errors, "scope", "invite-scope"),
                 border="none",
                 padding="0",
