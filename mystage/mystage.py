@@ -4,13 +4,6 @@ import reflex as rx
 from starlette.applications import Starlette
 
 import mystage.models  # noqa: F401  (registers the tables)
-import mystage.pages.offers.dashboard  # noqa: F401  (registers pages)
-import mystage.pages.offers.form  # noqa: F401
-import mystage.pages.offers.preview  # noqa: F401
-import mystage.pages.offers.public  # noqa: F401
-import mystage.pages.structures.profile  # noqa: F401
-import mystage.pages.structures.signup  # noqa: F401
-import mystage.pages.structures.team  # noqa: F401
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
@@ -22,29 +15,12 @@ from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
-from mystage.pages import (  # noqa: F401  (registers pages)
-    account,
-    auth,
-    home,
-    public,
-    public_stats,
-    school,
-    school_admin,
-    search,
-    stats,
-)
-from mystage.pages.applications import employer as application_employer  # noqa: F401
-from mystage.pages.applications import school as application_school  # noqa: F401
-from mystage.pages.pupils import (  # noqa: F401  (registers pages)
-    apply,
-    cv,
-    favorites,
-    my_applications,
-)
+from mystage.pages import import_all_pages
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings
 from mystage.state.errors import backend_exception_handler, install_log_scrubber
 
+import_all_pages()  # every page module registers its pages (components.layout.page)
 install_log_scrubber()  # Reflex logs failed events with their headers: no cookie in the log
 if _config_errors := get_settings().config_errors():
     raise SystemExit("Configuration refusée :\n- " + "\n- ".join(_config_errors))

@@ -15,8 +15,8 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state import school_search
 from mystage.state.navigation import load_document
+from mystage.state.schools import search_schools
 from mystage.state.session import SessionState, client_ip
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
@@ -248,8 +248,8 @@ class SignupState(rx.State):
 
     @rx.event
     async def search_schools(self, query):
-        """Autocomplete of the school (see :mod:`mystage.state.school_search`)."""
-        await school_search.search(self, query)
+        """Autocomplete of the school (see :mod:`mystage.state.schools.school_search`)."""
+        await search_schools(self, query)
 
     @rx.event
     async def choose_school(self, school_id):

@@ -16,7 +16,7 @@ from mystage.state.applications import (
     SchoolApplicationState,
     app_id_from_path,
 )
-from mystage.state.school import SchoolDashboardState
+from mystage.state.schools import SchoolDashboardState
 from tests.state.conftest import make_state
 from tests.unit.test_applications import make_pupil, offer_of, post
 from tests.unit.test_offers import NOW, make_user

@@ -13,7 +13,7 @@ from mystage.models import School, SchoolClass, User
 from mystage.services import accounts
 from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
 from mystage.state.navigation import NavigationState
-from mystage.state.school_search import SEARCH_BURST
+from mystage.state.schools import SEARCH_BURST
 from tests.state.conftest import make_state
 from tests.unit.test_offers import complete_offer, employer
 

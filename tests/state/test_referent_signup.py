@@ -20,7 +20,7 @@ from mystage.state.account import AccountState
 from mystage.state.admin import AdminState
 from mystage.state.auth import ActivationState, LoginState, SignupState
 from mystage.state.navigation import NavigationState
-from mystage.state.school_admin import _FUNCTIONS as SCHOOL_FUNCTIONS
+from mystage.state.schools.signup import _FUNCTIONS as SCHOOL_FUNCTIONS
 from tests.state.conftest import make_state
 
 PW = "une phrase de passe solide"

@@ -1,4 +1,4 @@
-"""School space part 1 handlers (state/school_admin.py) driven in-process: the head of
+"""School space part 1 handlers (state/schools/) driven in-process: the head of
 school A on school A (works), the same head with school B's ids (refused, nothing
 changed), a teacher on head-only handlers, a pending member, an anonymous visitor, a
 pupil, and crafted argument types (never a crash)."""
@@ -23,7 +23,7 @@ from mystage.models import (
 )
 from mystage.services import accounts, schools, tokens
 from mystage.state.navigation import NavigationState
-from mystage.state.school_admin import (
+from mystage.state.schools import (
     InvitationState,
     SchoolClassesState,
     SchoolSettingsState,

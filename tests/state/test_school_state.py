@@ -1,5 +1,5 @@
 """The school space's dashboard, class table, authorization form and pupil page, driven
-in-process with real session cookies (mystage/state/school.py).
+in-process with real session cookies (mystage/state/schools/).
 
 The cross-school proof through every handler: the head, a restricted teacher, a
 whole-school CPE, a pending and a removed member of school A aim school B's class ids,
@@ -16,14 +16,14 @@ from sqlmodel import select
 from mystage.models import Application, AppState, Role, User
 from mystage.services import accounts
 from mystage.state.account import AccountState
-from mystage.state.school import (
-    NOT_STAFF,
+from mystage.state.schools import (
     AuthorizationSheetState,
     SchoolClassState,
     SchoolDashboardState,
     SchoolPupilState,
-    id_after,
 )
+from mystage.state.schools.space import NOT_STAFF
+from mystage.state.schools.values import id_after
 from tests.state.conftest import make_state
 from tests.unit import test_school_isolation
 from tests.unit.test_school_isolation import snapshot_b

@@ -1,4 +1,4 @@
-"""School side (services/schools.py): sign-up of heads and staff, the mailbox check per
+"""School side (services/schools/): sign-up of heads and staff, the mailbox check per
 académie, staff management and invitations, classes, weeks, settings, parents'
 authorizations, tracking tables, application tabs and exports — French errors, nothing
 stored on error, crafted input refused.

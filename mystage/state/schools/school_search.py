@@ -23,7 +23,7 @@ def _suggestions(s, query: str):
     return accounts.signup_school_suggestions(s, query)
 
 
-async def search(state: Any, query: Any) -> None:
+async def search_schools(state: Any, query: Any) -> None:
     """Run one autocomplete request for ``state`` (an event handler's ``self``)."""
     query = query if isinstance(query, str) else ""
     state.school_query = query[:100]

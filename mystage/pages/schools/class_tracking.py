@@ -1,0 +1,453 @@
+"""A class's tracking table with the parents' authorizations, and the printable
+authorization form (one A4 page per pupil)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import (
+    notice,
+    page_title,
+)
+from mystage.components.layout import page
+from mystage.components.school_nav import school_nav
+from mystage.pages.schools.parts import (
+    MUTED,
+    SMALL,
+    export_button,
+    loaded_view,
+    scroll_box,
+    section,
+    stage_badge,
+)
+from mystage.state.schools import (
+    FILTER_LABELS,
+    FILTERS,
+    SPACE_URL,
+    AuthorizationSheetState,
+    SchoolClassState,
+)
+
+
+def _sort_header(label: str, key: str) -> rx.Component:
+    S = SchoolClassState
+    active = S.sort == key
+    return rx.table.column_header_cell(
+        rx.el.button(
+            label,
+            rx.cond(active, rx.cond(S.descending, " ▼", " ▲"), " ↕"),
+            on_click=S.set_sort(key),
+            id=f"sort-{key}",
+            type="button",
+            style={
+                "background": "none",
+                "border": "none",
+                "padding": "0",
+                "font": "inherit",
+                "font_weight": "700",
+                "color": theme.BLUE,
+                "cursor": "pointer",
+                "white_space": "nowrap",
+            },
+        ),
+        aria_sort=rx.cond(active, rx.cond(S.descending, "descending", "ascending"), "none"),
+    )
+
+
+def _pupil_row(r) -> rx.Component:
+    S = SchoolClassState
+    href = SPACE_URL + "/eleve/" + r["id"]
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(r["name"], href=href, font_weight="600", on_click=rx.stop_propagation),
+            min_width="10rem",
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.checkbox(
+                    checked=r["authorized"] == "1",
+                    on_change=lambda v: S.toggle_auth(r["id"], v),
+                    id="auth-check-" + r["id"],
+                    aria_label="Autorisation parentale reçue pour " + r["name"],
+                    size="2",
+                ),
+                rx.cond(
+                    r["authorized"] == "1",
+                    rx.text("✓ ", r["authorized_on"], color=theme.SUCCESS, font_size=SMALL),
+                    rx.text("à recueillir", color="#b34000", font_size=SMALL),
+                ),
+                align="center",
+                spacing="2",
+                white_space="nowrap",
+            ),
+            on_click=rx.stop_propagation,
+        ),
+        rx.table.cell(r["applications"], text_align="center"),
+        rx.table.cell(
+            stage_badge(r["stage_label"], r["colour"], id="pupil-state-" + r["id"]),
+            rx.cond(
+                (r["applications"] != "0") & (r["stage"] != "confirme"),
+                rx.text(r["state_label"], font_size="0.75rem", color=MUTED),
+            ),
+            min_width="10rem",
+        ),
+        rx.table.cell(
+            rx.cond(
+                r["offer_title"] != "",
+                rx.box(
+                    rx.text(r["offer_title"], font_weight="600", font_size=SMALL),
+                    rx.text(r["employer_name"], font_size="0.8rem"),
+                    rx.text(r["week_label"], font_size="0.8rem", color=MUTED),
+                    rx.cond(
+                        r["convention_signed"] == "1",
+                        rx.text("Convention signée", font_size="0.75rem", color=theme.SUCCESS),
+                    ),
+                ),
+                rx.text("—", color=MUTED),
+            ),
+            min_width="12rem",
+        ),
+        rx.table.cell(
+            rx.cond(r["last_activity"] != "", r["last_activity"], "—"), white_space="nowrap"
+        ),
+        id="pupil-row-" + r["id"],
+        class_name="pupil-row",
+        on_click=rx.redirect(href),
+        cursor="pointer",
+        _hover={"background": theme.GREY_LIGHT},
+    )
+
+
+def _filters() -> rx.Component:
+    S = SchoolClassState
+    return rx.flex(
+        *[
+            rx.button(
+                FILTER_LABELS[key],
+                variant=rx.cond(S.filter_key == key, "solid", "outline"),
+                on_click=S.set_filter(key),
+                id=f"filter-{key}",
+                aria_pressed=rx.cond(S.filter_key == key, "true", "false"),
+                size="1",
+                radius="full",
+                cursor="pointer",
+            )
+            for key in FILTERS
+        ],
+        gap="0.4rem",
+        wrap="wrap",
+        role="group",
+        aria_label="Filtrer les élèves",
+    )
+
+
+def _auth_tools() -> rx.Component:
+    S = SchoolClassState
+    return rx.box(
+        rx.heading("Autorisations parentales", as_="h2", size="4", color="#161616"),
+        rx.text(
+            "Un élève ne peut postuler qu'une fois l'autorisation de ses parents enregistrée. "
+            "Cochez-le dans le tableau quand vous avez reçu son formulaire signé (décochez "
+            "pour annuler).",
+            font_size=SMALL,
+            margin_y="0.5rem",
+        ),
+        rx.flex(
+            rx.box(
+                rx.el.label(
+                    "Date de l'autorisation",
+                    html_for="auth-date",
+                    font_weight="600",
+                    display="block",
+                    margin_bottom="0.25rem",
+                ),
+                rx.input(
+                    type="date",
+                    id="auth-date",
+                    value=S.auth_date,
+                    on_change=S.set_auth_date,
+                    aria_describedby="auth-date-err",
+                    aria_invalid=rx.cond(S.auth_error != "", "true", "false"),
+                    color_scheme=rx.cond(S.auth_error != "", "red", "indigo"),
+                    width="11rem",
+                ),
+                rx.cond(
+                    S.auth_error != "",
+                    rx.text(
+                        S.auth_error,
+                        id="auth-date-err",
+                        color=theme.ERROR,
+                        font_size=SMALL,
+                        role="alert",
+                        margin_top="0.25rem",
+                    ),
+                ),
+            ),
+            rx.cond(
+                S.is_real_class,
+                rx.flex(
+                    rx.button(
+                        rx.icon("list-checks", size=16),
+                        "Tout cocher pour la classe",
+                        on_click=S.ask_all,
+                        id="auth-all",
+                        variant="soft",
+                        cursor="pointer",
+                    ),
+                    rx.link(
+                        rx.button(
+                            rx.icon("printer", size=16, flex_shrink="0"),
+                            "Imprimer le formulaire d'autorisation",
+                            variant="outline",
+                            cursor="pointer",
+                            height="auto",
+                            min_height="2rem",
+                            padding_y="0.3rem",
+                            white_space="normal",
+                            text_align="left",
+                        ),
+                        href=S.sheet_url,
+                        id="auth-print",
+                    ),
+                    gap="0.5rem",
+                    wrap="wrap",
+                ),
+            ),
+            gap="1rem",
+            wrap="wrap",
+            align="end",
+        ),
+        background=theme.GREY_LIGHT,
+        border_radius="8px",
+        padding="1rem 1.25rem",
+        width="100%",
+        id="auth-tools",
+    )
+
+
+def _confirm_all_dialog() -> rx.Component:
+    S = SchoolClassState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Enregistrer les autorisations de toute la classe ?"),
+            rx.alert_dialog.description(
+                "Tous les élèves de la classe ",
+                S.cls.get("name", ""),
+                " qui n'ont pas encore d'autorisation parentale en recevront une, datée du ",
+                S.auth_date_label,
+                ". Faites-le seulement après avoir recueilli tous les formulaires signés.",
+                id="auth-all-text",
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Annuler",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.cancel_all,
+                        id="auth-all-no",
+                    )  # fmt: skip
+                ),
+                rx.alert_dialog.action(
+                    rx.button("Enregistrer", on_click=S.record_all, id="auth-all-yes")
+                ),
+                gap="0.75rem",
+                justify="end",
+                margin_top="1rem",
+            ),
+        ),
+        open=S.confirm_all,
+        on_open_change=S.set_confirm_open,
+    )
+
+
+def _class_table() -> rx.Component:
+    S = SchoolClassState
+    return scroll_box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    _sort_header("Élève", "name"),
+                    _sort_header("Autorisation parentale", "authorization"),
+                    _sort_header("Candidatures", "applications"),
+                    _sort_header("État le plus avancé", "state"),
+                    rx.table.column_header_cell("Stage confirmé", white_space="nowrap"),
+                    _sort_header("Dernière activité", "last_activity"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.rows, _pupil_row)),
+            width="100%",
+            size="2",
+            id="class-table",
+        )
+    )
+
+
+def _class_view() -> rx.Component:
+    S = SchoolClassState
+    return rx.vstack(
+        rx.link("← Tableau de bord", href=SPACE_URL, font_size=SMALL),
+        rx.vstack(
+            page_title("Classe " + S.cls.get("name", "")),
+            rx.text(
+                S.school_name,
+                " — année ",
+                S.year_label,
+                rx.cond(S.cls.get("level", "") != "", " — " + S.cls.get("level", ""), ""),
+                color=MUTED,
+                margin_top="-0.75rem",
+            ),
+            spacing="1",
+        ),
+        school_nav("tableau"),
+        rx.cond(S.notice != "", notice(S.notice, "success", id="class-notice", width="100%")),
+        rx.cond(S.error != "", notice(S.error, "error", id="class-error", width="100%")),
+        _auth_tools(),
+        section(
+            "Suivi des élèves",
+            _filters(),
+            rx.box(height="0.75rem"),
+            rx.cond(
+                S.rows.length() == 0,
+                rx.text("Aucun élève ne correspond à ce filtre.", color=MUTED, id="class-empty"),
+                _class_table(),
+            ),
+            right=export_button(S.export_url),
+        ),
+        _confirm_all_dialog(),
+        width="100%",
+        align="start",
+        spacing="4",
+        id="class-view",
+    )
+
+
+@page(
+    "/espace/etablissement/classe/[classe_id]",
+    "Suivi d'une classe",
+    on_load=SchoolClassState.load,
+)
+def school_class_page() -> rx.Component:
+    S = SchoolClassState
+    return loaded_view(S, _class_view())
+
+
+SHEET_CSS = """
+.auth-sheet { max-width: 21cm; }
+@media print {
+  header, footer, .skip-link, .no-print { display: none !important; }
+  html, body { background: white !important; }
+  #contenu > div { max-width: none !important; padding: 0 !important; }
+  .auth-sheet { border: none !important; padding: 0 !important; margin: 0 !important;
+                max-width: none !important; color: black; font-size: 12pt;
+                break-after: page; page-break-after: always; }
+  .auth-sheet:last-child { break-after: auto; page-break-after: auto; }
+}
+@page { size: A4; margin: 2cm; }
+"""
+
+
+def _sheet(x) -> rx.Component:
+    S = AuthorizationSheetState
+    return rx.box(
+        rx.text("MyStage — stage d'observation", font_size="0.8rem", color=MUTED),
+        rx.text(S.school_name, font_weight="700", margin_top="0.25rem"),
+        rx.heading(S.sheet_title, as_="h2", size="5", color="#161616", margin_y="1rem"),
+        rx.text("Année scolaire ", S.year_label),
+        rx.text(
+            "Élève : ",
+            rx.text.strong(x["name"]),
+            " — classe : ",
+            rx.text.strong(S.class_name),
+            margin_bottom="1rem",
+        ),
+        rx.text(x["text"], margin_bottom="0.75rem", line_height="1.6"),
+        rx.foreach(
+            S.paragraphs,
+            lambda p: rx.text(p, margin_bottom="1.25rem", line_height="1.6"),
+        ),
+        rx.box(height="5rem", border_bottom="1px solid #999", width="60%"),
+        rx.text(
+            "Formulaire à rendre signé au professeur principal. L'établissement enregistre "
+            "ensuite l'autorisation sur MyStage : l'élève peut alors postuler.",
+            font_size="0.8rem",
+            color=MUTED,
+            margin_top="2rem",
+        ),
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        padding="2rem",
+        margin_bottom="1.5rem",
+        width="100%",
+        background="white",
+        class_name="auth-sheet",
+        id="auth-sheet-" + x["id"],
+    )
+
+
+def _sheet_view() -> rx.Component:
+    S = AuthorizationSheetState
+    return rx.vstack(
+        rx.el.style(SHEET_CSS),
+        rx.vstack(
+            rx.link(
+                "← Retour à la classe",
+                href=SPACE_URL + "/classe/" + S.class_id.to_string(),
+                font_size=SMALL,
+            ),
+            page_title("Formulaire d'autorisation parentale — " + S.class_name),
+            rx.text(
+                "Un formulaire par élève, une page par formulaire. Distribuez-les, puis cochez "
+                "dans le tableau de la classe les autorisations rendues signées.",
+                font_size=SMALL,
+            ),
+            rx.flex(
+                rx.hstack(
+                    rx.switch(
+                        checked=S.only_missing,
+                        on_change=S.set_only_missing,
+                        id="sheet-only-missing",
+                    ),
+                    rx.el.label(
+                        "Seulement les élèves sans autorisation", html_for="sheet-only-missing"
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("printer", size=16),
+                    "Imprimer",
+                    on_click=rx.run_script("window.print()"),
+                    id="sheet-print",
+                    background=theme.BLUE,
+                    cursor="pointer",
+                ),
+                width="100%",
+                wrap="wrap",
+                gap="1rem",
+                align="center",
+            ),
+            width="100%",
+            class_name="no-print",
+        ),
+        rx.cond(
+            S.shown.length() == 0,
+            rx.text("Aucun élève à afficher.", class_name="no-print", color=MUTED),
+            rx.box(rx.foreach(S.shown, _sheet), width="100%", id="auth-sheets"),
+        ),
+        width="100%",
+        align="start",
+        spacing="4",
+    )
+
+
+@page(
+    "/espace/etablissement/classe/[classe_id]/autorisation",
+    "Formulaire d'autorisation parentale",
+    on_load=AuthorizationSheetState.load,
+)
+def authorization_sheet_page() -> rx.Component:
+    S = AuthorizationSheetState
+    return loaded_view(S, _sheet_view())

@@ -1,0 +1,209 @@
+"""Small pieces shared by the school space's pages: notices, badges, sections, tables,
+the export link, the page frame with the space's navigation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import (
+    field_error,
+    notice,
+    page_title,
+)
+from mystage.components.school_nav import school_nav
+from mystage.state.schools import (
+    SPACE_URL,
+)
+
+SMALL = "0.85rem"
+MUTED = "#666"
+COLOURS = ("green", "blue", "orange", "red")
+
+
+def denied_notice(text) -> rx.Component:
+    return rx.vstack(
+        notice(text, "error", id="school-denied", width="100%"),
+        rx.link("← Tableau de bord", href=SPACE_URL, font_size=SMALL),
+        width="100%",
+        align="start",
+    )
+
+
+def loading() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
+
+
+def loaded_view(S, view: rx.Component) -> rx.Component:
+    """A spinner until ``S`` has loaded, then why the caller may not see the page, or it."""
+    return rx.cond(~S.loaded, loading(), rx.cond(S.denied != "", denied_notice(S.denied), view))
+
+
+def colour_of(value) -> rx.Var:
+    return rx.match(value, *[(c, c) for c in COLOURS], "gray")
+
+
+def stage_badge(label, colour, **props) -> rx.Component:
+    return rx.badge(
+        label, color_scheme=colour_of(colour), variant="soft", size="2", white_space="normal",
+        **props,
+    )  # fmt: skip
+
+
+def ep_badge(ep) -> rx.Component:
+    return rx.cond(
+        ep != "",
+        rx.badge(ep, color_scheme="purple", variant="solid", size="2", id="school-ep"),
+    )
+
+
+def section(title, *children, right=None, **props) -> rx.Component:
+    head = rx.flex(
+        rx.heading(title, as_="h2", size="5", color="#161616"),
+        rx.spacer(),
+        right if right is not None else rx.fragment(),
+        width="100%",
+        align="center",
+        wrap="wrap",
+        gap="0.75rem",
+        margin_bottom="0.75rem",
+    )
+    return rx.box(head, *children, width="100%", min_width="0", **props)
+
+
+def scroll_box(table: rx.Component, **props) -> rx.Component:
+    """Tables scroll sideways inside their box; the page itself never does."""
+    return rx.box(
+        table,
+        width="100%",
+        max_width="100%",
+        overflow_x="auto",
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        tab_index=0,
+        **props,
+    )
+
+
+def export_button(href, label: str = "Exporter (xlsx)") -> rx.Component:
+    """A plain link (the browser downloads the file sent by the API route)."""
+    return rx.el.a(
+        rx.icon("download", size=16),
+        label,
+        href=href,
+        download="",
+        # A document navigation (the router would otherwise look for a page there).
+        custom_attrs={"reloadDocument": True},
+        id="export-xlsx",
+        style={
+            "display": "inline-flex",
+            "align_items": "center",
+            "gap": "0.4rem",
+            "padding": "0.4rem 0.9rem",
+            "border": f"1px solid {theme.BLUE}",
+            "border_radius": "4px",
+            "color": theme.BLUE,
+            "font_weight": "600",
+            "font_size": "0.9rem",
+            "text_decoration": "none",
+            "white_space": "nowrap",
+            "background": "white",
+        },
+    )
+
+
+def progress_bar(percent) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            rx.box(
+                width=percent + "%", height="100%", background=theme.SUCCESS, border_radius="4px"
+            ),
+            width="6rem",
+            height="0.6rem",
+            background="#e5e5e5",
+            border_radius="4px",
+            overflow="hidden",
+            role="progressbar",
+            aria_valuenow=percent,
+            aria_valuemin="0",
+            aria_valuemax="100",
+            aria_label="Stages confirmés",
+            flex_shrink="0",
+        ),
+        rx.text(percent, " %", font_size=SMALL, white_space="nowrap"),
+        align="center",
+        spacing="2",
+    )
+
+
+def head_cells(*labels: str) -> rx.Component:
+    return rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap") for h in labels])
+
+
+SELECT_STYLE = theme.SELECT
+SMALL_SELECT = {**SELECT_STYLE, "padding": "0.35rem", "font_size": "0.9rem", "width": "auto"}
+TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de données personnelles."
+
+
+def error_of(errors, key: str, input_id: str) -> rx.Component:
+    return field_error(errors.get(key, ""), input_id)
+
+
+def hint(text) -> rx.Component:
+    return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
+
+
+def h2(text: str, **props) -> rx.Component:
+    return rx.heading(text, as_="h2", size="5", color="#161616", margin_y="1rem", **props)
+
+
+def _space_denied(S) -> rx.Component:
+    return rx.vstack(
+        notice(S.denied, "error", id="space-denied"),
+        rx.link("Retour à mon espace", href="/espace", color=theme.BLUE),
+        align="start",
+        width="100%",
+    )
+
+
+def space_page(S, key: str, title: str, *children) -> rx.Component:
+    """A page of the school space: the navigation, the title, then the content or why the
+    caller may not see it."""
+    return rx.vstack(
+        school_nav(key),
+        rx.text(S.school_name, color=theme.GREY_TEXT, font_size="0.9rem"),
+        page_title(title),
+        rx.cond(S.denied != "", _space_denied(S), rx.box(*children, width="100%")),
+        width="100%",
+        align="start",
+        spacing="0",
+    )
+
+
+def small_button(label, **props) -> rx.Component:
+    props.setdefault("variant", "soft")
+    return rx.button(label, size="2", cursor="pointer", type="button", **props)
+
+
+def table_box(headers: list[str], body, **props) -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                # An empty header (a column of buttons) is named for screen readers.
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            h or rx.el.span("Actions", class_name="sr-only")
+                        )
+                        for h in headers
+                    ]
+                ),
+            ),
+            rx.table.body(body),
+            variant="surface",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        **props,
+    )

@@ -1,0 +1,148 @@
+"""``/espace/etablissement/parametres``: the school's settings."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import (
+    card,
+    field,
+    field_label,
+    notice,
+    radio_field,
+)
+from mystage.components.layout import page
+from mystage.pages.schools.parts import error_of, h2, hint, space_page
+from mystage.state.schools import (
+    SchoolSettingsState,
+)
+
+
+@page("/espace/etablissement/parametres", "Paramètres", on_load=SchoolSettingsState.load)
+def school_settings_page() -> rx.Component:
+    S = SchoolSettingsState
+    return space_page(
+        S,
+        "parametres",
+        "Paramètres de l'établissement",
+        rx.cond(
+            ~S.can_edit,
+            notice(
+                "Seul le chef d'établissement peut modifier ces paramètres.",
+                "info",
+                id="settings-read-only",
+            ),
+        ),
+        rx.cond(S.saved, notice("Paramètres enregistrés.", "success", id="settings-saved")),
+        rx.cond(
+            S.errors.get("form", "") != "",
+            notice(S.errors.get("form", ""), "error", id="settings-error"),
+        ),
+        card(
+            rx.form(
+                rx.el.fieldset(
+                    h2("Recherche des élèves", margin_top="0"),
+                    radio_field(
+                        "Les élèves cherchent des offres :",
+                        "search_scope",
+                        [
+                            ("radius", "Autour de l'établissement (60 km par défaut)"),
+                            ("national", "Dans toute la France"),
+                        ],
+                        S.values.get("search_scope", "radius"),
+                        S.errors.get("search_scope", ""),
+                    ),
+                    rx.box(
+                        field(
+                            "Rayon autour de l'établissement (km)",
+                            "search_radius_km",
+                            error=S.errors.get("search_radius_km", ""),
+                            default=S.values.get("search_radius_km", ""),
+                            type="number",
+                            input_mode="numeric",
+                            hint="Entre 1 et 60 km. Utilisé quand la recherche est limitée "
+                            "autour de l'établissement.",
+                        ),
+                        max_width="28rem",
+                    ),
+                    h2("Validation des candidatures"),
+                    rx.box(
+                        rx.hstack(
+                            rx.el.input(
+                                type="checkbox",
+                                id="settings-validation",
+                                name="validation_required",
+                                default_checked=S.validation_required,
+                                style={"width": "1.2rem", "height": "1.2rem", "flex_shrink": "0"},
+                            ),
+                            rx.el.label(
+                                "Les candidatures sont validées par l'établissement avant "
+                                "d'être envoyées aux employeurs",
+                                html_for="settings-validation",
+                                font_weight="600",
+                            ),
+                            align="start",
+                            spacing="2",
+                        ),
+                        rx.text(
+                            "Avec cette option, chaque candidature d'un élève arrive d'abord "
+                            "chez le référent indiqué par l'élève (par défaut l'adresse "
+                            "ci-dessous) : il la valide, et elle part chez l'employeur, ou la "
+                            "refuse en expliquant pourquoi. Sans elle, les candidatures partent "
+                            "directement chez l'employeur et vous les suivez dans vos tableaux.",
+                            font_size="0.9rem",
+                            color="#555",
+                            margin_top="0.25rem",
+                        ),
+                        margin_bottom="1rem",
+                    ),
+                    rx.box(
+                        field_label("Adresse du référent stages (facultatif)", "f-referent_email"),
+                        hint(
+                            rx.cond(
+                                S.values.get("official_email", "") != "",
+                                "Elle reçoit les demandes de validation. Laissée vide : "
+                                "l'adresse de l'établissement, "
+                                + S.values.get("official_email", "").to(str)
+                                + ".",
+                                "Elle reçoit les demandes de validation. Laissée vide : "
+                                "l'adresse de l'établissement.",
+                            )
+                        ),
+                        rx.input(
+                            id="f-referent_email",
+                            name="referent_email",
+                            type="email",
+                            default_value=S.values.get("referent_email", ""),
+                            size="3",
+                            width="100%",
+                            max_width="28rem",
+                            aria_describedby="f-referent_email-err",
+                        ),
+                        error_of(S.errors, "referent_email", "f-referent_email"),
+                        margin_bottom="1rem",
+                    ),
+                    disabled=~S.can_edit,
+                    border="none",
+                    padding="0",
+                    margin="0",
+                ),
+                rx.cond(
+                    S.can_edit,
+                    rx.button(
+                        "Enregistrer les paramètres",
+                        type="submit",
+                        id="settings-save",
+                        size="3",
+                        background=theme.BLUE,
+                        cursor="pointer",
+                    ),
+                ),
+                on_submit=S.save,
+                reset_on_submit=False,
+                id="settings-form",
+                key=S.form_key.to_string(),
+            ),
+        ),
+    )

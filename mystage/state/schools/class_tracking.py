@@ -1,0 +1,317 @@
+"""A class's tracking table with the parents' authorizations
+(``/espace/etablissement/classe/[classe_id]``) and its printable authorization form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from mystage import clock, db
+from mystage.services import schools
+from mystage.services.ids import client_id
+from mystage.services.permissions import PermissionDenied
+from mystage.state.schools.space import DENIED, SPACE_URL
+from mystage.state.schools.values import as_text, denial, flat, flat_rows, id_after
+from mystage.state.session import caller
+
+# The class table's filters: the key in the page (ids ``filter-<key>``) → service filter.
+FILTERS = {
+    "tous": "",
+    "sans_candidature": "sans_candidature",
+    "en_attente": "en_attente",
+    "confirme": "confirme",
+    "sans_autorisation": "sans_autorisation",
+}
+FILTER_LABELS = {
+    "tous": "Tous",
+    "sans_candidature": "Sans candidature",
+    "en_attente": "En attente",
+    "confirme": "Confirmé",
+    "sans_autorisation": "Sans autorisation",
+}
+SORTS = ("name", "authorization", "applications", "state", "last_activity")
+
+
+def _today_iso() -> str:
+    return clock.today_paris().isoformat()
+
+
+def _class_table(s, user, class_id: int, filter_: str, sort: str, desc: bool):
+    return schools.class_table(s, user, class_id, filter=filter_, sort=sort, descending=desc)
+
+
+def _record(s, user, pupil_id: Any, on: str) -> dict[str, str]:
+    return schools.record_authorization(s, user, pupil_id, on)
+
+
+def _undo(s, user, pupil_id: Any) -> str:
+    return schools.undo_authorization(s, user, pupil_id)
+
+
+def _record_class(s, user, class_id: int, on: str) -> tuple[int, dict[str, str]]:
+    return schools.record_class_authorizations(s, user, class_id, on)
+
+
+def _sheet(s, user, class_id: int) -> dict[str, Any]:
+    return schools.authorization_sheet(s, user, class_id)
+
+
+class SchoolClassState(rx.State):
+    """``/espace/etablissement/classe/[classe_id]``: one row per pupil, the parents'
+    authorizations and the export."""
+
+    class_id: int = -1
+    loaded: bool = False
+    denied: str = ""
+    cls: dict[str, str] = {}
+    school_name: str = ""
+    year_label: str = ""
+    rows: list[dict[str, str]] = []
+    filter_key: str = "tous"
+    sort: str = "name"
+    descending: bool = False
+    auth_date: str = ""
+    auth_error: str = ""
+    confirm_all: bool = False
+    notice: str = ""
+    error: str = ""
+
+    @rx.var
+    def is_real_class(self) -> bool:
+        return self.class_id > 0
+
+    @rx.var
+    def export_url(self) -> str:
+        query = {"filtre": FILTERS.get(self.filter_key, ""), "tri": self.sort}
+        if self.descending:
+            query["ordre"] = "desc"
+        return f"/api/etablissement/export/classe/{max(self.class_id, 0)}?{urlencode(query)}"
+
+    @rx.var
+    def sheet_url(self) -> str:
+        return f"{SPACE_URL}/classe/{max(self.class_id, 0)}/autorisation"
+
+    @rx.var
+    def auth_date_label(self) -> str:
+        try:
+            return date.fromisoformat(self.auth_date).strftime("%d/%m/%Y")
+        except ValueError:
+            return self.auth_date
+
+    @rx.var
+    def missing_in_view(self) -> int:
+        return sum(1 for r in self.rows if r.get("authorized") != "1")
+
+    def _clear(self) -> None:
+        self.cls = {}
+        self.rows = []
+        self.confirm_all = False
+
+    @rx.event
+    async def load(self):
+        self.class_id = -1
+        found = id_after(self.router.url.path, "classe")
+        self.class_id = found if found is not None else -1
+        params = self.router.url.query_parameters
+        f = params.get("filtre", "tous")
+        self.filter_key = f if isinstance(f, str) and f in FILTERS else "tous"
+        srt = params.get("tri", "name")
+        self.sort = srt if isinstance(srt, str) and srt in SORTS else "name"
+        self.descending = params.get("ordre") == "desc"
+        self.auth_date = _today_iso()
+        self.auth_error = ""
+        self.notice = ""
+        self.error = ""
+        self.loaded = False
+        return await self._refresh()
+
+    async def _refresh(self):
+        user = await caller(self)
+        if user is None:
+            self._clear()
+            self.loaded = True
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        if self.class_id < 0:
+            self._clear()
+            self.denied = DENIED
+            self.loaded = True
+            return
+        try:
+            table = await db.call(
+                _class_table, user, self.class_id, FILTERS[self.filter_key], self.sort,
+                self.descending,
+            )  # fmt: skip
+        except PermissionDenied as exc:
+            self._clear()
+            self.denied = denial(exc)
+            self.loaded = True
+            return
+        self.denied = ""
+        self.cls = flat(table.get("class"))
+        self.school_name = as_text(table.get("school_name"))
+        self.year_label = as_text(table.get("year_label"))
+        self.rows = flat_rows(table.get("rows"))
+        self.loaded = True
+
+    @rx.event
+    async def set_filter(self, key: Any):
+        if not isinstance(key, str) or key not in FILTERS:
+            return
+        self.filter_key = key
+        self.notice = ""
+        return await self._refresh()
+
+    @rx.event
+    async def set_sort(self, key: Any):
+        if not isinstance(key, str) or key not in SORTS:
+            return
+        if key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort = key
+            self.descending = key in ("state", "last_activity", "applications")
+        return await self._refresh()
+
+    @rx.event
+    def set_auth_date(self, value: Any):
+        self.auth_date = value[:20] if isinstance(value, str) else ""
+        self.auth_error = ""
+
+    @rx.event
+    async def toggle_auth(self, pupil_id: Any, checked: Any):
+        """A pupil's checkbox: ticked → the parents' authorization at the chosen date,
+        unticked → removed (the service checks the pupil is one the caller sees)."""
+        pupil_id = client_id(pupil_id)
+        if not isinstance(checked, bool) or pupil_id is None:
+            return
+        user = await caller(self)
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        self.notice = ""
+        self.error = ""
+        try:
+            if checked:
+                errors = await db.call(_record, user, pupil_id, self.auth_date)
+                if errors:
+                    self.auth_error = as_text(errors.get("date")) or DENIED
+                    return await self._refresh()
+                self.auth_error = ""
+                self.notice = "Autorisation parentale enregistrée : l'élève peut postuler."
+            else:
+                error = await db.call(_undo, user, pupil_id)
+                self.error = error
+                if not error:
+                    self.notice = "Autorisation parentale retirée : l'élève ne peut plus postuler."
+        except PermissionDenied as exc:
+            self.error = denial(exc)
+        return await self._refresh()
+
+    @rx.event
+    def ask_all(self):
+        if self.class_id > 0 and self.cls:
+            self.confirm_all = True
+
+    @rx.event
+    def cancel_all(self):
+        self.confirm_all = False
+
+    @rx.event
+    def set_confirm_open(self, value: Any):
+        if value is not True:
+            self.confirm_all = False
+
+    @rx.event
+    async def record_all(self):
+        """« Tout cocher pour la classe »: every pupil of the class still without an
+        authorization gets one at the chosen date."""
+        self.confirm_all = False
+        user = await caller(self)
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        if self.class_id <= 0:
+            return
+        self.notice = ""
+        self.error = ""
+        try:
+            n, errors = await db.call(_record_class, user, self.class_id, self.auth_date)
+        except PermissionDenied as exc:
+            self.error = denial(exc)
+            return await self._refresh()
+        if errors:
+            self.auth_error = as_text(errors.get("date")) or DENIED
+            return
+        self.auth_error = ""
+        self.notice = (
+            "Toute la classe avait déjà une autorisation parentale."
+            if n == 0
+            else f"{n} autorisation(s) parentale(s) enregistrée(s)."
+        )
+        return await self._refresh()
+
+
+class AuthorizationSheetState(rx.State):
+    """``/espace/etablissement/classe/[classe_id]/autorisation``: one A4 form per pupil."""
+
+    class_id: int = -1
+    loaded: bool = False
+    denied: str = ""
+    sheet_title: str = ""
+    school_name: str = ""
+    class_name: str = ""
+    year_label: str = ""
+    sheets: list[dict[str, str]] = []
+    paragraphs: list[str] = []
+    only_missing: bool = False
+
+    @rx.var
+    def shown(self) -> list[dict[str, str]]:
+        if not self.only_missing:
+            return self.sheets
+        return [x for x in self.sheets if x.get("authorized") != "1"]
+
+    @rx.event
+    async def load(self):
+        found = id_after(self.router.url.path, "classe")
+        self.class_id = found if found is not None else -1
+        self.only_missing = False
+        self.loaded = False
+        user = await caller(self)
+        if user is None:
+            self.sheets = []
+            self.loaded = True
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        try:
+            if self.class_id <= 0:
+                raise PermissionDenied(DENIED)
+            data = await db.call(_sheet, user, self.class_id)
+        except PermissionDenied as exc:
+            self.sheets = []
+            self.paragraphs = []
+            self.denied = denial(exc)
+            self.loaded = True
+            return
+        self.denied = ""
+        self.sheet_title = as_text(data.get("title"))
+        self.school_name = as_text(data.get("school_name"))
+        self.class_name = as_text(data.get("class_name"))
+        self.year_label = as_text(data.get("year_label"))
+        paragraphs = [as_text(p) for p in data.get("paragraphs") or []]
+        first, rest = (paragraphs[0], paragraphs[1:]) if paragraphs else ("", [])
+        self.paragraphs = rest
+        self.sheets = [
+            {
+                "id": as_text(p.get("id")),
+                "name": as_text(p.get("name")),
+                "authorized": as_text(bool(p.get("authorized"))),
+                "text": first.replace("{pupil}", as_text(p.get("name"))),
+            }
+            for p in data.get("pupils") or []
+        ]
+        self.loaded = True
+
+    @rx.event
+    def set_only_missing(self, value: Any):
+        self.only_missing = value is True

@@ -1,0 +1,209 @@
+"""``/espace/etablissement``: « Tableau de bord » (to-do box, school-wide table, application tabs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.services import schools
+from mystage.services.permissions import PermissionDenied
+from mystage.state.schools.space import NOT_STAFF, SPACE_URL
+from mystage.state.schools.values import as_text, flat, flat_rows
+from mystage.state.session import caller
+
+MEMBER_MESSAGES = {
+    "pending": (
+        "Votre demande d'accès à l'espace de l'établissement est en attente : le chef "
+        "d'établissement doit l'accepter. Vous recevrez un e-mail dès que ce sera fait."
+    ),
+    "refused": "Le chef d'établissement n'a pas accepté votre demande d'accès à cet espace.",
+    "removed": "Vous n'avez plus accès à l'espace de cet établissement.",
+    "none": "Votre accès à l'espace de l'établissement n'est pas encore ouvert.",
+}
+
+# The dashboard tabs: the key in the page (ids ``tab-<key>``, ``?onglet=<key>``) → service tab.
+TABS = {
+    "valider": "a_valider",
+    "attente": "en_attente",
+    "traitees": "traitees",
+    "referents": "referents",
+}
+TAB_LABELS = {
+    "valider": "Candidatures à valider",
+    "attente": "Candidatures en attente",
+    "traitees": "Candidatures traitées",
+    "referents": "Candidatures des référents",
+}
+TAB_EMPTY = {
+    "valider": "Pas de candidature à valider.",
+    "attente": "Aucune candidature en attente.",
+    "traitees": "Aucune candidature traitée pour l'instant.",
+    "referents": "Aucune candidature pour l'instant.",
+}
+PER_PAGE = 25
+
+
+def _member_message(ctx: dict) -> str:
+    status = ctx.get("member_status") or "none"
+    return "" if status == "active" else MEMBER_MESSAGES.get(status, MEMBER_MESSAGES["none"])
+
+
+def _context(s, user) -> dict[str, Any]:
+    return schools.space_context(s, user)
+
+
+def _dashboard(s, user, tab: str, page: int) -> dict[str, Any]:
+    ctx = _context(s, user)
+    if ctx["member_status"] != "active":
+        return {"ctx": ctx}
+    table = schools.school_table(s, user)
+    tabs = schools.application_tabs(s, user, TABS[tab], page=page, per_page=PER_PAGE)
+    cal = schools.school_weeks(s, user)
+    weeks_set = bool(cal["school"]) or any(c["weeks"] for c in cal["classes"])
+    return {"ctx": ctx, "table": table, "tabs": tabs, "weeks_set": weeks_set}
+
+
+class SchoolDashboardState(rx.State):
+    """``/espace/etablissement``: « Tableau de bord »."""
+
+    loaded: bool = False
+    denied: str = ""
+    member_message: str = ""
+    school: dict[str, str] = {}
+    is_head: bool = False
+    restricted: bool = False
+    validation_required: bool = False
+    year_label: str = ""
+    classes: list[dict[str, str]] = []
+    total: dict[str, str] = {}
+    missing_auth: list[dict[str, str]] = []
+    weeks_set: bool = True
+    tab: str = "attente"
+    tabs: list[dict[str, str]] = []
+    counts: dict[str, int] = {}
+    rows: list[dict[str, str]] = []
+    referents: list[dict[str, str]] = []
+    apps_total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @rx.var
+    def awaiting(self) -> int:
+        return int(self.counts.get("valider", 0))
+
+    @rx.var
+    def show_validation_tab(self) -> bool:
+        return self.validation_required or self.awaiting > 0
+
+    @rx.var
+    def missing_total(self) -> int:
+        return sum(int(r.get("missing") or 0) for r in self.missing_auth)
+
+    @rx.var
+    def nothing_to_do(self) -> bool:
+        return self.awaiting == 0 and not self.missing_auth and self.weeks_set
+
+    @rx.var
+    def empty_text(self) -> str:
+        return TAB_EMPTY.get(self.tab, "")
+
+    def _clear(self) -> None:
+        self.school = {}
+        self._clear_lists()
+
+    @rx.event
+    async def load(self):
+        tab = self.router.url.query_parameters.get("onglet", "")
+        self.tab = tab if isinstance(tab, str) and tab in TABS else ""
+        self.page = 1
+        self.loaded = False
+        return await self._refresh()
+
+    async def _refresh(self):
+        user = await caller(self)
+        if user is None:
+            self._clear()
+            self.loaded = True
+            return rx.redirect(f"/connexion?suivant={SPACE_URL}")
+        tab = self.tab or "attente"
+        try:
+            data = await db.call(_dashboard, user, tab, self.page)
+        except PermissionDenied:
+            self._clear()
+            self.denied = NOT_STAFF
+            self.loaded = True
+            return
+        self.denied = ""
+        ctx = data["ctx"]
+        self.school = {
+            "name": as_text(ctx.get("school_name")),
+            "commune": as_text(ctx.get("commune")),
+            "uai": as_text(ctx.get("uai")),
+            "ep": as_text(ctx.get("ep")),
+            "function": as_text(ctx.get("function")),
+        }
+        self.is_head = bool(ctx.get("is_head"))
+        self.restricted = ctx.get("scope") == "classes"
+        self.validation_required = bool(ctx.get("validation_required"))
+        self.member_message = _member_message(ctx)
+        if self.member_message:
+            self._clear_lists()
+            self.loaded = True
+            return
+        table, tabs = data["table"], data["tabs"]
+        self.year_label = as_text(table.get("year_label"))
+        self.classes = flat_rows(table.get("rows"))
+        self.total = flat(table.get("total"))
+        self.missing_auth = [
+            {
+                "id": as_text(r["id"]),
+                "name": as_text(r["name"]),
+                "missing": as_text(r["pupils"] - r["authorized"]),
+            }
+            for r in table.get("rows") or []
+            if r["pupils"] > r["authorized"]
+        ]
+        self.weeks_set = bool(data["weeks_set"])
+        back = {v: k for k, v in TABS.items()}
+        self.counts = {back[k]: int(v) for k, v in (tabs.get("counts") or {}).items() if k in back}
+        if not self.tab:  # first opening: what needs the school first
+            self.tab = "valider" if self.counts.get("valider") else "attente"
+            if self.tab != tab:
+                return await self._refresh()
+        self.tabs = [
+            {"key": k, "label": TAB_LABELS[k], "count": as_text(self.counts.get(k, 0))}
+            for k in TABS
+        ]
+        self.rows = flat_rows(tabs.get("rows"))
+        self.referents = flat_rows(tabs.get("referents"))
+        self.apps_total = int(tabs.get("total") or 0)
+        self.page = int(tabs.get("page") or 1)
+        self.pages = int(tabs.get("pages") or 1)
+        self.loaded = True
+
+    def _clear_lists(self) -> None:
+        self.classes = []
+        self.total = {}
+        self.missing_auth = []
+        self.tabs = []
+        self.counts = {}
+        self.rows = []
+        self.referents = []
+        self.apps_total = 0
+
+    @rx.event
+    async def set_tab(self, tab: Any):
+        if not isinstance(tab, str) or tab not in TABS:
+            return
+        self.tab = tab
+        self.page = 1
+        return await self._refresh()
+
+    @rx.event
+    async def go_page(self, page: Any):
+        if not isinstance(page, int) or isinstance(page, bool):
+            return
+        self.page = min(max(page, 1), max(self.pages, 1))
+        return await self._refresh()

@@ -1,0 +1,82 @@
+"""``/espace/etablissement/parametres``: the school's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mystage import db
+from mystage.services import schools
+from mystage.services.permissions import PermissionDenied
+from mystage.state.schools.space import SETTINGS_URL, SpacePage
+from mystage.state.schools.values import form_checked, form_str
+
+
+class SchoolSettingsState(SpacePage, rx.State):
+    """``/espace/etablissement/parametres``."""
+
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    validation_required: bool = False
+    can_edit: bool = False
+    saved: bool = False
+    form_key: int = 0
+
+    @rx.event
+    async def load(self):
+        self.saved = False
+        self.errors = {}
+        user, redirect = await self._enter(SETTINGS_URL)
+        if user is None:
+            self.values = {}
+            return redirect
+        await self._fetch(user)
+        self.loaded = True
+
+    async def _fetch(self, user) -> None:
+        try:
+            data = await db.call(schools.school_settings, user)
+        except PermissionDenied as e:
+            self.denied = e.message
+            self.values = {}
+            return
+        self.values = {
+            "search_scope": data["search_scope"],
+            "search_radius_km": str(data["search_radius_km"] or ""),
+            "referent_email": data["referent_email"] or "",
+            "official_email": data["official_email"] or "",
+        }
+        self.validation_required = bool(data["validation_required"])
+        self.can_edit = bool(data["can_edit"])
+        self.form_key += 1
+
+    @rx.event
+    async def save(self, form_data: Any):
+        user = await self._actor()
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={SETTINGS_URL}")
+        form = form_data if isinstance(form_data, dict) else {}
+        data = {
+            "search_scope": form_str(form, "search_scope", 20),
+            "search_radius_km": form_str(form, "search_radius_km", 10),
+            "validation_required": form_checked(form, "validation_required"),
+            "referent_email": form_str(form, "referent_email", 254),
+        }
+        self.saved = False
+        try:
+            errors = await db.call(schools.update_settings, user, data)
+        except PermissionDenied as e:
+            self.errors = {"form": e.message}
+            return
+        if errors:
+            self.errors = errors
+            self.values = {
+                **self.values,
+                **{k: v for k, v in data.items() if isinstance(v, str)},
+            }
+            self.validation_required = bool(data["validation_required"])
+            return
+        self.errors = {}
+        await self._fetch(user)
+        self.saved = True
