@@ -16,9 +16,7 @@ from mystage.api.site import routes as site_routes
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import (  # noqa: F401  (registers pages)
-    account,
     applications,
-    auth,
     employer,
     home,
     offer_page,
@@ -29,6 +27,15 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     school_admin,
     search,
     stats,
+)
+from mystage.pages.accounts import (  # noqa: F401  (registers pages)
+    activation,
+    admin,
+    dev_mailbox,
+    login,
+    recovery,
+    signup,
+    space,
 )
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings

@@ -8,6 +8,7 @@ from pathlib import Path
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.account_fields import PASSWORD_HINT
 from mystage.components.browser import scroll_into_view
 from mystage.components.exports import export_panel
 from mystage.components.forms import (
@@ -26,7 +27,6 @@ from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import offer_detail
 from mystage.components.tabs import tab_bar
-from mystage.pages.auth import PASSWORD_HINT
 from mystage.state.employer import (
     MINISTRY_OPTIONS,
     STEP_TITLES,

@@ -67,7 +67,8 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, passwords, permissions, tokens, weeks, xlsx
+from mystage.services import accounts, audit, permissions, weeks, xlsx
+from mystage.services.accounts import passwords, tokens
 from mystage.services.applications import ACTION_LABELS, actions_for
 from mystage.services.ids import client_id, client_ids
 from mystage.services.permissions import PermissionDenied

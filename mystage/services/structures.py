@@ -38,7 +38,8 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, geo, ministries, passwords, permissions, platform
+from mystage.services import accounts, audit, geo, ministries, permissions, platform
+from mystage.services.accounts import passwords
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.text import fold
 from mystage.settings import get_settings
