@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.forms import (
-    card,
-    field,
-    notice,
-    page_title,
-    primary_button,
-)
+from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.state.accounts import (
-    ActivationState,
-)
+from mystage.state.accounts import ActivationState
 
 
 @page("/activation", "Activation du compte", on_load=ActivationState.load, narrow=True)

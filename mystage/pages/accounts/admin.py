@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.forms import (
-    notice,
-    page_title,
-)
+from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
-from mystage.state.accounts import (
-    AdminState,
-)
+from mystage.state.accounts import AdminState
 
 
 def _pending_row(u) -> rx.Component:

@@ -5,14 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import (
-    notice,
-    page_title,
-)
+from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
-from mystage.state.accounts import (
-    DevMailState,
-)
+from mystage.state.accounts import DevMailState
 
 
 def _message(m) -> rx.Component:

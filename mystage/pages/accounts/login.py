@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.account_fields import (
-    text_link,
-)
+from mystage.components.account_fields import text_link
 from mystage.components.browser import document_load
-from mystage.components.forms import (
-    card,
-    field,
-    notice,
-    page_title,
-    primary_button,
-)
+from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.state.accounts import (
-    LoginState,
-    MagicLinkState,
-)
+from mystage.state.accounts import LoginState, MagicLinkState
 from mystage.state.navigation import NavigationState
 
 

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.account_fields import (
-    new_password_fields,
-    text_link,
-)
-from mystage.components.forms import (
-    card,
-    field,
-    notice,
-    page_title,
-    primary_button,
-)
+from mystage.components.account_fields import new_password_fields, text_link
+from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.state.accounts import (
-    NewPasswordState,
-    ResetState,
-)
+from mystage.state.accounts import NewPasswordState, ResetState
 
 
 @page("/mot-de-passe/oublie", "Mot de passe oublié", on_load=ResetState.load, narrow=True)

@@ -5,20 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import (
-    name_fields,
-    new_password_fields,
-    text_link,
-)
+from mystage.components.account_fields import name_fields, new_password_fields, text_link
 from mystage.components.browser import document_load
-from mystage.components.forms import (
-    card,
-    checkbox_field,
-    field,
-    notice,
-    page_title,
-    primary_button,
-)
+from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.models import ROLE_LABELS
 from mystage.pages.accounts.signup_fields import (
@@ -26,10 +15,7 @@ from mystage.pages.accounts.signup_fields import (
     pupil_school_fields,
     referent_fields,
 )
-from mystage.state.accounts import (
-    SIGNUP_ROLES,
-    SignupState,
-)
+from mystage.state.accounts import SIGNUP_ROLES, SignupState
 from mystage.state.navigation import NavigationState
 
 

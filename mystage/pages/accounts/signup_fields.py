@@ -6,19 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import (
-    field,
-    field_error,
-    field_label,
-    notice,
-)
+from mystage.components.forms import field, field_error, field_label, notice
 from mystage.components.school_picker import school_picker
 from mystage.models import LEVEL_LABELS, PupilLevel
-from mystage.state.accounts import (
-    CLASS_NOT_LISTED,
-    MINISTRY_OPTIONS,
-    SignupState,
-)
+from mystage.state.accounts import CLASS_NOT_LISTED, MINISTRY_OPTIONS, SignupState
 
 
 def error_text(key: str, input_id: str) -> rx.Component:

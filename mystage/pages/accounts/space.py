@@ -5,21 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import (
-    PASSWORD_HINT,
-)
-from mystage.components.forms import (
-    card,
-    field,
-    notice,
-    page_title,
-    primary_button,
-)
+from mystage.components.account_fields import PASSWORD_HINT
+from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.services.accounts import STATS_URL
-from mystage.state.accounts import (
-    AccountState,
-)
+from mystage.state.accounts import AccountState
 from mystage.state.pupil import PupilSpaceState
 
 LOGOUT_JS = (

@@ -36,7 +36,6 @@ Conventions
 from mystage.services.accounts import client_address, passwords, ratelimit, tokens
 from mystage.services.accounts.activation import (
     ACTIVATION_TTL,
-    CODE_TTL,
     activate,
     after_signup_url,
     awaits_validation,
@@ -54,6 +53,7 @@ from mystage.services.accounts.admin import (
     referent_territory,
 )
 from mystage.services.accounts.creation import PROFILE_FIELDS, create_active_account
+from mystage.services.accounts.delivery import CODE_TTL
 from mystage.services.accounts.identifiers import (
     identifier_kind,
     normalize_email,

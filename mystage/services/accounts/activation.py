@@ -8,23 +8,16 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    REFERENT_ROLES,
-    AccountStatus,
-    TokenPurpose,
-    User,
-)
-from mystage.notify import templates
-from mystage.notify.outbox import queue_mail, queue_sms
-from mystage.services.accounts import ratelimit, tokens
+from mystage.models import REFERENT_ROLES, AccountStatus, TokenPurpose, User
+from mystage.services.accounts import tokens
 from mystage.services.accounts.admin import tell_admins_of_referent
+from mystage.services.accounts.delivery import mail_link, send_phone_code
 from mystage.services.accounts.identifiers import normalize_phone, parse_identifier
-from mystage.services.accounts.limits import allowed, record_attempts
+from mystage.services.accounts.limits import take_request
 from mystage.services.accounts.messages import MSG_ACTIVATION_INVALID, MSG_CODE_INVALID
-from mystage.services.accounts.users import audit_user, is_usable, link_url, minutes, user_by
+from mystage.services.accounts.users import audit_user, is_usable, user_by
 
 ACTIVATION_TTL = timedelta(hours=48)
-CODE_TTL = timedelta(minutes=15)
 
 
 def mark_activated(s: Session, user: User, how: str) -> None:
@@ -60,32 +53,16 @@ def awaits_validation(user: User | None) -> bool:
 
 
 def send_activation_mail(s: Session, user: User) -> None:
-    tokens.invalidate(s, TokenPurpose.ACTIVATION, user_id=user.id)
-    raw = tokens.issue(
-        s, TokenPurpose.ACTIVATION, user_id=user.id, target=user.email, ttl=ACTIVATION_TTL
-    )
-    url = link_url("/activation", raw)
-    subject, body = templates.render(
-        "activation", url=url, first_name=user.first_name, valid_for="48 heures"
-    )
-    queue_mail(
+    mail_link(
         s,
+        user,
+        TokenPurpose.ACTIVATION,
         to=user.email,
-        subject=subject,
-        body=body,
-        action_url=url,
+        path="/activation",
         template="activation",
-        user_id=user.id,
+        ttl=ACTIVATION_TTL,
+        valid_for="48 heures",
     )
-
-
-def send_phone_code(s: Session, user: User, action: str) -> None:
-    code = tokens.issue_code(
-        s, TokenPurpose.PHONE_CODE, user_id=user.id, target=user.phone, action=action, ttl=CODE_TTL
-    )
-    name = "sms_phone_code" if action == "activation" else "sms_reset_code"
-    _, body = templates.render(name, code=code, valid_minutes=minutes(CODE_TTL))
-    queue_sms(s, to=user.phone, body=body, template=name, user_id=user.id)
 
 
 def after_signup_url(user: User | None, default: str = "/espace") -> str:
@@ -143,15 +120,9 @@ def resend_activation(s: Session, identifier: str | None, ip: str | None) -> Non
     Same silent answer whether the account exists or not; rate limited (scope ``resend``).
     """
     kind, norm = parse_identifier(identifier)
-    keys = [ratelimit.ip_key(ip)]
-    pairs = [("resend_ip", keys[0])]
-    if norm:
-        keys.append(ratelimit.ident_key(norm))
-        pairs.append(("resend_id", keys[1]))
-    if not allowed(s, "resend", pairs):
+    if not take_request(s, "resend", ip, norm):
         s.rollback()
         return
-    record_attempts(s, "resend", keys, True)
     user = user_by(s, kind, norm) if norm else None
     if is_usable(user) and user.status == AccountStatus.PENDING_ACTIVATION:
         if kind == "email":

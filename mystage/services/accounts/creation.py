@@ -9,11 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    AccountStatus,
-    Role,
-    User,
-)
+from mystage.models import AccountStatus, Role, User
 from mystage.services.accounts import passwords
 from mystage.services.accounts.identifiers import normalize_email, normalize_phone
 from mystage.services.accounts.messages import (

@@ -75,3 +75,18 @@ def allowed(s: Session, scope: str, pairs: list[tuple[str, str]], *, failures_on
 def record_attempts(s: Session, scope: str, keys: list[str], success: bool) -> None:
     for key in keys:
         ratelimit.record(s, scope, key, success)
+
+
+def take_request(s: Session, scope: str, ip: str | None, identifier: str | None) -> bool:
+    """A mail or SMS asked on ``scope`` (``resend``, ``reset``, ``magic``): True, and counted
+    for the address and the identifier, while both are under their limits (``{scope}_ip``,
+    ``{scope}_id``; no identifier: the address only).  False: nothing counted or sent."""
+    keys = [ratelimit.ip_key(ip)]
+    pairs = [(f"{scope}_ip", keys[0])]
+    if identifier:
+        keys.append(ratelimit.ident_key(identifier))
+        pairs.append((f"{scope}_id", keys[1]))
+    if not allowed(s, scope, pairs):
+        return False
+    record_attempts(s, scope, keys, True)
+    return True

@@ -7,10 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    AccountStatus,
-    User,
-)
+from mystage.models import AccountStatus, User
 from mystage.services.accounts import passwords, ratelimit
 from mystage.services.accounts.identifiers import parse_identifier
 from mystage.services.accounts.limits import (

@@ -8,18 +8,14 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    TokenPurpose,
-    User,
-)
-from mystage.notify import templates
-from mystage.notify.outbox import queue_mail
+from mystage.models import TokenPurpose, User
 from mystage.services.accounts import ratelimit, tokens
+from mystage.services.accounts.delivery import mail_link
 from mystage.services.accounts.identifiers import normalize_email, safe_next_url
-from mystage.services.accounts.limits import LIMITS, allowed, record_attempts
+from mystage.services.accounts.limits import LIMITS, take_request
 from mystage.services.accounts.messages import MSG_MAGIC_INVALID, MSG_RATE_LIMITED
 from mystage.services.accounts.sessions import issue_grant
-from mystage.services.accounts.users import is_active, link_url, user_by
+from mystage.services.accounts.users import is_active, user_by
 
 MAGIC_TTL = timedelta(minutes=20)
 
@@ -28,38 +24,21 @@ def request_magic_link(s: Session, email: str | None, ip: str | None, next_url: 
     """« Recevoir un lien de connexion »: mail ``/connexion/lien?token=…`` (20 min, single
     use) to an active account.  Unknown addresses: nothing, same answer.  Scope ``magic``."""
     norm = normalize_email(email)
-    keys = [ratelimit.ip_key(ip)]
-    pairs = [("magic_ip", keys[0])]
-    if norm:
-        keys.append(ratelimit.ident_key(norm))
-        pairs.append(("magic_id", keys[1]))
-    if not allowed(s, "magic", pairs):
+    if not take_request(s, "magic", ip, norm):
         s.rollback()
         return
-    record_attempts(s, "magic", keys, True)
     user = user_by(s, "email", norm) if norm else None
     if is_active(user):
-        tokens.invalidate(s, TokenPurpose.MAGIC_LINK, user_id=user.id)
-        raw = tokens.issue(
+        mail_link(
             s,
+            user,
             TokenPurpose.MAGIC_LINK,
-            user_id=user.id,
-            target=norm,
-            payload={"next": safe_next_url(next_url)},
-            ttl=MAGIC_TTL,
-        )
-        url = link_url("/connexion/lien", raw)
-        subject, body = templates.render(
-            "magic_link", url=url, first_name=user.first_name, valid_for="20 minutes"
-        )
-        queue_mail(
-            s,
             to=norm,
-            subject=subject,
-            body=body,
-            action_url=url,
+            path="/connexion/lien",
             template="magic_link",
-            user_id=user.id,
+            ttl=MAGIC_TTL,
+            valid_for="20 minutes",
+            payload={"next": safe_next_url(next_url)},
         )
     s.commit()
 

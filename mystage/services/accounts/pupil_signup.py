@@ -10,14 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import (
-    Offer,
-    PupilLevel,
-    Role,
-    School,
-    SchoolClass,
-    User,
-)
+from mystage.models import Offer, PupilLevel, Role, School, SchoolClass, User
 from mystage.services.accounts import passwords
 from mystage.services.accounts.messages import (
     MSG_FIRST_NAME_REQUIRED,
@@ -26,7 +19,7 @@ from mystage.services.accounts.messages import (
     MSG_RATE_LIMITED,
     MSG_TERMS_REQUIRED,
 )
-from mystage.services.accounts.signup import register_with_errors
+from mystage.services.accounts.signup import Identity, register_with_errors
 from mystage.services.ids import client_id
 
 PUPIL_MIN_AGE = 10
@@ -237,19 +230,8 @@ def register_pupil(
         errors = {**errors, **{str(k): str(v) for k, v in form_errors.items()}}
     oid = client_id(targeted_offer_id)
     profile["targeted_offer_id"] = oid if oid is not None and s.get(Offer, oid) else None
-    user, errors = register_with_errors(
-        s,
-        errors,
-        role=Role.ELEVE,
-        email=email,
-        phone=phone,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        accept_terms=bool(accept_terms),
-        ip=ip,
-        **profile,
-    )
+    who = Identity(email, phone, password, first_name, last_name, bool(accept_terms), ip)
+    user, errors = register_with_errors(s, errors, Role.ELEVE, who, **profile)
     if errors:
         return None, {k: _PUPIL_WORDING.get(v, v) for k, v in errors.items()}
     return user, {}

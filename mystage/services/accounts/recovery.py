@@ -8,17 +8,12 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    AccountStatus,
-    TokenPurpose,
-    User,
-)
-from mystage.notify import templates
-from mystage.notify.outbox import queue_mail
+from mystage.models import AccountStatus, TokenPurpose, User
 from mystage.services.accounts import passwords, ratelimit, tokens
-from mystage.services.accounts.activation import mark_activated, send_phone_code
+from mystage.services.accounts.activation import mark_activated
+from mystage.services.accounts.delivery import mail_link, send_phone_code
 from mystage.services.accounts.identifiers import normalize_phone, parse_identifier
-from mystage.services.accounts.limits import LIMITS, allowed, record_attempts
+from mystage.services.accounts.limits import LIMITS, take_request
 from mystage.services.accounts.messages import (
     MSG_CODE_INVALID,
     MSG_CURRENT_PASSWORD,
@@ -33,7 +28,6 @@ from mystage.services.accounts.users import (
     inputs_of,
     is_active,
     is_usable,
-    link_url,
     user_by,
 )
 
@@ -51,35 +45,31 @@ def request_password_reset(s: Session, identifier: str | None, ip: str | None) -
     kind, norm = parse_identifier(identifier)
     if kind is None:
         return "unknown"
-    keys = [ratelimit.ip_key(ip), ratelimit.ident_key(norm)]
-    if not allowed(s, "reset", [("reset_ip", keys[0]), ("reset_id", keys[1])]):
+    if not take_request(s, "reset", ip, norm):
         s.rollback()
         return kind
-    record_attempts(s, "reset", keys, True)
     user = user_by(s, kind, norm)
-    if is_usable(user) and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+    if _may_reset(user):
         if kind == "email":
-            tokens.invalidate(s, TokenPurpose.PASSWORD_RESET, user_id=user.id)
-            raw = tokens.issue(
-                s, TokenPurpose.PASSWORD_RESET, user_id=user.id, target=norm, ttl=RESET_TTL
-            )
-            url = link_url("/mot-de-passe/nouveau", raw)
-            subject, body = templates.render(
-                "password_reset", url=url, first_name=user.first_name, valid_for="1 heure"
-            )
-            queue_mail(
+            mail_link(
                 s,
+                user,
+                TokenPurpose.PASSWORD_RESET,
                 to=norm,
-                subject=subject,
-                body=body,
-                action_url=url,
+                path="/mot-de-passe/nouveau",
                 template="password_reset",
-                user_id=user.id,
+                ttl=RESET_TTL,
+                valid_for="1 heure",
             )
         else:
             send_phone_code(s, user, "reset")
     s.commit()
     return kind
+
+
+def _may_reset(user: User | None) -> bool:
+    """Unknown, deleted, refused and disabled accounts get no reset."""
+    return is_usable(user) and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED)
 
 
 def _set_new_password(s: Session, user: User, new_password: str, via: str) -> None:
@@ -101,6 +91,19 @@ def _set_new_password(s: Session, user: User, new_password: str, via: str) -> No
     audit_user(s, user, "password_reset", actor=user, message=via)
 
 
+def _finish_reset(
+    s: Session, user: User, new_password: str, via: str
+) -> tuple[User | None, dict[str, str]]:
+    """The link or code was right: check the password against the person's names (when it
+    fails the link or code stays usable for another try), then set it and commit."""
+    if pw_error := passwords.password_error(new_password, user_inputs=inputs_of(user)):
+        s.rollback()
+        return None, {"password": pw_error}
+    _set_new_password(s, user, new_password, via)
+    s.commit()
+    return user, {}
+
+
 def reset_password(
     s: Session, raw_token: str | None, new_password: str
 ) -> tuple[User | None, dict[str, str]]:
@@ -111,15 +114,10 @@ def reset_password(
         return None, {"password": pw_error}
     tok = tokens.consume(s, TokenPurpose.PASSWORD_RESET, raw_token)
     user = s.get(User, tok.user_id) if tok is not None and tok.user_id else None
-    if not is_usable(user) or user.status in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+    if not _may_reset(user):
         s.rollback()
         return None, {"token": MSG_RESET_INVALID}
-    if pw_error := passwords.password_error(new_password, user_inputs=inputs_of(user)):
-        s.rollback()  # the link stays usable
-        return None, {"password": pw_error}
-    _set_new_password(s, user, new_password, "e-mail")
-    s.commit()
-    return user, {}
+    return _finish_reset(s, user, new_password, "e-mail")
 
 
 def reset_password_with_code(
@@ -131,7 +129,7 @@ def reset_password_with_code(
         return None, {"password": pw_error}
     norm = normalize_phone(phone)
     user = user_by(s, "phone", norm) if norm else None
-    if not is_usable(user) or user.status in (AccountStatus.REFUSED, AccountStatus.DISABLED):
+    if not _may_reset(user):
         return None, {"code": MSG_CODE_INVALID}
     tok = tokens.verify_code(
         s, TokenPurpose.PHONE_CODE, user_id=user.id, target=norm, code=code, action="reset"
@@ -139,12 +137,7 @@ def reset_password_with_code(
     if tok is None:
         s.commit()  # keep the attempt count
         return None, {"code": MSG_CODE_INVALID}
-    if pw_error := passwords.password_error(new_password, user_inputs=inputs_of(user)):
-        s.rollback()  # the code stays usable
-        return None, {"password": pw_error}
-    _set_new_password(s, user, new_password, "sms")
-    s.commit()
-    return user, {}
+    return _finish_reset(s, user, new_password, "sms")
 
 
 def change_password(

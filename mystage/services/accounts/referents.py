@@ -7,12 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from mystage.models import (
-    REFERENT_ROLES,
-    Department,
-    Role,
-    User,
-)
+from mystage.models import REFERENT_ROLES, Department, Role, User
 from mystage.services import ministries
 from mystage.services.accounts.messages import (
     MSG_ACADEMY_INVALID,
@@ -22,7 +17,7 @@ from mystage.services.accounts.messages import (
     MSG_REFERENT_EMAIL,
     MSG_ROLE_INVALID,
 )
-from mystage.services.accounts.signup import register_with_errors
+from mystage.services.accounts.signup import Identity, register_with_errors
 from mystage.services.accounts.users import without_controls
 
 
@@ -115,19 +110,9 @@ def register_referent(
         profile["job_title"] = title
     if not (isinstance(email, str) and email.strip()):
         errors["email"] = MSG_REFERENT_EMAIL
-    user, errors = register_with_errors(
-        s,
-        errors,
-        role=role if isinstance(role, str) else "",
-        email=email,
-        phone=phone,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        accept_terms=bool(accept_terms),
-        ip=ip,
-        **profile,
-    )
+    who = Identity(email, phone, password, first_name, last_name, bool(accept_terms), ip)
+    role = role if isinstance(role, str) else ""
+    user, errors = register_with_errors(s, errors, role, who, **profile)
     if errors.get("email") == MSG_IDENTIFIER_REQUIRED:
         errors["email"] = MSG_REFERENT_EMAIL
     return user, errors

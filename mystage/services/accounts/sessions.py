@@ -9,11 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import (
-    AuthSession,
-    TokenPurpose,
-    User,
-)
+from mystage.models import AuthSession, TokenPurpose, User
 from mystage.services.accounts import tokens
 from mystage.services.accounts.identifiers import safe_next_url
 from mystage.services.accounts.users import is_active

@@ -6,29 +6,18 @@ nothing and tells the owner (:func:`tell_owner_of_signup`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import (
-    SCHOOL_STAFF_ROLES,
-    AccountStatus,
-    Role,
-    User,
-)
+from mystage.models import SCHOOL_STAFF_ROLES, AccountStatus, Role, User
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services.accounts import passwords, ratelimit
-from mystage.services.accounts.activation import (
-    send_activation_mail,
-    send_phone_code,
-)
-from mystage.services.accounts.creation import (
-    check_profile,
-    flush_new_user,
-    validate_identity,
-)
+from mystage.services.accounts.activation import send_activation_mail
+from mystage.services.accounts.creation import check_profile, flush_new_user, validate_identity
+from mystage.services.accounts.delivery import send_phone_code
 from mystage.services.accounts.limits import LIMITS, allowed, record_attempts
 from mystage.services.accounts.messages import (
     MSG_EMPLOYER_SIGNUP,
@@ -124,36 +113,27 @@ def register(
     account (« Vérifiez votre boîte… »), so the form never reveals who has an account.  A
     taken phone next to a new address is left out of the new account.
     """
-    return register_with_errors(
-        s,
-        {},
-        role=role,
-        email=email,
-        phone=phone,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        accept_terms=accept_terms,
-        ip=ip,
-        **profile,
-    )
+    who = Identity(email, phone, password, first_name, last_name, accept_terms, ip)
+    return register_with_errors(s, {}, role, who, **profile)
+
+
+class Identity(NamedTuple):
+    """What every sign-up form asks, as typed (checked by :func:`register_with_errors`)."""
+
+    email: str | None
+    phone: str | None
+    password: str
+    first_name: str
+    last_name: str
+    accept_terms: bool
+    ip: str | None
 
 
 def register_with_errors(
-    s: Session,
-    pre_errors: dict[str, str],
-    *,
-    role: str,
-    email: str | None,
-    phone: str | None,
-    password: str,
-    first_name: str,
-    last_name: str,
-    accept_terms: bool,
-    ip: str | None,
-    **profile: Any,
+    s: Session, pre_errors: dict[str, str], role: str, who: Identity, **profile: Any
 ) -> tuple[User | None, dict[str, str]]:
     """:func:`register` with errors already found by the caller (shown together)."""
+    email, phone, password, first_name, last_name, accept_terms, ip = who
     check_profile(profile)
     errors: dict[str, str] = dict(pre_errors)
     if not isinstance(role, str) or role not in SELF_SIGNUP_ROLES:
@@ -221,19 +201,10 @@ def register_with_errors(
         if not taken:  # refused by the database for another reason
             return None, errors
         if norm_email and "email" not in taken:  # lost a race on the phone only
-            return register_with_errors(
-                s,
-                pre_errors,
-                role=role,
-                email=norm_email,
-                phone=None,
-                password=password,
-                first_name=first_name,
-                last_name=last_name,
-                accept_terms=accept_terms,
-                ip=ip,
-                **profile,
+            who = who._replace(
+                email=norm_email, phone=None, first_name=first_name, last_name=last_name
             )
+            return register_with_errors(s, pre_errors, role, who, **profile)
 
     # Taken: the same answer as for a new address, nothing created, the owner told.
     if "email" in taken:
@@ -284,15 +255,5 @@ def register_generic(
         errors["role"] = MSG_EMPLOYER_SIGNUP
     elif not isinstance(role, str) or role not in GENERIC_SIGNUP_ROLES:
         errors["role"] = MSG_ROLE_INVALID
-    return register_with_errors(
-        s,
-        errors,
-        role=role if isinstance(role, str) else "",
-        email=email,
-        phone=phone,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        accept_terms=bool(accept_terms),
-        ip=ip,
-    )
+    who = Identity(email, phone, password, first_name, last_name, bool(accept_terms), ip)
+    return register_with_errors(s, errors, role if isinstance(role, str) else "", who)

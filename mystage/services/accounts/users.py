@@ -1,19 +1,12 @@
 """Small shared pieces: find a user by identifier, whether an account can be used, the
-audit row of an account event, the link of a mailed secret."""
+audit row of an account event, text without control characters."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import (
-    AccountStatus,
-    AuditLog,
-    User,
-)
-from mystage.settings import get_settings
+from mystage.models import AccountStatus, AuditLog, User
 
 
 def user_by(s: Session, kind: str, value: str) -> User | None:
@@ -62,11 +55,3 @@ def inputs_of(user: User) -> tuple[str, ...]:
 def without_controls(value: str) -> str:
     """``value`` without control characters (NUL and others: PostgreSQL refuses NUL)."""
     return "".join(ch for ch in value if ch >= " " and ch != "\x7f")
-
-
-def link_url(path: str, raw: str) -> str:
-    return f"{get_settings().public_url}{path}?token={raw}"
-
-
-def minutes(ttl: timedelta) -> int:
-    return int(ttl.total_seconds() // 60)
