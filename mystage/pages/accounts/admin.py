@@ -9,6 +9,22 @@ from mystage.components.layout import page
 from mystage.state.accounts import AdminState
 
 
+def _decision_buttons(decide, item_id, accept=None, refuse=None) -> tuple:
+    """« Valider » and « Refuser » one item awaiting validation (``accept`` / ``refuse``:
+    more props of each button)."""
+    return (
+        rx.button("Valider", size="1", on_click=decide(item_id, True), **(accept or {})),
+        rx.button(
+            "Refuser",
+            size="1",
+            color_scheme="red",
+            variant="soft",
+            on_click=decide(item_id, False),
+            **(refuse or {}),
+        ),
+    )
+
+
 def _pending_row(u) -> rx.Component:
     return rx.table.row(
         rx.table.cell(u["name"]),
@@ -19,22 +35,12 @@ def _pending_row(u) -> rx.Component:
         rx.table.cell(u["created_at"]),
         rx.table.cell(
             rx.hstack(
-                rx.button(
-                    "Valider",
-                    size="1",
-                    on_click=AdminState.decide(u["id"], True),
-                    class_name="pending-validate",
-                    cursor="pointer",
-                ),
-                rx.button(
-                    "Refuser",
-                    size="1",
-                    color_scheme="red",
-                    variant="soft",
-                    on_click=AdminState.decide(u["id"], False),
-                    class_name="pending-refuse",
-                    cursor="pointer",
-                ),
+                *_decision_buttons(
+                    AdminState.decide,
+                    u["id"],
+                    accept={"class_name": "pending-validate", "cursor": "pointer"},
+                    refuse={"class_name": "pending-refuse", "cursor": "pointer"},
+                )
             )
         ),
         class_name="pending-account",
@@ -81,18 +87,7 @@ def admin_page() -> rx.Component:
                                 font_size="0.85rem",
                             ),
                             rx.spacer(),
-                            rx.button(
-                                "Valider",
-                                size="1",
-                                on_click=AdminState.decide_structure(st["id"].to(int), True),
-                            ),
-                            rx.button(
-                                "Refuser",
-                                size="1",
-                                color_scheme="red",
-                                variant="soft",
-                                on_click=AdminState.decide_structure(st["id"].to(int), False),
-                            ),
+                            *_decision_buttons(AdminState.decide_structure, st["id"].to(int)),
                             width="100%",
                             wrap="wrap",
                             class_name="pending-structure",

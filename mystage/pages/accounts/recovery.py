@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.account_fields import new_password_fields, text_link
+from mystage.components.account_fields import new_password_fields, sms_code_field, text_link
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.state.accounts import NewPasswordState, ResetState
+
+
+def _password_changed(notice_id: str) -> rx.Component:
+    return rx.box(
+        notice("Votre mot de passe est changé.", "success", id=notice_id),
+        rx.link(primary_button("Se connecter"), href="/connexion"),
+    )
 
 
 @page("/mot-de-passe/oublie", "Mot de passe oublié", on_load=ResetState.load, narrow=True)
@@ -34,27 +41,14 @@ def forgot_page() -> rx.Component:
                         "info",
                     ),
                     rx.form(
-                        field(
-                            "Code reçu par SMS",
-                            "code",
-                            error=ResetState.errors.get("code", ""),
-                            autocomplete="one-time-code",
-                            input_mode="numeric",
-                            required=True,
-                        ),
+                        sms_code_field(ResetState.errors.get("code", "")),
                         *new_password_fields(ResetState.errors, "Nouveau mot de passe"),
                         primary_button("Changer le mot de passe", type="submit", id="reset-code"),
                         on_submit=ResetState.submit_code,
                     ),
                 ),
             ),
-            (
-                "done",
-                rx.box(
-                    notice("Votre mot de passe est changé.", "success", id="reset-done"),
-                    rx.link(primary_button("Se connecter"), href="/connexion"),
-                ),
-            ),
+            ("done", _password_changed("reset-done")),
             rx.form(
                 rx.text(
                     "Indiquez l'adresse électronique ou le téléphone portable de votre compte.",
@@ -81,10 +75,7 @@ def new_password_page() -> rx.Component:
         page_title("Choisir un nouveau mot de passe"),
         rx.cond(
             NewPasswordState.done,
-            rx.box(
-                notice("Votre mot de passe est changé.", "success", id="newpw-done"),
-                rx.link(primary_button("Se connecter"), href="/connexion"),
-            ),
+            _password_changed("newpw-done"),
             rx.form(
                 rx.cond(
                     NewPasswordState.errors.get("token", "") != "",

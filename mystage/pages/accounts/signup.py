@@ -5,7 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import name_fields, new_password_fields, text_link
+from mystage.components.account_fields import (
+    errors_summary,
+    name_fields,
+    new_password_fields,
+    sms_code_field,
+    text_link,
+)
 from mystage.components.browser import document_load
 from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
 from mystage.components.layout import page
@@ -83,18 +89,7 @@ def _signup_form() -> rx.Component:
             "accept_terms",
             error=S.errors.get("accept_terms", ""),
         ),
-        rx.cond(
-            S.errors.get("form", "") != "",
-            notice(S.errors.get("form", ""), "error"),
-        ),
-        rx.cond(
-            S.errors.length() > 0,
-            notice(
-                "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
-                "error",
-                id="signup-errors",
-            ),
-        ),
+        *errors_summary(S.errors, "signup-errors"),
         primary_button("Créer mon compte", type="submit", id="signup-submit"),
         on_submit=S.submit,
         id="signup-form",
@@ -112,14 +107,7 @@ def _phone_code_form() -> rx.Component:
             "info",
         ),
         rx.form(
-            field(
-                "Code reçu par SMS",
-                "code",
-                error=SignupState.code_error,
-                autocomplete="one-time-code",
-                input_mode="numeric",
-                required=True,
-            ),
+            sms_code_field(SignupState.code_error),
             primary_button("Valider le code", type="submit", id="code-submit"),
             on_submit=SignupState.submit_code,
             id="code-form",

@@ -20,20 +20,47 @@ def hint(text: str) -> rx.Component:
     return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
 
 
-def _level_field() -> rx.Component:
+def _select(
+    label: str,
+    name: str,
+    input_id: str,
+    *options: rx.Component,
+    required: bool = True,
+    hint_text: str = "",
+    mark_invalid: bool = False,
+) -> rx.Component:
+    """A select of the sign-up form: its label (and hint), the options, the error under it;
+    ``mark_invalid`` also sets ``aria-invalid`` while the field has an error."""
+    S = SignupState
+    invalid = (
+        {"aria_invalid": rx.cond(S.errors.get(name, "") != "", "true", "false")}
+        if mark_invalid
+        else {}
+    )
     return rx.box(
-        field_label("Ton niveau", "signup-level", required=True),
+        field_label(label, input_id, required),
+        *([hint(hint_text)] if hint_text else []),
         rx.el.select(
-            rx.el.option("Choisis ton niveau", value=""),
-            *[rx.el.option(LEVEL_LABELS[lv], value=lv.value) for lv in PupilLevel],
-            id="signup-level",
-            name="level",
-            default_value=SignupState.values.get("level", ""),
-            aria_describedby="signup-level-err",
+            *options,
+            id=input_id,
+            name=name,
+            default_value=S.values.get(name, ""),
+            aria_describedby=f"{input_id}-err",
+            **invalid,
             style=theme.SELECT,
         ),
-        error_text("level", "signup-level"),
+        error_text(name, input_id),
         margin_bottom="1rem",
+    )
+
+
+def _level_field() -> rx.Component:
+    return _select(
+        "Ton niveau",
+        "level",
+        "signup-level",
+        rx.el.option("Choisis ton niveau", value=""),
+        *[rx.el.option(LEVEL_LABELS[lv], value=lv.value) for lv in PupilLevel],
     )
 
 
@@ -41,20 +68,13 @@ def _class_field() -> rx.Component:
     S = SignupState
     return rx.cond(
         S.has_classes,
-        rx.box(
-            field_label("Ta classe", "signup-class", required=True),
-            rx.el.select(
-                rx.el.option("Choisis ta classe", value=""),
-                rx.foreach(S.school_classes, lambda c: rx.el.option(c["name"], value=c["id"])),
-                rx.el.option("Ma classe n'est pas dans la liste", value=CLASS_NOT_LISTED),
-                id="signup-class",
-                name="class_id",
-                default_value=S.values.get("class_id", ""),
-                aria_describedby="signup-class-err",
-                style=theme.SELECT,
-            ),
-            error_text("class_id", "signup-class"),
-            margin_bottom="1rem",
+        _select(
+            "Ta classe",
+            "class_id",
+            "signup-class",
+            rx.el.option("Choisis ta classe", value=""),
+            rx.foreach(S.school_classes, lambda c: rx.el.option(c["name"], value=c["id"])),
+            rx.el.option("Ma classe n'est pas dans la liste", value=CLASS_NOT_LISTED),
         ),
         rx.box(
             rx.text(
@@ -94,47 +114,29 @@ def _referent_select(
     label: str, name: str, input_id: str, options, placeholder: str
 ) -> rx.Component:
     """A référent's territory: « Département » or « Académie » (lists loaded with the role)."""
-    S = SignupState
-    return rx.box(
-        field_label(label, input_id, required=True),
-        rx.el.select(
-            rx.el.option(placeholder, value=""),
-            rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
-            id=input_id,
-            name=name,
-            default_value=S.values.get(name, ""),
-            aria_describedby=f"{input_id}-err",
-            aria_invalid=rx.cond(S.errors.get(name, "") != "", "true", "false"),
-            style=theme.SELECT,
-        ),
-        error_text(name, input_id),
-        margin_bottom="1rem",
+    return _select(
+        label,
+        name,
+        input_id,
+        rx.el.option(placeholder, value=""),
+        rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+        mark_invalid=True,
     )
 
 
 def _ministry_select() -> rx.Component:
     """Référent central: « Ministère (facultatif) »; empty = the offers of every ministry
     and of private employers."""
-    S = SignupState
-    input_id = "signup-ministry"
-    return rx.box(
-        field_label("Ministère (facultatif)", input_id),
-        hint(
-            "Choisissez votre ministère pour ne voir que ses offres (dans toute la France) ; "
-            "laissez « Tous » pour voir toutes les offres."
-        ),
-        rx.el.select(
-            rx.el.option("Tous (toutes les offres)", value=""),
-            *[rx.el.option(label, value=slug) for slug, label in MINISTRY_OPTIONS],
-            id=input_id,
-            name="ministry",
-            default_value=S.values.get("ministry", ""),
-            aria_describedby=f"{input_id}-err",
-            aria_invalid=rx.cond(S.errors.get("ministry", "") != "", "true", "false"),
-            style=theme.SELECT,
-        ),
-        error_text("ministry", input_id),
-        margin_bottom="1rem",
+    return _select(
+        "Ministère (facultatif)",
+        "ministry",
+        "signup-ministry",
+        rx.el.option("Tous (toutes les offres)", value=""),
+        *[rx.el.option(label, value=slug) for slug, label in MINISTRY_OPTIONS],
+        required=False,
+        hint_text="Choisissez votre ministère pour ne voir que ses offres (dans toute la France) ; "
+        "laissez « Tous » pour voir toutes les offres.",
+        mark_invalid=True,
     )
 
 

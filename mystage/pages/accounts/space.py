@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import PASSWORD_HINT
+from mystage.components.account_fields import new_password_fields
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.services.accounts import STATS_URL
@@ -279,22 +279,10 @@ def profile_page() -> rx.Component:
                     autocomplete="current-password",
                     required=True,
                 ),
-                field(
+                *new_password_fields(
+                    AccountState.errors,
                     "Nouveau mot de passe",
-                    "password",
-                    error=AccountState.errors.get("password", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    hint=PASSWORD_HINT,
-                    required=True,
-                ),
-                field(
                     "Confirmez le nouveau mot de passe",
-                    "password2",
-                    error=AccountState.errors.get("password2", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    required=True,
                 ),
                 primary_button("Changer le mot de passe", type="submit", id="pw-submit"),
                 on_submit=AccountState.change_password,
