@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mystage.services import passwords  # noqa: E402
+from mystage.services.accounts import passwords  # noqa: E402
 
 INPUTS = ("Inès", "Martin", "ines.martin@exemple.fr", "06 12 34 56 78")
 

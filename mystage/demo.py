@@ -103,7 +103,7 @@ def _seed_demo(force: bool) -> bool:
 def _one_hash(password: str):
     """Every demo account shares ONE argon2 hash of the demo password (computed once):
     seeding then stays within seconds on a small machine (a hash costs up to 0.5 s)."""
-    from mystage.services import passwords
+    from mystage.services.accounts import passwords
 
     real = passwords.hash_password
     cache: dict[str, str] = {}

@@ -192,7 +192,7 @@ class _Builder:
 
     def pupils(self, school: School, cls: SchoolClass, n: int, authorizer: User) -> None:
         """``n`` pupils inserted in one statement (one shared hash of the demo password)."""
-        from mystage.services import passwords
+        from mystage.services.accounts import passwords
 
         rng = self.rng
         pw_hash = passwords.hash_password(self.password)
@@ -578,7 +578,7 @@ def seed_schools(s: Session, password: str) -> dict[str, int]:
             if status == "active":
                 teachers[name] = user
     s.flush()
-    from mystage.services import tokens
+    from mystage.services.accounts import tokens
 
     tokens.issue(  # a pending invitation (its mail is not kept)
         s, TokenPurpose.INVITATION, target="documentaliste.dunant@ac-creteil.fr",

@@ -22,7 +22,8 @@ from starlette.routing import Route
 
 from mystage import db
 from mystage.api.security import is_same_origin
-from mystage.services import accounts, client_address
+from mystage.services import accounts
+from mystage.services.accounts import client_address
 from mystage.settings import get_settings
 
 COOKIE_NAME = "mystage_session"

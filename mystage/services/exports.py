@@ -90,7 +90,8 @@ from mystage.models import (
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import ministries, permissions, stats, tokens, weeks
+from mystage.services import ministries, permissions, stats, weeks
+from mystage.services.accounts import tokens
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.settings import get_settings

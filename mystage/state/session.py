@@ -89,10 +89,10 @@ async def caller(state: rx.State) -> User | None:
 
 def client_ip(state: rx.State) -> str:
     """The client address of the event's websocket, through
-    :func:`mystage.services.client_address.client_address`: the socket peer (Reflex writes
+    :func:`mystage.services.accounts.client_address.client_address`: the socket peer (Reflex writes
     it over any ``asgi-scope-client`` header a client sends; ``router.session.client_ip``
     otherwise), replaced by X-Forwarded-For only when the peer is in ``TRUSTED_PROXIES``."""
-    from mystage.services.client_address import client_address
+    from mystage.services.accounts import client_address
 
     router = state.router
     try:
@@ -100,4 +100,4 @@ def client_ip(state: rx.State) -> str:
     except AttributeError:
         headers = {}
     peer = headers.get("asgi-scope-client") or router.session.client_ip or ""
-    return client_address(peer, headers.get("x-forwarded-for"))
+    return client_address.client_address(peer, headers.get("x-forwarded-for"))

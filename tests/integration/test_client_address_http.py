@@ -15,7 +15,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from mystage.api.auth_routes import routes
-from mystage.models import AuthSession
+from mystage.models import AuthSession, User
 from mystage.services import accounts
 
 PW = "un stage à la mairie du village"
@@ -52,7 +52,7 @@ def base_url():
 def login_from(dbs, base_url: str, forwarded_for: str) -> str:
     """Open a session through ``/api/session`` with a forged X-Forwarded-For; the address
     the server recorded for it."""
-    user = dbs.exec(select(accounts.User).where(accounts.User.email == "nat@exemple.fr")).first()
+    user = dbs.exec(select(User).where(User.email == "nat@exemple.fr")).first()
     if user is None:
         user, errors = accounts.create_active_account(
             dbs, role="eleve", email="nat@exemple.fr", password=PW, first_name="Nat"

@@ -6,8 +6,7 @@ import pytest
 
 from mystage.models import AccountStatus, Role, User
 from mystage.services import accounts
-from mystage.state.account import AccountState, DevMailState
-from mystage.state.admin import AdminState
+from mystage.state.accounts import AccountState, AdminState, DevMailState
 from tests.state.conftest import make_state
 
 PW = "mot de passe de test 42"

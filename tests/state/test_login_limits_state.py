@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from mystage.models import LoginAttempt, Outbox, User
 from mystage.services import accounts
-from mystage.state import auth
-from mystage.state.auth import LoginState, SignupState
+from mystage.state.accounts import LoginState, SignupState
+from mystage.state.accounts import login as auth
 from mystage.state.navigation import NavigationState
 from mystage.state.session import client_ip
 

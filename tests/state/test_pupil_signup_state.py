@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from mystage import clock
 from mystage.models import School, SchoolClass, User
 from mystage.services import accounts
-from mystage.state.auth import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
+from mystage.state.accounts import CLASS_NOT_LISTED, MSG_CLASS_REQUIRED, SignupState
 from mystage.state.navigation import NavigationState
 from mystage.state.schools import SEARCH_BURST
 from tests.state.conftest import make_state
@@ -277,7 +277,7 @@ def _code(s, phone: str) -> str:
 @pytest.mark.asyncio
 async def test_phone_code_logs_in_back_to_the_offer(s):
     from mystage.models import OneTimeToken, TokenPurpose
-    from mystage.services import tokens
+    from mystage.services.accounts import tokens
 
     owner, _ = employer(s)
     offer_id = complete_offer(s, owner)
@@ -305,7 +305,7 @@ async def test_activation_link_then_login_back_to_the_offer(s):
     from urllib.parse import parse_qs, urlparse
 
     from mystage.models import Outbox
-    from mystage.state.auth import ActivationState
+    from mystage.state.accounts import ActivationState
 
     owner, _ = employer(s)
     offer_id = complete_offer(s, owner)

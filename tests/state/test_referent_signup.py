@@ -14,11 +14,15 @@ from sqlmodel import func, select
 
 from mystage.models import SCHOOL_STAFF_ROLES, AccountStatus, Outbox, Role, User
 from mystage.services import accounts, ministries, stats
-from mystage.services import admin as admin_svc
+from mystage.services import accounts as admin_svc
 from mystage.services.permissions import PermissionDenied
-from mystage.state.account import AccountState
-from mystage.state.admin import AdminState
-from mystage.state.auth import ActivationState, LoginState, SignupState
+from mystage.state.accounts import (
+    AccountState,
+    ActivationState,
+    AdminState,
+    LoginState,
+    SignupState,
+)
 from mystage.state.navigation import NavigationState
 from mystage.state.schools.signup import _FUNCTIONS as SCHOOL_FUNCTIONS
 from tests.state.conftest import make_state
@@ -478,7 +482,7 @@ async def test_space_shows_statistics_to_referents_and_admins(s):
 
 
 def test_space_card_links_to_the_statistics_page():
-    from mystage.pages.account import _stats_section
+    from mystage.pages.accounts.space import _stats_section
 
     rendered = str(_stats_section())
     assert "link-statistiques" in rendered and "/espace/statistiques" in rendered
@@ -531,7 +535,7 @@ async def test_school_staff_refused_on_the_generic_form(s):
 
 @pytest.mark.asyncio
 async def test_central_referent_may_choose_one_ministry(s):
-    from mystage.state.auth import MINISTRY_OPTIONS
+    from mystage.state.accounts import MINISTRY_OPTIONS
 
     assert ("armees", "Ministère des Armées") in MINISTRY_OPTIONS and len(MINISTRY_OPTIONS) >= 16
     admin, cookie = active(s, Role.ADMIN, "admin@mystage.fr")

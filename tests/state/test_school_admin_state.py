@@ -21,7 +21,8 @@ from mystage.models import (
     StaffMembership,
     User,
 )
-from mystage.services import accounts, schools, tokens
+from mystage.services import accounts, schools
+from mystage.services.accounts import tokens
 from mystage.state.navigation import NavigationState
 from mystage.state.schools import (
     InvitationState,

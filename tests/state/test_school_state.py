@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from mystage.models import Application, AppState, Role, User
 from mystage.services import accounts
-from mystage.state.account import AccountState
+from mystage.state.accounts import AccountState
 from mystage.state.schools import (
     AuthorizationSheetState,
     SchoolClassState,

@@ -19,7 +19,8 @@ from mystage.models import (
     Outbox,
     User,
 )
-from mystage.services import accounts, passwords, ratelimit
+from mystage.services import accounts
+from mystage.services.accounts import passwords, ratelimit
 from mystage.settings import get_settings
 
 PW = "un stage à la boulangerie"

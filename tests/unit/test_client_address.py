@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from mystage import settings
-from mystage.services import ratelimit
-from mystage.services.client_address import client_address, parse_ip, trusted_networks
+from mystage.services.accounts import ratelimit
+from mystage.services.accounts.client_address import client_address, parse_ip, trusted_networks
 
 
 def nets(*items: str):

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from mystage import cli
 from mystage.models import Outbox, User
-from mystage.services import accounts, passwords, schools, structures
+from mystage.services import accounts, schools, structures
+from mystage.services.accounts import passwords
 from tests.unit import test_pupil_signup as pupil_tests
 from tests.unit import test_schools as school_tests
 from tests.unit import test_structures as employer_tests

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mystage.services import passwords
+from mystage.services.accounts import passwords
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ from mystage.models import (
     User,
 )
 from mystage.services import accounts, permissions, schools, weeks
-from mystage.services import admin as admin_svc
+from mystage.services import accounts as admin_svc
 from mystage.services.applications import can_apply
 from mystage.services.permissions import PermissionDenied
 from tests.unit.test_offers import NOW, complete_offer, employer

@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from mystage import clock, db
 from mystage.models import OneTimeToken, TokenPurpose
-from mystage.services import accounts, ratelimit, tokens
+from mystage.services import accounts
+from mystage.services.accounts import ratelimit, tokens
 
 
 @pytest.fixture

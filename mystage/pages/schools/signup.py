@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.account_fields import name_fields, new_password_fields
 from mystage.components.browser import document_load
 from mystage.components.forms import (
     card,
@@ -18,7 +19,6 @@ from mystage.components.forms import (
 )
 from mystage.components.layout import page
 from mystage.components.school_picker import school_picker
-from mystage.pages.auth import name_fields, new_password_fields
 from mystage.pages.schools.parts import SELECT_STYLE, TERMS, error_of, hint
 from mystage.state.navigation import NavigationState
 from mystage.state.schools import (

@@ -8,6 +8,7 @@ from pathlib import Path
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.account_fields import PASSWORD_HINT
 from mystage.components.bound_fields import (
     bound_field,
     bound_radio,
@@ -19,7 +20,6 @@ from mystage.components.bound_fields import (
 )
 from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.pages.auth import PASSWORD_HINT
 from mystage.state.structures import EmployerSignupState
 
 STATUTS = [

@@ -18,7 +18,8 @@ from mystage.models import (
     TokenPurpose,
     User,
 )
-from mystage.services import accounts, audit, passwords, tokens
+from mystage.services import accounts, audit
+from mystage.services.accounts import passwords, tokens
 from mystage.services.form_values import form_str
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied

@@ -16,7 +16,8 @@ from mystage.models import (
     StaffMembership,
     User,
 )
-from mystage.services import accounts, audit, passwords
+from mystage.services import accounts, audit
+from mystage.services.accounts import passwords
 from mystage.services.form_values import form_bool, form_str
 from mystage.services.ids import client_id
 from mystage.services.schools.academies import check_head_email, check_staff_email

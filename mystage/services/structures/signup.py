@@ -19,7 +19,8 @@ from mystage import clock
 from mystage.models import Role, Structure, StructureMember, User
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, passwords, platform
+from mystage.services import accounts, audit, platform
+from mystage.services.accounts import passwords
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.structures.inputs import (
     checked_text,

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import admin, permissions
+from mystage.services import accounts, permissions
 from mystage.services.ids import client_id
 from mystage.state.session import caller
 
@@ -16,13 +16,13 @@ MSG_BAD_REQUEST = "Demande invalide."
 
 
 def _pending(s, actor):
-    return admin.pending_accounts(s, actor)
+    return accounts.pending_accounts(s, actor)
 
 
 def _structures(s, actor):
     from mystage.services import platform
 
-    return admin.pending_structures(s, actor), platform.employer_validation_required(s)
+    return accounts.pending_structures(s, actor), platform.employer_validation_required(s)
 
 
 def _decide_structure(s, actor, structure_id: int, accept: bool) -> str:
@@ -39,7 +39,7 @@ def _set_validation(s, actor, required: bool) -> None:
 
 
 def _decide(s, actor, user_id: int, accept: bool) -> str:
-    error = admin.decide_account(s, actor, user_id, accept)
+    error = accounts.decide_account(s, actor, user_id, accept)
     if error:
         s.rollback()
     else:

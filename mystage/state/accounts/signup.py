@@ -1,13 +1,7 @@
-"""Login, sign-up, activation, password reset, magic link: thin states over services.accounts.
-
-Every handler here is public by nature (anonymous visitors log in); the services apply
-rate limits and lockouts on every path, so a crafted event gains nothing.
-"""
+"""« Créer un compte »: the generic form, pupils (school, class) and référents (territory),
+then the SMS code of a phone-only sign-up."""
 
 from __future__ import annotations
-
-import asyncio
-from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -15,9 +9,9 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state.navigation import load_document
+from mystage.state.accounts.common import form_str, open_session
 from mystage.state.schools import search_schools
-from mystage.state.session import SessionState, client_ip
+from mystage.state.session import client_ip
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
 # in the list so people find their profile, but choosing one opens /inscription/etablissement
@@ -28,86 +22,6 @@ _REFERENT_VALUES = frozenset(r.value for r in REFERENT_ROLES)
 _STAFF_VALUES = frozenset(r.value for r in SCHOOL_STAFF_ROLES)
 # Référent central: « Ministère (facultatif) », (slug, label); empty = every offer.
 MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
-
-
-def _str(form: dict, key: str, limit: int = 300) -> str:
-    value = form.get(key)
-    if not isinstance(value, str):
-        return ""
-    return value.strip()[:limit]
-
-
-async def _go_session(state: rx.State, grant: str) -> None:
-    """Open the session: the page loads ``/api/session?grant=…``, which sets the HttpOnly
-    cookie (the page holds ``components.browser.document_load``; no eval)."""
-    await load_document(state, "/api/session?" + urlencode({"grant": grant}))
-
-
-def _safe_next(raw: str) -> str:
-    if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw[:300]
-    return "/espace"
-
-
-def _login(s, identifier: str, password: str, ip: str, next_url: str):
-    from mystage.services import accounts
-
-    grant, error = accounts.password_login(s, identifier, password, ip, next_url)
-    return grant, error or ""
-
-
-def _login_delay(s, ip: str) -> float:
-    from mystage.services import accounts
-
-    return accounts.login_delay(s, ip)
-
-
-# The wait of a slowed-down login (accounts.login_delay); tests may swap it to record waits.
-sleep = asyncio.sleep
-
-
-class LoginState(rx.State):
-    error: str = ""
-    identifier: str = ""
-    not_activated: bool = False
-    info: str = ""
-
-    @rx.event
-    def load(self):
-        self.error = ""
-        self.not_activated = False
-        code = self.router.url.query_parameters.get("erreur", "")
-        self.info = (
-            "Ce lien de connexion n'est plus valable. Connectez-vous à nouveau."
-            if code == "lien"
-            else ""
-        )
-
-    @rx.event
-    async def submit(self, form_data: dict):
-        identifier = _str(form_data, "identifier", 254)
-        password = form_data.get("password") if isinstance(form_data.get("password"), str) else ""
-        self.identifier = identifier
-        self.not_activated = False
-        if not identifier or not password:
-            self.error = (
-                "Saisissez votre adresse électronique ou votre téléphone, et votre mot de passe."
-            )
-            return
-        next_url = _safe_next(self.router.url.query_parameters.get("suivant", "/espace"))
-        ip = client_ip(self)
-        # Many failures from this address: wait before checking (never refuse), outside
-        # any database thread.
-        delay = await db.call(_login_delay, ip)
-        if delay > 0:
-            await sleep(delay)
-        grant, error = await db.call(_login, identifier, password[:200], ip, next_url)
-        if grant is None:
-            self.error = error
-            self.not_activated = "pas encore activé" in error
-            return
-        self.error = ""
-        await _go_session(self, grant)
 
 
 def _register(s, data: dict):
@@ -289,15 +203,15 @@ class SignupState(rx.State):
     async def submit(self, form_data: dict):
         form_data = form_data if isinstance(form_data, dict) else {}
         keys = ("role", "first_name", "last_name", "email", "phone")
-        self.values = {k: _str(form_data, k, 254) for k in keys}
-        self.values.update({k: _str(form_data, k, 20) for k in _PUPIL_KEYS})
+        self.values = {k: form_str(form_data, k, 254) for k in keys}
+        self.values.update({k: form_str(form_data, k, 20) for k in _PUPIL_KEYS})
         self.role = self.values["role"] if self.values["role"] in _ROLE_VALUES else ""
         if self.role in _REFERENT_VALUES:
             self.values.update(
-                department_code=_str(form_data, "department_code", 10),
-                academy=_str(form_data, "academy", 100),
-                job_title=_str(form_data, "job_title", 200),
-                ministry=_str(form_data, "ministry", 60),
+                department_code=form_str(form_data, "department_code", 10),
+                academy=form_str(form_data, "academy", 100),
+                job_title=form_str(form_data, "job_title", 200),
+                ministry=form_str(form_data, "ministry", 60),
             )
         password = form_data.get("password")
         password2 = form_data.get("password2")
@@ -360,227 +274,10 @@ class SignupState(rx.State):
         if self.step != "phone_code" or not self._phone:
             return
         form_data = form_data if isinstance(form_data, dict) else {}
-        code = _str(form_data, "code", 12)
+        code = form_str(form_data, "code", 12)
         grant, error = await db.call(_confirm_phone, self._phone, code)
         if grant is None:
             self.code_error = error
             return
         self.code_error = ""
-        await _go_session(self, grant)
-
-
-def _activate(s, token: str):
-    from mystage.services import accounts
-
-    user, error = accounts.activate(s, token)
-    s.commit()
-    if user is None:
-        return False, error or "", "/connexion", False
-    next_url = accounts.after_signup_url(user, "")
-    login_url = "/connexion" + (f"?suivant={next_url}" if next_url else "")
-    return True, "", login_url, accounts.awaits_validation(user)
-
-
-class ActivationState(rx.State):
-    done: bool = False
-    error: str = ""
-    resent: bool = False
-    # The address is confirmed but the account waits for the MyStage team (référents).
-    pending: bool = False
-    # « Se connecter » after activation: back to the offer the pupil came from, if any.
-    login_url: str = "/connexion"
-
-    @rx.event
-    async def load(self):
-        self.resent = False
-        token = self.router.url.query_parameters.get("token", "")[:200]
-        if not token:
-            self.done = False
-            self.pending = False
-            self.error = "Lien d'activation incomplet. Copiez le lien entier reçu par courriel."
-            return
-        ok, error, login_url, pending = await db.call(_activate, token)
-        self.done = ok
-        self.pending = ok and pending
-        self.error = "" if ok else error
-        self.login_url = login_url
-
-    @rx.event
-    async def resend(self, form_data: dict):
-        identifier = _str(form_data, "identifier", 254)
-        if identifier:
-            await db.call(_resend, identifier, client_ip(self))
-        self.resent = True
-
-
-def _resend(s, identifier: str, ip: str):
-    from mystage.services import accounts
-
-    accounts.resend_activation(s, identifier, ip)
-    s.commit()
-
-
-def _request_reset(s, identifier: str, ip: str) -> str:
-    from mystage.services import accounts
-
-    kind = accounts.request_password_reset(s, identifier, ip)
-    s.commit()
-    return kind
-
-
-def _reset_with_code(s, phone: str, code: str, password: str):
-    from mystage.services import accounts
-
-    user, errors = accounts.reset_password_with_code(s, phone, code, password)
-    s.commit()
-    return user is not None, errors
-
-
-def _reset_with_token(s, token: str, password: str):
-    from mystage.services import accounts
-
-    user, errors = accounts.reset_password(s, token, password)
-    s.commit()
-    return user is not None, errors
-
-
-class ResetState(rx.State):
-    """« Mot de passe oublié » (mail link) and the SMS-code variant for phone accounts."""
-
-    step: str = "ask"  # ask, sent, code, done
-    identifier: str = ""
-    errors: dict[str, str] = {}
-    _phone: str = ""
-
-    @rx.event
-    def load(self):
-        self.step = "ask"
-        self.errors = {}
-
-    @rx.event
-    async def request(self, form_data: dict):
-        from mystage.services.accounts import identifier_kind, normalize_phone
-
-        identifier = _str(form_data, "identifier", 254)
-        self.identifier = identifier
-        kind = identifier_kind(identifier)
-        if kind is None:
-            self.errors = {
-                "identifier": "Saisissez une adresse électronique ou un numéro de portable valide."
-            }
-            return
-        self.errors = {}
-        await db.call(_request_reset, identifier, client_ip(self))
-        if kind == "phone":
-            self._phone = normalize_phone(identifier) or ""
-            self.step = "code"
-        else:
-            self.step = "sent"
-
-    @rx.event
-    async def submit_code(self, form_data: dict):
-        if self.step != "code" or not self._phone:
-            return
-        password = form_data.get("password")
-        password2 = form_data.get("password2")
-        if not isinstance(password, str) or password != password2:
-            self.errors = {"password2": "Les deux mots de passe ne sont pas identiques."}
-            return
-        ok, errors = await db.call(
-            _reset_with_code, self._phone, _str(form_data, "code", 12), password[:200]
-        )
-        self.errors = errors
-        if ok:
-            self.step = "done"
-
-
-class NewPasswordState(rx.State):
-    errors: dict[str, str] = {}
-    done: bool = False
-
-    @rx.event
-    def load(self):
-        self.errors = {}
-        self.done = False
-
-    @rx.event
-    async def submit(self, form_data: dict):
-        token = self.router.url.query_parameters.get("token", "")[:200]
-        password = form_data.get("password")
-        password2 = form_data.get("password2")
-        if not isinstance(password, str) or password != password2:
-            self.errors = {"password2": "Les deux mots de passe ne sont pas identiques."}
-            return
-        if not token:
-            self.errors = {"password": "Lien incomplet. Refaites une demande."}
-            return
-        ok, errors = await db.call(_reset_with_token, token, password[:200])
-        self.errors = errors
-        self.done = ok
-
-
-def _request_magic(s, email: str, ip: str, next_url: str):
-    from mystage.services import accounts
-
-    accounts.request_magic_link(s, email, ip, next_url)
-    s.commit()
-
-
-def _consume_magic(s, token: str, ip: str):
-    from mystage.services import accounts
-
-    grant, error = accounts.magic_link_grant(s, token, ip)
-    return grant, error or ""
-
-
-class MagicLinkState(rx.State):
-    """« Recevoir un lien de connexion »: the link opens this page; a click logs in.
-
-    The click (not the page load) consumes the link, so mail scanners that prefetch
-    links cannot burn it.
-    """
-
-    sent: bool = False
-    error: str = ""
-    has_token: bool = False
-
-    @rx.event
-    def load(self):
-        self.sent = False
-        self.error = ""
-        self.has_token = bool(self.router.url.query_parameters.get("token", ""))
-
-    @rx.event
-    async def request(self, form_data: dict):
-        from mystage.services.accounts import normalize_email
-
-        email = normalize_email(_str(form_data, "email", 254))
-        if email is None:
-            self.error = "Saisissez une adresse électronique valide."
-            return
-        self.error = ""
-        await db.call(_request_magic, email, client_ip(self), "/espace")
-        self.sent = True
-
-    @rx.event
-    async def consume(self):
-        token = self.router.url.query_parameters.get("token", "")[:200]
-        if not token:
-            self.error = "Lien incomplet."
-            return
-        grant, error = await db.call(_consume_magic, token, client_ip(self))
-        if grant is None:
-            self.error = error
-            return
-        await _go_session(self, grant)
-
-
-__all__ = [
-    "ActivationState",
-    "LoginState",
-    "MagicLinkState",
-    "NewPasswordState",
-    "ResetState",
-    "SessionState",
-    "SignupState",
-]
+        await open_session(self, grant)

@@ -30,7 +30,7 @@ from typing import Any
 from passlib.context import CryptContext
 from zxcvbn import matching, scoring
 
-from mystage.services import password_words
+from mystage.services.accounts import password_words
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

@@ -1,4 +1,4 @@
-"""French material for the password strength estimator (:mod:`mystage.services.passwords`).
+"""French material for the password strength estimator (:mod:`mystage.services.accounts.passwords`).
 
 zxcvbn ships English dictionaries and QWERTY/Dvorak keyboards only: French passwords built on
 « soleil », « jetaime », « azertyuiop » or « qsdfghjklm » score far too well without this.

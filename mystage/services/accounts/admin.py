@@ -1,4 +1,6 @@
-"""Platform administration: accounts awaiting validation (employers, référents)."""
+"""Platform administration (« Administration »): accounts awaiting validation (référents,
+school staff with an academic address), told to every administrator when they ask, validated
+or refused with a mail; structures awaiting validation."""
 
 from __future__ import annotations
 
@@ -11,21 +13,78 @@ from mystage.models import (
     REFERENT_ROLES,
     ROLE_LABELS,
     AccountStatus,
+    Department,
+    Role,
     School,
     User,
 )
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
-from mystage.services import accounts, audit, permissions
+from mystage.services import audit, ministries, permissions
 from mystage.services.ids import client_id
 
+ADMIN_URL = "/espace/admin"
+SPACE_URL = "/espace"
+STATS_URL = "/espace/statistiques"
 MSG_NOT_PENDING = "Ce compte n'attend pas de validation."
+
+
+def referent_territory(s: Session, user: User) -> str:
+    """« Seine-et-Marne (77) », « Académie de Créteil », « France entière » or « France
+    entière — Ministère des Armées » (référents), else ""."""
+    if user.role == Role.REFERENT_DEPARTEMENTAL:
+        code = (user.department_code or "").strip().upper()
+        dept = s.get(Department, code) if code else None
+        return f"{dept.name} ({code})" if dept is not None else code
+    if user.role == Role.REFERENT_ACADEMIQUE:
+        return f"Académie de {user.academy}" if user.academy else ""
+    if user.role == Role.REFERENT_CENTRAL:
+        return ministries.territory(user.ministry)
+    return ""
+
+
+def tell_admins_of_referent(s: Session, user: User) -> None:
+    """« Nouvelle demande de compte référent » to every active administrator with an address
+    (in the caller's transaction; once per référent and administrator)."""
+    admins = s.exec(
+        select(User.id, User.email, User.first_name).where(
+            User.role == Role.ADMIN,
+            User.status == AccountStatus.ACTIVE,
+            User.email.is_not(None),
+            User.deleted_at.is_(None),
+            User.anonymized_at.is_(None),
+        )
+    ).all()
+    if not admins:
+        return
+    territory = referent_territory(s, user)
+    for admin_id, admin_email, admin_first_name in admins:
+        subject, body = templates.render(
+            "referent_request",
+            url=ADMIN_URL,
+            requester_name=user.full_name,
+            requester_email=user.email or user.phone or "",
+            role_label=ROLE_LABELS.get(user.role, user.role),
+            territory=territory,
+            job_title=user.job_title,
+            first_name=admin_first_name,
+        )
+        queue_mail(
+            s,
+            to=admin_email,
+            subject=subject,
+            body=body,
+            action_url=templates.link(ADMIN_URL),
+            template="referent_request",
+            user_id=admin_id,
+            dedupe_key=f"referent_request:{user.id}:{admin_id}",
+        )
 
 
 def _territory(s: Session, u: User, school_name: str | None, uai: str | None) -> str:
     """Référents: their territory; school staff: their school; others: their département."""
     if u.role in REFERENT_ROLES:
-        return accounts.referent_territory(s, u)
+        return referent_territory(s, u)
     if school_name:
         return f"{school_name} ({uai})" if uai else school_name
     return u.department_code or ""
@@ -63,7 +122,7 @@ def _tell_decision(s: Session, target: User, accept: bool) -> None:
     if not target.email:
         return
     referent = target.role in REFERENT_ROLES
-    url = accounts.STATS_URL if referent else accounts.SPACE_URL
+    url = STATS_URL if referent else SPACE_URL
     subject, body = templates.render(
         "account_validation_decision",
         url=url,

@@ -1,15 +1,15 @@
-"""« Mon espace », « Mon profil » (password change, logout) and the dev mailbox."""
+"""« Mon espace » (cards by profile) and « Mon profil » (password change, logout)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.account_fields import new_password_fields
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
-from mystage.pages.auth import PASSWORD_HINT
 from mystage.services.accounts import STATS_URL
-from mystage.state.account import AccountState, DevMailState
+from mystage.state.accounts import AccountState
 from mystage.state.pupils import PupilSpaceState
 
 LOGOUT_JS = (
@@ -279,22 +279,10 @@ def profile_page() -> rx.Component:
                     autocomplete="current-password",
                     required=True,
                 ),
-                field(
+                *new_password_fields(
+                    AccountState.errors,
                     "Nouveau mot de passe",
-                    "password",
-                    error=AccountState.errors.get("password", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    hint=PASSWORD_HINT,
-                    required=True,
-                ),
-                field(
                     "Confirmez le nouveau mot de passe",
-                    "password2",
-                    error=AccountState.errors.get("password2", ""),
-                    type="password",
-                    autocomplete="new-password",
-                    required=True,
                 ),
                 primary_button("Changer le mot de passe", type="submit", id="pw-submit"),
                 on_submit=AccountState.change_password,
@@ -307,224 +295,3 @@ def profile_page() -> rx.Component:
         align="start",
         width="100%",
     )
-
-
-def _message(m) -> rx.Component:
-    return rx.box(
-        rx.hstack(
-            rx.badge(m["channel"], color_scheme=rx.cond(m["channel"] == "sms", "orange", "blue")),
-            rx.text(
-                m["recipient"],
-                font_weight="600",
-                class_name="mail-to",
-                overflow_wrap="anywhere",
-                min_width="0",
-            ),
-            rx.spacer(),
-            rx.text(m["created_at"], font_size="0.8rem", color="#666"),
-            wrap="wrap",
-            width="100%",
-        ),
-        rx.text(
-            m["subject"],
-            font_weight="700",
-            margin_top="0.25rem",
-            class_name="mail-subject",
-            overflow_wrap="anywhere",
-        ),
-        rx.text(
-            m["body"],
-            white_space="pre-wrap",
-            font_size="0.9rem",
-            class_name="mail-body",
-            overflow_wrap="anywhere",
-        ),
-        rx.cond(
-            m["action_url"] != "",
-            rx.link(
-                m["action_url"],
-                href=m["action_url"],
-                class_name="mail-link",
-                overflow_wrap="anywhere",
-                color=theme.BLUE,
-            ),
-        ),
-        border=f"1px solid {theme.GREY_BORDER}",
-        border_radius="6px",
-        padding="0.75rem",
-        width="100%",
-        class_name="mail",
-    )
-
-
-@page("/dev/mails", "Boîte de réception de développement", on_load=DevMailState.load)
-def dev_mailbox_page() -> rx.Component:
-    return rx.vstack(
-        page_title("Courriels et SMS envoyés (développement)"),
-        rx.cond(
-            DevMailState.enabled,
-            rx.vstack(
-                rx.text(
-                    "Boîte de développement (DEV_MAILBOX=true) : les courriels et SMS sans "
-                    "serveur d'envoi configuré restent ici. Elle n'existe pas sans "
-                    "DEV_MAILBOX=true, ni sur une adresse publique en https.",
-                    font_size="0.9rem",
-                ),
-                rx.cond(
-                    DevMailState.messages.length() == 0,
-                    rx.text("Aucun message pour l'instant."),
-                ),
-                rx.foreach(DevMailState.messages, _message),
-                rx.button("Actualiser", on_click=DevMailState.load, variant="soft"),
-                spacing="3",
-                width="100%",
-            ),
-            notice("Cette page n'est pas disponible.", "error"),
-        ),
-        width="100%",
-        spacing="3",
-    )
-
-
-def _pending_row(u) -> rx.Component:
-    from mystage.state.admin import AdminState
-
-    return rx.table.row(
-        rx.table.cell(u["name"]),
-        rx.table.cell(u["email"]),
-        rx.table.cell(u["role"]),
-        rx.table.cell(u["territory"]),
-        rx.table.cell(u["job_title"]),
-        rx.table.cell(u["created_at"]),
-        rx.table.cell(
-            rx.hstack(
-                rx.button(
-                    "Valider",
-                    size="1",
-                    on_click=AdminState.decide(u["id"], True),
-                    class_name="pending-validate",
-                    cursor="pointer",
-                ),
-                rx.button(
-                    "Refuser",
-                    size="1",
-                    color_scheme="red",
-                    variant="soft",
-                    on_click=AdminState.decide(u["id"], False),
-                    class_name="pending-refuse",
-                    cursor="pointer",
-                ),
-            )
-        ),
-        class_name="pending-account",
-    )
-
-
-def _admin_page() -> rx.Component:
-    from mystage.state.admin import AdminState
-
-    return rx.vstack(
-        page_title("Administration : comptes à valider"),
-        rx.cond(
-            AdminState.allowed,
-            rx.vstack(
-                rx.cond(
-                    AdminState.message != "", notice(AdminState.message, "info", id="admin-message")
-                ),
-                rx.hstack(
-                    rx.switch(
-                        checked=AdminState.validation_required,
-                        on_change=AdminState.set_validation_required,
-                        id="validation-switch",
-                        aria_labelledby="validation-switch-label",
-                    ),
-                    rx.text(
-                        "Valider les nouvelles structures d'accueil avant publication",
-                        id="validation-switch-label",
-                    ),
-                    align="center",
-                ),
-                rx.heading("Structures à valider", as_="h2", size="5", margin_top="1rem"),
-                rx.cond(
-                    AdminState.structures.length() == 0,
-                    rx.text("Aucune structure en attente."),
-                    rx.foreach(
-                        AdminState.structures,
-                        lambda st: rx.hstack(
-                            rx.text(st["name"], font_weight="600"),
-                            rx.text(
-                                st["siret"],
-                                " — ",
-                                st["city"],
-                                " — ",
-                                st["owner"],
-                                font_size="0.85rem",
-                            ),
-                            rx.spacer(),
-                            rx.button(
-                                "Valider",
-                                size="1",
-                                on_click=AdminState.decide_structure(st["id"].to(int), True),
-                            ),
-                            rx.button(
-                                "Refuser",
-                                size="1",
-                                color_scheme="red",
-                                variant="soft",
-                                on_click=AdminState.decide_structure(st["id"].to(int), False),
-                            ),
-                            width="100%",
-                            wrap="wrap",
-                            class_name="pending-structure",
-                        ),
-                    ),
-                ),
-                rx.heading("Comptes à valider", as_="h2", size="5", margin_top="1rem"),
-                rx.text(
-                    "Référents départementaux, académiques et centraux (accès aux statistiques "
-                    "et aux exports de leur territoire), chefs d'établissement inscrits avec "
-                    "une adresse académique : vérifiez la fonction avant de valider. La "
-                    "personne est prévenue par courriel.",
-                    font_size="0.9rem",
-                ),
-                rx.cond(
-                    AdminState.pending.length() == 0,
-                    rx.text("Aucun compte en attente de validation."),
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in (
-                                        "Nom",
-                                        "Identifiant",
-                                        "Profil",
-                                        "Territoire ou établissement",
-                                        "Fonction",
-                                        "Demande",
-                                        "",
-                                    )
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(AdminState.pending, _pending_row)),
-                        width="100%",
-                        id="pending-accounts",
-                    ),
-                ),
-                width="100%",
-            ),
-            notice("Page réservée aux administrateurs.", "error"),
-        ),
-        width="100%",
-        align="start",
-    )
-
-
-def _register_admin() -> None:
-    from mystage.state.admin import AdminState
-
-    page("/espace/admin", "Administration", on_load=AdminState.load)(_admin_page)
-
-
-_register_admin()

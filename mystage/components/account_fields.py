@@ -1,0 +1,90 @@
+"""Form pieces of the account forms, shared by every sign-up (generic, school staff,
+employers) and the password forms: names, a new password and its confirmation, the errors summary, a
+text link."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.components.forms import field, notice
+
+PASSWORD_HINT = (
+    "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
+    "bien ; évitez les suites du clavier (azerty…), les mots de passe courants et votre nom."
+)
+
+
+def name_fields(errors, values) -> tuple:
+    """First and last name (sign-up forms keeping ``values`` and ``errors`` dicts)."""
+    return tuple(
+        field(
+            label,
+            name,
+            error=errors.get(name, ""),
+            default=values.get(name, ""),
+            autocomplete=autocomplete,
+            required=True,
+        )
+        for label, name, autocomplete in (
+            ("Prénom", "first_name", "given-name"),
+            ("Nom", "last_name", "family-name"),
+        )
+    )
+
+
+def new_password_fields(
+    errors, label: str = "Nouveau mot de passe", confirm: str = "Confirmez le mot de passe"
+) -> tuple:
+    """The new password and its confirmation (sign-ups, both reset paths, « Mon profil »)."""
+    return (
+        field(
+            label,
+            "password",
+            error=errors.get("password", ""),
+            type="password",
+            autocomplete="new-password",
+            hint=PASSWORD_HINT,
+            required=True,
+        ),
+        field(
+            confirm,
+            "password2",
+            error=errors.get("password2", ""),
+            type="password",
+            autocomplete="new-password",
+            required=True,
+        ),
+    )
+
+
+def sms_code_field(error) -> rx.Component:
+    """« Code reçu par SMS » (phone-only sign-up, reset by SMS)."""
+    return field(
+        "Code reçu par SMS",
+        "code",
+        error=error,
+        autocomplete="one-time-code",
+        input_mode="numeric",
+        required=True,
+    )
+
+
+def errors_summary(errors, summary_id: str) -> tuple:
+    """Under a sign-up form: the error of the whole form, then « Certaines informations sont
+    à corriger » while any field has an error."""
+    return (
+        rx.cond(errors.get("form", "") != "", notice(errors.get("form", ""), "error")),
+        rx.cond(
+            errors.length() > 0,
+            notice(
+                "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
+                "error",
+                id=summary_id,
+            ),
+        ),
+    )
+
+
+def text_link(text: str, href: str, **props) -> rx.Component:
+    return rx.link(text, href=href, color=theme.BLUE, text_decoration="underline", **props)
