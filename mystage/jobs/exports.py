@@ -8,7 +8,7 @@
 - ``exports_purge`` (hourly): deletes the files of expired links, fails exports stuck
   « en cours » for a day (a process died), removes stray files.
 - ``stats_refresh`` (every 10 min): rebuilds the ``stats_summary`` table read by national,
-  académie and département dashboards without fine filters (services/stats.py).  The
+  académie and département dashboards without fine filters (services/stats/).  The
   table and the indexes of the live statistics queries come with the migration
   ``0005_stats_summary``; the job does nothing on a database without it.
 """

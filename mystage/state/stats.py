@@ -2,7 +2,7 @@
 figures (the « Exporter » panel is ``state/exports.py``, fed with these filters).
 
 Every handler re-reads the caller from the session cookie and goes through
-``services/stats.py``, which computes the caller's territory
+``services/stats/``, which computes the caller's territory
 (scope) themselves: a filter value sent by a crafted client outside that territory is
 replaced by the territory (and a notice says so), never trusted.
 """

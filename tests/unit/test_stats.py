@@ -22,6 +22,9 @@ from mystage.models import (
 )
 from mystage.services import stats
 from mystage.services.permissions import PermissionDenied
+from mystage.services.stats.charts import _all_charts, _chart_stmt
+from mystage.services.stats.sql import _Timer
+from mystage.services.stats.summary import _pupils_row
 
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 YEAR = 2026
@@ -569,8 +572,8 @@ def test_summary_gives_the_same_figures_as_live(s, world, central, ref77, ref44,
     assert stats.dashboard(s, ref77, {})["tiles"]["pupils_confirmed"] == 3
     assert stats.dashboard(s, central, {"sector_id": str(world["s1"].id)})["source"] == "live"
     # A set of départements that is no académie: distinct pupils counted live, same figures.
-    assert stats._pupils_row(s, frozenset({"77", "44"})) is None
-    assert stats._pupils_row(s, frozenset({"77", "93", "94"})) == ("*", "Créteil")
+    assert _pupils_row(s, frozenset({"77", "44"})) is None
+    assert _pupils_row(s, frozenset({"77", "93", "94"})) == ("*", "Créteil")
     # Last year too.
     assert _figures(stats.dashboard(s, central, {"school_year": "2025"})) == _figures(
         stats.dashboard(s, central, {"school_year": "2025"}, force_live=True)
@@ -599,7 +602,7 @@ def test_one_scan_charts_equal_the_chart_by_chart_queries(s, world, filters):
     f, errors = stats.parse_filters(s, raw)
     assert errors == {}
     depts = frozenset({f.department}) if f.department else None
-    grouped = stats._all_charts(s, stats._Timer(), "postgresql", YEAR, depts, f)
+    grouped = _all_charts(s, _Timer(), "postgresql", YEAR, depts, f)
 
     def norm(rows):
         return sorted(
@@ -614,7 +617,7 @@ def test_one_scan_charts_equal_the_chart_by_chart_queries(s, world, filters):
         )
 
     for kind in ("total", *stats.GROUPED_KEYS):
-        stmt = stats._chart_stmt(kind, "postgresql", YEAR, depts, f, use_summary=False)
+        stmt = _chart_stmt(kind, "postgresql", YEAR, depts, f, use_summary=False)
         expected = s.execute(stmt).all()
         assert norm(grouped[kind]) == norm(expected), kind
     if not filters:  # the world's 77 and 44 offers this year, with weeks and applications
