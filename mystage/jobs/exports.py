@@ -3,7 +3,7 @@
 - ``exports_run`` (every 10 s): takes the queued :class:`~mystage.models.ExportJob` rows one
   by one (conditional UPDATE ``queued → running``, so two runners never take the same),
   writes each file under ``PRIVATE_DIR/exports/`` with its progress, then marks it done and
-  mails the requester an expiring link, in one transaction (services/exports.py).  At most
+  mails the requester an expiring link, in one transaction (services/exports/).  At most
   :data:`MAX_PER_RUN` exports per run so the other jobs keep their rhythm.
 - ``exports_purge`` (hourly): deletes the files of expired links, fails exports stuck
   « en cours » for a day (a process died), removes stray files.

@@ -806,6 +806,7 @@ def test_ministry_bound_exports_hold_only_its_offers(
     from mystage.jobs import exports as export_jobs
     from mystage.models import ExportJob
     from mystage.services import exports
+    from mystage.settings import get_settings
 
     o = ministry_world["o"]
     for params in ({}, {"ministry": "armees"}, {"ministry": ""}, {"ministry": ["x"]}):
@@ -841,7 +842,7 @@ def test_ministry_bound_exports_hold_only_its_offers(
     rows = _sheet_rows(exports.request_export(s, central, "applications", {"ministry": CT})["data"])
     assert len(rows) == 2
     # A background export is clamped again when it runs.
-    monkeypatch.setattr(exports, "SMALL_LIMIT", 1)
+    monkeypatch.setattr("mystage.services.exports.request.SMALL_LIMIT", 1)
     res = exports.request_export(s, central_ct, "applications", {"ministry": "armees"})
     assert res["status"] == "queued" and res["rows"] == 2
     job = s.get(ExportJob, res["job_id"])
@@ -850,6 +851,6 @@ def test_ministry_bound_exports_hold_only_its_offers(
     s.expire_all()
     job = s.get(ExportJob, res["job_id"])
     assert job.status == "done" and job.total == 2
-    path = exports.get_settings().private_dir / job.file_path
+    path = get_settings().private_dir / job.file_path
     assert len(_sheet_rows(path.read_bytes())) == 2
     path.unlink()  # job ids start again in the next tests: leave no file behind
