@@ -23,7 +23,6 @@ from mystage.pages import (  # noqa: F401  (registers pages)
     home,
     offer_page,
     public,
-    public_stats,
     pupil,
     school,
     school_admin,

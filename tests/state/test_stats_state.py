@@ -1,5 +1,5 @@
 """The « Statistiques » page driven in-process with real session cookies
-(mystage/state/stats.py): what a référent of Seine-et-Marne (77) sees, and that no handler
+(mystage/state/stats/dashboard.py): what a référent of Seine-et-Marne (77) sees, and that no handler
 — filters, exports, off-platform figures, export progress — lets them see or download
 anything of Loire-Atlantique (44), whatever the arguments."""
 

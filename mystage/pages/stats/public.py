@@ -12,7 +12,7 @@ import reflex as rx
 from mystage.components import charts, theme
 from mystage.components.forms import field_label
 from mystage.components.layout import page
-from mystage.state.public_stats import PublicStatsState as S
+from mystage.state.stats.public import PublicStatsState as S
 
 INK = "#161616"
 TEXT_WIDTH = "46rem"
