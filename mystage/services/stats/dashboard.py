@@ -47,6 +47,19 @@ def _month_label(key: str) -> str:
         return key or ""
 
 
+def _per_label(
+    rows: dict[Any, Any], labels: dict[str, str], key_name: str, fields: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """One dict per label, in the labels' order: ``key_name``, ``label`` and the measures
+    ``fields`` (name, column) of the row of that key (0 when there is no row)."""
+    out = []
+    for key, label in labels.items():
+        r = rows.get(key)
+        measures = {name: int(getattr(r, col)) if r is not None else 0 for name, col in fields}
+        out.append({key_name: key, "label": label, **measures})
+    return out
+
+
 def _compute(
     s: Session,
     depts: frozenset[str] | None,
@@ -136,33 +149,25 @@ def _compute(
         ),
         key=lambda d: (-d["offers"], d["label"]),
     )
-    stype_rows = {r.key: r for r in chart("stype")}
-    by_structure = [
-        {
-            "type": key,
-            "label": label,
-            "offers": int(stype_rows[key].offers) if key in stype_rows else 0,
-            "places": int(stype_rows[key].places) if key in stype_rows else 0,
-            "filled": int(stype_rows[key].confirmed) if key in stype_rows else 0,
-            "applications": int(stype_rows[key].applications) if key in stype_rows else 0,
-            "fill_rate": (
-                _rate(int(stype_rows[key].confirmed), int(stype_rows[key].places))
-                if key in stype_rows
-                else 0.0
-            ),
-        }
-        for key, label in STRUCTURE_TYPES.items()
-    ]
-    ep_rows = {r.key: r for r in chart("ep")}
-    by_ep = [
-        {
-            "kind": key,
-            "label": label,
-            "applications": int(ep_rows[key].applications) if key in ep_rows else 0,
-            "filled": int(ep_rows[key].confirmed) if key in ep_rows else 0,
-        }
-        for key, label in EP_KINDS.items()
-    ]
+    by_structure = _per_label(
+        {r.key: r for r in chart("stype")},
+        STRUCTURE_TYPES,
+        "type",
+        [
+            ("offers", "offers"),
+            ("places", "places"),
+            ("filled", "confirmed"),
+            ("applications", "applications"),
+        ],
+    )
+    for d in by_structure:
+        d["fill_rate"] = _rate(d["filled"], d["places"])
+    by_ep = _per_label(
+        {r.key: r for r in chart("ep")},
+        EP_KINDS,
+        "kind",
+        [("applications", "applications"), ("filled", "confirmed")],
+    )
     communes = [
         {
             "insee_code": r.key or "",
@@ -190,16 +195,12 @@ def _compute(
         .where(*_school_conditions(depts, f))
         .group_by(sa.literal_column("ep_kind")),
     )
-    sch = {r.ep_kind: r for r in school_rows}
-    schools = [
-        {
-            "kind": key,
-            "label": label,
-            "eligible": int(sch[key].eligible) if key in sch else 0,
-            "registered": int(sch[key].registered) if key in sch else 0,
-        }
-        for key, label in EP_KINDS.items()
-    ]
+    schools = _per_label(
+        {r.ep_kind: r for r in school_rows},
+        EP_KINDS,
+        "kind",
+        [("eligible", "eligible"), ("registered", "registered")],
+    )
 
     off = _off_platform(s, timer, year, depts, f, names)
     total_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -3,7 +3,7 @@ intersected with the viewer's scope by :func:`clamp`; the choices of the filter 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -80,6 +80,29 @@ def _as_str(value: Any, max_len: int = 80) -> str:
     return value.strip()[:max_len]
 
 
+def _choice(
+    data: Mapping[str, Any],
+    key: str,
+    max_len: int,
+    known: Callable[[str], bool],
+    message: str,
+    errors: dict[str, str],
+    *,
+    upper: bool = False,
+) -> str | None:
+    """The value of ``key`` when ``known``; else None, with ``message`` in ``errors`` when a
+    value was given."""
+    raw = _as_str(data.get(key), max_len)
+    if upper:
+        raw = raw.upper()
+    if not raw:
+        return None
+    if known(raw):
+        return raw
+    errors[key] = message
+    return None
+
+
 def parse_filters(
     s: Session, raw: Any, *, default_year: int | None = None
 ) -> tuple[Filters, dict[str, str]]:
@@ -97,25 +120,26 @@ def parse_filters(
         else:
             year = y
 
-    department = None
-    raw_dept = _as_str(data.get("department"), 5).upper()
-    if raw_dept:
-        known = _DEPT_RE.match(raw_dept) and s.get(Department, raw_dept) is not None
-        if known:
-            department = raw_dept
-        else:
-            errors["department"] = MSG_DEPARTMENT
-
-    academy = None
-    raw_academy = _as_str(data.get("academy"), 60)
-    if raw_academy:
-        exists = s.execute(
-            sa.select(Department.code).where(Department.academy == raw_academy).limit(1)
-        ).first()
-        if exists:
-            academy = raw_academy
-        else:
-            errors["academy"] = MSG_ACADEMY
+    department = _choice(
+        data,
+        "department",
+        5,
+        lambda v: bool(_DEPT_RE.match(v)) and s.get(Department, v) is not None,
+        MSG_DEPARTMENT,
+        errors,
+        upper=True,
+    )
+    academy = _choice(
+        data,
+        "academy",
+        60,
+        lambda v: (
+            s.execute(sa.select(Department.code).where(Department.academy == v).limit(1)).first()
+            is not None
+        ),
+        MSG_ACADEMY,
+        errors,
+    )
 
     sector_id = None
     raw_sector = data.get("sector_id", data.get("sector"))
@@ -126,37 +150,19 @@ def parse_filters(
         else:
             sector_id = sid
 
-    structure_type = None
-    raw_type = _as_str(data.get("structure_type"), 20)
-    if raw_type:
-        if raw_type in STRUCTURE_TYPES:
-            structure_type = raw_type
-        else:
-            errors["structure_type"] = MSG_STRUCTURE_TYPE
-
-    ep = None
-    raw_ep = _as_str(data.get("ep"), 20)
-    if raw_ep:
-        if raw_ep in EP_FILTERS:
-            ep = raw_ep
-        else:
-            errors["ep"] = MSG_EP
-
-    level = None
-    raw_level = _as_str(data.get("level"), 10)
-    if raw_level:
-        if raw_level in LEVELS:
-            level = raw_level
-        else:
-            errors["level"] = MSG_LEVEL
-
-    ministry = None
-    raw_ministry = _as_str(data.get("ministry"), ministries.MAX_LENGTH + 1)
-    if raw_ministry:
-        if ministries.is_known(raw_ministry):
-            ministry = raw_ministry
-        else:
-            errors["ministry"] = MSG_MINISTRY
+    structure_type = _choice(
+        data, "structure_type", 20, STRUCTURE_TYPES.__contains__, MSG_STRUCTURE_TYPE, errors
+    )
+    ep = _choice(data, "ep", 20, EP_FILTERS.__contains__, MSG_EP, errors)
+    level = _choice(data, "level", 10, LEVELS.__contains__, MSG_LEVEL, errors)
+    ministry = _choice(
+        data,
+        "ministry",
+        ministries.MAX_LENGTH + 1,
+        ministries.is_known,
+        MSG_MINISTRY,
+        errors,
+    )
 
     filters = Filters(year, department, academy, sector_id, structure_type, ep, level, ministry)
     return filters, errors
