@@ -34,8 +34,8 @@ from mystage.services.exports.kinds import (
     Viewer,
     _employer_offer_condition,
     _filters,
+    _stored_params,
 )
-from mystage.services.exports.offers import _stored_params
 from mystage.services.exports.xlsx import DATE, DATETIME, INT, TEXT, Col
 
 # Application columns: (column, needs a « full » viewer).

@@ -158,3 +158,11 @@ def _filters(s: Session, viewer: Viewer, params: dict[str, Any]):
             return None, None, errors
         year = parsed.school_year
     return stats.Filters(school_year=year) if year else None, None, {}
+
+
+def _stored_params(f: stats.Filters | None, depts: frozenset[str] | None, **extra) -> dict:
+    out: dict[str, Any] = {k: v for k, v in (f.as_dict() if f else {}).items() if v is not None}
+    if depts is not None:
+        out["departments"] = sorted(depts)
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out

@@ -22,12 +22,9 @@ from mystage.services.exports.kinds import (
     W,
     _employer_offer_condition,
     _filters,
+    _stored_params,
 )
 from mystage.services.exports.xlsx import DATE, DATETIME, INT, TEXT, Col
-
-
-def _yes(v: Any) -> str:
-    return "Oui" if v else "Non"
 
 
 def _weeks_agg(dialect: str) -> tuple[sa.ColumnElement, ...]:
@@ -167,11 +164,3 @@ def _offers(s: Session, viewer: Viewer, params: dict[str, Any]) -> tuple[Prepare
     return Prepared(
         "offers", EXPORT_KINDS["offers"], OFFER_COLUMNS, stmt, count_stmt, convert, params=stored
     ), errors
-
-
-def _stored_params(f: stats.Filters | None, depts: frozenset[str] | None, **extra) -> dict:
-    out: dict[str, Any] = {k: v for k, v in (f.as_dict() if f else {}).items() if v is not None}
-    if depts is not None:
-        out["departments"] = sorted(depts)
-    out.update({k: v for k, v in extra.items() if v is not None})
-    return out

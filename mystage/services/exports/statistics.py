@@ -21,9 +21,14 @@ from mystage.services.exports.kinds import (
     Prepared,
     Viewer,
     _filters,
+    _stored_params,
 )
-from mystage.services.exports.offers import _stored_params, _yes
 from mystage.services.exports.xlsx import DATETIME, INT, PERCENT, TEXT, Col
+
+
+def _yes(v: Any) -> str:
+    return "Oui" if v else "Non"
+
 
 REP_COLUMNS = [
     Col("UAI", TEXT, 10),
