@@ -436,6 +436,7 @@ def child_app(url: str, year: int, out_dir: str) -> dict:
     from mystage import db
     from mystage.models import ExportJob, User
     from mystage.services import exports
+    from mystage.settings import get_settings
 
     admin = _admin_id(url)
     with db.session() as s:
@@ -450,7 +451,7 @@ def child_app(url: str, year: int, out_dir: str) -> dict:
         ok = exports.run_job(s, claimed)
         seconds, cpu = time.perf_counter() - started, _cpu() - cpu0
         s.refresh(claimed)
-        path = exports.get_settings().private_dir / claimed.file_path
+        path = get_settings().private_dir / claimed.file_path
         rows = claimed.progress
     return {"ok": ok, "rows": rows, "seconds": seconds, "cpu": cpu, "bytes": path.stat().st_size}
 

@@ -15,7 +15,7 @@ UNMODELLED = {
     "ix_offers_search_recent",
     "ix_offers_search_geo",
     "ix_offer_weeks_free",
-    # 0005: statistics (services/stats.py SUMMARY is Core, not a model)
+    # 0005: statistics (services/stats/ SUMMARY is Core, not a model)
     "stats_summary",
     "ix_stats_summary_lookup",
     "ix_applications_stats",

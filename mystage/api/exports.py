@@ -1,6 +1,6 @@
 """``GET /api/exports/<token>``: the file of a large export, for its requester only.
 
-The link arrives by mail (services/exports.py).  The file is served when the token is
+The link arrives by mail (services/exports/).  The file is served when the token is
 the export's (only its SHA-256 is stored), the link has not expired (7 days) and the
 browser is logged in as the user who asked for the export; anything else is a 404 that
 says nothing about why.  A browser without a session is sent to the login page, which

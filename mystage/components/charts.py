@@ -3,7 +3,7 @@ figure tiles, recharts charts (loaded when they come near the screen) with an ac
 table twin (the clustered map is ``components/maps.py``).
 
 Every chart takes its rows from a state var (a list of dicts computed by
-``services/stats.py``) and is wrapped in a titled card whose id is ``chart-<key>``; the
+``services/stats/``) and is wrapped in a titled card whose id is ``chart-<key>``; the
 same rows are also shown in a small table under a « Voir les données » disclosure, so
 screen readers and people who do not read charts get the figures too.
 """

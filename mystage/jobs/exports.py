@@ -3,12 +3,12 @@
 - ``exports_run`` (every 10 s): takes the queued :class:`~mystage.models.ExportJob` rows one
   by one (conditional UPDATE ``queued → running``, so two runners never take the same),
   writes each file under ``PRIVATE_DIR/exports/`` with its progress, then marks it done and
-  mails the requester an expiring link, in one transaction (services/exports.py).  At most
+  mails the requester an expiring link, in one transaction (services/exports/).  At most
   :data:`MAX_PER_RUN` exports per run so the other jobs keep their rhythm.
 - ``exports_purge`` (hourly): deletes the files of expired links, fails exports stuck
   « en cours » for a day (a process died), removes stray files.
 - ``stats_refresh`` (every 10 min): rebuilds the ``stats_summary`` table read by national,
-  académie and département dashboards without fine filters (services/stats.py).  The
+  académie and département dashboards without fine filters (services/stats/).  The
   table and the indexes of the live statistics queries come with the migration
   ``0005_stats_summary``; the job does nothing on a database without it.
 """

@@ -258,6 +258,11 @@ def _form() -> rx.Component:
     )
 
 
+def _flag(value, text: str, color: str = "orange") -> rx.Component:
+    """A soft badge shown when the result's flag ``value`` is "1"."""
+    return rx.cond(value == "1", rx.badge(text, color_scheme=color, variant="soft"))
+
+
 def _card(r) -> rx.Component:
     return rx.link(
         rx.box(
@@ -293,24 +298,10 @@ def _card(r) -> rx.Component:
             ),
             rx.flex(
                 rx.badge(r["places_left"], " place(s)", color_scheme="blue", variant="soft"),
-                rx.cond(
-                    r["accessible"] == "1",
-                    rx.badge("Accessible", color_scheme="green", variant="soft"),
-                ),
-                rx.cond(
-                    r["reserved_rep"] == "1",
-                    rx.badge("Réservé REP/REP+", color_scheme="orange", variant="soft"),
-                ),
-                rx.cond(
-                    r["reserved_qpv"] == "1",
-                    rx.badge("Réservé QPV", color_scheme="orange", variant="soft"),
-                ),
-                rx.cond(
-                    r["reserved_schools"] == "1",
-                    rx.badge(
-                        "Réservé à votre établissement", color_scheme="orange", variant="soft"
-                    ),
-                ),
+                _flag(r["accessible"], "Accessible", "green"),
+                _flag(r["reserved_rep"], "Réservé REP/REP+"),
+                _flag(r["reserved_qpv"], "Réservé QPV"),
+                _flag(r["reserved_schools"], "Réservé à votre établissement"),
                 gap="0.35rem",
                 wrap="wrap",
                 margin_top="0.35rem",

@@ -1,6 +1,6 @@
 """« Exporter » on any page: référents' statistics and employers' own files.
 
-One state for both: ``export(kind, params)`` goes through ``services/exports.py``, which
+One state for both: ``export(kind, params)`` goes through ``services/exports/``, which
 re-checks who the caller is, what ``kind`` they may export and clamps ``params`` (filters
 typed on the page, hence untrusted) to their scope.  A small file is downloaded at once
 through a short-lived private link; a large one is queued, followed here with a progress

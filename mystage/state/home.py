@@ -7,7 +7,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import weeks
-from mystage.state.public_stats import figures, territory_department
+from mystage.state.stats import figures, territory_department
 
 
 def _fmt(n: int) -> str:

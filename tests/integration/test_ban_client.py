@@ -192,7 +192,7 @@ def test_failures_fall_back_to_embedded_commune(s, ban, failure):
 
 
 def test_timeout_falls_back_quickly(s, ban, monkeypatch):
-    monkeypatch.setattr(geo, "BAN_TIMEOUT_S", 0.3)
+    monkeypatch.setattr("mystage.services.geo.geocoding.BAN_TIMEOUT_S", 0.3)
     ban.delay = 2.0
     expected = _embedded_nantes(s)
     started = time.perf_counter()

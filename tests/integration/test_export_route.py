@@ -46,7 +46,7 @@ def cookie_for(s, user) -> dict[str, str]:
 @pytest.fixture
 def ready(s, world, ref77, monkeypatch):
     """A finished background export of ref77 and the raw token of its mail."""
-    monkeypatch.setattr(exports, "SMALL_LIMIT", 1)
+    monkeypatch.setattr("mystage.services.exports.request.SMALL_LIMIT", 1)
     res = exports.request_export(s, ref77, "applications", {})
     assert res["status"] == "queued"
     assert export_jobs.exports_run(s) == 1

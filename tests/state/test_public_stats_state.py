@@ -1,4 +1,4 @@
-"""Public statistics page (state/public_stats.py) and the home figure of pupils placed,
+"""Public statistics page (state/stats/public.py) and the home figure of pupils placed,
 driven in-process against the hand-counted world of tests/unit/test_stats.py: the state
 shows exactly what ``stats.public_figures`` computes, a junk school year never crashes
 (current year instead), a departmental deployment shows its département, nothing
@@ -11,9 +11,9 @@ import pytest
 from mystage import settings
 from mystage.models import Role
 from mystage.services import stats
-from mystage.state import public_stats
 from mystage.state.home import HomeState
-from mystage.state.public_stats import PublicStatsState, parse_year
+from mystage.state.stats import PublicStatsState, parse_year
+from mystage.state.stats import public as public_stats
 from tests.state.conftest import make_state
 from tests.unit import test_stats as hand
 from tests.unit.test_stats import NOV, YEAR, app, user

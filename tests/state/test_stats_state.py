@@ -1,5 +1,5 @@
 """The « Statistiques » page driven in-process with real session cookies
-(mystage/state/stats.py): what a référent of Seine-et-Marne (77) sees, and that no handler
+(mystage/state/stats/dashboard.py): what a référent of Seine-et-Marne (77) sees, and that no handler
 — filters, exports, off-platform figures, export progress — lets them see or download
 anything of Loire-Atlantique (44), whatever the arguments."""
 
@@ -197,7 +197,7 @@ async def test_download_link_is_for_its_requester_only(s, world, ref77, ref44):
 
 @pytest.mark.asyncio
 async def test_large_export_is_queued_and_watched(s, world, ref77, monkeypatch):
-    monkeypatch.setattr(exports, "SMALL_LIMIT", 2)
+    monkeypatch.setattr("mystage.services.exports.request.SMALL_LIMIT", 2)
     ex = exporter(s, ref77)
     event = await ex.export("applications", {})
     assert ex.job["status"] == "queued"

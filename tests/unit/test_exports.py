@@ -27,7 +27,9 @@ from mystage.models import (
     StructureMember,
 )
 from mystage.services import exports, stats
+from mystage.services.exports import jobs as export_job_runner
 from mystage.services.permissions import PermissionDenied
+from mystage.settings import get_settings
 from tests.unit import test_stats as _base
 from tests.unit.test_stats import OCT, YEAR, app, user
 
@@ -281,8 +283,8 @@ def test_stats_by_sector_and_structure(s, world, ref77):
 
 @pytest.fixture
 def small_limit(monkeypatch):
-    monkeypatch.setattr(exports, "SMALL_LIMIT", 2)
-    monkeypatch.setattr(exports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr("mystage.services.exports.request.SMALL_LIMIT", 2)
+    monkeypatch.setattr("mystage.services.exports.xlsx.PROGRESS_EVERY", 2)
 
 
 def token_of(mail: Outbox) -> str:
@@ -293,8 +295,10 @@ def test_large_export_runs_in_the_background_and_mails_a_link(
     s, world, ref77, small_limit, monkeypatch
 ):
     seen: list[int] = []
-    real = exports._set_progress
-    monkeypatch.setattr(exports, "_set_progress", lambda jid, n: (seen.append(n), real(jid, n)))
+    real = export_job_runner._set_progress
+    monkeypatch.setattr(
+        export_job_runner, "_set_progress", lambda jid, n: (seen.append(n), real(jid, n))
+    )
     res = exports.request_export(s, ref77, "applications", {"department": "44"})
     assert res["status"] == "queued" and res["rows"] == 7
     assert "transmis par e-mail" in res["message"]
@@ -309,7 +313,7 @@ def test_large_export_runs_in_the_background_and_mails_a_link(
     job = s.get(ExportJob, res["job_id"])
     assert job.status == "done" and job.progress == job.total == 7
     assert seen[-1] == 7 and len(seen) >= 3  # progress every 2 rows, then the total
-    path = exports.get_settings().private_dir / job.file_path
+    path = get_settings().private_dir / job.file_path
     assert path.is_file() and path.parent.name == "exports"
     with path.open("rb") as fh:
         wb = openpyxl.load_workbook(fh)
@@ -347,7 +351,7 @@ def test_the_job_checks_rights_again(s, world, ref77, small_limit):
     job = s.get(ExportJob, res["job_id"])
     assert job.status == "failed" and job.error == exports.MSG_DENIED and not job.file_path
     assert not s.exec(select(Outbox).where(Outbox.template == "export_ready")).all()
-    assert not list((exports.get_settings().private_dir / "exports").glob(f"{job.id}-*"))
+    assert not list((get_settings().private_dir / "exports").glob(f"{job.id}-*"))
 
 
 def test_two_runners_never_take_the_same_export(s, world, ref77, small_limit):

@@ -22,6 +22,9 @@ from mystage.models import (
 )
 from mystage.services import stats
 from mystage.services.permissions import PermissionDenied
+from mystage.services.stats.charts import _all_charts, _chart_stmt
+from mystage.services.stats.sql import _Timer
+from mystage.services.stats.summary import _pupils_row
 
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 YEAR = 2026
@@ -569,8 +572,8 @@ def test_summary_gives_the_same_figures_as_live(s, world, central, ref77, ref44,
     assert stats.dashboard(s, ref77, {})["tiles"]["pupils_confirmed"] == 3
     assert stats.dashboard(s, central, {"sector_id": str(world["s1"].id)})["source"] == "live"
     # A set of départements that is no académie: distinct pupils counted live, same figures.
-    assert stats._pupils_row(s, frozenset({"77", "44"})) is None
-    assert stats._pupils_row(s, frozenset({"77", "93", "94"})) == ("*", "Créteil")
+    assert _pupils_row(s, frozenset({"77", "44"})) is None
+    assert _pupils_row(s, frozenset({"77", "93", "94"})) == ("*", "Créteil")
     # Last year too.
     assert _figures(stats.dashboard(s, central, {"school_year": "2025"})) == _figures(
         stats.dashboard(s, central, {"school_year": "2025"}, force_live=True)
@@ -599,7 +602,7 @@ def test_one_scan_charts_equal_the_chart_by_chart_queries(s, world, filters):
     f, errors = stats.parse_filters(s, raw)
     assert errors == {}
     depts = frozenset({f.department}) if f.department else None
-    grouped = stats._all_charts(s, stats._Timer(), "postgresql", YEAR, depts, f)
+    grouped = _all_charts(s, _Timer(), "postgresql", YEAR, depts, f)
 
     def norm(rows):
         return sorted(
@@ -614,7 +617,7 @@ def test_one_scan_charts_equal_the_chart_by_chart_queries(s, world, filters):
         )
 
     for kind in ("total", *stats.GROUPED_KEYS):
-        stmt = stats._chart_stmt(kind, "postgresql", YEAR, depts, f, use_summary=False)
+        stmt = _chart_stmt(kind, "postgresql", YEAR, depts, f, use_summary=False)
         expected = s.execute(stmt).all()
         assert norm(grouped[kind]) == norm(expected), kind
     if not filters:  # the world's 77 and 44 offers this year, with weeks and applications
@@ -803,6 +806,7 @@ def test_ministry_bound_exports_hold_only_its_offers(
     from mystage.jobs import exports as export_jobs
     from mystage.models import ExportJob
     from mystage.services import exports
+    from mystage.settings import get_settings
 
     o = ministry_world["o"]
     for params in ({}, {"ministry": "armees"}, {"ministry": ""}, {"ministry": ["x"]}):
@@ -838,7 +842,7 @@ def test_ministry_bound_exports_hold_only_its_offers(
     rows = _sheet_rows(exports.request_export(s, central, "applications", {"ministry": CT})["data"])
     assert len(rows) == 2
     # A background export is clamped again when it runs.
-    monkeypatch.setattr(exports, "SMALL_LIMIT", 1)
+    monkeypatch.setattr("mystage.services.exports.request.SMALL_LIMIT", 1)
     res = exports.request_export(s, central_ct, "applications", {"ministry": "armees"})
     assert res["status"] == "queued" and res["rows"] == 2
     job = s.get(ExportJob, res["job_id"])
@@ -847,6 +851,6 @@ def test_ministry_bound_exports_hold_only_its_offers(
     s.expire_all()
     job = s.get(ExportJob, res["job_id"])
     assert job.status == "done" and job.total == 2
-    path = exports.get_settings().private_dir / job.file_path
+    path = get_settings().private_dir / job.file_path
     assert len(_sheet_rows(path.read_bytes())) == 2
     path.unlink()  # job ids start again in the next tests: leave no file behind

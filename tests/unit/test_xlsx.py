@@ -1,4 +1,4 @@
-"""The xlsx writer (services/xlsx.py): header, frozen row, autofilter, widths, real dates,
+"""The xlsx writer (services/exports/xlsx.py): header, frozen row, autofilter, widths, real dates,
 rows from dicts, tuples or a polars DataFrame, constant-memory mode."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
-from mystage.services import xlsx
+from mystage.services.exports import xlsx
 
 openpyxl = pytest.importorskip("openpyxl")
 

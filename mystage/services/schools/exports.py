@@ -10,7 +10,7 @@ from mystage import clock
 from mystage.models import (
     User,
 )
-from mystage.services import xlsx
+from mystage.services.exports import xlsx
 from mystage.services.schools.tracking import class_rows, pupil_row, school_table
 from mystage.services.text import fold
 

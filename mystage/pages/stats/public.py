@@ -12,7 +12,7 @@ import reflex as rx
 from mystage.components import charts, theme
 from mystage.components.forms import field_label
 from mystage.components.layout import page
-from mystage.state.public_stats import PublicStatsState as S
+from mystage.state.stats.public import PublicStatsState as S
 
 INK = "#161616"
 TEXT_WIDTH = "46rem"
@@ -47,11 +47,12 @@ def _empty(text: str) -> rx.Component:
     return rx.text(text, color=theme.GREY_TEXT, font_size="0.9rem")
 
 
-def _or_empty(shown, key: str, title: str, chart: rx.Component) -> rx.Component:
-    """The chart when ``shown``, otherwise its titled card saying there is nothing to draw."""
+def _or_empty(shown, draw, key: str, title: str, *args, **kwargs) -> rx.Component:
+    """The chart ``draw(key, title, *args, **kwargs)`` when ``shown``, otherwise its titled
+    card saying there is nothing to draw."""
     return rx.cond(
         shown,
-        chart,
+        draw(key, title, *args, **kwargs),
         charts.card(key, title, _empty("Aucune donnée pour cette année scolaire.")),
     )
 
@@ -60,23 +61,20 @@ def _month_chart() -> rx.Component:
     title = "Places proposées et pourvues par mois de stage"
     return _or_empty(
         S.by_month.length() > 0,
+        charts.line_chart,
         "month",
         title,
-        charts.line_chart(
-            "month",
-            title,
-            S.by_month,
-            "label",
-            [
-                ("offered", "Places proposées", charts.BLUE),
-                ("filled", "Places pourvues", charts.GREEN),
-            ],
-            table=[
-                ("label", "Mois"),
-                ("offered", "Places proposées"),
-                ("filled", "Places pourvues"),
-            ],
-        ),
+        S.by_month,
+        "label",
+        [
+            ("offered", "Places proposées", charts.BLUE),
+            ("filled", "Places pourvues", charts.GREEN),
+        ],
+        table=[
+            ("label", "Mois"),
+            ("offered", "Places proposées"),
+            ("filled", "Places pourvues"),
+        ],
     )
 
 
@@ -87,33 +85,27 @@ def _sector_charts() -> list[rx.Component]:
     return [
         _or_empty(
             S.by_sector.length() > 0,
+            charts.bar_chart,
             "sector-offers",
             t_offers,
-            charts.bar_chart(
-                "sector-offers",
-                t_offers,
-                S.by_sector,
-                "short",
-                [("offers", "Offres", charts.BLUE)],
-                vertical=True,
-                height=height,
-                table=SECTOR_TABLE,
-            ),
+            S.by_sector,
+            "short",
+            [("offers", "Offres", charts.BLUE)],
+            vertical=True,
+            height=height,
+            table=SECTOR_TABLE,
         ),
         _or_empty(
             S.by_sector.length() > 0,
+            charts.bar_chart,
             "sector-rate",
             t_rate,
-            charts.bar_chart(
-                "sector-rate",
-                t_rate,
-                S.by_sector,
-                "short",
-                [("fill_rate", "Taux de remplissage (%)", charts.GREEN)],
-                vertical=True,
-                height=height,
-                table=[("label", "Secteur"), ("rate_label", "Taux de remplissage")],
-            ),
+            S.by_sector,
+            "short",
+            [("fill_rate", "Taux de remplissage (%)", charts.GREEN)],
+            vertical=True,
+            height=height,
+            table=[("label", "Secteur"), ("rate_label", "Taux de remplissage")],
         ),
     ]
 
@@ -133,32 +125,26 @@ def _structure_charts() -> list[rx.Component]:
     return [
         _or_empty(
             S.offers > 0,
+            charts.pie_chart,
             "structure-offers",
             t_offers,
-            charts.pie_chart(
-                "structure-offers",
-                t_offers,
-                S.by_structure,
-                "label",
-                "offers",
-                table=STRUCTURE_TABLE,
-            ),
+            S.by_structure,
+            "label",
+            "offers",
+            table=STRUCTURE_TABLE,
         ),
         _or_empty(
             S.places_offered > 0,
+            charts.bar_chart,
             "structure-places",
             t_places,
-            charts.bar_chart(
-                "structure-places",
-                t_places,
-                S.by_structure,
-                "label",
-                [
-                    ("places", "Places proposées", charts.BLUE),
-                    ("filled", "Places pourvues", charts.GREEN),
-                ],
-                table=STRUCTURE_TABLE,
-            ),
+            S.by_structure,
+            "label",
+            [
+                ("places", "Places proposées", charts.BLUE),
+                ("filled", "Places pourvues", charts.GREEN),
+            ],
+            table=STRUCTURE_TABLE,
         ),
     ]
 

@@ -11,7 +11,7 @@ from mystage.components.exports import export_panel
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.state.exports import ExportState
-from mystage.state.stats import StatsState as S
+from mystage.state.stats.dashboard import StatsState as S
 
 _SELECT = {**theme.SELECT, "padding": "0.5rem", "font_size": "0.95rem"}
 

@@ -1,14 +1,18 @@
-"""One small xlsx writer for every export (school tables now, statistics later).
+"""Writing xlsx files, for every export: bold header on a light-blue fill, header row frozen,
+autofilter over the data, dates and times written as real Excel dates in French format
+(``jj/mm/aaaa``), aware datetimes shown in Paris time, text never read as a formula or a link.
 
-:func:`write` takes rows (dicts, tuples or a polars DataFrame) and column specs and returns
-the file as bytes (or writes it to ``path``): bold header on a light-blue fill, header row
-frozen, autofilter over the data, column widths from the content, dates and times written
-as real Excel dates in French format (``jj/mm/aaaa``), aware datetimes shown in Paris time.
+Two writers share the styles (:func:`header_format`):
 
-Large exports: pass ``constant_memory=True`` (xlsxwriter then streams each row to disk as
-soon as the next one starts, so memory stays flat whatever the row count) and a ``path``;
-rows may be any iterator (a SQL result, ``DataFrame.iter_rows()``).  Widths are computed
-from the first :data:`WIDTH_SAMPLE` rows only, so the rows are never all held at once.
+- :func:`write` (school tables): rows as dicts, tuples or a polars DataFrame, column specs
+  :class:`Column`, column widths from the content; returns the file as bytes (or writes it
+  to ``path``).  Large files: pass ``constant_memory=True`` (xlsxwriter then streams each
+  row to disk as soon as the next one starts, so memory stays flat whatever the row count)
+  and a ``path``; rows may be any iterator (a SQL result, ``DataFrame.iter_rows()``).
+  Widths are computed from the first :data:`WIDTH_SAMPLE` rows only, so the rows are never
+  all held at once.
+- :func:`write_xlsx` (the « Exporter » files): rows as sequences in column order, column
+  specs :class:`Col` with fixed widths, always streamed, with progress callbacks.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import io
 import itertools
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +40,21 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 KINDS = ("text", "int", "number", "date", "datetime", "percent", "bool")
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+PROGRESS_EVERY = 5_000  # rows between two progress updates of a background export
+
+
+def header_format(wb: xlsxwriter.Workbook) -> Any:
+    """The header cells' format: bold, dark blue on light blue, bordered, wrapped."""
+    return wb.add_format(
+        {
+            "bold": True,
+            "bg_color": HEADER_FILL,
+            "font_color": HEADER_FONT,
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -185,16 +204,7 @@ def _write_book(target: Any, options: dict, rows: Iterable[Any], columns: list[C
     wb = xlsxwriter.Workbook(target, options)
     try:
         ws = wb.add_worksheet(sheet_name(sheet))
-        header = wb.add_format(
-            {
-                "bold": True,
-                "bg_color": HEADER_FILL,
-                "font_color": HEADER_FONT,
-                "border": 1,
-                "text_wrap": True,
-                "valign": "top",
-            }
-        )
+        header = header_format(wb)
         formats = {
             "date": wb.add_format({"num_format": DATE_FORMAT}),
             "datetime": wb.add_format({"num_format": DATETIME_FORMAT}),
@@ -241,3 +251,91 @@ def _write_book(target: Any, options: dict, rows: Iterable[Any], columns: list[C
         ws.autofilter(0, 0, max(r, 1), len(columns) - 1)
     finally:
         wb.close()
+
+
+# --- the streaming writer of the « Exporter » files ----------------------------------------
+
+TEXT, INT, NUMBER, DATE, DATETIME, PERCENT = "text", "int", "number", "date", "datetime", "percent"
+_KIND = {k: k for k in (TEXT, INT, NUMBER, DATE, DATETIME, PERCENT)}  # canonical objects
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: French ``header``, ``kind`` (text, int, number, date, datetime, percent:
+    a 0..1 ratio) and ``width`` in characters."""
+
+    header: str
+    kind: str = TEXT
+    width: float = 14
+
+
+def write_xlsx(
+    target: Any,
+    sheet: str,
+    columns: Sequence[Col],
+    rows: Iterable[Sequence[Any]],
+    *,
+    constant_memory: bool = True,
+    progress: Callable[[int], None] | None = None,
+    every: int | None = None,
+) -> int:
+    """Write ``rows`` (sequences in column order) as one worksheet into ``target`` (a path,
+    or a BytesIO with ``constant_memory=False``); returns the number of data rows.
+
+    Values: None and "" leave the cell empty; text cells are written as text (never a
+    formula or a link); aware datetimes are shown in Paris time."""
+    options: dict[str, Any] = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    if constant_memory:
+        options["constant_memory"] = True
+    else:
+        options["in_memory"] = True
+    wb = xlsxwriter.Workbook(target, options)
+    n = 0
+    try:
+        ws = wb.add_worksheet(sheet[:31])
+        header = header_format(wb)
+        f_date = wb.add_format({"num_format": DATE_FORMAT})
+        f_dt = wb.add_format({"num_format": DATETIME_FORMAT})
+        f_pct = wb.add_format({"num_format": "0.0 %"})
+        f_num = wb.add_format({"num_format": "0.00"})
+        for i, col in enumerate(columns):
+            ws.set_column(i, i, col.width)
+            ws.write_string(0, i, col.header, header)
+        ws.freeze_panes(1, 0)
+        kinds = [_KIND[c.kind] for c in columns]  # the constants themselves: `is` below
+        ws_string, ws_number, ws_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        paris = clock.PARIS
+        every = max(1, every or PROGRESS_EVERY)
+        next_progress = every
+        for n, row in enumerate(rows, start=1):
+            for i, v in enumerate(row):
+                if v is None or v == "":
+                    continue
+                k = kinds[i]
+                if k is TEXT:
+                    ws_string(n, i, v if v.__class__ is str else str(v))
+                elif k is INT:
+                    ws_number(n, i, v)
+                elif k is DATETIME:
+                    if v.tzinfo is not None:
+                        v = v.astimezone(paris).replace(tzinfo=None)
+                    ws_datetime(n, i, v, f_dt)
+                elif k is DATE:
+                    ws_datetime(n, i, v, f_date)
+                elif k is PERCENT:
+                    ws_number(n, i, v, f_pct)
+                else:
+                    ws_number(n, i, v, f_num)
+            if progress is not None and n >= next_progress:
+                progress(n)
+                next_progress = n + every
+        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+    finally:
+        wb.close()
+    if progress is not None:
+        progress(n)
+    return n

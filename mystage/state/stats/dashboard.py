@@ -2,7 +2,7 @@
 figures (the « Exporter » panel is ``state/exports.py``, fed with these filters).
 
 Every handler re-reads the caller from the session cookie and goes through
-``services/stats.py``, which computes the caller's territory
+``services/stats/``, which computes the caller's territory
 (scope) themselves: a filter value sent by a crafted client outside that territory is
 replaced by the territory (and a notice says so), never trusted.
 """
@@ -72,58 +72,31 @@ def _s(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+def _pick(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """The rows with only ``keys`` (what a chart and its table show)."""
+    return [{k: r[k] for k in keys} for r in rows]
+
+
 def _view(data: dict[str, Any]) -> dict[str, Any]:
     """The service's dashboard as JSON-friendly state values (numbers stay numbers for the
     charts; the tables under the charts show them as text)."""
     ch = data["charts"]
-    sectors = [
-        {
-            "label": r["label"],
-            "offers": r["offers"],
-            "places": r["places"],
-            "filled": r["filled"],
-            "fill_rate": r["fill_rate"],
-        }
-        for r in ch["by_sector"][:TOP_SECTORS]
-    ]
     off = data["off_platform"]
+    rates = ("label", "offers", "places", "filled", "fill_rate")
     return {
         "tiles": data["tiles_list"],
-        "by_month": [
-            {"label": r["label"], "offered": r["offered"], "filled": r["filled"]}
-            for r in ch["by_month"]
-        ],
-        "by_state": [{"label": r["label"], "count": r["count"]} for r in ch["by_state"]],
-        "by_sector": sectors,
-        "by_structure": [
-            {
-                "label": r["label"],
-                "offers": r["offers"],
-                "places": r["places"],
-                "filled": r["filled"],
-                "fill_rate": r["fill_rate"],
-            }
-            for r in ch["by_structure"]
-        ],
-        "by_ep": [
-            {"label": r["label"], "applications": r["applications"], "filled": r["filled"]}
-            for r in ch["by_ep"]
-        ],
-        "schools": [
-            {"label": r["label"], "eligible": r["eligible"], "registered": r["registered"]}
-            for r in data["schools"]
-        ],
-        "top_communes": [
-            {"label": r["label"], "offers": r["offers"], "places": r["places"]}
-            for r in ch["top_communes"]
-        ],
+        "by_month": _pick(ch["by_month"], "label", "offered", "filled"),
+        "by_state": _pick(ch["by_state"], "label", "count"),
+        "by_sector": _pick(ch["by_sector"][:TOP_SECTORS], *rates),
+        "by_structure": _pick(ch["by_structure"], *rates),
+        "by_ep": _pick(ch["by_ep"], "label", "applications", "filled"),
+        "schools": _pick(data["schools"], "label", "eligible", "registered"),
+        "top_communes": _pick(ch["top_communes"], "label", "offers", "places"),
         "off_by_kind": [
             {"label": r["label"], "platform": p["filled"], "off_platform": r["count"]}
             for r, p in zip(off["by_kind"], ch["by_structure"], strict=False)
         ],
-        "off_by_sector": [
-            {"label": r["label"], "count": r["count"]} for r in off["by_sector"][:TOP_SECTORS]
-        ],
+        "off_by_sector": _pick(off["by_sector"][:TOP_SECTORS], "label", "count"),
         "map_url": map_store.publish(stats.map_html(ch["map_points"])),
         "source": data["source"],
         "updated_at": data["updated_at"] or "",

@@ -1,0 +1,129 @@
+"""One page of results: the ids of the page, then their sector and weeks in one statement
+(:class:`SearchResult`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mystage import clock
+from mystage.models import Offer, Sector
+from mystage.services import weeks
+from mystage.services.search.criteria import WEEKS_SHOWN
+from mystage.services.search.plan import _ordered_ids, _Plan
+from mystage.services.search.sql import _T, _W, _a_to_km
+
+
+def _weeks_of(raw: str | None, this_monday: date) -> tuple[list[date], list[date]]:
+    """(upcoming weeks with places, upcoming weeks) from ``"2026-11-16:1,…"``."""
+    free: list[date] = []
+    every: list[date] = []
+    for item in (raw or "").split(","):
+        day, _, has_room = item.partition(":")
+        try:
+            m = date.fromisoformat(day.strip()[:10])
+        except ValueError:
+            continue
+        if m < this_monday:
+            continue
+        every.append(m)
+        if has_room.strip() == "1":
+            free.append(m)
+    return sorted(set(free)), sorted(set(every))
+
+
+def _page_rows(
+    s: Session, plan: _Plan, limit: int, offset: int, today: date
+) -> tuple[list[dict], int | None]:
+    """The page's dicts and the total of matching offers (None when the page is empty:
+    past the last page, or nothing matches)."""
+    this_monday = clock.monday_of(today)
+    page = _ordered_ids(plan, limit, offset)
+    week_str = (
+        sa.select(
+            sa.func.aggregate_strings(
+                sa.cast(_W.week_start, sa.String)
+                + ":"
+                + sa.case((_W.places > _W.places_taken, "1"), else_="0"),
+                ",",
+            )
+        )
+        .where(_W.offer_id == page.c.oid, _W.week_start >= this_monday)
+        .scalar_subquery()
+    )
+    sec = Sector.__table__.c
+    stmt = (
+        sa.select(
+            _T.id,
+            _T.title,
+            _T.employer_name,
+            _T.city,
+            _T.postal_code,
+            _T.latitude,
+            _T.longitude,
+            _T.places_left,
+            _T.is_accessible,
+            _T.reserved_rep,
+            _T.reserved_qpv,
+            _T.reserved_schools,
+            _T.all_year,
+            sec.name.label("sector"),
+            page.c.hav,
+            page.c.total,
+            week_str.label("weeks"),
+        )
+        .select_from(page)
+        .join(Offer.__table__, _T.id == page.c.oid)
+        .outerjoin(Sector.__table__, sec.id == _T.sector_id)
+    )
+    if plan.hav is not None:
+        stmt = stmt.order_by(*plan.order(page.c.hav))
+    else:
+        stmt = stmt.order_by(*plan.order())
+    out: list[dict] = []
+    total: int | None = None
+    for r in s.execute(stmt):
+        total = int(r.total) if r.total is not None else None
+        free, every = _weeks_of(r.weeks, this_monday)
+        shown = free or every
+        km = _a_to_km(r.hav)
+        out.append(
+            {
+                "id": r.id,
+                "title": r.title,
+                "employer_name": r.employer_name,
+                "city": r.city,
+                "postal_code": r.postal_code,
+                "distance_km": round(km, 1) if km is not None else None,
+                "sector": r.sector or "",
+                "weeks": [weeks.week_label(m) for m in shown[:WEEKS_SHOWN]],
+                "weeks_more": max(0, len(shown) - WEEKS_SHOWN),
+                "places_left": int(r.places_left or 0),
+                "accessible": bool(r.is_accessible),
+                "reserved_rep": bool(r.reserved_rep),
+                "reserved_qpv": bool(r.reserved_qpv),
+                "reserved_schools": bool(r.reserved_schools),
+                "latitude": r.latitude,
+                "longitude": r.longitude,
+                "all_year": bool(r.all_year),
+            }
+        )
+    return out, total
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResult:
+    results: list[dict] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    center: tuple[float, float] | None = None
+    place_label: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    suggestions: list[dict] = field(default_factory=list)

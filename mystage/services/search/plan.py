@@ -1,0 +1,232 @@
+"""A search's plan (:class:`_Plan`): the WHERE clause shared by the page, the counts, the
+suggestions and the map, the order, and the counting queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mystage.models import Offer, OfferSchool, OfferState
+from mystage.services import geo
+from mystage.services.search.criteria import (
+    LEVEL_COLUMNS,
+    REP_KINDS,
+    SUGGESTION_CAP,
+    SearchCriteria,
+)
+from mystage.services.search.places import _place_filters
+from mystage.services.search.sql import _T, _W, _keyword_filter, fts_terms
+
+
+@dataclass
+class _Plan:
+    """Everything the queries of one search share."""
+
+    where: list[sa.ColumnElement]
+    hav: sa.ColumnElement | None  # haversine term when sorted by distance
+    center: tuple[float, float] | None
+    place_label: str
+    place: geo.GeoResult | None
+    impossible: bool  # unknown place: nothing to search
+    keywords: bool = False
+    weeks: bool = False
+    dialect: str = "sqlite"
+    # where = base + criteria (+ keyword): the suggestions count several variants of a
+    # keyword search in one pass over the keyword's matches.
+    base: list[sa.ColumnElement] = field(default_factory=list)
+    criteria: list[sa.ColumnElement] = field(default_factory=list)
+    keyword: sa.ColumnElement | None = None
+    terms: tuple[str, ...] = ()
+
+    @property
+    def recent(self) -> sa.ColumnElement:
+        """« Newest first » sort key.  With keywords it is an expression no index
+        provides: PostgreSQL would otherwise walk ``published_at`` backwards testing each
+        row's text until it finds a page (seconds for a rare word) instead of taking the
+        few matching ids from the GIN index and sorting them."""
+        if self.keywords:
+            return sa.func.coalesce(_T.published_at, _T.created_at)
+        return _T.published_at
+
+    @property
+    def sorts_all(self) -> bool:
+        """The page query also counts the matches (``count(*) OVER ()``) instead of a
+        separate COUNT when it has to look at every match anyway (order by distance or
+        keyword matches).  Otherwise (newest first) the page stops at its 30th offer in
+        the ``published_at`` order and an index-only COUNT gives the total — except on
+        PostgreSQL with weeks, where a second pass would hash the weeks' offers again
+        (SQLite's planner, for its part, leaves the covering index for a window query
+        without ORDER BY use: 4× slower there)."""
+        if self.hav is not None or self.keywords:
+            return True
+        return self.weeks and self.dialect == "postgresql"
+
+    def order(self, hav: Any = None) -> list[Any]:
+        keys = [self.recent.desc(), _T.id.desc()]
+        return [hav, *keys] if hav is not None else keys
+
+
+def _custom_plans(s: Session) -> None:
+    """PostgreSQL: plan every search for its own parameters.
+
+    psycopg prepares a statement run 5 times on a connection, and after 5 more runs
+    PostgreSQL may keep one generic plan for it — blind to the bounding box, the keyword's
+    rarity or the weeks asked, it reads the wrong index (300 ms instead of 15 measured on
+    200,000 offers).  Turning psycopg's automatic preparation off on the connection (a
+    Python attribute: no round trip) keeps custom plans; ``db.engine`` could pass
+    ``connect_args={"prepare_threshold": None}`` to do it for every connection.
+    """
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    raw = s.connection().connection.dbapi_connection
+    if getattr(raw, "prepare_threshold", None) is not None:
+        raw.prepare_threshold = None
+
+
+def _plan(
+    s: Session,
+    crit: SearchCriteria,
+    ctx: dict[str, Any] | None,
+    errors: dict[str, str],
+    today: date,
+    place: geo.GeoResult | None = None,
+) -> _Plan:
+    dialect = s.get_bind().dialect.name
+    where: list[sa.ColumnElement] = []
+    if crit.show_all:
+        where.append(_T.state.in_([OfferState.PUBLISHED.value, OfferState.FULL.value]))
+    else:
+        where += [
+            _T.state == OfferState.PUBLISHED.value,
+            _T.places_left > 0,
+            sa.or_(_T.application_start.is_(None), _T.application_start <= today),
+            sa.or_(_T.application_end.is_(None), _T.application_end >= today),
+        ]
+
+    # Eligibility.
+    school_id = ctx.get("school_id") if ctx else None
+    if school_id:
+        where.append(
+            sa.or_(
+                _T.reserved_schools == sa.false(),
+                sa.exists().where(
+                    OfferSchool.offer_id == _T.id, OfferSchool.school_id == int(school_id)
+                ),
+            )
+        )
+    else:
+        where.append(_T.reserved_schools == sa.false())
+    if ctx is not None:
+        if str(ctx.get("ep") or "").upper() not in REP_KINDS:
+            where.append(_T.reserved_rep == sa.false())
+        if not ctx.get("qpv"):
+            where.append(_T.reserved_qpv == sa.false())
+
+    base = where
+    where = []
+    if crit.level:
+        where.append(getattr(_T, LEVEL_COLUMNS[crit.level]) == sa.true())
+    if crit.sectors:
+        where.append(_T.sector_id.in_(crit.sectors))
+    for h in crit.handicaps:
+        where.append(getattr(_T, f"handicap_{h}") == sa.true())
+    terms = fts_terms(crit.q)
+    place_where, hav, place, impossible = _place_filters(s, crit, errors, place)
+    where += place_where
+    # Weeks last: in the suggestions' one-pass counts (CASE WHEN …) the cheap column
+    # tests reject most rows before any weeks lookup.
+    if crit.weeks:
+        week_cond = [_W.week_start.in_(crit.weeks)]
+        if not crit.show_all:
+            week_cond.append(_W.places > _W.places_taken)
+        if terms:
+            # Few candidates (the keyword's matches): one index search each.
+            has_week = sa.exists().where(_W.offer_id == _T.id, *week_cond)
+        else:
+            # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of
+            # offers free on those weeks is built once (partial index
+            # ix_offer_weeks_free) and probed per candidate.
+            has_week = _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+        where.append(sa.or_(_T.all_year == sa.true(), has_week))
+    keyword = _keyword_filter(dialect, terms) if terms else None
+    center = (place.latitude, place.longitude) if place is not None else None
+    return _Plan(
+        where=base + where + ([keyword] if keyword is not None else []),
+        hav=hav,
+        center=center,
+        place_label=place.label if place is not None else "",
+        place=place,
+        impossible=impossible,
+        keywords=bool(terms),
+        weeks=bool(crit.weeks),
+        dialect=dialect,
+        base=base,
+        criteria=where,
+        keyword=keyword,
+        terms=tuple(terms),
+    )
+
+
+def _count(s: Session, plan: _Plan, cap: int | None = None) -> int:
+    """Offers matching ``plan``; with ``cap``, stops counting after ``cap + 1``."""
+    if plan.impossible:
+        return 0
+    if cap is None:
+        stmt = sa.select(sa.func.count()).select_from(Offer.__table__).where(*plan.where)
+    else:
+        inner = sa.select(_T.id).where(*plan.where).limit(cap + 1).subquery("capped")
+        stmt = sa.select(sa.func.count()).select_from(inner)
+    return int(s.execute(stmt).scalar_one())
+
+
+def _count_variants(s: Session, plans: list[_Plan]) -> list[int]:
+    """Counts of several variants of one search (the suggestions), at most 101 each.
+
+    Variants with the same keyword and base filter are counted in ONE pass over the
+    keyword's matches (``sum(CASE WHEN <variant> …)``): each further COUNT would look the
+    same few thousand offers up again.  The others get one capped COUNT each.
+    """
+    out: dict[int, int] = {}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, plan in enumerate(plans):
+        if plan.impossible:
+            out[i] = 0
+        elif plan.keyword is not None:
+            groups.setdefault(plan.terms, []).append(i)
+        else:
+            out[i] = _count(s, plan, cap=SUGGESTION_CAP)
+    for members in groups.values():
+        first = plans[members[0]]
+        sums = [
+            sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(sa.true(), *plans[i].criteria), 1), else_=0)), 0
+            )
+            for i in members
+        ]
+        row = s.execute(sa.select(*sums).where(*first.base, first.keyword)).one()
+        for i, n in zip(members, row, strict=True):
+            out[i] = min(int(n or 0), SUGGESTION_CAP + 1)
+    return [out[i] for i in range(len(plans))]
+
+
+def _ordered_ids(plan: _Plan, limit: int, offset: int) -> sa.Subquery:
+    total = sa.func.count().over() if plan.sorts_all else sa.null()
+    cols = [_T.id.label("oid"), total.label("total")]
+    if plan.hav is not None:
+        cols.append(plan.hav.label("hav"))
+        order = plan.order(sa.literal_column("hav"))
+    else:
+        cols.append(sa.null().label("hav"))
+        order = plan.order()
+    return (
+        sa.select(*cols)
+        .where(*plan.where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
