@@ -7,7 +7,7 @@
 // The figures stay readable without it: every chart has a « Voir les données » table.
 //
 // Props: `spec` = {kind: "bar" | "line" | "pie", x_key, series: [[key, label, colour]],
-// vertical, name_key, value_key}; `data` = rows (list of objects); `height` in pixels.
+// vertical, name_key, value_key, colors (pie slices, cycled)}; `data` = rows (list of objects); `height` in pixels.
 import { createElement as h, useEffect, useRef, useState } from "react";
 
 let recharts = null;
@@ -105,7 +105,7 @@ function pie(R, spec, data) {
         outerRadius: "80%",
         isAnimationActive: false,
       },
-      ...data.map((row, i) => h(R.Cell, { key: i, fill: row.color })),
+      ...data.map((row, i) => h(R.Cell, { key: i, fill: spec.colors[i % spec.colors.length] })),
     ),
     h(R.Tooltip, null),
     h(R.Legend, null),

@@ -168,13 +168,8 @@ def pie_chart(
     height: int = 280,
     table: list[tuple[str, str]] | None = None,
 ) -> rx.Component:
-    """A donut; colours cycle through :data:`PALETTE` (rows carry a ``color`` key)."""
-    spec = {"kind": "pie", "name_key": name_key, "value_key": value_key}
+    """A donut; slice colours cycle through :data:`PALETTE`."""
+    spec = {"kind": "pie", "name_key": name_key, "value_key": value_key, "colors": PALETTE}
     chart = LazyChart.create(spec=spec, data=rows, height=height)
     cols = table or [(name_key, ""), (value_key, "Nombre")]
     return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
-
-
-def colored(rows: list[dict], key: str = "color") -> list[dict]:
-    """Give each row a colour of the palette (for :func:`pie_chart`)."""
-    return [{**r, key: PALETTE[i % len(PALETTE)]} for i, r in enumerate(rows)]

@@ -69,6 +69,8 @@ class Job:
     fn: JobFn
 
 
+# Filled by the job modules: importing this module imports the package `mystage.jobs` first,
+# whose __init__ imports every job module, so the registry is complete whenever it is read.
 REGISTRY: dict[str, Job] = {}
 
 _T = JobRun.__table__
@@ -92,13 +94,7 @@ def job(name: str, every: timedelta) -> Callable[[JobFn], JobFn]:
     return register
 
 
-def _load() -> None:
-    """Import the modules that declare jobs (``mystage.jobs`` imports them all)."""
-    import mystage.jobs  # noqa: F401
-
-
 def job_names() -> list[str]:
-    _load()
     return sorted(REGISTRY)
 
 
@@ -334,7 +330,6 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
 
     Empty when nothing was due or another runner holds the PostgreSQL lock.
     """
-    _load()
     now = now or clock.now()
     lock = _runner_lock()
     if not _acquire(lock):
@@ -360,7 +355,6 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
 def run_job(name: str, wait_s: float | None = None) -> int:
     """Run ``name`` now, due or not, under the runner lock (waiting up to ``wait_s``
     seconds, default :data:`RUN_JOB_WAIT_S`, for a round of another runner to end)."""
-    _load()
     j = REGISTRY.get(name)
     if j is None:
         raise KeyError(name)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -24,6 +25,12 @@ async def load_document(state: rx.State, url: str) -> None:
     """Ask the page of ``state``'s tab to load ``url`` (a path of this site) as a document."""
     nav = await state.get_state(NavigationState)
     nav.document_url = url
+
+
+async def open_session(state: rx.State, grant: str) -> None:
+    """Open the session after a login or an accepted invitation: the page loads
+    ``/api/session?grant=…``, which sets the HttpOnly cookie."""
+    await load_document(state, "/api/session?" + urlencode({"grant": grant}))
 
 
 def scroll_request(element_id: str) -> str:

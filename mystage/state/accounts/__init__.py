@@ -3,7 +3,6 @@ the administrators' validation screen."""
 
 from mystage.state.accounts.activation import ActivationState
 from mystage.state.accounts.admin import AdminState
-from mystage.state.accounts.common import open_session
 from mystage.state.accounts.login import LoginState, MagicLinkState
 from mystage.state.accounts.recovery import NewPasswordState, ResetState
 from mystage.state.accounts.signup import (
@@ -29,5 +28,4 @@ __all__ = [
     "NewPasswordState",
     "ResetState",
     "SignupState",
-    "open_session",
 ]

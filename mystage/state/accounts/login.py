@@ -10,7 +10,8 @@ import asyncio
 import reflex as rx
 
 from mystage import db
-from mystage.state.accounts.common import form_str, open_session
+from mystage.state.accounts.common import form_str
+from mystage.state.navigation import open_session
 from mystage.state.session import client_ip
 
 

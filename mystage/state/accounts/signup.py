@@ -9,7 +9,8 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state.accounts.common import form_str, open_session
+from mystage.state.accounts.common import form_str
+from mystage.state.navigation import open_session
 from mystage.state.schools import search_schools
 from mystage.state.session import client_ip
 

@@ -11,6 +11,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import schools
 from mystage.services.accounts import passwords
+from mystage.state.navigation import open_session
 from mystage.state.schools.space import SPACE_URL
 from mystage.state.schools.values import display_row, form_checked, form_raw, form_str
 
@@ -95,8 +96,6 @@ class InvitationState(rx.State):
     async def go(self):
         """« Accéder à l'espace de l'établissement »: log in with the grant just issued
         (backend-only, 2 minutes), else through the login page."""
-        from mystage.state.accounts import open_session
-
         grant, self._grant = self._grant, ""
         if self.done and grant and time.monotonic() - self._grant_at < 110:
             await open_session(self, grant)

@@ -20,7 +20,6 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.components.charts import colored
 from mystage.services import stats, weeks
 from mystage.settings import get_settings
 
@@ -160,20 +159,18 @@ def sector_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def structure_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Public, privé, association (each with its colour for the donut)."""
-    return colored(
-        [
-            {
-                "label": str(r.get("label") or ""),
-                "offers": _int(r.get("offers")),
-                "places": _int(r.get("places")),
-                "filled": _int(r.get("filled")),
-                "fill_rate": _float(r.get("fill_rate")),
-                "rate_label": _rate_label(_float(r.get("fill_rate"))),
-            }
-            for r in data.get("by_structure") or []
-        ]
-    )
+    """Public, privé, association (the donut's slices)."""
+    return [
+        {
+            "label": str(r.get("label") or ""),
+            "offers": _int(r.get("offers")),
+            "places": _int(r.get("places")),
+            "filled": _int(r.get("filled")),
+            "fill_rate": _float(r.get("fill_rate")),
+            "rate_label": _rate_label(_float(r.get("fill_rate"))),
+        }
+        for r in data.get("by_structure") or []
+    ]
 
 
 def tile_rows(data: dict[str, Any]) -> list[dict[str, str]]:
