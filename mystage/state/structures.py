@@ -15,8 +15,8 @@ from mystage import db
 from mystage.services import ministries
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
-from mystage.state.form_data import form_flag, form_text, str_dict
 from mystage.state.session import caller, client_ip
+from mystage.state.values import form_flag, form_str, str_dict
 
 # « Institution de tutelle » of a public structure: (slug, label) for the select.
 MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
@@ -62,7 +62,7 @@ class EmployerSignupState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
-        data: dict[str, Any] = {k: form_text(form_data, k, 300) for k in SIGNUP_TEXT}
+        data: dict[str, Any] = {k: form_str(form_data, k, 300) for k in SIGNUP_TEXT}
         data.update({k: form_flag(form_data, k) for k in SIGNUP_BOOL})
         self.values = {k: v for k, v in data.items() if isinstance(v, str)}
         self.is_public = data["is_public"]

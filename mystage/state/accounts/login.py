@@ -10,8 +10,9 @@ import asyncio
 import reflex as rx
 
 from mystage import db
-from mystage.state.accounts.common import form_str, open_session
+from mystage.state.accounts.common import open_session
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 
 def _safe_next(raw: str) -> str:

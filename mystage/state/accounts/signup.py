@@ -9,9 +9,10 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state.accounts.common import form_str, open_session
+from mystage.state.accounts.common import open_session
 from mystage.state.schools import search_schools
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
 # in the list so people find their profile, but choosing one opens /inscription/etablissement
