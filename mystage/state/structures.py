@@ -15,11 +15,12 @@ from mystage import db
 from mystage.services import ministries
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
+from mystage.services.structures import LOGO_MAX_BYTES, MSG_LOGO_SIZE
 from mystage.state.session import caller, client_ip
 from mystage.state.values import form_flag, form_str, str_dict
 
 # « Institution de tutelle » of a public structure: (slug, label) for the select.
-MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
+MINISTRY_OPTIONS = ministries.OPTIONS
 
 
 # ---------------------------------------------------------------- sign-up
@@ -130,8 +131,6 @@ class TeamState(rx.State):
 
 # ---------------------------------------------------------------- structure profile and logo
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
-
 
 def _structure_form(s, user):
     from mystage.services import structures
@@ -176,9 +175,9 @@ class StructureState(rx.State):
             self.error = "Choisissez une image."
             return
         upload = files[0]
-        data = await upload.read(MAX_LOGO_BYTES + 1)
-        if len(data) > MAX_LOGO_BYTES:
-            self.error = "Le logo ne doit pas dépasser 2 Mo."
+        data = await upload.read(LOGO_MAX_BYTES + 1)
+        if len(data) > LOGO_MAX_BYTES:
+            self.error = MSG_LOGO_SIZE
             return
         try:
             error = await db.call(_save_logo, user, data, upload.name or "")

@@ -22,7 +22,7 @@ _ROLE_VALUES = frozenset(r.value for r in SIGNUP_ROLES)
 _REFERENT_VALUES = frozenset(r.value for r in REFERENT_ROLES)
 _STAFF_VALUES = frozenset(r.value for r in SCHOOL_STAFF_ROLES)
 # Référent central: « Ministère (facultatif) », (slug, label); empty = every offer.
-MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
+MINISTRY_OPTIONS = ministries.OPTIONS
 
 
 def _register(s, data: dict):

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import permissions
+from mystage.services import offers, permissions
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.navigation import scroll_request
@@ -15,8 +15,12 @@ from mystage.state.offers.preview import DENIED
 from mystage.state.session import caller
 from mystage.state.values import form_flag, form_str, id_param, int_param, str_dict
 
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
-STEP_TITLES = ["Structure", "Offre", "Accueil", "Infos pratiques"]
+WEEKDAYS = list(offers.DAYS)
+STEP_TITLES = [offers.STEP_TITLES[n] for n in offers.STEPS]
+# Step 4's text fields (the hours of each day and the two checkboxes are read apart).
+_STEP4_TEXT = tuple(
+    k for k in offers.STEP_FIELDS[4] if k not in ("per_day", "meals_on_site", "show_contact")
+)
 
 
 def _create_draft(s, user):
@@ -256,22 +260,7 @@ class OfferFormState(rx.State):
                 id_param(r.get("id", "")) for r in self.reserved if r.get("id")
             ]
         else:
-            data = {
-                k: form_str(form, k, 600)
-                for k in (
-                    "hours_mode",
-                    "hours_start",
-                    "hours_end",
-                    "lunch_break",
-                    "meals",
-                    "travel",
-                    "tutor_name",
-                    "tutor_role",
-                    "tutor_email",
-                    "tutor_phone",
-                    "contact_email",
-                )  # fmt: skip
-            }
+            data = {k: form_str(form, k, 600) for k in _STEP4_TEXT}
             data["meals_on_site"] = form_flag(form, "meals_on_site")
             data["show_contact"] = form_flag(form, "show_contact")
             data["per_day"] = {
