@@ -111,8 +111,7 @@ def employer_offers(
         .group_by(Application.offer_id)
         .subquery()
     )
-    rows = _page_rows(
-        s,
+    stmt = (
         sa.select(
             Offer.id,
             Offer.title,
@@ -128,11 +127,9 @@ def employer_offers(
             sa.func.coalesce(apps.c.pending, 0).label("pending"),
         )
         .outerjoin(apps, apps.c.offer_id == Offer.id)
-        .where(*conds),
-        order,
-        page,
-        per_page,
+        .where(*conds)
     )
+    rows = _page_rows(s, stmt, order, page, per_page)
     return [
         {
             "id": r.id,
@@ -223,8 +220,7 @@ def employer_applications(
         "offer": (Offer.title.asc(), Application.id.desc()),
         "title": (Offer.title.asc(), Application.id.desc()),
     }.get(sort, (changed.desc(), Application.id.desc()))
-    rows = _page_rows(
-        s,
+    stmt = (
         sa.select(
             Application.id,
             Application.offer_id,
@@ -241,11 +237,9 @@ def employer_applications(
         .join(Offer, Offer.id == Application.offer_id)
         .join(User, User.id == Application.pupil_id)
         .outerjoin(School, School.id == Application.school_id)
-        .where(*conds),
-        order,
-        page,
-        per_page,
+        .where(*conds)
     )
+    rows = _page_rows(s, stmt, order, page, per_page)
     return [
         {
             "id": r.id,
