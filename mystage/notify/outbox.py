@@ -227,22 +227,8 @@ def queue_many(s: Session, messages: Iterable[dict[str, Any]]) -> set[str]:
     return _insert_many(s, rows)
 
 
-def _queue(
-    s: Session,
-    *,
-    channel: Channel,
-    to: str,
-    subject: str,
-    body: str,
-    action_url: str,
-    template: str,
-    user_id: int | None,
-    dedupe_key: str | None,
-) -> int | None:
-    values = _values(
-        channel=channel, to=to, subject=subject, body=body, action_url=action_url,
-        template=template, user_id=user_id, dedupe_key=dedupe_key,
-    )  # fmt: skip
+def _queue(s: Session, values: dict[str, Any]) -> int | None:
+    """Insert one row of :func:`_values` (or keep it for the enclosing :func:`batched`)."""
     batch = s.info.get(_BATCH)
     if batch is not None:
         batch.append(values)
@@ -268,14 +254,16 @@ def queue_mail(
     """
     return _queue(
         s,
-        channel=Channel.MAIL,
-        to=to,
-        subject=subject,
-        body=body,
-        action_url=action_url,
-        template=template,
-        user_id=user_id,
-        dedupe_key=dedupe_key,
+        _values(
+            channel=Channel.MAIL,
+            to=to,
+            subject=subject,
+            body=body,
+            action_url=action_url,
+            template=template,
+            user_id=user_id,
+            dedupe_key=dedupe_key,
+        ),
     )
 
 
@@ -296,14 +284,16 @@ def queue_sms(
     """
     return _queue(
         s,
-        channel=Channel.SMS,
-        to=normalize_phone(to),
-        subject="",
-        body=body,
-        action_url=action_url,
-        template=template,
-        user_id=user_id,
-        dedupe_key=dedupe_key,
+        _values(
+            channel=Channel.SMS,
+            to=normalize_phone(to),
+            subject="",
+            body=body,
+            action_url=action_url,
+            template=template,
+            user_id=user_id,
+            dedupe_key=dedupe_key,
+        ),
     )
 
 

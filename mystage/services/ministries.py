@@ -41,6 +41,8 @@ MINISTRIES: dict[str, str] = {
     "collectivite-territoriale": "Collectivité territoriale",
     "etablissement-hospitalier": "Établissement public hospitalier",
 }
+# (slug, label) pairs, in the same order: the options of a select list.
+OPTIONS: list[tuple[str, str]] = list(MINISTRIES.items())
 
 MSG_REQUIRED = "Choisissez l'institution de tutelle de la structure publique."
 MSG_UNKNOWN = "Institution de tutelle inconnue : choisissez-la dans la liste."

@@ -15,11 +15,12 @@ from mystage import db
 from mystage.services import ministries
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
-from mystage.state.form_data import form_flag, form_text, str_dict
+from mystage.services.structures import LOGO_MAX_BYTES, MSG_LOGO_SIZE
 from mystage.state.session import caller, client_ip
+from mystage.state.values import form_flag, form_str, str_dict
 
 # « Institution de tutelle » of a public structure: (slug, label) for the select.
-MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
+MINISTRY_OPTIONS = ministries.OPTIONS
 
 
 # ---------------------------------------------------------------- sign-up
@@ -62,7 +63,7 @@ class EmployerSignupState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
-        data: dict[str, Any] = {k: form_text(form_data, k, 300) for k in SIGNUP_TEXT}
+        data: dict[str, Any] = {k: form_str(form_data, k, 300) for k in SIGNUP_TEXT}
         data.update({k: form_flag(form_data, k) for k in SIGNUP_BOOL})
         self.values = {k: v for k, v in data.items() if isinstance(v, str)}
         self.is_public = data["is_public"]
@@ -130,8 +131,6 @@ class TeamState(rx.State):
 
 # ---------------------------------------------------------------- structure profile and logo
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
-
 
 def _structure_form(s, user):
     from mystage.services import structures
@@ -176,9 +175,9 @@ class StructureState(rx.State):
             self.error = "Choisissez une image."
             return
         upload = files[0]
-        data = await upload.read(MAX_LOGO_BYTES + 1)
-        if len(data) > MAX_LOGO_BYTES:
-            self.error = "Le logo ne doit pas dépasser 2 Mo."
+        data = await upload.read(LOGO_MAX_BYTES + 1)
+        if len(data) > LOGO_MAX_BYTES:
+            self.error = MSG_LOGO_SIZE
             return
         try:
             error = await db.call(_save_logo, user, data, upload.name or "")

@@ -48,6 +48,11 @@ def _page(page: Any, per_page: Any) -> tuple[int, int]:
     return max(1, page), max(1, min(per_page, 100))
 
 
+def _page_rows(s: Session, stmt: sa.Select, order: Any, page: int, per_page: int) -> list:
+    """Page ``page`` (of ``per_page`` rows) of ``stmt`` sorted by ``order``."""
+    return s.execute(stmt.order_by(*order).offset((page - 1) * per_page).limit(per_page)).all()
+
+
 def _id_is(column: Any, offer_id: Any) -> sa.ColumnElement:
     """A filter typed by the user: an invalid id matches nothing."""
     oid = client_id(offer_id)
@@ -106,7 +111,7 @@ def employer_offers(
         .group_by(Application.offer_id)
         .subquery()
     )
-    rows = s.execute(
+    stmt = (
         sa.select(
             Offer.id,
             Offer.title,
@@ -123,10 +128,8 @@ def employer_offers(
         )
         .outerjoin(apps, apps.c.offer_id == Offer.id)
         .where(*conds)
-        .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    )
+    rows = _page_rows(s, stmt, order, page, per_page)
     return [
         {
             "id": r.id,
@@ -217,7 +220,7 @@ def employer_applications(
         "offer": (Offer.title.asc(), Application.id.desc()),
         "title": (Offer.title.asc(), Application.id.desc()),
     }.get(sort, (changed.desc(), Application.id.desc()))
-    rows = s.execute(
+    stmt = (
         sa.select(
             Application.id,
             Application.offer_id,
@@ -235,10 +238,8 @@ def employer_applications(
         .join(User, User.id == Application.pupil_id)
         .outerjoin(School, School.id == Application.school_id)
         .where(*conds)
-        .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    )
+    rows = _page_rows(s, stmt, order, page, per_page)
     return [
         {
             "id": r.id,

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from mystage.models import Offer, OfferState, School, Sector, User
 from mystage.services import accounts, ministries, structures, weeks
+from mystage.services.form_values import form_bool, form_str
 from mystage.services.ids import client_id
 from mystage.services.offers.fields import (
     DAYS,
@@ -62,12 +63,7 @@ from mystage.services.offers.fields import (
     parse_time,
 )
 from mystage.services.offers.records import current_monday, week_rows
-from mystage.services.structures import (
-    checked_postal_code,
-    checked_text,
-    form_bool,
-    form_str,
-)
+from mystage.services.structures import checked_postal_code, checked_text
 
 
 def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[dict, dict, dict]:

@@ -10,30 +10,12 @@ from sqlmodel import Session
 
 from mystage.models import Department
 from mystage.services import accounts, geo
+from mystage.services.form_values import form_str
 
 MSG_POSTAL_CODE = "Code postal invalide (5 chiffres)."
 MSG_CITY_REQUIRED = "Indiquez la ville."
 MSG_WEBSITE = "Adresse web invalide (exemple : https://www.exemple.fr)."
 MSG_TOO_LONG = "{n} caractères au maximum."
-
-
-def form_str(data: dict, key: str, limit: int = 5000) -> str:
-    """A trimmed string from a form dict (None / non-strings → "")."""
-    v = data.get(key) if isinstance(data, dict) else None
-    if isinstance(v, bool) or v is None:
-        return ""
-    if isinstance(v, int | float):
-        v = str(v)
-    return v.strip()[:limit] if isinstance(v, str) else ""
-
-
-def form_bool(data: dict, key: str) -> bool:
-    v = data.get(key) if isinstance(data, dict) else None
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str):
-        return v.strip().lower() in {"1", "true", "on", "oui", "yes"}
-    return isinstance(v, int) and v == 1
 
 
 def too_long(value: str, n: int) -> str | None:

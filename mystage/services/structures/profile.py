@@ -11,13 +11,12 @@ from sqlmodel import Session, select
 from mystage import clock
 from mystage.models import Structure, User
 from mystage.services import audit, ministries
+from mystage.services.form_values import form_bool, form_str
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.structures.inputs import (
     MSG_CITY_REQUIRED,
     checked_postal_code,
     checked_text,
-    form_bool,
-    form_str,
     geocode_place,
     normalize_website,
 )

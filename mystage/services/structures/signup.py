@@ -21,11 +21,10 @@ from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts, audit, platform
 from mystage.services.accounts import passwords
+from mystage.services.form_values import form_bool, form_str
 from mystage.services.siret import normalize_siret, siret_error
 from mystage.services.structures.inputs import (
     checked_text,
-    form_bool,
-    form_str,
     normalize_any_phone,
 )
 from mystage.services.structures.membership import add_owner

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage import db
-from mystage.state.accounts.common import form_str
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 
 def _activate(s, token: str):

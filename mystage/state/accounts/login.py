@@ -10,9 +10,9 @@ import asyncio
 import reflex as rx
 
 from mystage import db
-from mystage.state.accounts.common import form_str
 from mystage.state.navigation import open_session
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 
 def _safe_next(raw: str) -> str:

@@ -9,10 +9,10 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state.accounts.common import form_str
 from mystage.state.navigation import open_session
 from mystage.state.schools import search_schools
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
 # in the list so people find their profile, but choosing one opens /inscription/etablissement
@@ -22,7 +22,7 @@ _ROLE_VALUES = frozenset(r.value for r in SIGNUP_ROLES)
 _REFERENT_VALUES = frozenset(r.value for r in REFERENT_ROLES)
 _STAFF_VALUES = frozenset(r.value for r in SCHOOL_STAFF_ROLES)
 # Référent central: « Ministère (facultatif) », (slug, label); empty = every offer.
-MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
+MINISTRY_OPTIONS = ministries.OPTIONS
 
 
 def _register(s, data: dict):

@@ -11,9 +11,9 @@ from mystage import db
 from mystage.services import permissions
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
-from mystage.state.form_data import form_text, id_param, str_dict
 from mystage.state.offers.preview import DENIED, transition_offer
 from mystage.state.session import caller
+from mystage.state.values import form_str, id_param, str_dict
 
 
 def _dashboard(s, user, tab: str, filters: dict, page: int):
@@ -132,9 +132,9 @@ class EmployerDashboardState(rx.State):
 
     @rx.event
     async def apply_filters(self, form_data: dict):
-        self.filter_offer = form_text(form_data, "offer_id", 10)
-        self.filter_state = form_text(form_data, "state", 24)
-        sort = form_text(form_data, "sort", 12)
+        self.filter_offer = form_str(form_data, "offer_id", 10)
+        self.filter_state = form_str(form_data, "state", 24)
+        sort = form_str(form_data, "sort", 12)
         self.sort = sort if sort in ("recent", "oldest", "title") else "recent"
         self.page = 1
         return await self._refresh()

@@ -7,16 +7,20 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import permissions
+from mystage.services import offers, permissions
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
-from mystage.state.form_data import form_flag, form_text, id_param, int_param, str_dict
 from mystage.state.navigation import scroll_request
 from mystage.state.offers.preview import DENIED
 from mystage.state.session import caller
+from mystage.state.values import form_flag, form_str, id_param, int_param, str_dict
 
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
-STEP_TITLES = ["Structure", "Offre", "Accueil", "Infos pratiques"]
+WEEKDAYS = list(offers.DAYS)
+STEP_TITLES = [offers.STEP_TITLES[n] for n in offers.STEPS]
+# Step 4's text fields (the hours of each day and the two checkboxes are read apart).
+_STEP4_TEXT = tuple(
+    k for k in offers.STEP_FIELDS[4] if k not in ("per_day", "meals_on_site", "show_contact")
+)
 
 
 def _create_draft(s, user):
@@ -218,18 +222,18 @@ class OfferFormState(rx.State):
         step = self.step
         if step == 1:
             data = {
-                k: form_text(form, k, 1100)
+                k: form_str(form, k, 1100)
                 for k in ("employer_name", "employer_description", "employer_website", "street")
             }
-            data.update({k: form_text(form, k, 100) for k in ("postal_code", "city")})
+            data.update({k: form_str(form, k, 100) for k in ("postal_code", "city")})
             data["is_public"] = form_flag(form, "is_public")
-            data["ministry"] = form_text(form, "ministry", 60)
+            data["ministry"] = form_str(form, "ministry", 60)
         elif step == 2:
             data = {
-                k: form_text(form, k, 1100)
+                k: form_str(form, k, 1100)
                 for k in ("title", "description", "sector_id", "work_environment")
             }
-            data["accessibility_text"] = form_text(form, "accessibility_text", 1100)
+            data["accessibility_text"] = form_str(form, "accessibility_text", 1100)
             for k in ("handicap_visual", "handicap_motor", "handicap_mental", "handicap_hearing"):
                 data[k] = form_flag(form, k)
         elif step == 3:
@@ -237,10 +241,10 @@ class OfferFormState(rx.State):
                 k: form_flag(form, k) for k in ("level_4e", "level_3e", "level_2de", "all_year")
             }
             data.update({k: form_flag(form, k) for k in ("reserved_rep", "reserved_qpv")})
-            data["seconde_period"] = form_text(form, "seconde_period", 10)
-            data["group_kind"] = form_text(form, "group_kind", 12) or "individual"
+            data["seconde_period"] = form_str(form, "seconde_period", 10)
+            data["group_kind"] = form_str(form, "group_kind", 12) or "individual"
             for k in ("places", "max_per_group", "application_start", "application_end"):
-                data[k] = form_text(form, k, 12)
+                data[k] = form_str(form, k, 12)
             valid = {w["iso"] for w in self.weeks}
             data["weeks"] = [
                 k[5:]
@@ -248,39 +252,24 @@ class OfferFormState(rx.State):
                 if k.startswith("week_") and k[5:] in valid and form_flag(form, k)
             ]
             data["week_places"] = {
-                iso: form_text(form, f"wp_{iso}", 4)
+                iso: form_str(form, f"wp_{iso}", 4)
                 for iso in data["weeks"]
-                if form_text(form, f"wp_{iso}", 4)
+                if form_str(form, f"wp_{iso}", 4)
             }
             data["reserved_school_ids"] = [
                 id_param(r.get("id", "")) for r in self.reserved if r.get("id")
             ]
         else:
-            data = {
-                k: form_text(form, k, 600)
-                for k in (
-                    "hours_mode",
-                    "hours_start",
-                    "hours_end",
-                    "lunch_break",
-                    "meals",
-                    "travel",
-                    "tutor_name",
-                    "tutor_role",
-                    "tutor_email",
-                    "tutor_phone",
-                    "contact_email",
-                )  # fmt: skip
-            }
+            data = {k: form_str(form, k, 600) for k in _STEP4_TEXT}
             data["meals_on_site"] = form_flag(form, "meals_on_site")
             data["show_contact"] = form_flag(form, "show_contact")
             data["per_day"] = {
                 d: {
-                    "start": form_text(form, f"{d}_start", 5),
-                    "end": form_text(form, f"{d}_end", 5),
+                    "start": form_str(form, f"{d}_start", 5),
+                    "end": form_str(form, f"{d}_end", 5),
                 }
                 for d in WEEKDAYS
-                if form_text(form, f"{d}_start", 5) or form_text(form, f"{d}_end", 5)
+                if form_str(form, f"{d}_start", 5) or form_str(form, f"{d}_end", 5)
             }
         return data
 

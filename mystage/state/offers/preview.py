@@ -8,8 +8,8 @@ import reflex as rx
 
 from mystage import db
 from mystage.services.permissions import PermissionDenied
-from mystage.state.form_data import id_param, str_dict
 from mystage.state.session import caller
+from mystage.state.values import id_param, str_dict
 
 DENIED = "Vous n'avez pas accès à cette offre."
 

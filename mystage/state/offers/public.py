@@ -8,9 +8,9 @@ import reflex as rx
 
 from mystage import db
 from mystage.services.ids import client_id
-from mystage.state.form_data import str_dict
 from mystage.state.offers.preview import flatten_view
 from mystage.state.session import SessionState
+from mystage.state.values import str_dict
 
 
 def offer_id_from_path(path: Any) -> int:

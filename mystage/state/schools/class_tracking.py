@@ -14,8 +14,9 @@ from mystage.services import schools
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import DENIED, SPACE_URL
-from mystage.state.schools.values import as_text, denial, flat, flat_rows, id_after
+from mystage.state.schools.values import denial, flat, flat_rows, id_after
 from mystage.state.session import caller
+from mystage.state.values import as_str
 
 # The class table's filters: the key in the page (ids ``filter-<key>``) → service filter.
 FILTERS = {
@@ -151,8 +152,8 @@ class SchoolClassState(rx.State):
             return
         self.denied = ""
         self.cls = flat(table.get("class"))
-        self.school_name = as_text(table.get("school_name"))
-        self.year_label = as_text(table.get("year_label"))
+        self.school_name = as_str(table.get("school_name"))
+        self.year_label = as_str(table.get("year_label"))
         self.rows = flat_rows(table.get("rows"))
         self.loaded = True
 
@@ -196,7 +197,7 @@ class SchoolClassState(rx.State):
             if checked:
                 errors = await db.call(_record, user, pupil_id, self.auth_date)
                 if errors:
-                    self.auth_error = as_text(errors.get("date")) or DENIED
+                    self.auth_error = as_str(errors.get("date")) or DENIED
                     return await self._refresh()
                 self.auth_error = ""
                 self.notice = "Autorisation parentale enregistrée : l'élève peut postuler."
@@ -241,7 +242,7 @@ class SchoolClassState(rx.State):
             self.error = denial(exc)
             return await self._refresh()
         if errors:
-            self.auth_error = as_text(errors.get("date")) or DENIED
+            self.auth_error = as_str(errors.get("date")) or DENIED
             return
         self.auth_error = ""
         self.notice = (
@@ -294,19 +295,19 @@ class AuthorizationSheetState(rx.State):
             self.loaded = True
             return
         self.denied = ""
-        self.sheet_title = as_text(data.get("title"))
-        self.school_name = as_text(data.get("school_name"))
-        self.class_name = as_text(data.get("class_name"))
-        self.year_label = as_text(data.get("year_label"))
-        paragraphs = [as_text(p) for p in data.get("paragraphs") or []]
+        self.sheet_title = as_str(data.get("title"))
+        self.school_name = as_str(data.get("school_name"))
+        self.class_name = as_str(data.get("class_name"))
+        self.year_label = as_str(data.get("year_label"))
+        paragraphs = [as_str(p) for p in data.get("paragraphs") or []]
         first, rest = (paragraphs[0], paragraphs[1:]) if paragraphs else ("", [])
         self.paragraphs = rest
         self.sheets = [
             {
-                "id": as_text(p.get("id")),
-                "name": as_text(p.get("name")),
-                "authorized": as_text(bool(p.get("authorized"))),
-                "text": first.replace("{pupil}", as_text(p.get("name"))),
+                "id": as_str(p.get("id")),
+                "name": as_str(p.get("name")),
+                "authorized": as_str(bool(p.get("authorized"))),
+                "text": first.replace("{pupil}", as_str(p.get("name"))),
             }
             for p in data.get("pupils") or []
         ]

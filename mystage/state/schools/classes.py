@@ -11,7 +11,8 @@ from mystage.models import LEVEL_LABELS
 from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import CLASSES_URL, SpacePage
-from mystage.state.schools.values import form_str, safe_id
+from mystage.state.schools.values import safe_id
+from mystage.state.values import form_str
 
 LEVEL_CHOICES = [{"value": str(k), "label": v} for k, v in LEVEL_LABELS.items()]
 

@@ -10,8 +10,9 @@ from mystage import db
 from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import NOT_STAFF, SPACE_URL
-from mystage.state.schools.values import as_text, flat, flat_rows
+from mystage.state.schools.values import flat, flat_rows
 from mystage.state.session import caller
+from mystage.state.values import as_str
 
 MEMBER_MESSAGES = {
     "pending": (
@@ -138,11 +139,11 @@ class SchoolDashboardState(rx.State):
         self.denied = ""
         ctx = data["ctx"]
         self.school = {
-            "name": as_text(ctx.get("school_name")),
-            "commune": as_text(ctx.get("commune")),
-            "uai": as_text(ctx.get("uai")),
-            "ep": as_text(ctx.get("ep")),
-            "function": as_text(ctx.get("function")),
+            "name": as_str(ctx.get("school_name")),
+            "commune": as_str(ctx.get("commune")),
+            "uai": as_str(ctx.get("uai")),
+            "ep": as_str(ctx.get("ep")),
+            "function": as_str(ctx.get("function")),
         }
         self.is_head = bool(ctx.get("is_head"))
         self.restricted = ctx.get("scope") == "classes"
@@ -153,14 +154,14 @@ class SchoolDashboardState(rx.State):
             self.loaded = True
             return
         table, tabs = data["table"], data["tabs"]
-        self.year_label = as_text(table.get("year_label"))
+        self.year_label = as_str(table.get("year_label"))
         self.classes = flat_rows(table.get("rows"))
         self.total = flat(table.get("total"))
         self.missing_auth = [
             {
-                "id": as_text(r["id"]),
-                "name": as_text(r["name"]),
-                "missing": as_text(r["pupils"] - r["authorized"]),
+                "id": as_str(r["id"]),
+                "name": as_str(r["name"]),
+                "missing": as_str(r["pupils"] - r["authorized"]),
             }
             for r in table.get("rows") or []
             if r["pupils"] > r["authorized"]
@@ -173,8 +174,7 @@ class SchoolDashboardState(rx.State):
             if self.tab != tab:
                 return await self._refresh()
         self.tabs = [
-            {"key": k, "label": TAB_LABELS[k], "count": as_text(self.counts.get(k, 0))}
-            for k in TABS
+            {"key": k, "label": TAB_LABELS[k], "count": as_str(self.counts.get(k, 0))} for k in TABS
         ]
         self.rows = flat_rows(tabs.get("rows"))
         self.referents = flat_rows(tabs.get("referents"))

@@ -13,7 +13,8 @@ from mystage.services import schools
 from mystage.services.accounts import passwords
 from mystage.state.navigation import open_session
 from mystage.state.schools.space import SPACE_URL
-from mystage.state.schools.values import display_row, form_checked, form_raw, form_str
+from mystage.state.schools.values import display_row, form_checked, form_raw
+from mystage.state.values import form_str
 
 
 def _accept(s, token: str, first: str, last: str, password: str, terms: bool):

@@ -12,8 +12,9 @@ from mystage.services import schools
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import DENIED, SPACE_URL
-from mystage.state.schools.values import as_text, denial, flat, flat_rows, id_after
+from mystage.state.schools.values import denial, flat, flat_rows, id_after
 from mystage.state.session import caller
+from mystage.state.values import as_str
 
 # The pupil page's decision dialog: (title, hint, button).
 DIALOGS = {
@@ -108,9 +109,9 @@ class SchoolPupilState(rx.State):
         self.apps = flat_rows(apps)
         self.actions = [
             {
-                "app_id": as_text(a["id"]),
-                "action": as_text(x["action"]),
-                "label": as_text(x["label"]),
+                "app_id": as_str(a["id"]),
+                "action": as_str(x["action"]),
+                "label": as_str(x["label"]),
             }
             for a in apps
             for x in a.get("actions") or []
@@ -175,9 +176,9 @@ class SchoolPupilState(rx.State):
         if not isinstance(errors, dict):
             errors = {"form": DENIED}
         if errors.get("message"):
-            self.message_error = as_text(errors["message"])  # the dialog stays open, text kept
+            self.message_error = as_str(errors["message"])  # the dialog stays open, text kept
             return
         self.close_dialog()
-        self.error = as_text(errors.get("form"))
+        self.error = as_str(errors.get("form"))
         self.notice = "" if self.error else DONE.get(action, "")
         await self._refresh(user)

@@ -10,7 +10,8 @@ from mystage import db
 from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import SETTINGS_URL, SpacePage
-from mystage.state.schools.values import form_checked, form_str
+from mystage.state.schools.values import form_checked
+from mystage.state.values import form_str
 
 
 class SchoolSettingsState(SpacePage, rx.State):

@@ -10,8 +10,9 @@ from mystage import db
 from mystage.services import schools
 from mystage.services.ids import client_id
 from mystage.state.schools.school_search import search_schools
-from mystage.state.schools.values import form_checked, form_picked, form_raw, form_str
+from mystage.state.schools.values import form_checked, form_picked, form_raw
 from mystage.state.session import client_ip
+from mystage.state.values import form_str
 
 HEAD = "chef"  # the sign-up form's value for « Je suis chef d'établissement »
 FUNCTION_CHOICES = [

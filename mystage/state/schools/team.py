@@ -11,7 +11,8 @@ from mystage.services import schools
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import TEAM_URL, SpacePage
-from mystage.state.schools.values import display_row, form_picked, form_str, safe_id
+from mystage.state.schools.values import display_row, form_picked, safe_id
+from mystage.state.values import form_str
 
 SCOPE_CHOICES = [{"value": k, "label": v} for k, v in schools.SCOPE_LABELS.items()]
 

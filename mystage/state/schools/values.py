@@ -8,20 +8,13 @@ from typing import Any
 
 from mystage.services.ids import client_id
 from mystage.state.schools.space import DENIED
-
-
-def as_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else ""
-    return v if isinstance(v, str) else str(v)
+from mystage.state.values import as_str
 
 
 def flat(item: Any) -> dict[str, str]:
     if not isinstance(item, dict):
         return {}
-    return {k: as_text(v) for k, v in item.items() if not isinstance(v, (list, dict, tuple))}
+    return {k: as_str(v) for k, v in item.items() if not isinstance(v, (list, dict, tuple))}
 
 
 def flat_rows(items: Any) -> list[dict[str, str]]:
@@ -47,11 +40,6 @@ def id_after(path: Any, segment: str) -> int | None:
 def denial(exc: Exception) -> str:
     text = str(exc) if exc.args else ""
     return text if isinstance(text, str) and text else DENIED
-
-
-def form_str(form: Any, key: str, limit: int = 300) -> str:
-    value = form.get(key) if isinstance(form, dict) else None
-    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 def form_raw(form: Any, key: str, limit: int = 200) -> str:
