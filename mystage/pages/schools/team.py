@@ -7,6 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import (
     card,
+    field_hint,
     field_label,
     notice,
 )
@@ -15,7 +16,6 @@ from mystage.pages.schools.parts import (
     SELECT_STYLE,
     error_of,
     h2,
-    hint,
     small_button,
     space_page,
     table_box,
@@ -282,7 +282,7 @@ def _invite_form() -> rx.Component:
             ),
             rx.el.fieldset(
                 rx.el.legend("Ce que cette personne verra", font_weight="600"),
-                hint(
+                field_hint(
                     "Par défaut : ses classes pour un professeur, tout l'établissement pour "
                     "les autres fonctions."
                 ),
