@@ -7,12 +7,20 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import field, notice
+from mystage.components.forms import checkbox_field, field, notice
 
 PASSWORD_HINT = (
     "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
     "bien ; évitez les suites du clavier (azerty…), les mots de passe courants et votre nom."
 )
+
+
+TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de données personnelles."
+
+
+def terms_field(errors) -> rx.Component:
+    """The required acceptance of the terms (the sign-ups)."""
+    return checkbox_field(TERMS, "accept_terms", error=errors.get("accept_terms", ""))
 
 
 def name_fields(errors, values) -> tuple:

@@ -13,7 +13,6 @@ from mystage.components.forms import field, radio_field, select_field, textarea_
 from mystage.services import ministries
 
 # « Institution de tutelle » of a public structure: (slug, label) for the select.
-MINISTRY_OPTIONS = list(ministries.MINISTRIES.items())
 
 
 def error_of(state: Any, name: str) -> rx.Var:
@@ -91,7 +90,7 @@ def public_structure_fields(state: Any, is_public: Any) -> rx.Component:
                 state,
                 "Institution de tutelle",
                 "ministry",
-                MINISTRY_OPTIONS,
+                ministries.OPTIONS,
                 placeholder="Choisissez le ministère ou l'institution",
                 required=True,
             ),

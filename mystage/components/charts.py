@@ -119,6 +119,20 @@ class LazyChart(rx.Component):
     height: rx.Var[int]
 
 
+def _columns(x_key: str, series: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """The data table's columns by default: the x axis, then one a series."""
+    return [(x_key, "")] + [(k, label) for k, label, _ in series]
+
+
+def _chart_card(
+    key: str, title: str, rows: rx.Var, spec: dict, height: int, cols: list[tuple[str, str]]
+) -> rx.Component:
+    """The card of one chart: the chart drawn from ``spec`` (or « no data »), then its rows
+    in the « Voir les données » table with ``cols``."""
+    chart = LazyChart.create(spec=spec, data=rows, height=height)
+    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+
+
 def _series(series: list[tuple[str, str, str]]) -> list[list[str]]:
     return [[k, label, color] for k, label, color in series]
 
@@ -137,9 +151,7 @@ def bar_chart(
     """Grouped bars: ``series`` is ``[(data_key, legend label, colour)]``.  ``vertical``
     draws horizontal bars (long category names: sectors, communes)."""
     spec = {"kind": "bar", "x_key": x_key, "series": _series(series), "vertical": vertical}
-    chart = LazyChart.create(spec=spec, data=rows, height=height)
-    cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
-    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+    return _chart_card(key, title, rows, spec, height, table or _columns(x_key, series))
 
 
 def line_chart(
@@ -153,9 +165,7 @@ def line_chart(
     table: list[tuple[str, str]] | None = None,
 ) -> rx.Component:
     spec = {"kind": "line", "x_key": x_key, "series": _series(series)}
-    chart = LazyChart.create(spec=spec, data=rows, height=height)
-    cols = table or [(x_key, "")] + [(k, label) for k, label, _ in series]
-    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+    return _chart_card(key, title, rows, spec, height, table or _columns(x_key, series))
 
 
 def pie_chart(
@@ -170,6 +180,5 @@ def pie_chart(
 ) -> rx.Component:
     """A donut; slice colours cycle through :data:`PALETTE`."""
     spec = {"kind": "pie", "name_key": name_key, "value_key": value_key, "colors": PALETTE}
-    chart = LazyChart.create(spec=spec, data=rows, height=height)
     cols = table or [(name_key, ""), (value_key, "Nombre")]
-    return card(key, title, _chart_or_empty(rows, chart), _data_table(rows, cols))
+    return _chart_card(key, title, rows, spec, height, cols)

@@ -32,6 +32,11 @@ def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
     )
 
 
+def field_hint(text: rx.Var | str) -> rx.Component:
+    """The small grey hint between a field's label and its input."""
+    return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
+
+
 def field(
     label: str,
     name: str,
@@ -49,9 +54,7 @@ def field(
     input_id = input_id or f"f-{name}"
     return rx.box(
         field_label(label, input_id, required),
-        rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
-        if hint
-        else rx.fragment(),
+        field_hint(hint) if hint else rx.fragment(),
         rx.input(
             id=input_id,
             name=name,
@@ -171,9 +174,7 @@ def textarea_field(
     default_len = default.length().to_string() if isinstance(default, rx.Var) else str(len(default))
     return rx.box(
         field_label(label, input_id, required),
-        rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
-        if hint
-        else rx.fragment(),
+        field_hint(hint) if hint else rx.fragment(),
         rx.el.textarea(
             id=input_id,
             name=name,

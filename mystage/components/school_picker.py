@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import field_error, field_label
+from mystage.components.forms import field_error, field_hint, field_label
 
 
 def _suggestion(S, r) -> rx.Component:
@@ -47,7 +47,7 @@ def _suggestion(S, r) -> rx.Component:
 
 def _search(S, hint: str, placeholder: str, none_text: str) -> rx.Component:
     return rx.box(
-        rx.text(hint, font_size="0.8rem", color="#666", margin_bottom="0.25rem"),
+        field_hint(hint),
         rx.el.input(
             id="school-search",
             name="school_query",

@@ -10,10 +10,11 @@ from mystage.components.account_fields import (
     name_fields,
     new_password_fields,
     sms_code_field,
+    terms_field,
     text_link,
 )
 from mystage.components.browser import document_load
-from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
+from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.models import ROLE_LABELS
 from mystage.pages.accounts.signup_fields import (
@@ -83,12 +84,7 @@ def _signup_form() -> rx.Component:
             hint="Sans adresse électronique, un code de confirmation est envoyé par SMS.",
         ),
         *new_password_fields(S.errors, "Mot de passe"),
-        checkbox_field(
-            "J'accepte les conditions d'utilisation et j'ai lu la politique de données "
-            "personnelles.",
-            "accept_terms",
-            error=S.errors.get("accept_terms", ""),
-        ),
+        terms_field(S.errors),
         *errors_summary(S.errors, "signup-errors"),
         primary_button("Créer mon compte", type="submit", id="signup-submit"),
         on_submit=S.submit,

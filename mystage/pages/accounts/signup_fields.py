@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import field, field_error, field_label, notice
+from mystage.components.forms import field, field_error, field_hint, field_label, notice
 from mystage.components.school_picker import school_picker
 from mystage.models import LEVEL_LABELS, PupilLevel
 from mystage.state.accounts import CLASS_NOT_LISTED, MINISTRY_OPTIONS, SignupState
@@ -14,10 +14,6 @@ from mystage.state.accounts import CLASS_NOT_LISTED, MINISTRY_OPTIONS, SignupSta
 
 def error_text(key: str, input_id: str) -> rx.Component:
     return field_error(SignupState.errors.get(key, ""), input_id)
-
-
-def hint(text: str) -> rx.Component:
-    return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
 
 
 def _select(
@@ -39,7 +35,7 @@ def _select(
     )
     return rx.box(
         field_label(label, input_id, required),
-        *([hint(hint_text)] if hint_text else []),
+        *([field_hint(hint_text)] if hint_text else []),
         rx.el.select(
             *options,
             id=input_id,
@@ -239,7 +235,7 @@ def pupil_identity_fields() -> rx.Component:
     return rx.fragment(
         rx.box(
             field_label("Ta date de naissance", "signup-birth-date", required=True),
-            hint("Elle figurera sur ta convention de stage."),
+            field_hint("Elle figurera sur ta convention de stage."),
             rx.input(
                 id="signup-birth-date",
                 name="birth_date",

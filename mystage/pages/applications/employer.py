@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import print_button
 from mystage.components.forms import page_title
 from mystage.components.layout import page
 from mystage.pages.applications.blocks import (
@@ -97,14 +98,7 @@ def _print_view() -> rx.Component:
                 font_size=SMALL,
             ),
             rx.spacer(),
-            rx.button(
-                rx.icon("printer", size=16),
-                "Imprimer / enregistrer en PDF",
-                on_click=rx.run_script("window.print()"),
-                id="app-print",
-                background=theme.BLUE,
-                cursor="pointer",
-            ),
+            print_button("Imprimer / enregistrer en PDF", "app-print"),
             width="100%",
             wrap="wrap",
             gap="1rem",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import pager
+from mystage.components.dialogs import confirm_dialog
 from mystage.components.exports import export_panel
 from mystage.components.forms import card, notice, page_title
 from mystage.components.layout import page
@@ -259,71 +261,29 @@ def _stats_panel() -> rx.Component:
 
 def _confirm_dialog() -> rx.Component:
     S = EmployerDashboardState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(
-                    S.confirm_action == "deactivate", "Désactiver l'offre ?", "Supprimer l'offre ?"
-                )
+    return confirm_dialog(
+        rx.cond(S.confirm_action == "deactivate", "Désactiver l'offre ?", "Supprimer l'offre ?"),
+        rx.cond(
+            S.confirm_action == "deactivate",
+            rx.text(
+                "L'offre n° ",
+                S.confirm_offer,
+                " ne sera plus visible. ",
+                S.confirm_pending,
+                " candidature(s) en attente seront refusées et chaque élève en sera prévenu.",
             ),
-            rx.alert_dialog.description(
-                rx.cond(
-                    S.confirm_action == "deactivate",
-                    rx.text(
-                        "L'offre n° ",
-                        S.confirm_offer,
-                        " ne sera plus visible. ",
-                        S.confirm_pending,
-                        " candidature(s) en attente seront refusées et "
-                        "chaque élève en sera prévenu.",
-                    ),
-                    rx.text(
-                        "L'offre n° ", S.confirm_offer, " sera retirée de votre espace et du site."
-                    ),
-                ),
-                id="confirm-text",
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Annuler", variant="soft", color_scheme="gray", on_click=S.cancel_confirm
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button("Confirmer", color_scheme="red", on_click=S.confirm, id="confirm-yes")
-                ),
-                gap="0.75rem",
-                justify="end",
-                margin_top="1rem",
-            ),
+            rx.text("L'offre n° ", S.confirm_offer, " sera retirée de votre espace et du site."),
         ),
+        description_id="confirm-text",
+        cancel=rx.button("Annuler", variant="soft", color_scheme="gray", on_click=S.cancel_confirm),
+        confirm=rx.button("Confirmer", color_scheme="red", on_click=S.confirm, id="confirm-yes"),
         open=S.confirm_action != "",
     )
 
 
 def _pagination() -> rx.Component:
     S = EmployerDashboardState
-    return rx.hstack(
-        rx.button(
-            "Précédent",
-            size="1",
-            variant="soft",
-            on_click=S.go_page(S.page - 1),
-            disabled=S.page <= 1,
-        ),
-        rx.text(
-            "Page ", S.page, " sur ", S.pages, " — ", S.total, " résultat(s)", font_size="0.85rem"
-        ),
-        rx.button(
-            "Suivant",
-            size="1",
-            variant="soft",
-            on_click=S.go_page(S.page + 1),
-            disabled=S.page >= S.pages,
-        ),
-        margin_top="0.75rem",
-        align="center",
-    )
+    return pager(S, " — ", S.total, " résultat(s)", font_size="0.85rem")
 
 
 @page(

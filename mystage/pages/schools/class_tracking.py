@@ -6,6 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import print_button
+from mystage.components.dialogs import confirm_dialog
 from mystage.components.forms import (
     notice,
     page_title,
@@ -228,35 +230,18 @@ def _auth_tools() -> rx.Component:
 
 def _confirm_all_dialog() -> rx.Component:
     S = SchoolClassState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Enregistrer les autorisations de toute la classe ?"),
-            rx.alert_dialog.description(
-                "Tous les élèves de la classe ",
-                S.cls.get("name", ""),
-                " qui n'ont pas encore d'autorisation parentale en recevront une, datée du ",
-                S.auth_date_label,
-                ". Faites-le seulement après avoir recueilli tous les formulaires signés.",
-                id="auth-all-text",
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Annuler",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=S.cancel_all,
-                        id="auth-all-no",
-                    )  # fmt: skip
-                ),
-                rx.alert_dialog.action(
-                    rx.button("Enregistrer", on_click=S.record_all, id="auth-all-yes")
-                ),
-                gap="0.75rem",
-                justify="end",
-                margin_top="1rem",
-            ),
+    return confirm_dialog(
+        "Enregistrer les autorisations de toute la classe ?",
+        "Tous les élèves de la classe ",
+        S.cls.get("name", ""),
+        " qui n'ont pas encore d'autorisation parentale en recevront une, datée du ",
+        S.auth_date_label,
+        ". Faites-le seulement après avoir recueilli tous les formulaires signés.",
+        description_id="auth-all-text",
+        cancel=rx.button(
+            "Annuler", variant="soft", color_scheme="gray", on_click=S.cancel_all, id="auth-all-no"
         ),
+        confirm=rx.button("Enregistrer", on_click=S.record_all, id="auth-all-yes"),
         open=S.confirm_all,
         on_open_change=S.set_confirm_open,
     )
@@ -416,14 +401,7 @@ def _sheet_view() -> rx.Component:
                     spacing="2",
                 ),
                 rx.spacer(),
-                rx.button(
-                    rx.icon("printer", size=16),
-                    "Imprimer",
-                    on_click=rx.run_script("window.print()"),
-                    id="sheet-print",
-                    background=theme.BLUE,
-                    cursor="pointer",
-                ),
+                print_button("Imprimer", "sheet-print"),
                 width="100%",
                 wrap="wrap",
                 gap="1rem",

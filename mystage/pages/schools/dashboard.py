@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import pager
 from mystage.components.forms import (
     notice,
     page_title,
@@ -34,30 +35,7 @@ from mystage.state.schools import (
 
 
 def _pagination(S) -> rx.Component:
-    return rx.cond(
-        S.pages > 1,
-        rx.hstack(
-            rx.button(
-                "Précédent",
-                size="1",
-                variant="soft",
-                on_click=S.go_page(S.page - 1),
-                disabled=S.page <= 1,
-                id="apps-prev",
-            ),  # fmt: skip
-            rx.text("Page ", S.page, " sur ", S.pages, font_size=SMALL),
-            rx.button(
-                "Suivant",
-                size="1",
-                variant="soft",
-                on_click=S.go_page(S.page + 1),
-                disabled=S.page >= S.pages,
-                id="apps-next",
-            ),  # fmt: skip
-            align="center",
-            margin_top="0.75rem",
-        ),
-    )
+    return rx.cond(S.pages > 1, pager(S, font_size=SMALL, prev_id="apps-prev", next_id="apps-next"))
 
 
 def _todo_link(text, on_click=None, href=None, id: str = "") -> rx.Component:

@@ -142,15 +142,10 @@ def head_cells(*labels: str) -> rx.Component:
 
 SELECT_STYLE = theme.SELECT
 SMALL_SELECT = {**SELECT_STYLE, "padding": "0.35rem", "font_size": "0.9rem", "width": "auto"}
-TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de données personnelles."
 
 
 def error_of(errors, key: str, input_id: str) -> rx.Component:
     return field_error(errors.get(key, ""), input_id)
-
-
-def hint(text) -> rx.Component:
-    return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
 
 
 def h2(text: str, **props) -> rx.Component:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.dialogs import decision_dialog
 from mystage.components.forms import (
     notice,
     page_title,
 )
 from mystage.components.layout import page
 from mystage.components.school_nav import school_nav
-from mystage.pages.applications.detail import decision_dialog
 from mystage.pages.schools.parts import (
     COLOURS,
     MUTED,

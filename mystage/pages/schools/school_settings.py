@@ -8,12 +8,13 @@ from mystage.components import theme
 from mystage.components.forms import (
     card,
     field,
+    field_hint,
     field_label,
     notice,
     radio_field,
 )
 from mystage.components.layout import page
-from mystage.pages.schools.parts import error_of, h2, hint, space_page
+from mystage.pages.schools.parts import error_of, h2, space_page
 from mystage.state.schools import (
     SchoolSettingsState,
 )
@@ -99,7 +100,7 @@ def school_settings_page() -> rx.Component:
                     ),
                     rx.box(
                         field_label("Adresse du référent stages (facultatif)", "f-referent_email"),
-                        hint(
+                        field_hint(
                             rx.cond(
                                 S.values.get("official_email", "") != "",
                                 "Elle reçoit les demandes de validation. Laissée vide : "

@@ -6,11 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import name_fields, new_password_fields
+from mystage.components.account_fields import name_fields, new_password_fields, terms_field
 from mystage.components.browser import document_load
 from mystage.components.forms import (
     card,
-    checkbox_field,
+    field_hint,
     field_label,
     notice,
     page_title,
@@ -19,7 +19,7 @@ from mystage.components.forms import (
 )
 from mystage.components.layout import page
 from mystage.components.school_picker import school_picker
-from mystage.pages.schools.parts import SELECT_STYLE, TERMS, error_of, hint
+from mystage.pages.schools.parts import SELECT_STYLE, error_of
 from mystage.state.navigation import NavigationState
 from mystage.state.schools import (
     FUNCTION_CHOICES,
@@ -55,7 +55,7 @@ def _signup_classes() -> rx.Component:
         S.school_classes.length() > 0,
         rx.el.fieldset(
             rx.el.legend("Vos classes (facultatif)", font_weight="600"),
-            hint("Les classes que vous suivez. Le chef d'établissement pourra les modifier."),
+            field_hint("Les classes que vous suivez. Le chef d'établissement pourra les modifier."),
             rx.flex(
                 rx.foreach(
                     S.school_classes,
@@ -99,7 +99,7 @@ def _signup_form() -> rx.Component:
         *name_fields(S.errors, S.values),
         rx.box(
             field_label("Adresse électronique professionnelle", "f-email", required=True),
-            hint(S.email_hint),
+            field_hint(S.email_hint),
             rx.input(
                 id="f-email",
                 name="email",
@@ -116,7 +116,7 @@ def _signup_form() -> rx.Component:
             margin_bottom="1rem",
         ),
         *new_password_fields(S.errors, "Mot de passe"),
-        checkbox_field(TERMS, "accept_terms", error=S.errors.get("accept_terms", "")),
+        terms_field(S.errors),
         rx.cond(S.errors.get("form", "") != "", notice(S.errors.get("form", ""), "error")),
         rx.cond(
             S.errors.length() > 0,
@@ -279,9 +279,7 @@ def invitation_page() -> rx.Component:
                         rx.form(
                             *name_fields(S.errors, S.values),
                             *new_password_fields(S.errors, "Mot de passe"),
-                            checkbox_field(
-                                TERMS, "accept_terms", error=S.errors.get("accept_terms", "")
-                            ),
+                            terms_field(S.errors),
                             primary_button(
                                 "Créer mon compte", type="submit", id="invite-accept-submit"
                             ),

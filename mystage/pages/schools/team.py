@@ -7,6 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import (
     card,
+    field_hint,
     field_label,
     notice,
 )
@@ -15,7 +16,6 @@ from mystage.pages.schools.parts import (
     SELECT_STYLE,
     error_of,
     h2,
-    hint,
     small_button,
     space_page,
     table_box,
@@ -81,6 +81,15 @@ def _scope_radios(prefix: str, checked) -> rx.Component:
     )
 
 
+def _class_checkbox(prefix: str, c, checked) -> tuple[rx.Component, rx.Component]:
+    """A class's checkbox (field ``class_<id>``, id ``<prefix>-class-<id>``) and its label."""
+    input_id = f"{prefix}-class-" + c["id"]
+    return (
+        rx.el.input(type="checkbox", id=input_id, name="class_" + c["id"], default_checked=checked),
+        rx.el.label(c["name"], html_for=input_id),
+    )
+
+
 def _rights_editor(m) -> rx.Component:
     S = SchoolTeamState
     return rx.table.row(
@@ -105,13 +114,7 @@ def _rights_editor(m) -> rx.Component:
                         rx.foreach(
                             S.class_options,
                             lambda c: rx.hstack(
-                                rx.el.input(
-                                    type="checkbox",
-                                    id="rights-class-" + c["id"],
-                                    name="class_" + c["id"],
-                                    default_checked=S.edit_classes.contains(c["id"]),
-                                ),
-                                rx.el.label(c["name"], html_for="rights-class-" + c["id"]),
+                                *_class_checkbox("rights", c, S.edit_classes.contains(c["id"])),
                                 rx.el.input(
                                     type="checkbox",
                                     id="rights-main-" + c["id"],
@@ -279,7 +282,7 @@ def _invite_form() -> rx.Component:
             ),
             rx.el.fieldset(
                 rx.el.legend("Ce que cette personne verra", font_weight="600"),
-                hint(
+                field_hint(
                     "Par défaut : ses classes pour un professeur, tout l'établissement pour "
                     "les autres fonctions."
                 ),
@@ -297,15 +300,13 @@ def _invite_form() -> rx.Component:
                         rx.foreach(
                             S.class_options,
                             lambda c: rx.hstack(
-                                rx.el.input(
-                                    type="checkbox",
-                                    id="invite-class-" + c["id"],
-                                    name="class_" + c["id"],
-                                    default_checked=S.invite_values.get("class_ids", "")
+                                *_class_checkbox(
+                                    "invite",
+                                    c,
+                                    S.invite_values.get("class_ids", "")
                                     .split(",")
                                     .contains(c["id"]),
                                 ),
-                                rx.el.label(c["name"], html_for="invite-class-" + c["id"]),
                                 spacing="2",
                                 align="center",
                                 min_width="6rem",

@@ -1,0 +1,41 @@
+"""Small controls shared by the spaces: the pager of a paginated list and the « Imprimer »
+button."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+
+
+def pager(
+    S, *summary, font_size: str, prev_id: str | None = None, next_id: str | None = None
+) -> rx.Component:
+    """« Précédent », « Page n sur m » (then ``summary``), « Suivant »: buttons calling
+    ``S.go_page``, disabled on the first and last page."""
+
+    def button(label: str, page, disabled, id_: str | None) -> rx.Component:
+        ids = {"id": id_} if id_ else {}
+        return rx.button(
+            label, size="1", variant="soft", on_click=S.go_page(page), disabled=disabled, **ids
+        )
+
+    return rx.hstack(
+        button("Précédent", S.page - 1, S.page <= 1, prev_id),
+        rx.text("Page ", S.page, " sur ", S.pages, *summary, font_size=font_size),
+        button("Suivant", S.page + 1, S.page >= S.pages, next_id),
+        align="center",
+        margin_top="0.75rem",
+    )
+
+
+def print_button(label: str, id_: str) -> rx.Component:
+    """A button that opens the browser's print dialog."""
+    return rx.button(
+        rx.icon("printer", size=16),
+        label,
+        on_click=rx.run_script("window.print()"),
+        id=id_,
+        background=theme.BLUE,
+        cursor="pointer",
+    )
