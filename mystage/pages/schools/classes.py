@@ -5,20 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import (
-    card,
-    field_label,
-    notice,
-)
+from mystage.components.forms import card
 from mystage.components.layout import page
 from mystage.pages.schools.parts import (
-    SELECT_STYLE,
     SMALL_SELECT,
+    blue_button,
+    choice_select,
     error_of,
     h2,
+    inline_confirm,
+    labelled,
+    muted,
     small_button,
     space_page,
+    status_notices,
     table_box,
+    text_input,
 )
 from mystage.state.schools import (
     LEVEL_CHOICES,
@@ -27,14 +29,8 @@ from mystage.state.schools import (
 
 
 def _level_select(name_id: str, default) -> rx.Component:
-    return rx.el.select(
-        rx.el.option("Niveau (deviné d'après le nom)", value=""),
-        *[rx.el.option(c["label"], value=c["value"]) for c in LEVEL_CHOICES],
-        id=name_id,
-        name="level",
-        default_value=default,
-        aria_describedby=f"{name_id}-err",
-        style=SELECT_STYLE,
+    return choice_select(
+        name_id, "level", "Niveau (deviné d'après le nom)", LEVEL_CHOICES, default_value=default
     )
 
 
@@ -44,37 +40,32 @@ def _create_form() -> rx.Component:
         h2("Créer une classe", margin_top="0"),
         rx.form(
             rx.flex(
-                rx.box(
-                    field_label("Nom de la classe", "class-name", True),
-                    rx.input(
-                        id="class-name",
-                        name="name",
-                        default_value=S.create_values.get("name", ""),
+                labelled(
+                    "Nom de la classe",
+                    "class-name",
+                    text_input(
+                        "class-name",
+                        "name",
+                        S.create_values.get("name", ""),
                         placeholder="ex. : 3e A",
-                        size="3",
-                        width="100%",
-                        aria_describedby="class-name-err",
                     ),
-                    error_of(S.create_errors, "name", "class-name"),
+                    S.create_errors,
+                    "name",
+                    required=True,
                     flex="2",
                     min_width="12rem",
                 ),
-                rx.box(
-                    field_label("Niveau", "class-level"),
+                labelled(
+                    "Niveau",
+                    "class-level",
                     _level_select("class-level", S.create_values.get("level", "")),
-                    error_of(S.create_errors, "level", "class-level"),
+                    S.create_errors,
+                    "level",
                     flex="2",
                     min_width="12rem",
                 ),
                 rx.box(
-                    rx.button(
-                        "Créer la classe",
-                        type="submit",
-                        id="class-create",
-                        size="3",
-                        background=theme.BLUE,
-                        cursor="pointer",
-                    ),
+                    blue_button("Créer la classe", type="submit", id="class-create"),
                     padding_top=["0", "1.6rem"],
                 ),
                 gap="1rem",
@@ -110,14 +101,7 @@ def _rename_form(r) -> rx.Component:
                 error_of(S.rename_errors, "level", "rename-level"),
             ),
             rx.hstack(
-                rx.button(
-                    "Enregistrer",
-                    type="submit",
-                    size="2",
-                    id="rename-save",
-                    background=theme.BLUE,
-                    cursor="pointer",
-                ),
+                blue_button("Enregistrer", size="2", type="submit", id="rename-save"),
                 small_button("Annuler", on_click=S.cancel_rename, variant="outline"),
             ),
             gap="0.5rem",
@@ -137,19 +121,12 @@ def _class_actions(r) -> rx.Component:
     )
     return rx.cond(
         S.confirm_delete == r["id"],
-        rx.vstack(
-            rx.text("Supprimer cette classe ?", font_size="0.9rem"),
-            rx.hstack(
-                small_button(
-                    "Oui, supprimer",
-                    on_click=S.delete,
-                    color_scheme="red",
-                    variant="solid",
-                    id="class-delete-confirm",
-                ),
-                small_button("Annuler", on_click=S.cancel_delete),
-            ),
-            spacing="1",
+        inline_confirm(
+            "Supprimer cette classe ?",
+            "Oui, supprimer",
+            S.delete,
+            "class-delete-confirm",
+            S.cancel_delete,
         ),
         rx.flex(
             view,
@@ -211,7 +188,7 @@ def _pupil_item(p) -> rx.Component:
             rx.flex(
                 rx.box(
                     rx.text(p["name"], font_weight="600"),
-                    rx.text(
+                    muted(
                         rx.cond(
                             p["authorized"] != "",
                             "Autorisation parentale enregistrée",
@@ -220,8 +197,6 @@ def _pupil_item(p) -> rx.Component:
                         " · ",
                         p["applications"],
                         " candidature(s)",
-                        font_size="0.85rem",
-                        color="#666",
                     ),
                     flex="1",
                     min_width="12rem",
@@ -290,8 +265,7 @@ def school_classes_page() -> rx.Component:
         S,
         "classes",
         "Classes",
-        rx.cond(S.message != "", notice(S.message, "success", id="classes-message")),
-        rx.cond(S.error != "", notice(S.error, "error", id="classes-error")),
+        *status_notices(S.message, S.error, "classes-message", "classes-error"),
         rx.cond(S.can_manage, _create_form()),
         rx.cond(
             S.rows.length() == 0,

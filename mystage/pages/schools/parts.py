@@ -8,6 +8,8 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import (
     field_error,
+    field_hint,
+    field_label,
     notice,
     page_title,
 )
@@ -200,5 +202,134 @@ def table_box(headers: list[str], body, **props) -> rx.Component:
         ),
         overflow_x="auto",
         width="100%",
+        **props,
+    )
+
+
+def muted(*children, size: str = SMALL, **props) -> rx.Component:
+    """A small grey line of text."""
+    return rx.text(*children, font_size=size, color=MUTED, **props)
+
+
+def status_notices(message, error, message_id: str, error_id: str, **props) -> tuple:
+    """The success message and the error of a page's last action (shown when not empty)."""
+    return (
+        rx.cond(message != "", notice(message, "success", id=message_id, **props)),
+        rx.cond(error != "", notice(error, "error", id=error_id, **props)),
+    )
+
+
+def labelled(
+    label: str,
+    input_id: str,
+    control: rx.Component,
+    errors=None,
+    key: str = "",
+    required: bool = False,
+    hint=None,
+    **props,
+) -> rx.Component:
+    """A field: its visible label, an optional hint, the control, then its error
+    (``errors[key]``, id ``<input_id>-err``) when ``errors`` is given."""
+    return rx.box(
+        field_label(label, input_id, required),
+        *([field_hint(hint)] if hint is not None else []),
+        control,
+        *([error_of(errors, key, input_id)] if errors is not None else []),
+        **props,
+    )
+
+
+def text_input(input_id: str, name: str, default, **props) -> rx.Component:
+    """A large text input described by its error (``<input_id>-err``)."""
+    props.setdefault("aria_describedby", f"{input_id}-err")
+    return rx.input(id=input_id, name=name, default_value=default, size="3", width="100%", **props)
+
+
+def choice_select(select_id: str, name: str, placeholder: str, choices, **props) -> rx.Component:
+    """A native select: an empty first option, then ``choices`` (``{"value", "label"}``)."""
+    return rx.el.select(
+        rx.el.option(placeholder, value=""),
+        *[rx.el.option(c["label"], value=c["value"]) for c in choices],
+        id=select_id,
+        name=name,
+        aria_describedby=f"{select_id}-err",
+        style=SELECT_STYLE,
+        **props,
+    )
+
+
+def plain_fieldset(legend: str, *children, margin: str = "0 0 1rem 0") -> rx.Component:
+    """A group of inputs under a bold legend, without the browser's frame."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, font_weight="600"),
+        *children,
+        border="none",
+        padding="0",
+        margin=margin,
+    )
+
+
+def class_checkbox(prefix: str, c, checked, **input_props) -> tuple[rx.Component, rx.Component]:
+    """A class's checkbox (field ``class_<id>``, id ``<prefix>-class-<id>``) and its label."""
+    input_id = f"{prefix}-class-" + c["id"]
+    return (
+        rx.el.input(
+            type="checkbox",
+            id=input_id,
+            name="class_" + c["id"],
+            default_checked=checked,
+            **input_props,
+        ),
+        rx.el.label(c["name"], html_for=input_id),
+    )
+
+
+def class_checkboxes(options, prefix: str, is_checked, min_width: str, **input_props):
+    """One checkbox a class of ``options``, side by side (``is_checked(class)``)."""
+    return rx.flex(
+        rx.foreach(
+            options,
+            lambda c: rx.hstack(
+                *class_checkbox(prefix, c, is_checked(c), **input_props),
+                spacing="2",
+                align="center",
+                min_width=min_width,
+            ),
+        ),
+        gap="0.5rem 1.25rem",
+        wrap="wrap",
+    )
+
+
+def inline_confirm(question: str, label: str, on_confirm, confirm_id: str, on_cancel):
+    """« Really? » in a table row: the question, the red confirmation and « Annuler »."""
+    return rx.vstack(
+        rx.text(question, font_size="0.9rem"),
+        rx.hstack(
+            small_button(
+                label, on_click=on_confirm, color_scheme="red", variant="solid", id=confirm_id
+            ),
+            small_button("Annuler", on_click=on_cancel),
+        ),
+        spacing="1",
+    )
+
+
+def blue_button(label, size: str | None = "3", **props) -> rx.Component:
+    """The page's main action (a blue button)."""
+    return rx.button(label, size=size, background=theme.BLUE, cursor="pointer", **props)
+
+
+def scroll_table(head: rx.Component, *rows, size: str = "2", table_id=None, **props):
+    """A table (``head``: its header row) that scrolls sideways in its box."""
+    return scroll_box(
+        rx.table.root(
+            rx.table.header(head),
+            rx.table.body(*rows),
+            width="100%",
+            size=size,
+            id=table_id,
+        ),
         **props,
     )

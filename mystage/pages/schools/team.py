@@ -8,17 +8,27 @@ from mystage.components import theme
 from mystage.components.forms import (
     card,
     field_hint,
-    field_label,
     notice,
 )
 from mystage.components.layout import page
 from mystage.pages.schools.parts import (
-    SELECT_STYLE,
+    MUTED,
+    SMALL,
+    blue_button,
+    choice_select,
+    class_checkbox,
+    class_checkboxes,
     error_of,
     h2,
+    inline_confirm,
+    labelled,
+    muted,
+    plain_fieldset,
     small_button,
     space_page,
+    status_notices,
     table_box,
+    text_input,
 )
 from mystage.state.schools import (
     FUNCTION_CHOICES,
@@ -30,10 +40,7 @@ from mystage.state.schools import (
 def _pending_row(m) -> rx.Component:
     S = SchoolTeamState
     return rx.table.row(
-        rx.table.cell(
-            rx.text(m["name"], font_weight="600"),
-            rx.text(m["email"], font_size="0.85rem", color="#666"),
-        ),
+        rx.table.cell(rx.text(m["name"], font_weight="600"), muted(m["email"])),
         rx.table.cell(m["function"]),
         rx.table.cell(rx.cond(m["classes_label"] != "", m["classes_label"], "—")),
         rx.table.cell(m["created_at"]),
@@ -81,31 +88,20 @@ def _scope_radios(prefix: str, checked) -> rx.Component:
     )
 
 
-def _class_checkbox(prefix: str, c, checked) -> tuple[rx.Component, rx.Component]:
-    """A class's checkbox (field ``class_<id>``, id ``<prefix>-class-<id>``) and its label."""
-    input_id = f"{prefix}-class-" + c["id"]
-    return (
-        rx.el.input(type="checkbox", id=input_id, name="class_" + c["id"], default_checked=checked),
-        rx.el.label(c["name"], html_for=input_id),
-    )
-
-
 def _rights_editor(m) -> rx.Component:
     S = SchoolTeamState
     return rx.table.row(
         rx.table.cell(
             rx.form(
                 rx.text("Droits de ", rx.text.strong(m["name"]), margin_bottom="0.5rem"),
-                rx.el.fieldset(
-                    rx.el.legend("Ce que cette personne voit", font_weight="600"),
+                plain_fieldset(
+                    "Ce que cette personne voit",
                     _scope_radios("rights-scope", S.edit_scope),
                     error_of(S.rights_errors, "scope", "rights-scope"),
-                    border="none",
-                    padding="0",
                     margin="0 0 0.75rem 0",
                 ),
-                rx.el.fieldset(
-                    rx.el.legend("Classes suivies", font_weight="600"),
+                plain_fieldset(
+                    "Classes suivies",
                     rx.cond(
                         S.class_options.length() == 0,
                         rx.text("Aucune classe : créez d'abord les classes.", font_size="0.9rem"),
@@ -114,7 +110,7 @@ def _rights_editor(m) -> rx.Component:
                         rx.foreach(
                             S.class_options,
                             lambda c: rx.hstack(
-                                *_class_checkbox("rights", c, S.edit_classes.contains(c["id"])),
+                                *class_checkbox("rights", c, S.edit_classes.contains(c["id"])),
                                 rx.el.input(
                                     type="checkbox",
                                     id="rights-main-" + c["id"],
@@ -124,8 +120,8 @@ def _rights_editor(m) -> rx.Component:
                                 rx.el.label(
                                     "professeur principal",
                                     html_for="rights-main-" + c["id"],
-                                    font_size="0.85rem",
-                                    color="#666",
+                                    font_size=SMALL,
+                                    color=MUTED,
                                 ),
                                 spacing="2",
                                 align="center",
@@ -139,17 +135,11 @@ def _rights_editor(m) -> rx.Component:
                     ),
                     error_of(S.rights_errors, "class_ids", "rights-class"),
                     error_of(S.rights_errors, "main_class_ids", "rights-main"),
-                    border="none",
-                    padding="0",
                     margin="0 0 0.75rem 0",
                 ),
                 rx.hstack(
-                    rx.button(
-                        "Enregistrer les droits",
-                        type="submit",
-                        id="rights-save",
-                        background=theme.BLUE,
-                        cursor="pointer",
+                    blue_button(
+                        "Enregistrer les droits", size=None, type="submit", id="rights-save"
                     ),
                     small_button("Annuler", on_click=S.cancel_rights, variant="outline"),
                 ),
@@ -170,7 +160,7 @@ def _member_row(m) -> rx.Component:
         rx.table.row(
             rx.table.cell(
                 rx.text(m["name"], font_weight="600"),
-                rx.text(m["email"], font_size="0.85rem", color="#666"),
+                muted(m["email"]),
                 rx.cond(
                     m["account_active"] == "",
                     rx.badge("Compte pas encore activé", color_scheme="orange"),
@@ -179,10 +169,7 @@ def _member_row(m) -> rx.Component:
             rx.table.cell(m["function"]),
             rx.table.cell(
                 rx.text(m["scope_label"]),
-                rx.cond(
-                    m["classes_label"] != "",
-                    rx.text(m["classes_label"], font_size="0.85rem", color="#666"),
-                ),
+                rx.cond(m["classes_label"] != "", muted(m["classes_label"])),
             ),
             rx.table.cell(
                 rx.cond(
@@ -190,19 +177,12 @@ def _member_row(m) -> rx.Component:
                     rx.text("—"),
                     rx.cond(
                         S.confirm_remove == m["id"],
-                        rx.vstack(
-                            rx.text("Retirer l'accès de cette personne ?", font_size="0.9rem"),
-                            rx.hstack(
-                                small_button(
-                                    "Oui, retirer",
-                                    on_click=S.remove,
-                                    color_scheme="red",
-                                    variant="solid",
-                                    id="remove-confirm",
-                                ),
-                                small_button("Annuler", on_click=S.cancel_remove),
-                            ),
-                            spacing="1",
+                        inline_confirm(
+                            "Retirer l'accès de cette personne ?",
+                            "Oui, retirer",
+                            S.remove,
+                            "remove-confirm",
+                            S.cancel_remove,
                         ),
                         rx.hstack(
                             small_button(
@@ -246,33 +226,31 @@ def _invite_form() -> rx.Component:
         ),
         rx.form(
             rx.flex(
-                rx.box(
-                    field_label("Adresse électronique académique", "invite-email", True),
-                    rx.input(
-                        id="invite-email",
-                        name="email",
-                        type="email",
-                        default_value=S.invite_values.get("email", ""),
-                        size="3",
-                        width="100%",
-                        aria_describedby="invite-email-err",
+                labelled(
+                    "Adresse électronique académique",
+                    "invite-email",
+                    text_input(
+                        "invite-email", "email", S.invite_values.get("email", ""), type="email"
                     ),
-                    error_of(S.invite_errors, "email", "invite-email"),
+                    S.invite_errors,
+                    "email",
+                    required=True,
                     flex="1",
                     min_width="14rem",
                 ),
-                rx.box(
-                    field_label("Fonction", "invite-function", True),
-                    rx.el.select(
-                        rx.el.option("Choisissez la fonction", value=""),
-                        *[rx.el.option(c["label"], value=c["value"]) for c in FUNCTION_CHOICES[1:]],
-                        id="invite-function",
-                        name="function",
+                labelled(
+                    "Fonction",
+                    "invite-function",
+                    choice_select(
+                        "invite-function",
+                        "function",
+                        "Choisissez la fonction",
+                        FUNCTION_CHOICES[1:],
                         default_value=S.invite_values.get("function", ""),
-                        aria_describedby="invite-function-err",
-                        style=SELECT_STYLE,
                     ),
-                    error_of(S.invite_errors, "function", "invite-function"),
+                    S.invite_errors,
+                    "function",
+                    required=True,
                     flex="1",
                     min_width="14rem",
                 ),
@@ -280,44 +258,25 @@ def _invite_form() -> rx.Component:
                 wrap="wrap",
                 margin_bottom="1rem",
             ),
-            rx.el.fieldset(
-                rx.el.legend("Ce que cette personne verra", font_weight="600"),
+            plain_fieldset(
+                "Ce que cette personne verra",
                 field_hint(
                     "Par défaut : ses classes pour un professeur, tout l'établissement pour "
                     "les autres fonctions."
                 ),
                 _scope_radios("invite-scope", S.invite_values.get("scope", "")),
                 error_of(S.invite_errors, "scope", "invite-scope"),
-                border="none",
-                padding="0",
-                margin="0 0 1rem 0",
             ),
             rx.cond(
                 S.class_options.length() > 0,
-                rx.el.fieldset(
-                    rx.el.legend("Classes suivies", font_weight="600"),
-                    rx.flex(
-                        rx.foreach(
-                            S.class_options,
-                            lambda c: rx.hstack(
-                                *_class_checkbox(
-                                    "invite",
-                                    c,
-                                    S.invite_values.get("class_ids", "")
-                                    .split(",")
-                                    .contains(c["id"]),
-                                ),
-                                spacing="2",
-                                align="center",
-                                min_width="6rem",
-                            ),
-                        ),
-                        gap="0.5rem 1.25rem",
-                        wrap="wrap",
+                plain_fieldset(
+                    "Classes suivies",
+                    class_checkboxes(
+                        S.class_options,
+                        "invite",
+                        lambda c: S.invite_values.get("class_ids", "").split(",").contains(c["id"]),
+                        "6rem",
                     ),
-                    border="none",
-                    padding="0",
-                    margin="0 0 1rem 0",
                 ),
             ),
             error_of(S.invite_errors, "class_ids", "invite-class"),
@@ -325,14 +284,8 @@ def _invite_form() -> rx.Component:
                 S.invite_errors.get("form", "") != "",
                 notice(S.invite_errors.get("form", ""), "error"),
             ),
-            rx.button(
-                "Envoyer l'invitation",
-                type="submit",
-                id="invite-submit",
-                size="3",
-                background=theme.BLUE,
-                cursor="pointer",
-                margin_top="0.5rem",
+            blue_button(
+                "Envoyer l'invitation", type="submit", id="invite-submit", margin_top="0.5rem"
             ),
             on_submit=S.invite,
             reset_on_submit=False,
@@ -349,8 +302,7 @@ def school_team_page() -> rx.Component:
         S,
         "equipe",
         "Équipe de l'établissement",
-        rx.cond(S.message != "", notice(S.message, "success", id="team-message")),
-        rx.cond(S.error != "", notice(S.error, "error", id="team-error")),
+        *status_notices(S.message, S.error, "team-message", "team-error"),
         h2("Demandes en attente"),
         rx.cond(
             S.pending.length() == 0,
