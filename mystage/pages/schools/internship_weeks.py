@@ -7,11 +7,10 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import (
     card,
-    field_label,
     notice,
 )
 from mystage.components.layout import page
-from mystage.pages.schools.parts import SELECT_STYLE, space_page
+from mystage.pages.schools.parts import SELECT_STYLE, blue_button, labelled, space_page
 from mystage.state.schools import (
     SchoolWeeksState,
 )
@@ -19,8 +18,9 @@ from mystage.state.schools import (
 
 def _picker(label: str, select_id: str, value, on_change, *options) -> rx.Component:
     """A labelled select of the page's header (what the chips show)."""
-    return rx.box(
-        field_label(label, select_id),
+    return labelled(
+        label,
+        select_id,
         rx.el.select(*options, id=select_id, value=value, on_change=on_change, style=SELECT_STYLE),
         flex="1",
         min_width="12rem",
@@ -174,14 +174,7 @@ def school_weeks_page() -> rx.Component:
         rx.cond(
             S.can_edit,
             rx.hstack(
-                rx.button(
-                    "Enregistrer les semaines",
-                    on_click=S.save,
-                    id="weeks-save",
-                    size="3",
-                    background=theme.BLUE,
-                    cursor="pointer",
-                ),
+                blue_button("Enregistrer les semaines", on_click=S.save, id="weeks-save"),
                 rx.cond(
                     S.dirty,
                     rx.text("Modifications non enregistrées.", color=theme.ERROR),

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
 from mystage.components.forms import (
     card,
     field,
-    field_hint,
-    field_label,
     notice,
     radio_field,
 )
 from mystage.components.layout import page
-from mystage.pages.schools.parts import error_of, h2, space_page
+from mystage.pages.schools.parts import blue_button, h2, labelled, space_page, text_input
 from mystage.state.schools import (
     SchoolSettingsState,
 )
@@ -98,30 +95,27 @@ def school_settings_page() -> rx.Component:
                         ),
                         margin_bottom="1rem",
                     ),
-                    rx.box(
-                        field_label("Adresse du référent stages (facultatif)", "f-referent_email"),
-                        field_hint(
-                            rx.cond(
-                                S.values.get("official_email", "") != "",
-                                "Elle reçoit les demandes de validation. Laissée vide : "
-                                "l'adresse de l'établissement, "
-                                + S.values.get("official_email", "").to(str)
-                                + ".",
-                                "Elle reçoit les demandes de validation. Laissée vide : "
-                                "l'adresse de l'établissement.",
-                            )
-                        ),
-                        rx.input(
-                            id="f-referent_email",
-                            name="referent_email",
+                    labelled(
+                        "Adresse du référent stages (facultatif)",
+                        "f-referent_email",
+                        text_input(
+                            "f-referent_email",
+                            "referent_email",
+                            S.values.get("referent_email", ""),
                             type="email",
-                            default_value=S.values.get("referent_email", ""),
-                            size="3",
-                            width="100%",
                             max_width="28rem",
-                            aria_describedby="f-referent_email-err",
                         ),
-                        error_of(S.errors, "referent_email", "f-referent_email"),
+                        S.errors,
+                        "referent_email",
+                        hint=rx.cond(
+                            S.values.get("official_email", "") != "",
+                            "Elle reçoit les demandes de validation. Laissée vide : "
+                            "l'adresse de l'établissement, "
+                            + S.values.get("official_email", "").to(str)
+                            + ".",
+                            "Elle reçoit les demandes de validation. Laissée vide : "
+                            "l'adresse de l'établissement.",
+                        ),
                         margin_bottom="1rem",
                     ),
                     disabled=~S.can_edit,
@@ -131,14 +125,7 @@ def school_settings_page() -> rx.Component:
                 ),
                 rx.cond(
                     S.can_edit,
-                    rx.button(
-                        "Enregistrer les paramètres",
-                        type="submit",
-                        id="settings-save",
-                        size="3",
-                        background=theme.BLUE,
-                        cursor="pointer",
-                    ),
+                    blue_button("Enregistrer les paramètres", type="submit", id="settings-save"),
                 ),
                 on_submit=S.save,
                 reset_on_submit=False,

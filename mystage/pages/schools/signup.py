@@ -11,7 +11,6 @@ from mystage.components.browser import document_load
 from mystage.components.forms import (
     card,
     field_hint,
-    field_label,
     notice,
     page_title,
     primary_button,
@@ -19,7 +18,14 @@ from mystage.components.forms import (
 )
 from mystage.components.layout import page
 from mystage.components.school_picker import school_picker
-from mystage.pages.schools.parts import SELECT_STYLE, error_of
+from mystage.pages.schools.parts import (
+    choice_select,
+    class_checkboxes,
+    error_of,
+    labelled,
+    plain_fieldset,
+    text_input,
+)
 from mystage.state.navigation import NavigationState
 from mystage.state.schools import (
     FUNCTION_CHOICES,
@@ -31,19 +37,20 @@ from mystage.state.schools import (
 
 def _function_select() -> rx.Component:
     S = SchoolSignupState
-    return rx.box(
-        field_label("Vous êtes", "school-signup-function", required=True),
-        rx.el.select(
-            rx.el.option("Choisissez votre fonction", value=""),
-            *[rx.el.option(c["label"], value=c["value"]) for c in FUNCTION_CHOICES],
-            id="school-signup-function",
-            name="function",
+    return labelled(
+        "Vous êtes",
+        "school-signup-function",
+        choice_select(
+            "school-signup-function",
+            "function",
+            "Choisissez votre fonction",
+            FUNCTION_CHOICES,
             value=S.function,
             on_change=S.set_function,
-            aria_describedby="school-signup-function-err",
-            style=SELECT_STYLE,
         ),
-        error_of(S.errors, "function", "school-signup-function"),
+        S.errors,
+        "function",
+        required=True,
         margin_bottom="1rem",
         width="100%",
     )
@@ -53,33 +60,17 @@ def _signup_classes() -> rx.Component:
     S = SchoolSignupState
     return rx.cond(
         S.school_classes.length() > 0,
-        rx.el.fieldset(
-            rx.el.legend("Vos classes (facultatif)", font_weight="600"),
+        plain_fieldset(
+            "Vos classes (facultatif)",
             field_hint("Les classes que vous suivez. Le chef d'établissement pourra les modifier."),
-            rx.flex(
-                rx.foreach(
-                    S.school_classes,
-                    lambda c: rx.hstack(
-                        rx.el.input(
-                            type="checkbox",
-                            id="signup-class-" + c["id"],
-                            name="class_" + c["id"],
-                            default_checked=S.picked_classes.contains(c["id"]),
-                            style={"width": "1.1rem", "height": "1.1rem"},
-                        ),
-                        rx.el.label(c["name"], html_for="signup-class-" + c["id"]),
-                        spacing="2",
-                        align="center",
-                        min_width="7rem",
-                    ),
-                ),
-                wrap="wrap",
-                gap="0.5rem 1.25rem",
+            class_checkboxes(
+                S.school_classes,
+                "signup",
+                lambda c: S.picked_classes.contains(c["id"]),
+                "7rem",
+                style={"width": "1.1rem", "height": "1.1rem"},
             ),
             error_of(S.errors, "class_ids", "signup-class"),
-            border="none",
-            padding="0",
-            margin="0 0 1rem 0",
         ),
     )
 
@@ -97,21 +88,22 @@ def _signup_form() -> rx.Component:
             S.values.get("civility", ""),
         ),
         *name_fields(S.errors, S.values),
-        rx.box(
-            field_label("Adresse électronique professionnelle", "f-email", required=True),
-            field_hint(S.email_hint),
-            rx.input(
-                id="f-email",
-                name="email",
+        labelled(
+            "Adresse électronique professionnelle",
+            "f-email",
+            text_input(
+                "f-email",
+                "email",
+                S.values.get("email", ""),
                 type="email",
-                default_value=S.values.get("email", ""),
                 auto_complete="email",
-                size="3",
-                width="100%",
                 aria_describedby="f-email-hint f-email-err",
                 color_scheme=rx.cond(S.errors.get("email", "") != "", "red", "indigo"),
             ),
-            error_of(S.errors, "email", "f-email"),
+            S.errors,
+            "email",
+            required=True,
+            hint=S.email_hint,
             width="100%",
             margin_bottom="1rem",
         ),
