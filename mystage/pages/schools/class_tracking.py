@@ -8,18 +8,16 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.controls import print_button
 from mystage.components.dialogs import confirm_dialog
-from mystage.components.forms import (
-    notice,
-    page_title,
-)
+from mystage.components.forms import page_title
 from mystage.components.layout import page
-from mystage.components.school_nav import school_nav
 from mystage.pages.schools.parts import (
     MUTED,
     SMALL,
+    detail_view,
     export_button,
     loaded_view,
-    scroll_box,
+    muted,
+    scroll_table,
     section,
     stage_badge,
 )
@@ -90,7 +88,7 @@ def _pupil_row(r) -> rx.Component:
             stage_badge(r["stage_label"], r["colour"], id="pupil-state-" + r["id"]),
             rx.cond(
                 (r["applications"] != "0") & (r["stage"] != "confirme"),
-                rx.text(r["state_label"], font_size="0.75rem", color=MUTED),
+                muted(r["state_label"], size="0.75rem"),
             ),
             min_width="10rem",
         ),
@@ -100,7 +98,7 @@ def _pupil_row(r) -> rx.Component:
                 rx.box(
                     rx.text(r["offer_title"], font_weight="600", font_size=SMALL),
                     rx.text(r["employer_name"], font_size="0.8rem"),
-                    rx.text(r["week_label"], font_size="0.8rem", color=MUTED),
+                    muted(r["week_label"], size="0.8rem"),
                     rx.cond(
                         r["convention_signed"] == "1",
                         rx.text("Convention signée", font_size="0.75rem", color=theme.SUCCESS),
@@ -249,45 +247,24 @@ def _confirm_all_dialog() -> rx.Component:
 
 def _class_table() -> rx.Component:
     S = SchoolClassState
-    return scroll_box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    _sort_header("Élève", "name"),
-                    _sort_header("Autorisation parentale", "authorization"),
-                    _sort_header("Candidatures", "applications"),
-                    _sort_header("État le plus avancé", "state"),
-                    rx.table.column_header_cell("Stage confirmé", white_space="nowrap"),
-                    _sort_header("Dernière activité", "last_activity"),
-                )
-            ),
-            rx.table.body(rx.foreach(S.rows, _pupil_row)),
-            width="100%",
-            size="2",
-            id="class-table",
-        )
+    return scroll_table(
+        rx.table.row(
+            _sort_header("Élève", "name"),
+            _sort_header("Autorisation parentale", "authorization"),
+            _sort_header("Candidatures", "applications"),
+            _sort_header("État le plus avancé", "state"),
+            rx.table.column_header_cell("Stage confirmé", white_space="nowrap"),
+            _sort_header("Dernière activité", "last_activity"),
+        ),
+        rx.foreach(S.rows, _pupil_row),
+        table_id="class-table",
     )
 
 
 def _class_view() -> rx.Component:
     S = SchoolClassState
-    return rx.vstack(
-        rx.link("← Tableau de bord", href=SPACE_URL, font_size=SMALL),
-        rx.vstack(
-            page_title("Classe " + S.cls.get("name", "")),
-            rx.text(
-                S.school_name,
-                " — année ",
-                S.year_label,
-                rx.cond(S.cls.get("level", "") != "", " — " + S.cls.get("level", ""), ""),
-                color=MUTED,
-                margin_top="-0.75rem",
-            ),
-            spacing="1",
-        ),
-        school_nav("tableau"),
-        rx.cond(S.notice != "", notice(S.notice, "success", id="class-notice", width="100%")),
-        rx.cond(S.error != "", notice(S.error, "error", id="class-error", width="100%")),
+    return detail_view(
+        S,
         _auth_tools(),
         section(
             "Suivi des élèves",
@@ -301,10 +278,17 @@ def _class_view() -> rx.Component:
             right=export_button(S.export_url),
         ),
         _confirm_all_dialog(),
-        width="100%",
-        align="start",
-        spacing="4",
-        id="class-view",
+        back="← Tableau de bord",
+        back_href=SPACE_URL,
+        title="Classe " + S.cls.get("name", ""),
+        subtitle=(
+            S.school_name,
+            " — année ",
+            S.year_label,
+            rx.cond(S.cls.get("level", "") != "", " — " + S.cls.get("level", ""), ""),
+        ),
+        notice_ids=("class-notice", "class-error"),
+        view_id="class-view",
     )
 
 
@@ -336,7 +320,7 @@ SHEET_CSS = """
 def _sheet(x) -> rx.Component:
     S = AuthorizationSheetState
     return rx.box(
-        rx.text("MyStage — stage d'observation", font_size="0.8rem", color=MUTED),
+        muted("MyStage — stage d'observation", size="0.8rem"),
         rx.text(S.school_name, font_weight="700", margin_top="0.25rem"),
         rx.heading(S.sheet_title, as_="h2", size="5", color="#161616", margin_y="1rem"),
         rx.text("Année scolaire ", S.year_label),
@@ -353,11 +337,10 @@ def _sheet(x) -> rx.Component:
             lambda p: rx.text(p, margin_bottom="1.25rem", line_height="1.6"),
         ),
         rx.box(height="5rem", border_bottom="1px solid #999", width="60%"),
-        rx.text(
+        muted(
             "Formulaire à rendre signé au professeur principal. L'établissement enregistre "
             "ensuite l'autorisation sur MyStage : l'élève peut alors postuler.",
-            font_size="0.8rem",
-            color=MUTED,
+            size="0.8rem",
             margin_top="2rem",
         ),
         border=f"1px solid {theme.GREY_BORDER}",

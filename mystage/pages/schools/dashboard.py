@@ -21,8 +21,9 @@ from mystage.pages.schools.parts import (
     export_button,
     head_cells,
     loading,
+    muted,
     progress_bar,
-    scroll_box,
+    scroll_table,
     section,
     stage_badge,
 )
@@ -116,10 +117,7 @@ def _class_row(r) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(r["name"], href=href, id="class-link-" + r["id"], font_weight="700"),
-            rx.cond(
-                r["level"] != "",
-                rx.text(r["level"], font_size="0.75rem", color=MUTED),
-            ),
+            rx.cond(r["level"] != "", muted(r["level"], size="0.75rem")),
         ),
         rx.table.cell(r["pupils"]),
         rx.table.cell(r["authorized"]),
@@ -137,46 +135,38 @@ def _class_row(r) -> rx.Component:
 def _school_table() -> rx.Component:
     S = SchoolDashboardState
     t = S.total
-    return scroll_box(
-        rx.table.root(
-            rx.table.header(
-                head_cells(
-                    "Classe",
-                    "Élèves",
-                    "Autorisés",
-                    "Sans candidature",
-                    "Ont postulé",
-                    "Acceptés",
-                    "Confirmés",
-                    "Convention signée",
-                    "Avancement",
+    return scroll_table(
+        head_cells(
+            "Classe",
+            "Élèves",
+            "Autorisés",
+            "Sans candidature",
+            "Ont postulé",
+            "Acceptés",
+            "Confirmés",
+            "Convention signée",
+            "Avancement",
+        ),  # fmt: skip
+        rx.foreach(S.classes, _class_row),
+        rx.table.row(
+            rx.table.row_header_cell("Total", font_weight="700"),
+            *[
+                rx.table.cell(t.get(k, "0"), font_weight="700")
+                for k in (
+                    "pupils",
+                    "authorized",
+                    "no_application",
+                    "applied",
+                    "accepted",
+                    "confirmed",
+                    "convention_signed",
                 )  # fmt: skip
-            ),
-            rx.table.body(
-                rx.foreach(S.classes, _class_row),
-                rx.table.row(
-                    rx.table.row_header_cell("Total", font_weight="700"),
-                    *[
-                        rx.table.cell(t.get(k, "0"), font_weight="700")
-                        for k in (
-                            "pupils",
-                            "authorized",
-                            "no_application",
-                            "applied",
-                            "accepted",
-                            "confirmed",
-                            "convention_signed",
-                        )  # fmt: skip
-                    ],
-                    rx.table.cell(progress_bar(t.get("progress_percent", "0"))),
-                    background=theme.GREY_LIGHT,
-                    id="class-row-total",
-                ),
-            ),
-            width="100%",
-            size="2",
-            id="school-table",
-        )
+            ],
+            rx.table.cell(progress_bar(t.get("progress_percent", "0"))),
+            background=theme.GREY_LIGHT,
+            id="class-row-total",
+        ),
+        table_id="school-table",
     )
 
 
@@ -188,15 +178,12 @@ def _app_row(r) -> rx.Component:
             rx.link(
                 r["offer_title"], href=href, font_weight="600", id="school-app-link-" + r["id"]
             ),
-            rx.text(r["employer_name"], " — ", r["city"], font_size="0.8rem", color=MUTED),
+            muted(r["employer_name"], " — ", r["city"], size="0.8rem"),
             min_width="14rem",
         ),
         rx.table.cell(
             rx.link(r["pupil_name"], href=SPACE_URL + "/eleve/" + r["pupil_id"]),
-            rx.cond(
-                r["class_name"] != "",
-                rx.text(r["class_name"], font_size="0.8rem", color=MUTED),
-            ),
+            rx.cond(r["class_name"] != "", muted(r["class_name"], size="0.8rem")),
             min_width="9rem",
         ),
         rx.table.cell(r["week_label"], min_width="9rem", font_size=SMALL),
@@ -238,26 +225,21 @@ def _referents_summary() -> rx.Component:
     S = SchoolDashboardState
     return rx.cond(
         S.referents.length() > 0,
-        scroll_box(
-            rx.table.root(
-                rx.table.header(head_cells("Référent", "Candidatures", "À valider", "En attente")),
-                rx.table.body(
-                    rx.foreach(
-                        S.referents,
-                        lambda x: rx.table.row(
-                            rx.table.row_header_cell(
-                                rx.cond(x["email"] != "", x["email"], "(sans référent)"),
-                                overflow_wrap="anywhere",
-                            ),
-                            rx.table.cell(x["applications"]),
-                            rx.table.cell(x["awaiting_school"]),
-                            rx.table.cell(x["pending"]),
-                        ),
-                    )
+        scroll_table(
+            head_cells("Référent", "Candidatures", "À valider", "En attente"),
+            rx.foreach(
+                S.referents,
+                lambda x: rx.table.row(
+                    rx.table.row_header_cell(
+                        rx.cond(x["email"] != "", x["email"], "(sans référent)"),
+                        overflow_wrap="anywhere",
+                    ),
+                    rx.table.cell(x["applications"]),
+                    rx.table.cell(x["awaiting_school"]),
+                    rx.table.cell(x["pending"]),
                 ),
-                width="100%",
-                size="1",
             ),
+            size="1",
             margin_bottom="1rem",
             id="referents-summary",
         ),
@@ -287,20 +269,16 @@ def _applications() -> rx.Component:
             S.set_tab,
             rx.cond(
                 S.tab == "attente",
-                rx.text(
+                muted(
                     "En attente : l'établissement, l'employeur ou l'élève doit encore répondre.",
-                    font_size=SMALL,
-                    color=MUTED,
                     margin_bottom="0.5rem",
                 ),
             ),
             rx.cond(
                 S.tab == "traitees",
-                rx.text(
+                muted(
                     "Acceptée : l'élève a confirmé son stage. Fermée : la candidature n'a pas abouti "
                     "(refus, annulation, sans réponse, autre stage trouvé).",
-                    font_size=SMALL,
-                    color=MUTED,
                     margin_bottom="0.5rem",
                 ),
             ),
@@ -308,25 +286,17 @@ def _applications() -> rx.Component:
             rx.cond(
                 S.apps_total == 0,
                 rx.text(S.empty_text, id="apps-empty", color=MUTED),
-                scroll_box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Candidature"),
-                                rx.table.column_header_cell("Élève"),
-                                rx.table.column_header_cell("Semaine"),
-                                rx.cond(
-                                    S.tab == "referents", rx.table.column_header_cell("Référent")
-                                ),
-                                rx.table.column_header_cell("Statut"),
-                                rx.table.column_header_cell("Date de candidature"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.rows, _app_row)),
-                        width="100%",
-                        size="2",
-                        id="school-apps",
-                    )
+                scroll_table(
+                    rx.table.row(
+                        rx.table.column_header_cell("Candidature"),
+                        rx.table.column_header_cell("Élève"),
+                        rx.table.column_header_cell("Semaine"),
+                        rx.cond(S.tab == "referents", rx.table.column_header_cell("Référent")),
+                        rx.table.column_header_cell("Statut"),
+                        rx.table.column_header_cell("Date de candidature"),
+                    ),
+                    rx.foreach(S.rows, _app_row),
+                    table_id="school-apps",
                 ),
             ),
             _pagination(S),
@@ -345,10 +315,8 @@ def _dashboard() -> rx.Component:
                 school_nav("tableau"),
                 rx.cond(
                     S.restricted,
-                    rx.text(
+                    muted(
                         "Vous voyez les classes que le chef d'établissement vous a confiées.",
-                        font_size=SMALL,
-                        color=MUTED,
                         id="school-restricted",
                     ),
                 ),
@@ -411,7 +379,7 @@ def _school_header(S) -> rx.Component:
         ),
         rx.cond(
             S.school["function"] != "",
-            rx.text(S.school["function"], font_size=SMALL, color=MUTED),
+            muted(S.school["function"]),
         ),
         spacing="1",
         width="100%",

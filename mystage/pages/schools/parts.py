@@ -333,3 +333,31 @@ def scroll_table(head: rx.Component, *rows, size: str = "2", table_id=None, **pr
         ),
         **props,
     )
+
+
+def detail_view(
+    S,
+    *body,
+    back,
+    back_href,
+    title,
+    subtitle: tuple,
+    notice_ids: tuple[str, str],
+    view_id: str,
+    status=None,
+) -> rx.Component:
+    """A page under the dashboard (a class, a pupil): the way back, the title with the grey
+    line under it (and ``status``), the space's navigation, ``S.notice`` and ``S.error``,
+    then ``body``."""
+    head = rx.text(*subtitle, color=MUTED, margin_top="-0.75rem")
+    return rx.vstack(
+        rx.link(back, href=back_href, font_size=SMALL),
+        rx.vstack(page_title(title), head, *([status] if status is not None else []), spacing="1"),
+        school_nav("tableau"),
+        *status_notices(S.notice, S.error, *notice_ids, width="100%"),
+        *body,
+        width="100%",
+        align="start",
+        spacing="4",
+        id=view_id,
+    )

@@ -6,17 +6,14 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.dialogs import decision_dialog
-from mystage.components.forms import (
-    notice,
-    page_title,
-)
 from mystage.components.layout import page
-from mystage.components.school_nav import school_nav
 from mystage.pages.schools.parts import (
     COLOURS,
     MUTED,
     SMALL,
+    detail_view,
     loaded_view,
+    muted,
     section,
     stage_badge,
 )
@@ -46,7 +43,7 @@ def _pupil_app(a) -> rx.Component:
                 rx.link(
                     a["offer_title"], href=href, font_weight="700", id="pupil-app-link-" + a["id"]
                 ),
-                rx.text(a["employer_name"], " — ", a["city"], font_size=SMALL, color=MUTED),
+                muted(a["employer_name"], " — ", a["city"]),
                 min_width="0",
             ),
             rx.spacer(),
@@ -57,17 +54,12 @@ def _pupil_app(a) -> rx.Component:
             align="start",
         ),
         rx.text(a["week_label"], font_size=SMALL, margin_top="0.5rem", font_weight="600"),
-        rx.text(
-            "Envoyée le ",
-            a["submitted_on"],
-            " — mise à jour le ",
-            a["updated_on"],
-            font_size="0.8rem",
-            color=MUTED,
-        ),  # fmt: skip
+        muted(
+            "Envoyée le ", a["submitted_on"], " — mise à jour le ", a["updated_on"], size="0.8rem"
+        ),
         rx.cond(
             a["referent_email"] != "",
-            rx.text("Référent : ", a["referent_email"], font_size="0.8rem", color=MUTED),
+            muted("Référent : ", a["referent_email"], size="0.8rem"),
         ),
         _labelled("Message de l'établissement", a["school_message"]),
         _labelled("Message de l'employeur", a["employer_message"]),
@@ -110,41 +102,8 @@ def _pupil_app(a) -> rx.Component:
 def _pupil_view() -> rx.Component:
     S = SchoolPupilState
     p = S.pupil
-    return rx.vstack(
-        rx.link(
-            rx.cond(p["class_name"] != "", "← Classe " + p["class_name"], "← Tableau de bord"),
-            href=S.class_url,
-            font_size=SMALL,
-        ),
-        rx.vstack(
-            page_title(p["name"]),
-            rx.text(
-                rx.cond(p["class_name"] != "", "Classe " + p["class_name"], "Sans classe"),
-                rx.cond(p["level"] != "", " — " + p["level"], ""),
-                color=MUTED,
-                margin_top="-0.75rem",
-            ),
-            rx.cond(
-                p["authorized"] == "1",
-                rx.text(
-                    "✓ Autorisation parentale enregistrée le ",
-                    p["authorized_on"],
-                    color=theme.SUCCESS,
-                    font_size=SMALL,
-                    id="pupil-authorized",
-                ),  # fmt: skip
-                rx.text(
-                    "Autorisation parentale à recueillir : l'élève ne peut pas encore postuler.",
-                    color="#b34000",
-                    font_size=SMALL,
-                    id="pupil-authorized",
-                ),
-            ),
-            spacing="1",
-        ),
-        school_nav("tableau"),
-        rx.cond(S.notice != "", notice(S.notice, "success", id="app-notice", width="100%")),
-        rx.cond(S.error != "", notice(S.error, "error", id="app-error", width="100%")),
+    return detail_view(
+        S,
         section(
             "Candidatures (" + S.apps.length().to_string() + ")",
             rx.cond(
@@ -154,10 +113,31 @@ def _pupil_view() -> rx.Component:
             ),
         ),
         decision_dialog(S),
-        width="100%",
-        align="start",
-        spacing="4",
-        id="pupil-view",
+        back=rx.cond(p["class_name"] != "", "← Classe " + p["class_name"], "← Tableau de bord"),
+        back_href=S.class_url,
+        title=p["name"],
+        subtitle=(
+            rx.cond(p["class_name"] != "", "Classe " + p["class_name"], "Sans classe"),
+            rx.cond(p["level"] != "", " — " + p["level"], ""),
+        ),
+        status=rx.cond(
+            p["authorized"] == "1",
+            rx.text(
+                "✓ Autorisation parentale enregistrée le ",
+                p["authorized_on"],
+                color=theme.SUCCESS,
+                font_size=SMALL,
+                id="pupil-authorized",
+            ),
+            rx.text(
+                "Autorisation parentale à recueillir : l'élève ne peut pas encore postuler.",
+                color="#b34000",
+                font_size=SMALL,
+                id="pupil-authorized",
+            ),
+        ),
+        notice_ids=("app-notice", "app-error"),
+        view_id="pupil-view",
     )
 
 
