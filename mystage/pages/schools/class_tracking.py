@@ -8,13 +8,14 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.controls import print_button
 from mystage.components.dialogs import confirm_dialog
-from mystage.components.forms import page_title
+from mystage.components.forms import field_label, page_title
 from mystage.components.layout import page
 from mystage.pages.schools.parts import (
     MUTED,
     SMALL,
     detail_view,
     export_button,
+    h2,
     loaded_view,
     muted,
     scroll_table,
@@ -155,13 +156,7 @@ def _auth_tools() -> rx.Component:
         ),
         rx.flex(
             rx.box(
-                rx.el.label(
-                    "Date de l'autorisation",
-                    html_for="auth-date",
-                    font_weight="600",
-                    display="block",
-                    margin_bottom="0.25rem",
-                ),
+                field_label("Date de l'autorisation", "auth-date"),
                 rx.input(
                     type="date",
                     id="auth-date",
@@ -322,7 +317,7 @@ def _sheet(x) -> rx.Component:
     return rx.box(
         muted("MyStage — stage d'observation", size="0.8rem"),
         rx.text(S.school_name, font_weight="700", margin_top="0.25rem"),
-        rx.heading(S.sheet_title, as_="h2", size="5", color="#161616", margin_y="1rem"),
+        h2(S.sheet_title),
         rx.text("Année scolaire ", S.year_label),
         rx.text(
             "Élève : ",

@@ -20,7 +20,7 @@ from mystage.pages.schools.parts import (
     ep_badge,
     export_button,
     head_cells,
-    loading,
+    loaded_view,
     muted,
     progress_bar,
     scroll_table,
@@ -392,14 +392,10 @@ def _school_header(S) -> rx.Component:
 def school_dashboard_page() -> rx.Component:
     S = SchoolDashboardState
     return rx.box(
-        rx.cond(
-            ~S.loaded,
-            loading(),
-            rx.cond(
-                S.denied != "",
-                notice(S.denied, "error", id="school-denied"),
-                rx.vstack(_school_header(S), _dashboard(), width="100%", spacing="4"),
-            ),
+        loaded_view(
+            S,
+            rx.vstack(_school_header(S), _dashboard(), width="100%", spacing="4"),
+            denied=notice(S.denied, "error", id="school-denied"),
         ),
         width="100%",
         id="school-dashboard",

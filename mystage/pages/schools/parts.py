@@ -36,9 +36,12 @@ def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
 
 
-def loaded_view(S, view: rx.Component) -> rx.Component:
-    """A spinner until ``S`` has loaded, then why the caller may not see the page, or it."""
-    return rx.cond(~S.loaded, loading(), rx.cond(S.denied != "", denied_notice(S.denied), view))
+def loaded_view(S, view: rx.Component, denied: rx.Component | None = None) -> rx.Component:
+    """A spinner until ``S`` has loaded, then why the caller may not see the page (``denied``,
+    by default with a link back to the dashboard), or it."""
+    if denied is None:
+        denied = denied_notice(S.denied)
+    return rx.cond(~S.loaded, loading(), rx.cond(S.denied != "", denied, view))
 
 
 def colour_of(value) -> rx.Var:
@@ -150,7 +153,7 @@ def error_of(errors, key: str, input_id: str) -> rx.Component:
     return field_error(errors.get(key, ""), input_id)
 
 
-def h2(text: str, **props) -> rx.Component:
+def h2(text, **props) -> rx.Component:
     return rx.heading(text, as_="h2", size="5", color="#161616", margin_y="1rem", **props)
 
 

@@ -37,10 +37,15 @@ from mystage.state.schools import (
 )
 
 
+def _who(m, *extra) -> rx.Component:
+    """A member's name and address (then ``extra``), in a cell of the tables."""
+    return rx.table.cell(rx.text(m["name"], font_weight="600"), muted(m["email"]), *extra)
+
+
 def _pending_row(m) -> rx.Component:
     S = SchoolTeamState
     return rx.table.row(
-        rx.table.cell(rx.text(m["name"], font_weight="600"), muted(m["email"])),
+        _who(m),
         rx.table.cell(m["function"]),
         rx.table.cell(rx.cond(m["classes_label"] != "", m["classes_label"], "—")),
         rx.table.cell(m["created_at"]),
@@ -158,9 +163,8 @@ def _member_row(m) -> rx.Component:
     S = SchoolTeamState
     return rx.fragment(
         rx.table.row(
-            rx.table.cell(
-                rx.text(m["name"], font_weight="600"),
-                muted(m["email"]),
+            _who(
+                m,
                 rx.cond(
                     m["account_active"] == "",
                     rx.badge("Compte pas encore activé", color_scheme="orange"),
