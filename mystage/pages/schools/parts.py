@@ -1,5 +1,7 @@
 """Small pieces shared by the school space's pages: notices, badges, sections, tables,
-the export link, the page frame with the space's navigation."""
+the export link, the page frames (``space_page`` for the management pages, ``detail_view``
+for a class or a pupil), the fields of their forms (``labelled`` around ``text_input`` or
+``choice_select``, ``plain_fieldset``, ``class_checkboxes``) and their buttons."""
 
 from __future__ import annotations
 
@@ -186,6 +188,8 @@ def small_button(label, **props) -> rx.Component:
 
 
 def table_box(headers: list[str], body, **props) -> rx.Component:
+    """The framed (« surface ») table of the management pages; see ``scroll_table`` for the
+    dashboard's tables."""
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -289,7 +293,7 @@ def class_checkbox(prefix: str, c, checked, **input_props) -> tuple[rx.Component
 
 
 def class_checkboxes(options, prefix: str, is_checked, min_width: str, **input_props):
-    """One checkbox a class of ``options``, side by side (``is_checked(class)``)."""
+    """A checkbox per class of ``options``, side by side (ticked where ``is_checked(class)``)."""
     return rx.flex(
         rx.foreach(
             options,
