@@ -240,6 +240,29 @@ def select_field(
     )
 
 
+def labelled_select(
+    label: str,
+    input_id: str,
+    *options: rx.Component,
+    errors: tuple[tuple[rx.Var | str, str], ...] = (),
+    style: dict | None = None,
+    box_props: dict | None = None,
+    **select_props,
+) -> rx.Component:
+    """A label, a native select of ``options`` (id ``input_id``, style ``theme.SELECT``
+    unless ``style``; ``select_props``: name, value and on_change, default_value, key…),
+    then one :func:`field_error` per ``(text, id)`` of ``errors``; ``box_props`` go to the
+    wrapper (``min_width``, ``flex``…)."""
+    return rx.box(
+        field_label(label, input_id),
+        rx.el.select(
+            *options, id=input_id, **select_props, style=theme.SELECT if style is None else style
+        ),
+        *[field_error(text, error_id) for text, error_id in errors],
+        **(box_props or {}),
+    )
+
+
 def radio_field(
     label: str,
     name: str,

@@ -43,6 +43,15 @@ SELECT = {
     "font_size": "1rem",
 }
 
+# A white bordered panel (statistics charts and tiles, the « Exporter » panel).
+CARD = {
+    "border": f"1px solid {GREY_BORDER}",
+    "border_radius": "8px",
+    "padding": "1rem",
+    "background": "white",
+    "width": "100%",
+}
+
 container = {
     "width": "100%",
     "max_width": "72rem",
