@@ -7,14 +7,16 @@ import reflex as rx
 from mystage.components import theme
 
 
-def field_label(label: str, input_id: str, required: bool = False) -> rx.Component:
-    """The visible label of a field (« * » when required)."""
+def field_label(label: str, input_id: str, required: bool = False, **props) -> rx.Component:
+    """The visible label of a field (« * » when required); ``props``: more style
+    (``font_size``…)."""
     return rx.el.label(
         label + (" *" if required else ""),
         html_for=input_id,
         font_weight="600",
         display="block",
         margin_bottom="0.25rem",
+        **props,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import search_button
 from mystage.components.layout import page
 from mystage.state.home import HomeState
 
@@ -66,15 +67,7 @@ def _search_bar() -> rx.Component:
                 flex="1",
                 min_width="10rem",
             ),
-            rx.button(
-                rx.icon("search", size=18),
-                "Rechercher",
-                type="submit",
-                size="4",
-                background=theme.BLUE,
-                cursor="pointer",
-                id="home-search",
-            ),
+            search_button("4", "home-search"),
             gap="0.75rem",
             wrap="wrap",
             align="end",
