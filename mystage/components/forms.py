@@ -39,6 +39,26 @@ def field_hint(text: rx.Var | str) -> rx.Component:
     return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
 
 
+def field_box(
+    label: str,
+    input_id: str,
+    *controls: rx.Component,
+    error: rx.Var | str = "",
+    hint: str = "",
+    required: bool = False,
+) -> rx.Component:
+    """The frame of a field: its label, the hint if any, the ``controls`` (the input and
+    what goes with it), then the error text (id ``<input_id>-err``)."""
+    return rx.box(
+        field_label(label, input_id, required),
+        field_hint(hint) if hint else rx.fragment(),
+        *controls,
+        field_error(error, input_id),
+        width="100%",
+        margin_bottom="1rem",
+    )
+
+
 def field(
     label: str,
     name: str,
@@ -54,9 +74,9 @@ def field(
     """A visible label, the input, an optional hint and the error text under it (the
     input's id is ``f-<name>`` unless ``input_id`` is given; the error's is ``<id>-err``)."""
     input_id = input_id or f"f-{name}"
-    return rx.box(
-        field_label(label, input_id, required),
-        field_hint(hint) if hint else rx.fragment(),
+    return field_box(
+        label,
+        input_id,
         rx.input(
             id=input_id,
             name=name,
@@ -70,9 +90,9 @@ def field(
             aria_describedby=f"{input_id}-err",
             color_scheme=rx.cond(error != "", "red", "indigo"),
         ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+        error=error,
+        hint=hint,
+        required=required,
     )
 
 
@@ -174,9 +194,9 @@ def textarea_field(
         f"c.style.color=e.value.length>{max_chars}?'{theme.ERROR}':'#666';}}}})()"
     )
     default_len = default.length().to_string() if isinstance(default, rx.Var) else str(len(default))
-    return rx.box(
-        field_label(label, input_id, required),
-        field_hint(hint) if hint else rx.fragment(),
+    return field_box(
+        label,
+        input_id,
         rx.el.textarea(
             id=input_id,
             name=name,
@@ -205,9 +225,9 @@ def textarea_field(
             text_align="right",
             aria_live="polite",
         ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+        error=error,
+        hint=hint,
+        required=required,
     )
 
 
@@ -226,19 +246,16 @@ def select_field(
         opts = rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"]))
     else:
         opts = rx.fragment(*[rx.el.option(lbl, value=val) for val, lbl in options])
-    return rx.box(
-        field_label(label, input_id, required),
-        rx.el.select(
-            rx.el.option(placeholder, value=""),
-            opts,
-            id=input_id,
-            name=name,
-            default_value=default,
-            style=theme.SELECT,
-        ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+    return labelled_select(
+        label,
+        input_id,
+        rx.el.option(placeholder, value=""),
+        opts,
+        name=name,
+        default_value=default,
+        required=required,
+        errors=((error, input_id),),
+        box_props={"width": "100%", "margin_bottom": "1rem"},
     )
 
 
@@ -247,16 +264,17 @@ def labelled_select(
     input_id: str,
     *options: rx.Component,
     errors: tuple[tuple[rx.Var | str, str], ...] = (),
+    required: bool = False,
     style: dict | None = None,
     box_props: dict | None = None,
     **select_props,
 ) -> rx.Component:
-    """A label, a native select of ``options`` (id ``input_id``, style ``theme.SELECT``
+    """A label (« * » when ``required``), a native select of ``options`` (id ``input_id``, style ``theme.SELECT``
     unless ``style``; ``select_props``: name, value and on_change, default_value, key…),
     then one :func:`field_error` per ``(text, id)`` of ``errors``; ``box_props`` go to the
     wrapper (``min_width``, ``flex``…)."""
     return rx.box(
-        field_label(label, input_id),
+        field_label(label, input_id, required),
         rx.el.select(
             *options, id=input_id, **select_props, style=theme.SELECT if style is None else style
         ),

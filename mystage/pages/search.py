@@ -11,15 +11,7 @@ from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
 
-INPUT_STYLE = {
-    "width": "100%",
-    "padding": "0.6rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "font_size": "1rem",
-    "box_sizing": "border-box",
-    "background": "white",
-}
+INPUT_STYLE = {**theme.TEXT_INPUT, "background": "white"}
 
 
 def _label(text: str, for_id: str) -> rx.Component:
