@@ -168,6 +168,18 @@ def card(*children, **props) -> rx.Component:
     )
 
 
+def panel(*children, padding: str = "1rem", **props) -> rx.Component:
+    """A white box with a thin grey border and rounded corners (a result, a figure)."""
+    return rx.box(
+        *children,
+        padding=padding,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        background="white",
+        **props,
+    )
+
+
 def page_title(text: str) -> rx.Component:
     return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.controls import search_button
-from mystage.components.forms import field_label, notice, page_title
+from mystage.components.forms import field_label, notice, page_title, panel
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
@@ -238,7 +238,7 @@ def _flag(value, text: str, color: str = "orange") -> rx.Component:
 
 def _card(r) -> rx.Component:
     return rx.link(
-        rx.box(
+        panel(
             rx.hstack(
                 rx.heading(r["title"], as_="h2", size="4", color=theme.BLUE, flex="1"),
                 rx.cond(
@@ -279,10 +279,6 @@ def _card(r) -> rx.Component:
                 wrap="wrap",
                 margin_top="0.35rem",
             ),
-            padding="1rem",
-            border=f"1px solid {theme.GREY_BORDER}",
-            border_radius="8px",
-            background="white",
             _hover={"border_color": theme.BLUE},
             width="100%",
         ),
