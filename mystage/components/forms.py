@@ -34,6 +34,15 @@ def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
     )
 
 
+def shown_error(error: rx.Var | str, error_id: str) -> rx.Component:
+    """The error text (id ``error_id``), in the page only while ``error`` is not empty
+    (:func:`field_error` stays in the page, hidden, for an aria-describedby)."""
+    return rx.cond(
+        error != "",
+        rx.text(error, id=error_id, color=theme.ERROR, font_size="0.85rem", role="alert"),
+    )
+
+
 def field_hint(text: rx.Var | str) -> rx.Component:
     """The small grey hint between a field's label and its input."""
     return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
@@ -319,12 +328,7 @@ def radio_field(
             )
             for val, lbl in options
         ],
-        rx.cond(
-            error != "",
-            rx.text(
-                error, id=f"f-{name}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
-            ),
-        ),
+        shown_error(error, f"f-{name}-err"),
         border="none",
         padding="0",
         margin="0 0 1rem 0",

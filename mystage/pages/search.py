@@ -6,7 +6,7 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.controls import search_button
-from mystage.components.forms import field_label, notice, page_title, panel
+from mystage.components.forms import field_label, notice, page_title, panel, shown_error
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
@@ -19,16 +19,7 @@ def _label(text: str, for_id: str) -> rx.Component:
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        SearchState.errors.get(key, "") != "",
-        rx.text(
-            SearchState.errors.get(key, ""),
-            id=f"err-{key}",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            role="alert",
-        ),
-    )
+    return shown_error(SearchState.errors.get(key, ""), f"err-{key}")
 
 
 def _place_field() -> rx.Component:
