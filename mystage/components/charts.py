@@ -13,6 +13,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.tables import data_table
 
 # Colours: the public-service blue, a warm contrast, then neutral tones.
 BLUE = theme.BLUE
@@ -21,14 +22,8 @@ GREEN = theme.SUCCESS
 RED = theme.RED
 PALETTE = [BLUE, "#6a6af4", ORANGE, GREEN, RED, "#8585f6", "#a558a0", "#009099"]
 
-CARD = {
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "8px",
-    "padding": "1rem",
-    "background": "white",
-    "width": "100%",
-    "min_width": "0",  # lets a grid cell shrink below the chart's intrinsic width at 375 px
-}
+# min_width lets a grid cell shrink below the chart's intrinsic width at 375 px.
+CARD = {**theme.CARD, "min_width": "0"}
 
 
 def tiles(items: rx.Var, id_prefix: str = "tile") -> rx.Component:
@@ -53,30 +48,12 @@ def _data_table(rows: rx.Var, columns: list[tuple[str, str]]) -> rx.Component:
     return rx.el.details(
         rx.el.summary("Voir les données", cursor="pointer", color=BLUE, font_size="0.9rem"),
         rx.box(
-            rx.el.table(
-                rx.el.thead(
-                    rx.el.tr(
-                        *[
-                            rx.el.th(label, text_align="left", padding="0.25rem 0.5rem")
-                            for _, label in columns
-                        ]
-                    )
-                ),
-                rx.el.tbody(
-                    rx.foreach(
-                        rows,
-                        lambda r: rx.el.tr(
-                            *[
-                                rx.el.td(r[key].to(str), padding="0.25rem 0.5rem")
-                                for key, _ in columns
-                            ],
-                            border_top=f"1px solid {theme.GREY_BORDER}",
-                        ),
-                    )
-                ),
+            data_table(
+                [label for _, label in columns],
+                rows,
+                lambda r: [r[key].to(str) for key, _ in columns],
                 font_size="0.85rem",
                 width="100%",
-                border_collapse="collapse",
             ),
             overflow_x="auto",
         ),

@@ -1,5 +1,5 @@
-"""Small controls shared by the spaces: the pager of a paginated list and the « Imprimer »
-button."""
+"""Small controls shared by the spaces: the pager of a paginated list, the « Rechercher »
+submit button and the « Imprimer » button."""
 
 from __future__ import annotations
 
@@ -26,6 +26,19 @@ def pager(
         button("Suivant", S.page + 1, S.page >= S.pages, next_id),
         align="center",
         margin_top="0.75rem",
+    )
+
+
+def search_button(size: str, id_: str) -> rx.Component:
+    """The « Rechercher » submit button of a search form (the magnifier, then the word)."""
+    return rx.button(
+        rx.icon("search", size=18),
+        "Rechercher",
+        type="submit",
+        size=size,
+        background=theme.BLUE,
+        cursor="pointer",
+        id=id_,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.forms import shown_error
 
 
 def confirm_dialog(
@@ -72,16 +73,7 @@ def decision_dialog(S) -> rx.Component:
                         "box_sizing": "border-box",
                     },
                 ),
-                rx.cond(
-                    S.message_error != "",
-                    rx.text(
-                        S.message_error,
-                        id="app-message-err",
-                        color=theme.ERROR,
-                        font_size="0.85rem",
-                        role="alert",
-                    ),
-                ),
+                shown_error(S.message_error, "app-message-err"),
                 rx.flex(
                     rx.dialog.close(
                         rx.button(

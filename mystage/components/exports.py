@@ -10,14 +10,6 @@ import reflex as rx
 from mystage.components import forms, theme
 from mystage.state.exports import ExportState as X
 
-CARD = {
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "8px",
-    "padding": "1rem",
-    "background": "white",
-    "width": "100%",
-}
-
 
 def _button(kind: str, label: str, params: Any) -> rx.Component:
     return rx.button(
@@ -117,6 +109,6 @@ def export_panel(
                 ),
             ),
         ),
-        style=CARD,
+        style=theme.CARD,
         id="exports",
     )

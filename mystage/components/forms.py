@@ -7,14 +7,16 @@ import reflex as rx
 from mystage.components import theme
 
 
-def field_label(label: str, input_id: str, required: bool = False) -> rx.Component:
-    """The visible label of a field (« * » when required)."""
+def field_label(label: str, input_id: str, required: bool = False, **props) -> rx.Component:
+    """The visible label of a field (« * » when required); ``props``: more style
+    (``font_size``…)."""
     return rx.el.label(
         label + (" *" if required else ""),
         html_for=input_id,
         font_weight="600",
         display="block",
         margin_bottom="0.25rem",
+        **props,
     )
 
 
@@ -32,9 +34,38 @@ def field_error(error: rx.Var | str, input_id: str) -> rx.Component:
     )
 
 
+def shown_error(error: rx.Var | str, error_id: str) -> rx.Component:
+    """The error text (id ``error_id``), in the page only while ``error`` is not empty
+    (:func:`field_error` stays in the page, hidden, for an aria-describedby)."""
+    return rx.cond(
+        error != "",
+        rx.text(error, id=error_id, color=theme.ERROR, font_size="0.85rem", role="alert"),
+    )
+
+
 def field_hint(text: rx.Var | str) -> rx.Component:
     """The small grey hint between a field's label and its input."""
     return rx.text(text, font_size="0.8rem", color="#666", margin_bottom="0.25rem")
+
+
+def field_box(
+    label: str,
+    input_id: str,
+    *controls: rx.Component,
+    error: rx.Var | str = "",
+    hint: str = "",
+    required: bool = False,
+) -> rx.Component:
+    """The frame of a field: its label, the hint if any, the ``controls`` (the input and
+    what goes with it), then the error text (id ``<input_id>-err``)."""
+    return rx.box(
+        field_label(label, input_id, required),
+        field_hint(hint) if hint else rx.fragment(),
+        *controls,
+        field_error(error, input_id),
+        width="100%",
+        margin_bottom="1rem",
+    )
 
 
 def field(
@@ -52,9 +83,9 @@ def field(
     """A visible label, the input, an optional hint and the error text under it (the
     input's id is ``f-<name>`` unless ``input_id`` is given; the error's is ``<id>-err``)."""
     input_id = input_id or f"f-{name}"
-    return rx.box(
-        field_label(label, input_id, required),
-        field_hint(hint) if hint else rx.fragment(),
+    return field_box(
+        label,
+        input_id,
         rx.input(
             id=input_id,
             name=name,
@@ -68,9 +99,9 @@ def field(
             aria_describedby=f"{input_id}-err",
             color_scheme=rx.cond(error != "", "red", "indigo"),
         ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+        error=error,
+        hint=hint,
+        required=required,
     )
 
 
@@ -146,6 +177,18 @@ def card(*children, **props) -> rx.Component:
     )
 
 
+def panel(*children, padding: str = "1rem", **props) -> rx.Component:
+    """A white box with a thin grey border and rounded corners (a result, a figure)."""
+    return rx.box(
+        *children,
+        padding=padding,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        background="white",
+        **props,
+    )
+
+
 def page_title(text: str) -> rx.Component:
     return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
 
@@ -172,9 +215,9 @@ def textarea_field(
         f"c.style.color=e.value.length>{max_chars}?'{theme.ERROR}':'#666';}}}})()"
     )
     default_len = default.length().to_string() if isinstance(default, rx.Var) else str(len(default))
-    return rx.box(
-        field_label(label, input_id, required),
-        field_hint(hint) if hint else rx.fragment(),
+    return field_box(
+        label,
+        input_id,
         rx.el.textarea(
             id=input_id,
             name=name,
@@ -203,9 +246,9 @@ def textarea_field(
             text_align="right",
             aria_live="polite",
         ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+        error=error,
+        hint=hint,
+        required=required,
     )
 
 
@@ -224,19 +267,40 @@ def select_field(
         opts = rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"]))
     else:
         opts = rx.fragment(*[rx.el.option(lbl, value=val) for val, lbl in options])
+    return labelled_select(
+        label,
+        input_id,
+        rx.el.option(placeholder, value=""),
+        opts,
+        name=name,
+        default_value=default,
+        required=required,
+        errors=((error, input_id),),
+        box_props={"width": "100%", "margin_bottom": "1rem"},
+    )
+
+
+def labelled_select(
+    label: str,
+    input_id: str,
+    *options: rx.Component,
+    errors: tuple[tuple[rx.Var | str, str], ...] = (),
+    required: bool = False,
+    style: dict | None = None,
+    box_props: dict | None = None,
+    **select_props,
+) -> rx.Component:
+    """A label (« * » when ``required``), a native select of ``options`` (id ``input_id``, style ``theme.SELECT``
+    unless ``style``; ``select_props``: name, value and on_change, default_value, key…),
+    then one :func:`field_error` per ``(text, id)`` of ``errors``; ``box_props`` go to the
+    wrapper (``min_width``, ``flex``…)."""
     return rx.box(
         field_label(label, input_id, required),
         rx.el.select(
-            rx.el.option(placeholder, value=""),
-            opts,
-            id=input_id,
-            name=name,
-            default_value=default,
-            style=theme.SELECT,
+            *options, id=input_id, **select_props, style=theme.SELECT if style is None else style
         ),
-        field_error(error, input_id),
-        width="100%",
-        margin_bottom="1rem",
+        *[field_error(text, error_id) for text, error_id in errors],
+        **(box_props or {}),
     )
 
 
@@ -264,12 +328,7 @@ def radio_field(
             )
             for val, lbl in options
         ],
-        rx.cond(
-            error != "",
-            rx.text(
-                error, id=f"f-{name}-err", color=theme.ERROR, font_size="0.85rem", role="alert"
-            ),
-        ),
+        shown_error(error, f"f-{name}-err"),
         border="none",
         padding="0",
         margin="0 0 1rem 0",

@@ -69,25 +69,22 @@ def logo() -> rx.Component:
     )
 
 
+def _account_link(icon: str, label: str, href: str, id_: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label), spacing="1"),
+        href=href,
+        white_space="nowrap",
+        color=theme.BLUE,
+        font_weight="600",
+        id=id_,
+    )
+
+
 def account_entry() -> rx.Component:
     return rx.cond(
         SessionState.is_authenticated,
-        rx.link(
-            rx.hstack(rx.icon("circle-user", size=18), rx.text("Mon espace"), spacing="1"),
-            href="/espace",
-            white_space="nowrap",
-            color=theme.BLUE,
-            font_weight="600",
-            id="nav-account",
-        ),
-        rx.link(
-            rx.hstack(rx.icon("log-in", size=18), rx.text("Se connecter"), spacing="1"),
-            href="/connexion",
-            white_space="nowrap",
-            color=theme.BLUE,
-            font_weight="600",
-            id="nav-login",
-        ),
+        _account_link("circle-user", "Mon espace", "/espace", "nav-account"),
+        _account_link("log-in", "Se connecter", "/connexion", "nav-login"),
     )
 
 

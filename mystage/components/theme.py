@@ -43,6 +43,25 @@ SELECT = {
     "font_size": "1rem",
 }
 
+# A white bordered panel (statistics charts and tiles, the « Exporter » panel).
+CARD = {
+    "border": f"1px solid {GREY_BORDER}",
+    "border_radius": "8px",
+    "padding": "1rem",
+    "background": "white",
+    "width": "100%",
+}
+
+# Text inputs styled by hand (plain <input>, outside Radix).
+TEXT_INPUT = {
+    "width": "100%",
+    "padding": "0.6rem",
+    "border": f"1px solid {GREY_BORDER}",
+    "border_radius": "4px",
+    "font_size": "1rem",
+    "box_sizing": "border-box",
+}
+
 container = {
     "width": "100%",
     "max_width": "72rem",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import search_button
+from mystage.components.forms import panel
 from mystage.components.layout import page
 from mystage.state.home import HomeState
 
@@ -30,51 +32,40 @@ def _cta(label: str, href: str, primary: bool, id_: str) -> rx.Component:
 
 
 def _figure(value, label: str, id_: str) -> rx.Component:
-    return rx.box(
+    return panel(
         rx.text(value, font_size="1.8rem", font_weight="800", color=theme.BLUE, id=id_),
         rx.text(label, font_size="0.9rem"),
-        padding="1rem",
-        border=f"1px solid {theme.GREY_BORDER}",
-        border_radius="8px",
-        background="white",
         text_align="center",
     )
 
 
+_BAR_INPUT = {
+    "padding": "0.75rem",
+    "font_size": "1rem",
+    "border": f"1px solid {theme.GREY_BORDER}",
+    "border_radius": "4px",
+    "width": "100%",
+    "box_sizing": "border-box",
+}
+
+
+def _bar_field(label: str, name: str, placeholder: str, flex: str, min_width: str) -> rx.Component:
+    """A labelled input of the search bar (id ``home-<name>``)."""
+    input_id = f"home-{name}"
+    return rx.box(
+        rx.el.label(label, html_for=input_id, font_weight="600"),
+        rx.el.input(id=input_id, name=name, placeholder=placeholder, style=_BAR_INPUT),
+        flex=flex,
+        min_width=min_width,
+    )
+
+
 def _search_bar() -> rx.Component:
-    style = {
-        "padding": "0.75rem",
-        "font_size": "1rem",
-        "border": f"1px solid {theme.GREY_BORDER}",
-        "border_radius": "4px",
-        "width": "100%",
-        "box_sizing": "border-box",
-    }
     return rx.el.form(
         rx.flex(
-            rx.box(
-                rx.el.label("Métier ou mot-clé", html_for="home-q", font_weight="600"),
-                rx.el.input(id="home-q", name="q", placeholder="ex. : vétérinaire", style=style),
-                flex="2",
-                min_width="12rem",
-            ),
-            rx.box(
-                rx.el.label("Ville ou code postal", html_for="home-lieu", font_weight="600"),
-                rx.el.input(
-                    id="home-lieu", name="lieu", placeholder="ex. : Nantes, 77100", style=style
-                ),
-                flex="1",
-                min_width="10rem",
-            ),
-            rx.button(
-                rx.icon("search", size=18),
-                "Rechercher",
-                type="submit",
-                size="4",
-                background=theme.BLUE,
-                cursor="pointer",
-                id="home-search",
-            ),
+            _bar_field("Métier ou mot-clé", "q", "ex. : vétérinaire", "2", "12rem"),
+            _bar_field("Ville ou code postal", "lieu", "ex. : Nantes, 77100", "1", "10rem"),
+            search_button("4", "home-search"),
             gap="0.75rem",
             wrap="wrap",
             align="end",
@@ -163,14 +154,11 @@ def home_page() -> rx.Component:
         ),
         rx.grid(
             *[
-                rx.box(
+                panel(
                     rx.heading(title, as_="h2", size="4", color=theme.BLUE),
                     rx.text(body, margin_top="0.5rem"),
                     rx.link("En savoir plus", href=href, margin_top="0.5rem", display="block"),
                     padding="1.25rem",
-                    border=f"1px solid {theme.GREY_BORDER}",
-                    border_radius="8px",
-                    background="white",
                 )
                 for title, body, href in [
                     (

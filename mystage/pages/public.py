@@ -72,12 +72,18 @@ def _is_plain_href(href: str) -> bool:
     return "://" in href or href.startswith(("/documents/", "mailto:", "tel:"))
 
 
+def _link(content: rx.Component | str, href: str, **props) -> rx.Component:
+    """A link to ``href``: a plain ``<a>`` that reloads the document when
+    :func:`_is_plain_href`, a client-side route otherwise."""
+    if _is_plain_href(href):
+        return rx.el.a(content, href=href, reload_document=True, **props)
+    return rx.link(content, href=href, **props)
+
+
 def text_link(label: str, href: str, **props) -> rx.Component:
     style = {"color": theme.BLUE, "text_decoration": "underline", "font_weight": "500"}
     style.update(props)
-    if _is_plain_href(href):
-        return rx.el.a(_t(label), href=href, reload_document=True, **style)
-    return rx.link(_t(label), href=href, **style)
+    return _link(_t(label), href, **style)
 
 
 def paragraph(text: str, strong: bool = False) -> rx.Component:
@@ -92,14 +98,26 @@ def paragraph(text: str, strong: bool = False) -> rx.Component:
     )
 
 
-def bullets(items: tuple[str, ...]) -> rx.Component:
+def _disc_list(*items: rx.Component, line_height: str) -> rx.Component:
+    """A bulleted ``<ul>`` of the content's ``<li>`` items."""
     return rx.el.ul(
-        *[rx.el.li(*_rich(item), margin_bottom="0.4rem") for item in items],
+        *items,
         list_style_type="disc",
         padding_left="1.25rem",
         margin="0 0 1rem 0",
-        line_height="1.6",
+        line_height=line_height,
     )
+
+
+def bullets(items: tuple[str, ...]) -> rx.Component:
+    return _disc_list(
+        *[rx.el.li(*_rich(item), margin_bottom="0.4rem") for item in items], line_height="1.6"
+    )
+
+
+def _block_title(text: str, margin_bottom: str) -> rx.Component:
+    """The bold title on its own line at the top of a step or a callout."""
+    return rx.el.strong(_t(text), display="block", color=INK, margin_bottom=margin_bottom)
 
 
 def steps(items: tuple[tuple[str, str], ...]) -> rx.Component:
@@ -120,7 +138,7 @@ def steps(items: tuple[tuple[str, str], ...]) -> rx.Component:
                     font_weight="700",
                 ),
                 rx.box(
-                    rx.el.strong(_t(title), display="block", color=INK, margin_bottom="0.2rem"),
+                    _block_title(title, "0.2rem"),
                     rx.text(*_rich(text), as_="p", line_height="1.6"),
                     min_width="0",
                 ),
@@ -143,9 +161,7 @@ def callout(block: Callout) -> rx.Component:
         (theme.RED, "#fef4f4") if block.kind == "vigilance" else (theme.BLUE, theme.INFO_BG)
     )
     return rx.box(
-        rx.el.strong(_t(block.title), display="block", color=INK, margin_bottom="0.25rem")
-        if block.title
-        else rx.fragment(),
+        _block_title(block.title, "0.25rem") if block.title else rx.fragment(),
         rx.text(*_rich(block.text), as_="p", line_height="1.6", color=INK),
         bullets(block.items) if block.items else rx.fragment(),
         border_left=f"4px solid {edge}",
@@ -183,7 +199,7 @@ def faq(items: tuple[tuple[str, str | tuple[str, ...]], ...]) -> rx.Component:
 
 
 def links(block: Links) -> rx.Component:
-    return rx.el.ul(
+    return _disc_list(
         *[
             rx.el.li(
                 text_link(item.label, item.href),
@@ -194,9 +210,6 @@ def links(block: Links) -> rx.Component:
             )
             for item in block.items
         ],
-        list_style_type="disc",
-        padding_left="1.25rem",
-        margin="0 0 1rem 0",
         line_height="1.5",
     )
 
@@ -253,9 +266,7 @@ def action_link(action: Action, id_suffix: str = "") -> rx.Component:
     id_ = f"{action.id}{id_suffix}" if action.id else None
     # The label gets its colour on its own span: Radix's link class would override it.
     label = rx.el.span(_t(action.label), color=style["color"])
-    if _is_plain_href(action.href):
-        return rx.el.a(label, href=action.href, id=id_, reload_document=True, **style)
-    return rx.link(label, href=action.href, id=id_, **style)
+    return _link(label, action.href, id=id_, **style)
 
 
 def actions(items: tuple[Action, ...], id_suffix: str = "") -> rx.Component:

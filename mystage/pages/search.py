@@ -5,44 +5,21 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import notice, page_title
+from mystage.components.controls import search_button
+from mystage.components.forms import field_label, notice, page_title, panel, shown_error
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
 
-INPUT_STYLE = {
-    "width": "100%",
-    "padding": "0.6rem",
-    "border": f"1px solid {theme.GREY_BORDER}",
-    "border_radius": "4px",
-    "font_size": "1rem",
-    "box_sizing": "border-box",
-    "background": "white",
-}
+INPUT_STYLE = {**theme.TEXT_INPUT, "background": "white"}
 
 
 def _label(text: str, for_id: str) -> rx.Component:
-    return rx.el.label(
-        text,
-        html_for=for_id,
-        font_weight="600",
-        display="block",
-        margin_bottom="0.25rem",
-        font_size="0.9rem",
-    )
+    return field_label(text, for_id, font_size="0.9rem")
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        SearchState.errors.get(key, "") != "",
-        rx.text(
-            SearchState.errors.get(key, ""),
-            id=f"err-{key}",
-            color=theme.ERROR,
-            font_size="0.85rem",
-            role="alert",
-        ),
-    )
+    return shown_error(SearchState.errors.get(key, ""), f"err-{key}")
 
 
 def _place_field() -> rx.Component:
@@ -89,21 +66,40 @@ def _place_field() -> rx.Component:
     )
 
 
-def _checks(title: str, items, prefix: str, selected, id_: str) -> rx.Component:
+def _checkbox(input_id, name, label, checked, **row_props) -> rx.Component:
+    """A checkbox followed by its label (``row_props``: ``align``)."""
+    return rx.hstack(
+        rx.el.input(type="checkbox", id=input_id, name=name, default_checked=checked),
+        rx.el.label(label, html_for=input_id, font_size="0.9rem"),
+        spacing="2",
+        **row_props,
+    )
+
+
+def _disclosure(title: str, *children: rx.Component, **props) -> rx.Component:
+    """A bordered ``<details>`` whose summary is ``title`` (``props``: id, more style)."""
     return rx.el.details(
         rx.el.summary(title, cursor="pointer", font_weight="600", font_size="0.9rem"),
+        *children,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="4px",
+        padding="0.5rem",
+        background="white",
+        **props,
+    )
+
+
+def _checks(title: str, items, prefix: str, selected, id_: str) -> rx.Component:
+    return _disclosure(
+        title,
         rx.box(
             rx.foreach(
                 items,
-                lambda it: rx.hstack(
-                    rx.el.input(
-                        type="checkbox",
-                        id=prefix + it["id"],
-                        name=prefix + it["id"],
-                        default_checked=selected.contains(it["id"]),
-                    ),
-                    rx.el.label(it["name"], html_for=prefix + it["id"], font_size="0.9rem"),
-                    spacing="2",
+                lambda it: _checkbox(
+                    prefix + it["id"],
+                    prefix + it["id"],
+                    it["name"],
+                    selected.contains(it["id"]),
                     align="center",
                 ),
             ),
@@ -112,10 +108,6 @@ def _checks(title: str, items, prefix: str, selected, id_: str) -> rx.Component:
             padding="0.5rem",
         ),
         id=id_,
-        border=f"1px solid {theme.GREY_BORDER}",
-        border_radius="4px",
-        padding="0.5rem",
-        background="white",
     )
 
 
@@ -185,29 +177,17 @@ def _form() -> rx.Component:
                 flex="1",
                 min_width="12rem",
             ),
-            rx.el.details(
-                rx.el.summary(
-                    "Accessibilité", cursor="pointer", font_weight="600", font_size="0.9rem"
-                ),
+            _disclosure(
+                "Accessibilité",
                 *[
-                    rx.hstack(
-                        rx.el.input(
-                            type="checkbox",
-                            id=f"handicap_{k}",
-                            name=f"handicap_{k}",
-                            default_checked=S.selected_handicaps.contains(k),
-                        ),
-                        rx.el.label(
-                            f"Handicap {lbl}", html_for=f"handicap_{k}", font_size="0.9rem"
-                        ),
-                        spacing="2",
+                    _checkbox(
+                        f"handicap_{k}",
+                        f"handicap_{k}",
+                        f"Handicap {lbl}",
+                        S.selected_handicaps.contains(k),
                     )
                     for k, lbl in HANDICAPS
                 ],
-                border=f"1px solid {theme.GREY_BORDER}",
-                border_radius="4px",
-                padding="0.5rem",
-                background="white",
                 min_width="12rem",
             ),
             gap="0.75rem",
@@ -216,31 +196,15 @@ def _form() -> rx.Component:
             margin_top="0.75rem",
         ),
         rx.flex(
-            rx.hstack(
-                rx.el.input(
-                    type="checkbox",
-                    id="s-tout",
-                    name="tout",
-                    default_checked=S.query.get("tout", "") == "1",
-                ),
-                rx.el.label(
-                    "Voir aussi les offres complètes ou hors période de candidature",
-                    html_for="s-tout",
-                    font_size="0.9rem",
-                ),
-                spacing="2",
+            _checkbox(
+                "s-tout",
+                "tout",
+                "Voir aussi les offres complètes ou hors période de candidature",
+                S.query.get("tout", "") == "1",
                 align="center",
             ),
             rx.spacer(),
-            rx.button(
-                rx.icon("search", size=18),
-                "Rechercher",
-                type="submit",
-                size="3",
-                background=theme.BLUE,
-                cursor="pointer",
-                id="s-submit",
-            ),
+            search_button("3", "s-submit"),
             wrap="wrap",
             gap="0.75rem",
             width="100%",
@@ -265,7 +229,7 @@ def _flag(value, text: str, color: str = "orange") -> rx.Component:
 
 def _card(r) -> rx.Component:
     return rx.link(
-        rx.box(
+        panel(
             rx.hstack(
                 rx.heading(r["title"], as_="h2", size="4", color=theme.BLUE, flex="1"),
                 rx.cond(
@@ -306,10 +270,6 @@ def _card(r) -> rx.Component:
                 wrap="wrap",
                 margin_top="0.35rem",
             ),
-            padding="1rem",
-            border=f"1px solid {theme.GREY_BORDER}",
-            border_radius="8px",
-            background="white",
             _hover={"border_color": theme.BLUE},
             width="100%",
         ),
@@ -363,6 +323,20 @@ def _results() -> rx.Component:
     )
 
 
+def _view_button(view: str, icon: str, label: str) -> rx.Component:
+    """« Liste » or « Carte »: pressed while the results show that ``view``."""
+    shown = SearchState.view == view
+    return rx.button(
+        rx.icon(icon, size=16),
+        label,
+        size="2",
+        variant=rx.cond(shown, "solid", "outline"),
+        aria_pressed=rx.cond(shown, "true", "false"),
+        on_click=SearchState.show(view),
+        id=f"view-{view}",
+    )
+
+
 @page(
     "/offres",
     "Rechercher un stage",
@@ -391,24 +365,8 @@ def search_page() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
-                rx.button(
-                    rx.icon("list", size=16),
-                    "Liste",
-                    size="2",
-                    variant=rx.cond(S.view == "list", "solid", "outline"),
-                    aria_pressed=rx.cond(S.view == "list", "true", "false"),
-                    on_click=S.show("list"),
-                    id="view-list",
-                ),
-                rx.button(
-                    rx.icon("map", size=16),
-                    "Carte",
-                    size="2",
-                    variant=rx.cond(S.view == "map", "solid", "outline"),
-                    aria_pressed=rx.cond(S.view == "map", "true", "false"),
-                    on_click=S.show("map"),
-                    id="view-map",
-                ),
+                _view_button("list", "list", "Liste"),
+                _view_button("map", "map", "Carte"),
                 spacing="2",
             ),
             width="100%",

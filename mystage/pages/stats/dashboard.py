@@ -10,6 +10,7 @@ from mystage.components.browser import address_sync
 from mystage.components.exports import export_panel
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
+from mystage.components.tables import data_table
 from mystage.state.exports import ExportState
 from mystage.state.stats.dashboard import StatsState as S
 
@@ -26,19 +27,19 @@ def _select(
         opts = rx.foreach(options, lambda o: rx.el.option(o, value=o))
     else:
         opts = rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"]))
-    return rx.box(
-        forms.field_label(label, input_id),
-        rx.el.select(
-            *([rx.el.option(all_label, value="")] if all_label else []),
-            opts,
-            id=input_id,
-            value=S.filters.get(name, ""),
-            on_change=lambda v: S.set_filter(name, v),
-            style=_SELECT,
+    return forms.labelled_select(
+        label,
+        input_id,
+        *([rx.el.option(all_label, value="")] if all_label else []),
+        opts,
+        value=S.filters.get(name, ""),
+        on_change=lambda v: S.set_filter(name, v),
+        style=_SELECT,
+        errors=(
+            (S.errors.get(name, ""), input_id),
+            (S.notices.get(name, ""), f"{input_id}-notice"),
         ),
-        forms.field_error(S.errors.get(name, ""), input_id),
-        forms.field_error(S.notices.get(name, ""), f"{input_id}-notice"),
-        min_width="0",
+        box_props={"min_width": "0"},
     )
 
 
@@ -289,44 +290,28 @@ def _off_platform() -> rx.Component:
         rx.cond(
             S.off_entries.length() > 0,
             rx.box(
-                rx.el.table(
-                    rx.el.thead(
-                        rx.el.tr(
-                            *[
-                                rx.el.th(h, text_align="left", padding="0.25rem 0.5rem")
-                                for h in ("Dép.", "Type", "Secteur", "Stages", "Saisi le", "")
-                            ]
-                        )
-                    ),
-                    rx.el.tbody(
-                        rx.foreach(
-                            S.off_entries,
-                            lambda r: rx.el.tr(
-                                rx.el.td(r["department_code"], padding="0.25rem 0.5rem"),
-                                rx.el.td(r["kind_label"], padding="0.25rem 0.5rem"),
-                                rx.el.td(r["sector"], padding="0.25rem 0.5rem"),
-                                rx.el.td(r["count"], padding="0.25rem 0.5rem"),
-                                rx.el.td(r["created_at"], padding="0.25rem 0.5rem"),
-                                rx.el.td(
-                                    rx.cond(
-                                        r["mine"] == "True",
-                                        rx.button(
-                                            "Supprimer",
-                                            size="1",
-                                            variant="outline",
-                                            color_scheme="red",
-                                            on_click=S.delete_off_platform(r["id"].to(int)),
-                                        ),
-                                    ),
-                                    padding="0.25rem 0.5rem",
-                                ),
-                                border_top=f"1px solid {theme.GREY_BORDER}",
+                data_table(
+                    ("Dép.", "Type", "Secteur", "Stages", "Saisi le", ""),
+                    S.off_entries,
+                    lambda r: [
+                        r["department_code"],
+                        r["kind_label"],
+                        r["sector"],
+                        r["count"],
+                        r["created_at"],
+                        rx.cond(
+                            r["mine"] == "True",
+                            rx.button(
+                                "Supprimer",
+                                size="1",
+                                variant="outline",
+                                color_scheme="red",
+                                on_click=S.delete_off_platform(r["id"].to(int)),
                             ),
-                        )
-                    ),
+                        ),
+                    ],
                     width="100%",
                     font_size="0.9rem",
-                    border_collapse="collapse",
                     id="off-entries",
                 ),
                 overflow_x="auto",
@@ -339,19 +324,17 @@ def _off_platform() -> rx.Component:
 
 def _form_select(label, name, options, values, errors, *, empty) -> rx.Component:
     input_id = f"off-{name.replace('_', '-')}"
-    return rx.box(
-        forms.field_label(label, input_id),
-        rx.el.select(
-            *([rx.el.option(empty, value="")] if not isinstance(empty, str) or empty else []),
-            rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
-            id=input_id,
-            name=name,
-            default_value=values.get(name, ""),
-            key=values.get(name, "") + S.off_message,
-            style=_SELECT,
-        ),
-        forms.field_error(errors.get(name, ""), input_id),
-        min_width="0",
+    return forms.labelled_select(
+        label,
+        input_id,
+        *([rx.el.option(empty, value="")] if not isinstance(empty, str) or empty else []),
+        rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
+        name=name,
+        default_value=values.get(name, ""),
+        key=values.get(name, "") + S.off_message,
+        style=_SELECT,
+        errors=((errors.get(name, ""), input_id),),
+        box_props={"min_width": "0"},
     )
 
 

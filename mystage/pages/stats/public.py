@@ -10,14 +10,12 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import charts, theme
-from mystage.components.forms import field_label
+from mystage.components.forms import labelled_select
 from mystage.components.layout import page
 from mystage.state.stats.public import PublicStatsState as S
 
 INK = "#161616"
 TEXT_WIDTH = "46rem"
-
-SELECT_STYLE = theme.SELECT
 
 SECTOR_TABLE = [
     ("label", "Secteur"),
@@ -29,17 +27,14 @@ SECTOR_TABLE = [
 
 
 def _year_select() -> rx.Component:
-    return rx.box(
-        field_label("Année scolaire", "public-stats-year"),
-        rx.el.select(
-            rx.foreach(S.year_options, lambda o: rx.el.option(o["label"], value=o["value"])),
-            id="public-stats-year",
-            name="annee",
-            value=S.year,
-            on_change=S.set_year,
-            style=SELECT_STYLE,
-        ),
-        width=["100%", "16rem"],
+    return labelled_select(
+        "Année scolaire",
+        "public-stats-year",
+        rx.foreach(S.year_options, lambda o: rx.el.option(o["label"], value=o["value"])),
+        name="annee",
+        value=S.year,
+        on_change=S.set_year,
+        box_props={"width": ["100%", "16rem"]},
     )
 
 
