@@ -78,19 +78,16 @@ def sms_code_field(error) -> rx.Component:
     )
 
 
-def errors_summary(errors, summary_id: str) -> tuple:
-    """Under a sign-up form: the error of the whole form, then « Certaines informations sont
-    à corriger » while any field has an error."""
+def errors_summary(
+    errors,
+    summary_id: str,
+    message: str = "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
+) -> tuple:
+    """Under a sign-up form: the error of the whole form, then ``message`` (« Certaines
+    informations sont à corriger ») while any field has an error."""
     return (
         rx.cond(errors.get("form", "") != "", notice(errors.get("form", ""), "error")),
-        rx.cond(
-            errors.length() > 0,
-            notice(
-                "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
-                "error",
-                id=summary_id,
-            ),
-        ),
+        rx.cond(errors.length() > 0, notice(message, "error", id=summary_id)),
     )
 
 
