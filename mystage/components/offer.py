@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.bound_fields import error_line
 
 
 def _section(title: str, *children, **props) -> rx.Component:
@@ -163,9 +164,6 @@ def favorite_button(is_favorite: rx.Var, on_click, error: rx.Var | str = "") -> 
             aria_pressed=rx.cond(is_favorite, "true", "false"),
             id="favorite-toggle",
         ),
-        rx.cond(
-            error != "",
-            rx.text(error, color=theme.ERROR, font_size="0.85rem", role="alert"),
-        ),
+        error_line(error, font_size="0.85rem"),
         width="100%",
     )

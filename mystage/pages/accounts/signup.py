@@ -13,7 +13,7 @@ from mystage.components.account_fields import (
     terms_field,
     text_link,
 )
-from mystage.components.bound_fields import bound_field
+from mystage.components.bound_fields import bound_error, bound_field
 from mystage.components.browser import document_load
 from mystage.components.forms import card, notice, page_title, primary_button
 from mystage.components.layout import page
@@ -43,10 +43,7 @@ def _signup_form() -> rx.Component:
                 aria_describedby="f-role-err",
                 style=theme.SELECT,
             ),
-            rx.cond(
-                S.errors.get("role", "") != "",
-                rx.text(S.errors.get("role", ""), color=theme.ERROR, role="alert", id="f-role-err"),
-            ),
+            bound_error(S, "role", id="f-role-err"),
             margin_bottom="1rem",
         ),
         rx.cond(S.is_pupil, pupil_school_fields()),

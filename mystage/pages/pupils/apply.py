@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.bound_fields import bound_error
 from mystage.components.browser import scroll_into_view
 from mystage.components.forms import card, field, notice, page_title, primary_button, textarea_field
 from mystage.components.layout import page
@@ -73,7 +74,6 @@ def _week_choice(w) -> rx.Component:
 
 def _weeks_field() -> rx.Component:
     S = ApplyState
-    err = S.errors.get("week", "")
     return rx.el.fieldset(
         rx.el.legend("La semaine de stage *", font_weight="600", margin_bottom="0.25rem"),
         rx.cond(
@@ -86,10 +86,7 @@ def _weeks_field() -> rx.Component:
             ),
             rx.box(rx.foreach(S.weeks, _week_choice), role="radiogroup", width="100%"),
         ),
-        rx.cond(
-            err != "",
-            rx.text(err, id="apply-week-err", color=theme.ERROR, font_size="0.85rem", role="alert"),
-        ),
+        bound_error(S, "week", id="apply-week-err", font_size="0.85rem"),
         border="none",
         padding="0",
         margin="0 0 1rem 0",

@@ -10,6 +10,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.account_fields import errors_summary, name_fields, new_password_fields
 from mystage.components.bound_fields import (
+    bound_error,
     bound_field,
     bound_radio,
     bound_select,
@@ -91,16 +92,7 @@ def _signup_form() -> rx.Component:
             rx.el.datalist(
                 *[rx.el.option(label, value=code) for code, label in _naf_options()], id="naf-list"
             ),
-            rx.cond(
-                error_of(S, "naf_code") != "",
-                rx.text(
-                    error_of(S, "naf_code"),
-                    id="f-naf_code-err",
-                    color=theme.ERROR,
-                    font_size="0.85rem",
-                    role="alert",
-                ),
-            ),
+            bound_error(S, "naf_code", id="f-naf_code-err", font_size="0.85rem"),
             margin_bottom="1rem",
         ),
         bound_select(S, "Statut", "statut", STATUTS, required=True),
