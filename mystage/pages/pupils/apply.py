@@ -10,7 +10,14 @@ from mystage.components.browser import scroll_into_view
 from mystage.components.forms import card, field, notice, page_title, primary_button, textarea_field
 from mystage.components.layout import page
 from mystage.components.offer import favorite_button
-from mystage.pages.pupils.common import HINT, button_row, link_button, loading, status_box
+from mystage.pages.pupils.common import (
+    HINT,
+    button_row,
+    form_errors,
+    link_button,
+    loading,
+    status_box,
+)
 from mystage.services.applications import MOTIVATION_MAX, MOTIVATION_MIN
 from mystage.state.pupils import APPLICATIONS_URL, CV_URL, ApplyState
 
@@ -187,14 +194,7 @@ def _apply_form() -> rx.Component:
             ),
         ),
         rx.box(id="apply-errors"),
-        rx.cond(
-            E.get("form", "") != "",
-            notice(E.get("form", ""), "error", id="apply-form-err"),
-        ),
-        rx.cond(
-            (E.length() > 0) & (E.get("form", "") == ""),
-            notice("Corrige les champs signalés en rouge.", "error", id="apply-has-errors"),
-        ),
+        *form_errors(E, "apply", "Corrige les champs signalés en rouge."),
         primary_button(
             rx.cond(
                 S.sending,

@@ -7,7 +7,7 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import card, notice, primary_button, textarea_field, upload_field
 from mystage.components.layout import page
-from mystage.pages.pupils.common import HINT, pupil_page
+from mystage.pages.pupils.common import HINT, form_errors, pupil_page
 from mystage.services.pupils import CV_SECTION_MAX
 from mystage.state.pupils import CV_URL, CVState
 
@@ -47,14 +47,7 @@ def _cv_form() -> rx.Component:
             for key, (label, hint) in CV_HINTS.items()
         ],
         rx.cond(S.saved, notice("Ton CV est enregistré.", "success", id="cv-saved")),
-        rx.cond(
-            S.errors.get("form", "") != "",
-            notice(S.errors.get("form", ""), "error", id="cv-form-err"),
-        ),
-        rx.cond(
-            (S.errors.length() > 0) & (S.errors.get("form", "") == ""),
-            notice("Corrige les rubriques signalées en rouge.", "error", id="cv-has-errors"),
-        ),
+        *form_errors(S.errors, "cv", "Corrige les rubriques signalées en rouge."),
         primary_button("Enregistrer mon CV", type="submit", id="cv-submit"),
         on_submit=S.save,
         reset_on_submit=False,
