@@ -30,6 +30,16 @@ def _line(label: str, value: rx.Var) -> rx.Component:
     )
 
 
+def place_line(offer: rx.Var) -> rx.Component:
+    """The pin and « <postal code> <city> » of an offer (a dict with those keys)."""
+    return rx.hstack(
+        rx.icon("map-pin", size=16),
+        rx.text(offer["postal_code"], " ", offer["city"]),
+        spacing="1",
+        align="center",
+    )
+
+
 def badge(text: str | rx.Var, color: str = "indigo") -> rx.Component:
     return rx.badge(text, color_scheme=color, variant="soft", size="2")
 
@@ -51,12 +61,7 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
             rx.vstack(
                 rx.heading(view["title"], as_="h1", size="7", color="#161616", id="offer-title"),
                 rx.text(view["employer_name"], font_weight="600", size="4"),
-                rx.hstack(
-                    rx.icon("map-pin", size=16),
-                    rx.text(view["postal_code"], " ", view["city"]),
-                    spacing="1",
-                    align="center",
-                ),
+                place_line(view),
                 spacing="1",
             ),
             spacing="3",

@@ -9,7 +9,7 @@ from mystage.components.bound_fields import bound_error
 from mystage.components.browser import scroll_into_view
 from mystage.components.forms import card, field, notice, page_title, primary_button, textarea_field
 from mystage.components.layout import page
-from mystage.components.offer import favorite_button
+from mystage.components.offer import favorite_button, place_line
 from mystage.pages.pupils.common import (
     HINT,
     button_row,
@@ -29,12 +29,7 @@ def _offer_summary() -> rx.Component:
     return rx.box(
         rx.text(S.offer["title"], font_weight="700", font_size="1.15rem", id="apply-offer-title"),
         rx.text(S.offer["employer_name"], font_weight="600"),
-        rx.hstack(
-            rx.icon("map-pin", size=16),
-            rx.text(S.offer["postal_code"], " ", S.offer["city"]),
-            spacing="1",
-            align="center",
-        ),
+        place_line(S.offer),
         rx.link("Revoir l'offre", href="/offres/" + S.offer_id.to_string(), font_size="0.9rem"),
         border_left=f"4px solid {theme.BLUE}",
         padding="0.5rem 0 0.5rem 0.75rem",
