@@ -1,13 +1,13 @@
 """Form pieces of the account forms, shared by every sign-up (generic, school staff,
-employers) and the password forms: names, a new password and its confirmation, the errors summary, a
-text link."""
+employers) and the password forms: names, a new password and its confirmation, the errors
+summary, the success notice followed by « Se connecter », a text link."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import checkbox_field, field, notice
+from mystage.components.forms import checkbox_field, field, notice, primary_button
 
 PASSWORD_HINT = (
     "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
@@ -78,19 +78,24 @@ def sms_code_field(error) -> rx.Component:
     )
 
 
-def errors_summary(errors, summary_id: str) -> tuple:
-    """Under a sign-up form: the error of the whole form, then « Certaines informations sont
-    à corriger » while any field has an error."""
+def errors_summary(
+    errors,
+    summary_id: str,
+    message: str = "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
+) -> tuple:
+    """Under a sign-up form: the error of the whole form, then ``message`` (« Certaines
+    informations sont à corriger ») while any field has an error."""
     return (
         rx.cond(errors.get("form", "") != "", notice(errors.get("form", ""), "error")),
-        rx.cond(
-            errors.length() > 0,
-            notice(
-                "Certaines informations sont à corriger : voir les messages en rouge ci-dessus.",
-                "error",
-                id=summary_id,
-            ),
-        ),
+        rx.cond(errors.length() > 0, notice(message, "error", id=summary_id)),
+    )
+
+
+def done_then_login(text: str, notice_id: str, login_href: rx.Var | str) -> rx.Component:
+    """The success ``text`` (activation, new password) and « Se connecter » under it."""
+    return rx.box(
+        notice(text, "success", id=notice_id),
+        rx.link(primary_button("Se connecter"), href=login_href),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 
+from mystage.components import theme
 from mystage.components.forms import field, radio_field, select_field, textarea_field
 from mystage.services import ministries
 
@@ -21,6 +22,18 @@ def error_of(state: Any, name: str) -> rx.Var:
 
 def value_of(state: Any, name: str) -> rx.Var:
     return state.values.get(name, "")
+
+
+def error_line(error: rx.Var | str, **props: Any) -> rx.Component:
+    """An error in red under a group of inputs (a list of boxes, a radio group…), in the page
+    only while there is one and announced at once (``role="alert"``); ``props``: its id and
+    size."""
+    return rx.cond(error != "", rx.text(error, color=theme.ERROR, role="alert", **props))
+
+
+def bound_error(state: Any, name: str, **props: Any) -> rx.Component:
+    """:func:`error_line` with the state's error for ``name``."""
+    return error_line(error_of(state, name), **props)
 
 
 def bound_field(state: Any, label: str, name: str, **props: Any) -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.bound_fields import error_line
 
 
 def _section(title: str, *children, **props) -> rx.Component:
@@ -29,6 +30,16 @@ def _line(label: str, value: rx.Var) -> rx.Component:
     )
 
 
+def place_line(offer: rx.Var) -> rx.Component:
+    """The pin and « <postal code> <city> » of an offer (a dict with those keys)."""
+    return rx.hstack(
+        rx.icon("map-pin", size=16),
+        rx.text(offer["postal_code"], " ", offer["city"]),
+        spacing="1",
+        align="center",
+    )
+
+
 def badge(text: str | rx.Var, color: str = "indigo") -> rx.Component:
     return rx.badge(text, color_scheme=color, variant="soft", size="2")
 
@@ -50,12 +61,7 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
             rx.vstack(
                 rx.heading(view["title"], as_="h1", size="7", color="#161616", id="offer-title"),
                 rx.text(view["employer_name"], font_weight="600", size="4"),
-                rx.hstack(
-                    rx.icon("map-pin", size=16),
-                    rx.text(view["postal_code"], " ", view["city"]),
-                    spacing="1",
-                    align="center",
-                ),
+                place_line(view),
                 spacing="1",
             ),
             spacing="3",
@@ -163,9 +169,6 @@ def favorite_button(is_favorite: rx.Var, on_click, error: rx.Var | str = "") -> 
             aria_pressed=rx.cond(is_favorite, "true", "false"),
             id="favorite-toggle",
         ),
-        rx.cond(
-            error != "",
-            rx.text(error, color=theme.ERROR, font_size="0.85rem", role="alert"),
-        ),
+        error_line(error, font_size="0.85rem"),
         width="100%",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mystage.components.account_fields import done_then_login
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.state.accounts import ActivationState
@@ -24,13 +25,10 @@ def activation_page() -> rx.Component:
                     "success",
                     id="activation-pending",
                 ),
-                rx.box(
-                    notice(
-                        "Votre compte est activé. Vous pouvez vous connecter.",
-                        "success",
-                        id="activation-ok",
-                    ),
-                    rx.link(primary_button("Se connecter"), href=ActivationState.login_url),
+                done_then_login(
+                    "Votre compte est activé. Vous pouvez vous connecter.",
+                    "activation-ok",
+                    ActivationState.login_url,
                 ),
             ),
             rx.box(

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components.account_fields import new_password_fields, sms_code_field, text_link
+from mystage.components.account_fields import (
+    done_then_login,
+    new_password_fields,
+    sms_code_field,
+    text_link,
+)
 from mystage.components.forms import card, field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.state.accounts import NewPasswordState, ResetState
 
 
 def _password_changed(notice_id: str) -> rx.Component:
-    return rx.box(
-        notice("Votre mot de passe est changé.", "success", id=notice_id),
-        rx.link(primary_button("Se connecter"), href="/connexion"),
-    )
+    return done_then_login("Votre mot de passe est changé.", notice_id, "/connexion")
 
 
 @page("/mot-de-passe/oublie", "Mot de passe oublié", on_load=ResetState.load, narrow=True)

@@ -13,8 +13,9 @@ from mystage.components.account_fields import (
     terms_field,
     text_link,
 )
+from mystage.components.bound_fields import bound_error, bound_field
 from mystage.components.browser import document_load
-from mystage.components.forms import card, field, notice, page_title, primary_button
+from mystage.components.forms import card, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.models import ROLE_LABELS
 from mystage.pages.accounts.signup_fields import (
@@ -42,10 +43,7 @@ def _signup_form() -> rx.Component:
                 aria_describedby="f-role-err",
                 style=theme.SELECT,
             ),
-            rx.cond(
-                S.errors.get("role", "") != "",
-                rx.text(S.errors.get("role", ""), color=theme.ERROR, role="alert", id="f-role-err"),
-            ),
+            bound_error(S, "role", id="f-role-err"),
             margin_bottom="1rem",
         ),
         rx.cond(S.is_pupil, pupil_school_fields()),
@@ -66,19 +64,11 @@ def _signup_form() -> rx.Component:
             font_size="0.9rem",
             margin_bottom="0.5rem",
         ),
-        field(
-            "Adresse électronique",
-            "email",
-            error=S.errors.get("email", ""),
-            default=S.values.get("email", ""),
-            type="email",
-            autocomplete="email",
-        ),
-        field(
+        bound_field(S, "Adresse électronique", "email", type="email", autocomplete="email"),
+        bound_field(
+            S,
             "Téléphone portable",
             "phone",
-            error=S.errors.get("phone", ""),
-            default=S.values.get("phone", ""),
             type="tel",
             autocomplete="tel",
             hint="Sans adresse électronique, un code de confirmation est envoyé par SMS.",

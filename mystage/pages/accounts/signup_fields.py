@@ -6,7 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import field, field_error, field_hint, field_label, notice
+from mystage.components.bound_fields import bound_field
+from mystage.components.forms import field_error, field_hint, field_label, notice
 from mystage.components.school_picker import school_picker
 from mystage.models import LEVEL_LABELS, PupilLevel
 from mystage.state.accounts import CLASS_NOT_LISTED, MINISTRY_OPTIONS, SignupState
@@ -139,8 +140,17 @@ def _ministry_select() -> rx.Component:
 def referent_fields() -> rx.Component:
     """Référent départemental, académique or central: territory and function."""
     S = SignupState
-    job_error = S.errors.get("job_title", "")
-    job_default = S.values.get("job_title", "")
+
+    def job_title(hint: str) -> rx.Component:
+        return bound_field(
+            S,
+            "Fonction (facultatif)",
+            "job_title",
+            hint=hint,
+            autocomplete="organization-title",
+            input_id="signup-job-title",
+        )
+
     return rx.fragment(
         notice(
             "Le compte de référent donne accès aux statistiques et aux exports de votre "
@@ -177,24 +187,8 @@ def referent_fields() -> rx.Component:
         ),
         rx.cond(
             S.role == "referent_central",
-            field(
-                "Fonction (facultatif)",
-                "job_title",
-                error=job_error,
-                default=job_default,
-                hint="Par exemple : chargé(e) de mission, bureau de l'orientation (DGESCO)…",
-                autocomplete="organization-title",
-                input_id="signup-job-title",
-            ),
-            field(
-                "Fonction (facultatif)",
-                "job_title",
-                error=job_error,
-                default=job_default,
-                hint="Par exemple : IEN-IO, chargé(e) de mission école-entreprise…",
-                autocomplete="organization-title",
-                input_id="signup-job-title",
-            ),
+            job_title("Par exemple : chargé(e) de mission, bureau de l'orientation (DGESCO)…"),
+            job_title("Par exemple : IEN-IO, chargé(e) de mission école-entreprise…"),
         ),
     )
 

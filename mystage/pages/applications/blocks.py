@@ -11,6 +11,7 @@ from mystage.components.forms import notice
 from mystage.state.applications import DENIED
 
 SMALL = "0.85rem"
+CONTACT_HIDDEN = "Les coordonnées de l'élève s'affichent quand vous acceptez sa candidature."
 
 STATE_COLORS = {
     "awaiting_school": "amber", "refused_by_school": "red", "sent": "blue", "read": "indigo",
@@ -45,6 +46,15 @@ def section(title: str, *children, **props) -> rx.Component:
 
 def pre(text) -> rx.Component:
     return rx.text(text, white_space="pre-wrap", overflow_wrap="anywhere")
+
+
+def cv_section(c, margin_bottom: str) -> rx.Component:
+    """One section of the pupil's CV (``S.cv``): its label over its text."""
+    return rx.box(
+        rx.text(c["label"], font_weight="600", font_size=SMALL),
+        pre(c["text"]),
+        margin_bottom=margin_bottom,
+    )
 
 
 def school_badges(view) -> rx.Component:
@@ -121,14 +131,7 @@ def cv_block(S) -> rx.Component:
             (S.cv.length() == 0) & (S.view["cv_url"] == ""),
             rx.text("L'élève n'a pas joint de CV.", color="#666"),
         ),
-        rx.foreach(
-            S.cv,
-            lambda c: rx.box(
-                rx.text(c["label"], font_weight="600", font_size=SMALL),
-                pre(c["text"]),
-                margin_bottom="0.5rem",
-            ),
-        ),
+        rx.foreach(S.cv, lambda c: cv_section(c, "0.5rem")),
         rx.cond(
             S.view["cv_url"] != "",
             rx.link(
@@ -165,10 +168,7 @@ def contact_block(S) -> rx.Component:
                     ),
                 ),
             ),
-            rx.text(
-                "Les coordonnées de l'élève s'affichent quand vous acceptez sa candidature.",
-                color="#666",
-            ),
+            rx.text(CONTACT_HIDDEN, color="#666"),
         ),
         id="app-contact",
     )

@@ -10,9 +10,11 @@ from mystage.components.controls import print_button
 from mystage.components.forms import page_title
 from mystage.components.layout import page
 from mystage.pages.applications.blocks import (
+    CONTACT_HIDDEN,
     SMALL,
     contact_block,
     cv_block,
+    cv_section,
     history_block,
     motivation_block,
     pre,
@@ -132,27 +134,13 @@ def _print_view() -> rx.Component:
                     rx.cond(v["contact_email"] != "", rx.text("E-mail : ", v["contact_email"])),
                     rx.cond(v["contact_phone"] != "", rx.text("Téléphone : ", v["contact_phone"])),
                 ),
-                rx.text(
-                    "Les coordonnées de l'élève s'affichent quand vous acceptez sa candidature.",
-                    font_size=SMALL,
-                    color="#666",
-                ),
+                rx.text(CONTACT_HIDDEN, font_size=SMALL, color="#666"),
             ),
         ),
         _print_row("Motivations", pre(v["motivation"])),
         rx.cond(
             S.cv.length() > 0,
-            _print_row(
-                "CV",
-                rx.foreach(
-                    S.cv,
-                    lambda c: rx.box(
-                        rx.text(c["label"], font_weight="600", font_size=SMALL),
-                        pre(c["text"]),
-                        margin_bottom="0.4rem",
-                    ),
-                ),
-            ),
+            _print_row("CV", rx.foreach(S.cv, lambda c: cv_section(c, "0.4rem"))),
         ),
         _print_row(
             "Établissement",

@@ -48,6 +48,18 @@ def _state_badge(state, label) -> rx.Component:
     )
 
 
+def _filter_select(
+    label: str, input_id: str, name: str, default, *options: rx.Component
+) -> rx.Component:
+    """A select of the dashboard's filters under its small label."""
+    return rx.box(
+        rx.el.label(label, html_for=input_id, font_size="0.85rem"),
+        rx.el.select(
+            *options, id=input_id, name=name, default_value=default, style={"padding": "0.4rem"}
+        ),
+    )
+
+
 def _filters() -> rx.Component:
     S = EmployerDashboardState
     return rx.form(
@@ -67,34 +79,26 @@ def _filters() -> rx.Component:
                     },
                 ),
             ),
-            rx.box(
-                rx.el.label("État", html_for="filter-state", font_size="0.85rem"),
-                rx.el.select(
-                    rx.el.option("Tous", value=""),
-                    rx.cond(
-                        S.tab == "offres",
-                        rx.fragment(
-                            *[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_OFFERS]
-                        ),
-                        rx.fragment(*[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_APPS]),
-                    ),
-                    id="filter-state",
-                    name="state",
-                    default_value=S.filter_state,
-                    style={"padding": "0.4rem"},
+            _filter_select(
+                "État",
+                "filter-state",
+                "state",
+                S.filter_state,
+                rx.el.option("Tous", value=""),
+                rx.cond(
+                    S.tab == "offres",
+                    rx.fragment(*[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_OFFERS]),
+                    rx.fragment(*[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_APPS]),
                 ),
             ),
-            rx.box(
-                rx.el.label("Tri", html_for="filter-sort", font_size="0.85rem"),
-                rx.el.select(
-                    rx.el.option("Plus récentes", value="recent"),
-                    rx.el.option("Plus anciennes", value="oldest"),
-                    rx.el.option("Titre", value="title"),
-                    id="filter-sort",
-                    name="sort",
-                    default_value=S.sort,
-                    style={"padding": "0.4rem"},
-                ),
+            _filter_select(
+                "Tri",
+                "filter-sort",
+                "sort",
+                S.sort,
+                rx.el.option("Plus récentes", value="recent"),
+                rx.el.option("Plus anciennes", value="oldest"),
+                rx.el.option("Titre", value="title"),
             ),
             rx.button("Filtrer", type="submit", variant="soft", id="filter-apply"),
             gap="0.75rem",
@@ -112,20 +116,19 @@ def _action(label: str, on_click, **props) -> rx.Component:
     return rx.button(label, size="1", variant="soft", on_click=on_click, **props)
 
 
+def _action_link(label: str, href) -> rx.Component:
+    """A small button of an offer's row that opens another page."""
+    return rx.link(rx.button(label, size="1", variant="soft"), href=href)
+
+
 def _offer_actions(r) -> rx.Component:
     S = EmployerDashboardState
     oid = r["id"].to(int)
     state = r["state"]
     return rx.flex(
         _action("Stats", S.show_stats(oid, r["title"])),
-        rx.link(
-            rx.button("Modifier", size="1", variant="soft"),
-            href="/espace/employeur/offre?id=" + r["id"] + "&etape=1",
-        ),
-        rx.link(
-            rx.button("Aperçu", size="1", variant="soft"),
-            href="/espace/employeur/offre/apercu?id=" + r["id"],
-        ),
+        _action_link("Modifier", "/espace/employeur/offre?id=" + r["id"] + "&etape=1"),
+        _action_link("Aperçu", "/espace/employeur/offre/apercu?id=" + r["id"]),
         _action("Dupliquer", S.duplicate(oid, False), class_name="act-duplicate"),
         rx.cond(state == "past", _action("Renouveler", S.duplicate(oid, True))),
         rx.cond(

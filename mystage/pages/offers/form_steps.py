@@ -7,11 +7,11 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.bound_fields import (
+    bound_error,
     bound_field,
     bound_radio,
     bound_select,
     bound_textarea,
-    error_of,
     postal_code_and_city,
     public_structure_fields,
     side_by_side,
@@ -19,6 +19,18 @@ from mystage.components.bound_fields import (
 from mystage.components.forms import checkbox_field
 from mystage.components.maps import map_frame
 from mystage.state.offers import WEEKDAYS, OfferFormState
+
+
+def _flag(label: str, name: str) -> rx.Component:
+    """A box of the offer form, ticked as the offer's flag ``name`` is."""
+    return checkbox_field(label, name, checked=OfferFormState.flags.get(name, False))
+
+
+def _flag_group(legend: str, *children: rx.Component) -> rx.Component:
+    """Boxes under their legend (a fieldset without a frame)."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, font_weight="600"), *children, border="none", padding="0"
+    )
 
 
 def step1() -> rx.Component:
@@ -94,24 +106,12 @@ def step2() -> rx.Component:
             rows=3,
             hint="Déplacements dans les locaux, informations sonores ou visuelles, ascenseur…",
         ),
-        rx.el.fieldset(
-            rx.el.legend(
-                "L'élève peut être accueilli en situation de handicap :", font_weight="600"
-            ),
-            checkbox_field(
-                "visuel", "handicap_visual", checked=S.flags.get("handicap_visual", False)
-            ),
-            checkbox_field(
-                "moteur", "handicap_motor", checked=S.flags.get("handicap_motor", False)
-            ),
-            checkbox_field(
-                "mental", "handicap_mental", checked=S.flags.get("handicap_mental", False)
-            ),
-            checkbox_field(
-                "auditif", "handicap_hearing", checked=S.flags.get("handicap_hearing", False)
-            ),
-            border="none",
-            padding="0",
+        _flag_group(
+            "L'élève peut être accueilli en situation de handicap :",
+            _flag("visuel", "handicap_visual"),
+            _flag("moteur", "handicap_motor"),
+            _flag("mental", "handicap_mental"),
+            _flag("auditif", "handicap_hearing"),
         ),
     )
 
@@ -155,25 +155,12 @@ def _week_row(w) -> rx.Component:
 def step3() -> rx.Component:
     S = OfferFormState
     return rx.fragment(
-        rx.el.fieldset(
-            rx.el.legend("Votre offre s'adresse aux élèves de *", font_weight="600"),
-            checkbox_field("4e", "level_4e", checked=S.flags.get("level_4e", False)),
-            checkbox_field(
-                "3e (générale, SEGPA, prépa-métiers)",
-                "level_3e",
-                checked=S.flags.get("level_3e", False),
-            ),
-            checkbox_field(
-                "2de générale et technologique",
-                "level_2de",
-                checked=S.flags.get("level_2de", False),
-            ),
-            rx.cond(
-                error_of(S, "levels") != "",
-                rx.text(error_of(S, "levels"), id="f-levels-err", color=theme.ERROR, role="alert"),
-            ),
-            border="none",
-            padding="0",
+        _flag_group(
+            "Votre offre s'adresse aux élèves de *",
+            _flag("4e", "level_4e"),
+            _flag("3e (générale, SEGPA, prépa-métiers)", "level_3e"),
+            _flag("2de générale et technologique", "level_2de"),
+            bound_error(S, "levels", id="f-levels-err"),
         ),
         bound_radio(
             S,
@@ -199,10 +186,9 @@ def step3() -> rx.Component:
             ),
         ),
         rx.heading("Période pour les collégiens", as_="h3", size="4", margin_y="0.5rem"),
-        checkbox_field(
+        _flag(
             "Toute l'année scolaire (les élèves peuvent candidater pour n'importe quelle semaine)",
             "all_year",
-            checked=S.flags.get("all_year", False),
         ),
         bound_field(
             S,
@@ -220,10 +206,7 @@ def step3() -> rx.Component:
             font_size="0.9rem",
             margin_bottom="0.5rem",
         ),
-        rx.cond(
-            error_of(S, "weeks") != "",
-            rx.text(error_of(S, "weeks"), id="f-weeks-err", color=theme.ERROR, role="alert"),
-        ),
+        bound_error(S, "weeks", id="f-weeks-err"),
         rx.box(
             rx.foreach(S.weeks, _week_row),
             max_height="22rem",
@@ -249,16 +232,8 @@ def step3() -> rx.Component:
             (bound_field(S, "Au", "application_end", type="date"), "1"),
         ),
         rx.heading("Égalité des chances", as_="h3", size="4", margin_y="0.5rem"),
-        checkbox_field(
-            "Réserver l'offre aux élèves des collèges REP / REP+",
-            "reserved_rep",
-            checked=S.flags.get("reserved_rep", False),
-        ),
-        checkbox_field(
-            "Réserver l'offre aux lycées en quartier prioritaire (QPV)",
-            "reserved_qpv",
-            checked=S.flags.get("reserved_qpv", False),
-        ),
+        _flag("Réserver l'offre aux élèves des collèges REP / REP+", "reserved_rep"),
+        _flag("Réserver l'offre aux lycées en quartier prioritaire (QPV)", "reserved_qpv"),
         rx.box(
             rx.el.label(
                 "Réserver à un ou plusieurs établissements (nom, ville ou UAI)",
@@ -304,10 +279,7 @@ def step3() -> rx.Component:
                     margin_top="0.25rem",
                 ),
             ),
-            rx.cond(
-                error_of(S, "reserved_school_ids") != "",
-                rx.text(error_of(S, "reserved_school_ids"), color=theme.ERROR, role="alert"),
-            ),
+            bound_error(S, "reserved_school_ids"),
             margin_bottom="1rem",
         ),
     )
@@ -348,16 +320,11 @@ def step4() -> rx.Component:
                 )
                 for day in WEEKDAYS
             ],
-            rx.cond(
-                error_of(S, "per_day") != "",
-                rx.text(error_of(S, "per_day"), color=theme.ERROR, role="alert"),
-            ),
+            bound_error(S, "per_day"),
             margin_bottom="1rem",
         ),
         bound_textarea(S, "Pause déjeuner", "lunch_break", max_chars=500, rows=2),
-        checkbox_field(
-            "Repas possible sur place", "meals_on_site", checked=S.flags.get("meals_on_site", False)
-        ),
+        _flag("Repas possible sur place", "meals_on_site"),
         bound_textarea(S, "Repas : conditions et coût", "meals", max_chars=500, rows=2),
         bound_textarea(
             S,
@@ -374,9 +341,5 @@ def step4() -> rx.Component:
         bound_field(
             S, "Adresse qui reçoit les candidatures", "contact_email", type="email", required=True
         ),
-        checkbox_field(
-            "Les élèves qui ont postulé peuvent voir les coordonnées du tuteur",
-            "show_contact",
-            checked=S.flags.get("show_contact", False),
-        ),
+        _flag("Les élèves qui ont postulé peuvent voir les coordonnées du tuteur", "show_contact"),
     )

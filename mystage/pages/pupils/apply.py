@@ -5,11 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.bound_fields import bound_error
 from mystage.components.browser import scroll_into_view
 from mystage.components.forms import card, field, notice, page_title, primary_button, textarea_field
 from mystage.components.layout import page
-from mystage.components.offer import favorite_button
-from mystage.pages.pupils.common import HINT, button_row, link_button, loading, status_box
+from mystage.components.offer import favorite_button, place_line
+from mystage.pages.pupils.common import (
+    HINT,
+    button_row,
+    form_errors,
+    link_button,
+    loading,
+    status_box,
+)
 from mystage.services.applications import MOTIVATION_MAX, MOTIVATION_MIN
 from mystage.state.pupils import APPLICATIONS_URL, CV_URL, ApplyState
 
@@ -21,12 +29,7 @@ def _offer_summary() -> rx.Component:
     return rx.box(
         rx.text(S.offer["title"], font_weight="700", font_size="1.15rem", id="apply-offer-title"),
         rx.text(S.offer["employer_name"], font_weight="600"),
-        rx.hstack(
-            rx.icon("map-pin", size=16),
-            rx.text(S.offer["postal_code"], " ", S.offer["city"]),
-            spacing="1",
-            align="center",
-        ),
+        place_line(S.offer),
         rx.link("Revoir l'offre", href="/offres/" + S.offer_id.to_string(), font_size="0.9rem"),
         border_left=f"4px solid {theme.BLUE}",
         padding="0.5rem 0 0.5rem 0.75rem",
@@ -73,7 +76,6 @@ def _week_choice(w) -> rx.Component:
 
 def _weeks_field() -> rx.Component:
     S = ApplyState
-    err = S.errors.get("week", "")
     return rx.el.fieldset(
         rx.el.legend("La semaine de stage *", font_weight="600", margin_bottom="0.25rem"),
         rx.cond(
@@ -86,10 +88,7 @@ def _weeks_field() -> rx.Component:
             ),
             rx.box(rx.foreach(S.weeks, _week_choice), role="radiogroup", width="100%"),
         ),
-        rx.cond(
-            err != "",
-            rx.text(err, id="apply-week-err", color=theme.ERROR, font_size="0.85rem", role="alert"),
-        ),
+        bound_error(S, "week", id="apply-week-err", font_size="0.85rem"),
         border="none",
         padding="0",
         margin="0 0 1rem 0",
@@ -190,14 +189,7 @@ def _apply_form() -> rx.Component:
             ),
         ),
         rx.box(id="apply-errors"),
-        rx.cond(
-            E.get("form", "") != "",
-            notice(E.get("form", ""), "error", id="apply-form-err"),
-        ),
-        rx.cond(
-            (E.length() > 0) & (E.get("form", "") == ""),
-            notice("Corrige les champs signalés en rouge.", "error", id="apply-has-errors"),
-        ),
+        *form_errors(E, "apply", "Corrige les champs signalés en rouge."),
         primary_button(
             rx.cond(
                 S.sending,

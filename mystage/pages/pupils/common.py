@@ -119,6 +119,33 @@ def pupil_page(title: str, url: str, S, *body: rx.Component) -> rx.Component:
     )
 
 
+def form_errors(errors, id_prefix: str, summary: str) -> tuple:
+    """Above a pupil's « Envoyer » button: the error of the whole form (``<id_prefix>-form-err``)
+    or, when only fields have errors, ``summary`` (``<id_prefix>-has-errors``)."""
+    form_error = errors.get("form", "")
+    return (
+        rx.cond(form_error != "", notice(form_error, "error", id=f"{id_prefix}-form-err")),
+        rx.cond(
+            (errors.length() > 0) & (form_error == ""),
+            notice(summary, "error", id=f"{id_prefix}-has-errors"),
+        ),
+    )
+
+
+def cards_or_empty(rows, card_fn, empty_text: str, empty_id: str) -> rx.Component:
+    """The cards of ``rows``, or ``empty_text`` and « Rechercher une offre » while there are
+    none."""
+    return rx.cond(
+        rows.length() == 0,
+        rx.vstack(
+            rx.text(empty_text, id=empty_id),
+            link_button("Rechercher une offre", "/offres"),
+            spacing="3",
+        ),
+        card_grid(rows, card_fn),
+    )
+
+
 def card_grid(rows, card_fn) -> rx.Component:
     return rx.box(
         rx.foreach(rows, card_fn),

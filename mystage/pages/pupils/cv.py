@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import card, notice, primary_button, textarea_field, upload_field
+from mystage.components.file_upload import one_file_upload
+from mystage.components.forms import card, notice, primary_button, textarea_field
 from mystage.components.layout import page
-from mystage.pages.pupils.common import HINT, pupil_page
+from mystage.pages.pupils.common import HINT, form_errors, pupil_page
 from mystage.services.pupils import CV_SECTION_MAX
 from mystage.state.pupils import CV_URL, CVState
 
@@ -47,14 +48,7 @@ def _cv_form() -> rx.Component:
             for key, (label, hint) in CV_HINTS.items()
         ],
         rx.cond(S.saved, notice("Ton CV est enregistré.", "success", id="cv-saved")),
-        rx.cond(
-            S.errors.get("form", "") != "",
-            notice(S.errors.get("form", ""), "error", id="cv-form-err"),
-        ),
-        rx.cond(
-            (S.errors.length() > 0) & (S.errors.get("form", "") == ""),
-            notice("Corrige les rubriques signalées en rouge.", "error", id="cv-has-errors"),
-        ),
+        *form_errors(S.errors, "cv", "Corrige les rubriques signalées en rouge."),
         primary_button("Enregistrer mon CV", type="submit", id="cv-submit"),
         on_submit=S.save,
         reset_on_submit=False,
@@ -96,9 +90,10 @@ def _cv_pdf() -> rx.Component:
             ),
             rx.text("Aucun PDF pour l'instant.", id="cv-no-pdf"),
         ),
-        upload_field(
+        one_file_upload(
             "Fichier PDF de ton CV",
             "cv-pdf",
+            {"application/pdf": [".pdf"]},
             rx.vstack(
                 rx.button(
                     rx.cond(S.has_pdf, "Remplacer par un autre PDF", "Choisir un fichier PDF"),
@@ -110,11 +105,6 @@ def _cv_pdf() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            accept={"application/pdf": [".pdf"]},
-            max_files=1,
-            border=f"1px dashed {theme.GREY_BORDER}",
-            padding="1rem",
-            width="100%",
         ),
         rx.button(
             "Enregistrer le PDF",

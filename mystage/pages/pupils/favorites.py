@@ -7,7 +7,14 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import notice
 from mystage.components.layout import page
-from mystage.pages.pupils.common import CARD, HINT, button_row, card_grid, link_button, pupil_page
+from mystage.pages.pupils.common import (
+    CARD,
+    HINT,
+    button_row,
+    cards_or_empty,
+    link_button,
+    pupil_page,
+)
 from mystage.state.pupils import FAVORITES_URL, FavoritesState
 
 # --- « Mes favoris » --------------------------------------------------------------------------
@@ -58,17 +65,11 @@ def favorites_page() -> rx.Component:
         FAVORITES_URL,
         S,
         rx.cond(S.error != "", notice(S.error, "error")),
-        rx.cond(
-            S.rows.length() == 0,
-            rx.vstack(
-                rx.text(
-                    "Tu n'as pas encore d'offre en favori. Sur la page d'une offre, "
-                    "clique sur « ☆ Ajouter aux favoris » pour la retrouver ici.",
-                    id="fav-empty",
-                ),
-                link_button("Rechercher une offre", "/offres"),
-                spacing="3",
-            ),
-            card_grid(S.rows, _favorite_card),
+        cards_or_empty(
+            S.rows,
+            _favorite_card,
+            "Tu n'as pas encore d'offre en favori. Sur la page d'une offre, "
+            "clique sur « ☆ Ajouter aux favoris » pour la retrouver ici.",
+            "fav-empty",
         ),
     )

@@ -7,7 +7,13 @@ import reflex as rx
 from mystage.components import theme
 from mystage.components.forms import field_label, notice
 from mystage.components.layout import page
-from mystage.pages.pupils.common import CARD, HINT, button_row, card_grid, link_button, pupil_page
+from mystage.pages.pupils.common import (
+    CARD,
+    HINT,
+    button_row,
+    cards_or_empty,
+    pupil_page,
+)
 from mystage.state.pupils import APPLICATIONS_URL, MyApplicationsState
 
 INPUT_STYLE = {
@@ -198,14 +204,8 @@ def my_applications_page() -> rx.Component:
             ),
             rx.cond(S.notice != "", notice(S.notice, "success", id="app-notice")),
             rx.cond(S.error != "", notice(S.error, "error", id="app-error")),
-            rx.cond(
-                S.rows.length() == 0,
-                rx.vstack(
-                    rx.text("Tu n'as pas encore postulé à une offre.", id="apps-empty"),
-                    link_button("Rechercher une offre", "/offres"),
-                    spacing="3",
-                ),
-                card_grid(S.rows, _app_card),
+            cards_or_empty(
+                S.rows, _app_card, "Tu n'as pas encore postulé à une offre.", "apps-empty"
             ),
         ),
         _dialog(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
-from mystage.components.forms import card, notice, page_title, upload_field
+from mystage.components.file_upload import one_file_upload
+from mystage.components.forms import card, notice, page_title
 from mystage.components.layout import page
 from mystage.state.structures import StructureState
 
@@ -47,9 +47,14 @@ def structure_page() -> rx.Component:
                             id="logo-current",
                         ),
                     ),
-                    upload_field(
+                    one_file_upload(
                         "Image du logo",
                         "logo",
+                        {
+                            "image/png": [".png"],
+                            "image/jpeg": [".jpg", ".jpeg"],
+                            "image/webp": [".webp"],
+                        },
                         rx.vstack(
                             rx.button("Choisir une image", type="button", variant="soft"),
                             rx.text(
@@ -59,15 +64,6 @@ def structure_page() -> rx.Component:
                             rx.foreach(rx.selected_files("logo"), rx.text),
                             align="center",
                         ),
-                        accept={
-                            "image/png": [".png"],
-                            "image/jpeg": [".jpg", ".jpeg"],
-                            "image/webp": [".webp"],
-                        },
-                        max_files=1,
-                        border=f"1px dashed {theme.GREY_BORDER}",
-                        padding="1rem",
-                        width="100%",
                     ),
                     rx.button(
                         "Enregistrer le logo",

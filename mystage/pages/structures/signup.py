@@ -8,8 +8,9 @@ from pathlib import Path
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import PASSWORD_HINT
+from mystage.components.account_fields import errors_summary, name_fields, new_password_fields
 from mystage.components.bound_fields import (
+    bound_error,
     bound_field,
     bound_radio,
     bound_select,
@@ -18,7 +19,7 @@ from mystage.components.bound_fields import (
     public_structure_fields,
     value_of,
 )
-from mystage.components.forms import card, checkbox_field, field, notice, page_title, primary_button
+from mystage.components.forms import card, checkbox_field, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.state.structures import EmployerSignupState
 
@@ -91,16 +92,7 @@ def _signup_form() -> rx.Component:
             rx.el.datalist(
                 *[rx.el.option(label, value=code) for code, label in _naf_options()], id="naf-list"
             ),
-            rx.cond(
-                error_of(S, "naf_code") != "",
-                rx.text(
-                    error_of(S, "naf_code"),
-                    id="f-naf_code-err",
-                    color=theme.ERROR,
-                    font_size="0.85rem",
-                    role="alert",
-                ),
-            ),
+            bound_error(S, "naf_code", id="f-naf_code-err", font_size="0.85rem"),
             margin_bottom="1rem",
         ),
         bound_select(S, "Statut", "statut", STATUTS, required=True),
@@ -110,8 +102,7 @@ def _signup_form() -> rx.Component:
         bound_field(S, "Site web (facultatif)", "website", type="url"),
         rx.heading("La personne à contacter", as_="h2", size="5", margin_y="1rem"),
         bound_radio(S, "Civilité", "civility", [("Mme", "Madame"), ("M.", "Monsieur")]),
-        bound_field(S, "Prénom", "first_name", required=True, autocomplete="given-name"),
-        bound_field(S, "Nom", "last_name", required=True, autocomplete="family-name"),
+        *name_fields(S.errors, S.values),
         bound_field(S, "Fonction", "job_title"),
         bound_field(
             S,
@@ -132,23 +123,7 @@ def _signup_form() -> rx.Component:
             autocomplete="email",
             hint="Elle sert à vous connecter et à recevoir les candidatures.",
         ),
-        field(
-            "Mot de passe",
-            "password",
-            error_of(S, "password"),
-            type="password",
-            required=True,
-            autocomplete="new-password",
-            hint=PASSWORD_HINT,
-        ),
-        field(
-            "Confirmez le mot de passe",
-            "password2",
-            error_of(S, "password2"),
-            type="password",
-            required=True,
-            autocomplete="new-password",
-        ),
+        *new_password_fields(S.errors, "Mot de passe"),
         rx.heading("Échanges avec les élèves et les collèges", as_="h2", size="5", margin_y="1rem"),
         rx.text("J'accepte d'être contacté(e) :", margin_bottom="0.5rem"),
         checkbox_field(
@@ -170,14 +145,10 @@ def _signup_form() -> rx.Component:
             "accept_privacy",
             error_of(S, "accept_privacy"),
         ),
-        rx.cond(error_of(S, "form") != "", notice(error_of(S, "form"), "error")),
-        rx.cond(
-            S.errors.length() > 0,
-            notice(
-                "Le formulaire contient des erreurs : corrigez les champs signalés.",
-                "error",
-                id="signup-has-errors",
-            ),
+        *errors_summary(
+            S.errors,
+            "signup-has-errors",
+            "Le formulaire contient des erreurs : corrigez les champs signalés.",
         ),
         primary_button("Créer mon compte employeur", type="submit", id="employer-submit"),
         on_submit=S.submit,
