@@ -149,35 +149,6 @@ def parse_int(raw: Any) -> int | None:
     return None
 
 
-def parse_time(raw: str) -> str | None:
-    """« 9:00 », « 09h30 », « 9h », « 0900 » → "09:00" / "09:30"; None when invalid."""
-    t = (raw or "").strip().lower().replace(" ", "")
-    if not t:
-        return None
-    for sep in (":", "h"):
-        if sep in t:
-            hh, _, mm = t.partition(sep)
-            break
-    else:
-        hh, mm = (t[:-2], t[-2:]) if len(t) in (3, 4) else (t, "")
-    mm = mm or "00"
-    if not (hh.isdigit() and mm.isdigit() and len(hh) <= 2 and len(mm) == 2):
-        return None
-    h, m = int(hh), int(mm)
-    if not (0 <= h <= 23 and 0 <= m <= 59):
-        return None
-    return f"{h:02d}:{m:02d}"
-
-
-def time_label(hhmm: str) -> str:
-    """ "09:00" → « 9 h », "09:30" → « 9 h 30 »."""
-    try:
-        h, m = (int(x) for x in hhmm.split(":"))
-    except (ValueError, AttributeError):
-        return hhmm or ""
-    return f"{h} h" if m == 0 else f"{h} h {m:02d}"
-
-
 def parse_json(raw: str) -> dict:
     try:
         value = json.loads(raw) if raw else {}

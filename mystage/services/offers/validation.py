@@ -60,10 +60,10 @@ from mystage.services.offers.fields import (
     MSG_WINDOW_PAST,
     SECONDE_PERIODS,
     parse_int,
-    parse_time,
 )
 from mystage.services.offers.records import current_monday, week_rows
 from mystage.services.structures import checked_postal_code, checked_text
+from mystage.services.text import parse_time
 
 
 def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[dict, dict, dict]:

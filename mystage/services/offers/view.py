@@ -30,7 +30,6 @@ from mystage.services.offers.fields import (
     LEVELS,
     SECONDE_PERIODS,
     parse_json,
-    time_label,
 )
 from mystage.services.offers.records import (
     current_monday,
@@ -39,6 +38,7 @@ from mystage.services.offers.records import (
     today_paris,
     week_rows,
 )
+from mystage.services.text import time_label
 
 
 def hours_text(mode: str, raw: str) -> str:
