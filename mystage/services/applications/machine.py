@@ -36,7 +36,7 @@ from mystage.models import (
     OfferWeek,
     User,
 )
-from mystage.services import permissions
+from mystage.services import conventions, permissions
 from mystage.services.applications import notifications as n
 from mystage.services.applications.limits import confirmed_limit_error
 from mystage.services.ids import client_id
@@ -259,6 +259,11 @@ def move(
     if not old:
         return []
     changed = sorted(old)
+    if t.to_state != A.CONFIRMED:
+        # A confirmed internship that ends (cancelled by the pupil or the employer) takes
+        # its convention with it.
+        if was_confirmed := [i for i in changed if old[i] == A.CONFIRMED]:
+            conventions.cancel_for_applications(s, was_confirmed)
     for obj in list(s.identity_map.values()):
         if isinstance(obj, Application) and obj.id in old:
             s.expire(obj)
@@ -439,6 +444,7 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
             ],
         )
     _recompute_places_left(s, app.offer_id)
+    conventions.create_for_application(s, app)  # same transaction: both or neither
     s.commit()
     s.expire(app)
     return ""

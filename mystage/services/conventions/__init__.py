@@ -1,8 +1,12 @@
-"""Conventions de stage (tripartite): what each party fills in and the rules it must meet.
+"""Conventions de stage (tripartite): created when the pupil confirms, what each party fills
+in, and the rules it must meet.
 
-So far: :mod:`.hours`, the week's timetable checked against the rules for minors (7 h a day,
-a 30-minute break after 4 h 30, nothing before 6 h or after 20 h, 35 h a week or the school's
-lower limit, two consecutive days of rest), with French messages naming the rule broken.
+- :mod:`.records`: one convention per confirmed application, pre-filled from the school,
+  the pupil, the offer and its structure (tutor, place, hours, meals, activities, the week);
+  cancelled with its application; an audit row per change.
+- :mod:`.hours`: the week's timetable checked against the rules for minors (7 h a day, a
+  30-minute break after 4 h 30, nothing before 6 h or after 20 h, 35 h a week or the
+  school's lower limit, two consecutive days of rest), French messages naming the rule.
 """
 
 from mystage.services.conventions.hours import (
@@ -11,5 +15,22 @@ from mystage.services.conventions.hours import (
     check_timetable,
     duration_label,
 )
+from mystage.services.conventions.records import (
+    OPEN_STATES,
+    cancel_for_applications,
+    create_for_application,
+    offer_timetable,
+    prefill,
+)
 
-__all__ = ["DAYS", "WEEK_MAX_HOURS", "check_timetable", "duration_label"]
+__all__ = [
+    "DAYS",
+    "OPEN_STATES",
+    "WEEK_MAX_HOURS",
+    "cancel_for_applications",
+    "check_timetable",
+    "create_for_application",
+    "duration_label",
+    "offer_timetable",
+    "prefill",
+]

@@ -1,0 +1,214 @@
+"""A convention is created when the pupil confirms (one per confirmed application), filled in
+advance with what the platform already knows, and cancelled when its application is.
+
+What each party adds later (the employer's representative and timetable, the school's legal
+representatives and terms) goes into the same JSON columns; the pre-filled values are the
+starting point of those forms, never a second source of truth for the application.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mystage import clock
+from mystage.models import (
+    AccountStatus,
+    Application,
+    AuditLog,
+    Convention,
+    ConventionState,
+    Offer,
+    Role,
+    School,
+    SchoolClass,
+    Structure,
+    User,
+)
+from mystage.services.conventions.hours import DAYS
+from mystage.services.text import parse_time
+
+C = ConventionState
+OPEN_STATES = frozenset({C.DRAFT, C.EMPLOYER_DONE, C.VALIDATED, C.SIGNING})
+WORKDAYS = DAYS[:5]
+CHUNK = 500  # ids per statement (SQLite's bound-parameter limit)
+
+
+def _name(user: User | None) -> str:
+    return f"{user.first_name} {user.last_name}".strip() if user else ""
+
+
+def _head(s: Session, school_id: int) -> User | None:
+    """The school's head: an active account with the head's role at this school."""
+    return (
+        s.execute(
+            sa.select(User)
+            .where(
+                User.role == Role.CHEF_ETABLISSEMENT,
+                User.school_id == school_id,
+                User.status == AccountStatus.ACTIVE,
+            )
+            .order_by(User.id)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def offer_timetable(offer: Offer) -> dict[str, dict[str, str]]:
+    """The offer's hours as a convention timetable (every day of the week, break empty):
+    the same hours Monday to Friday, or the days the offer lists one by one."""
+    try:
+        hours = json.loads(offer.hours) if offer.hours else {}
+    except (TypeError, ValueError):
+        hours = {}
+    hours = hours if isinstance(hours, dict) else {}
+
+    def slot(value: Any) -> dict[str, str]:
+        value = value if isinstance(value, dict) else {}
+        start = parse_time(str(value.get("start") or "")) or ""
+        end = parse_time(str(value.get("end") or "")) or ""
+        return {"start": start, "end": end, "break_start": "", "break_end": ""}
+
+    empty = {"start": "", "end": "", "break_start": "", "break_end": ""}
+    if offer.hours_mode == "per_day":
+        return {d: slot(hours.get(d)) if d in hours else dict(empty) for d in DAYS}
+    return {d: slot(hours) if d in WORKDAYS else dict(empty) for d in DAYS}
+
+
+def prefill(s: Session, app: Application) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(employer_fields, school_fields) known at confirmation time."""
+    offer = s.get(Offer, app.offer_id)
+    structure = s.get(Structure, offer.structure_id) if offer and offer.structure_id else None
+    pupil = s.get(User, app.pupil_id)
+    school = s.get(School, app.school_id) if app.school_id else None
+    cls = s.get(SchoolClass, app.class_id) if app.class_id else None
+    friday = app.week_start + timedelta(days=4)
+    employer = {
+        "structure": {
+            "name": (structure.name if structure else "") or (offer.employer_name if offer else ""),
+            "siret": (structure.siret or "") if structure else "",
+            "address": structure.address if structure else "",
+            "postal_code": structure.postal_code if structure else "",
+            "city": structure.city if structure else "",
+        },
+        "place": {
+            "street": offer.street if offer else "",
+            "postal_code": offer.postal_code if offer else "",
+            "city": offer.city if offer else "",
+        },
+        "offer_title": offer.title if offer else "",
+        "representative": {"name": "", "function": "", "email": ""},
+        "tutor": {
+            "name": offer.tutor_name if offer else "",
+            "function": offer.tutor_role if offer else "",
+            "email": offer.tutor_email if offer else "",
+            "phone": offer.tutor_phone if offer else "",
+        },
+        "timetable": offer_timetable(offer) if offer else {},
+        "lunch": offer.lunch_break if offer else "",
+        "meals": offer.meals if offer else "",
+        "travel": offer.travel if offer else "",
+        "activities": offer.description if offer else "",
+        "preparation": "",
+        "learning": "",
+        "week": {"start": app.week_start.isoformat(), "end": friday.isoformat()},
+    }
+    head = _head(s, school.id) if school else None
+    school_part = {
+        "school": {
+            "name": school.name if school else "",
+            "uai": school.uai if school else "",
+            "address": school.address if school else "",
+            "postal_code": school.postal_code if school else "",
+            "city": school.commune if school else "",
+            "head": _name(head),
+        },
+        "pupil": {
+            "first_name": pupil.first_name if pupil else "",
+            "last_name": pupil.last_name if pupil else "",
+            "birth_date": pupil.birth_date.isoformat() if pupil and pupil.birth_date else "",
+            "class": cls.name if cls else "",
+            "level": (cls.level if cls else "") or (pupil.level if pupil else ""),
+        },
+        "referent_email": app.referent_email,
+        "legal_representatives": [],
+        "emergency_contact": {"name": "", "phone": ""},
+        "pupil_address": "",
+        "referent_teacher": "",
+    }
+    return employer, school_part
+
+
+def create_for_application(s: Session, app: Application) -> Convention:
+    """The convention of a confirmed application (in the caller's transaction, no commit);
+    the existing one when there is already one (a confirmation is never repeated, but a
+    convention must not be doubled if it were)."""
+    existing = s.execute(
+        sa.select(Convention).where(Convention.application_id == app.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    employer, school_part = prefill(s, app)
+    now = clock.now()
+    conv = Convention(
+        uuid=str(uuid.uuid4()),
+        application_id=app.id,
+        state=C.DRAFT,
+        week_start=app.week_start,
+        employer_fields=json.dumps(employer, ensure_ascii=False),
+        school_fields=json.dumps(school_part, ensure_ascii=False),
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(conv)
+    s.flush()
+    s.add(
+        AuditLog(
+            entity="convention", entity_id=conv.id, action="create", from_state="",
+            to_state=C.DRAFT, actor_id=None, actor_role="system", created_at=now,
+        )
+    )  # fmt: skip
+    return conv
+
+
+def cancel_for_applications(s: Session, application_ids: list[int]) -> list[int]:
+    """Cancel the open or signed conventions of these applications (their application was
+    cancelled), with an audit row each; returns the conventions' ids (no commit)."""
+    now = clock.now()
+    cancelled: list[tuple[int, str]] = []
+    for i in range(0, len(application_ids), CHUNK):
+        chunk = application_ids[i : i + CHUNK]
+        rows = s.execute(
+            sa.select(Convention.id, Convention.state).where(
+                Convention.application_id.in_(chunk),
+                Convention.state != C.CANCELLED,
+            )
+        ).all()
+        for conv_id, state in rows:
+            done = s.execute(
+                sa.update(Convention)
+                .where(Convention.id == conv_id, Convention.state == state)
+                .values(state=C.CANCELLED, cancelled_at=now, updated_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if done:
+                cancelled.append((conv_id, state))
+    if cancelled:
+        s.execute(
+            sa.insert(AuditLog.__table__),
+            [
+                {
+                    "entity": "convention", "entity_id": conv_id, "action": "cancel",
+                    "from_state": state, "to_state": C.CANCELLED, "actor_id": None,
+                    "actor_role": "system", "message": "", "created_at": now,
+                }
+                for conv_id, state in cancelled
+            ],
+        )  # fmt: skip
+    return [c for c, _ in cancelled]
