@@ -189,6 +189,11 @@ def panel(*children, padding: str = "1rem", **props) -> rx.Component:
     )
 
 
+def loading_spinner() -> rx.Component:
+    """A centred spinner while a page loads what it shows."""
+    return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
+
+
 def page_title(text: str) -> rx.Component:
     return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
 

@@ -50,8 +50,8 @@ def _viewer(s, user_id: int | None):
 
 def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bool):
     from mystage import clock
-    from mystage.models import School, Sector
-    from mystage.services import search, weeks
+    from mystage.models import School
+    from mystage.services import search, sectors, weeks
 
     viewer = _viewer(s, user_id)
     ctx = search.viewer_context(s, viewer) if viewer else None
@@ -89,10 +89,7 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         "weeks": [],
     }
     if with_options:
-        out["sectors"] = sorted(
-            ({"id": str(x.id), "name": x.name} for x in s.exec(Sector.__table__.select()).all()),
-            key=lambda x: x["name"],
-        )
+        out["sectors"] = sectors.choices(s)
         today = clock.today_paris()
         year = weeks.school_year_of(today)
         this_monday = clock.monday_of(today)

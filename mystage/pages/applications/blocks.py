@@ -228,10 +228,6 @@ def feedback(S) -> rx.Component:
     )
 
 
-def loading() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
-
-
 def denied(id_: str = "app-denied") -> rx.Component:
     return notice(DENIED, "error", id=id_)
 

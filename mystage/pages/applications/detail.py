@@ -6,13 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components.dialogs import decision_dialog
-from mystage.components.forms import page_title
+from mystage.components.forms import loading_spinner, page_title
 from mystage.pages.applications.blocks import (
     SMALL,
     denied,
     feedback,
     grid,
-    loading,
     state_box,
 )
 
@@ -76,7 +75,7 @@ def detail(S, back: rx.Component, header: rx.Component, *blocks: rx.Component) -
 
 def guarded(S, body: rx.Component) -> rx.Component:
     """``body`` once loaded, or the « no access » notice."""
-    return rx.cond(~S.loaded, loading(), rx.cond(S.denied, denied(), body))
+    return rx.cond(~S.loaded, loading_spinner(), rx.cond(S.denied, denied(), body))
 
 
 def back_link(label: str, href: str) -> rx.Component:

@@ -12,6 +12,7 @@ from mystage.components.forms import (
     field_error,
     field_hint,
     field_label,
+    loading_spinner,
     notice,
     page_title,
 )
@@ -34,16 +35,12 @@ def denied_notice(text) -> rx.Component:
     )
 
 
-def loading() -> rx.Component:
-    return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
-
-
 def loaded_view(S, view: rx.Component, denied: rx.Component | None = None) -> rx.Component:
     """A spinner until ``S`` has loaded, then why the caller may not see the page (``denied``,
     by default with a link back to the dashboard), or it."""
     if denied is None:
         denied = denied_notice(S.denied)
-    return rx.cond(~S.loaded, loading(), rx.cond(S.denied != "", denied, view))
+    return rx.cond(~S.loaded, loading_spinner(), rx.cond(S.denied != "", denied, view))
 
 
 def colour_of(value) -> rx.Var:

@@ -16,7 +16,6 @@ from mystage.services.conventions.hours import (
     duration_label,
 )
 from mystage.services.conventions.records import (
-    OPEN_STATES,
     cancel_for_applications,
     create_for_application,
     offer_timetable,
@@ -25,7 +24,6 @@ from mystage.services.conventions.records import (
 
 __all__ = [
     "DAYS",
-    "OPEN_STATES",
     "WEEK_MAX_HOURS",
     "cancel_for_applications",
     "check_timetable",

@@ -34,7 +34,6 @@ from mystage.services.conventions.hours import DAYS
 from mystage.services.text import parse_time
 
 C = ConventionState
-OPEN_STATES = frozenset({C.DRAFT, C.EMPLOYER_DONE, C.VALIDATED, C.SIGNING})
 WORKDAYS = DAYS[:5]
 CHUNK = 500  # ids per statement (SQLite's bound-parameter limit)
 
@@ -83,58 +82,53 @@ def offer_timetable(offer: Offer) -> dict[str, dict[str, str]]:
 
 def prefill(s: Session, app: Application) -> tuple[dict[str, Any], dict[str, Any]]:
     """(employer_fields, school_fields) known at confirmation time."""
-    offer = s.get(Offer, app.offer_id)
-    structure = s.get(Structure, offer.structure_id) if offer and offer.structure_id else None
+    offer = s.get(Offer, app.offer_id)  # an application always has its offer
+    structure = s.get(Structure, offer.structure_id) if offer.structure_id else Structure(name="")
     pupil = s.get(User, app.pupil_id)
-    school = s.get(School, app.school_id) if app.school_id else None
+    school = s.get(School, app.school_id) if app.school_id else School(uai="", name="")
     cls = s.get(SchoolClass, app.class_id) if app.class_id else None
     friday = app.week_start + timedelta(days=4)
     employer = {
         "structure": {
-            "name": (structure.name if structure else "") or (offer.employer_name if offer else ""),
-            "siret": (structure.siret or "") if structure else "",
-            "address": structure.address if structure else "",
-            "postal_code": structure.postal_code if structure else "",
-            "city": structure.city if structure else "",
+            "name": structure.name or offer.employer_name,
+            "siret": structure.siret or "",
+            "address": structure.address,
+            "postal_code": structure.postal_code,
+            "city": structure.city,
         },
-        "place": {
-            "street": offer.street if offer else "",
-            "postal_code": offer.postal_code if offer else "",
-            "city": offer.city if offer else "",
-        },
-        "offer_title": offer.title if offer else "",
+        "place": {"street": offer.street, "postal_code": offer.postal_code, "city": offer.city},
+        "offer_title": offer.title,
         "representative": {"name": "", "function": "", "email": ""},
         "tutor": {
-            "name": offer.tutor_name if offer else "",
-            "function": offer.tutor_role if offer else "",
-            "email": offer.tutor_email if offer else "",
-            "phone": offer.tutor_phone if offer else "",
+            "name": offer.tutor_name,
+            "function": offer.tutor_role,
+            "email": offer.tutor_email,
+            "phone": offer.tutor_phone,
         },
-        "timetable": offer_timetable(offer) if offer else {},
-        "lunch": offer.lunch_break if offer else "",
-        "meals": offer.meals if offer else "",
-        "travel": offer.travel if offer else "",
-        "activities": offer.description if offer else "",
+        "timetable": offer_timetable(offer),
+        "lunch": offer.lunch_break,
+        "meals": offer.meals,
+        "travel": offer.travel,
+        "activities": offer.description,
         "preparation": "",
         "learning": "",
         "week": {"start": app.week_start.isoformat(), "end": friday.isoformat()},
     }
-    head = _head(s, school.id) if school else None
     school_part = {
         "school": {
-            "name": school.name if school else "",
-            "uai": school.uai if school else "",
-            "address": school.address if school else "",
-            "postal_code": school.postal_code if school else "",
-            "city": school.commune if school else "",
-            "head": _name(head),
+            "name": school.name,
+            "uai": school.uai,
+            "address": school.address,
+            "postal_code": school.postal_code,
+            "city": school.commune,
+            "head": _name(_head(s, school.id)) if school.id else "",
         },
         "pupil": {
-            "first_name": pupil.first_name if pupil else "",
-            "last_name": pupil.last_name if pupil else "",
-            "birth_date": pupil.birth_date.isoformat() if pupil and pupil.birth_date else "",
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "birth_date": pupil.birth_date.isoformat() if pupil.birth_date else "",
             "class": cls.name if cls else "",
-            "level": (cls.level if cls else "") or (pupil.level if pupil else ""),
+            "level": (cls.level if cls else "") or pupil.level,
         },
         "referent_email": app.referent_email,
         "legal_representatives": [],
@@ -179,26 +173,23 @@ def create_for_application(s: Session, app: Application) -> Convention:
 
 def cancel_for_applications(s: Session, application_ids: list[int]) -> list[int]:
     """Cancel the open or signed conventions of these applications (their application was
-    cancelled), with an audit row each; returns the conventions' ids (no commit)."""
+    cancelled), with an audit row each; returns the conventions' ids (no commit).
+
+    Set-based: per chunk of ids, one conditional UPDATE per current state (so the audit row
+    knows the state each convention left)."""
     now = clock.now()
     cancelled: list[tuple[int, str]] = []
     for i in range(0, len(application_ids), CHUNK):
         chunk = application_ids[i : i + CHUNK]
-        rows = s.execute(
-            sa.select(Convention.id, Convention.state).where(
-                Convention.application_id.in_(chunk),
-                Convention.state != C.CANCELLED,
-            )
-        ).all()
-        for conv_id, state in rows:
-            done = s.execute(
+        for state in sorted(set(C) - {C.CANCELLED}):
+            ids = s.execute(
                 sa.update(Convention)
-                .where(Convention.id == conv_id, Convention.state == state)
+                .where(Convention.application_id.in_(chunk), Convention.state == state)
                 .values(state=C.CANCELLED, cancelled_at=now, updated_at=now)
+                .returning(Convention.id)
                 .execution_options(synchronize_session=False)
-            ).rowcount
-            if done:
-                cancelled.append((conv_id, state))
+            ).scalars()
+            cancelled.extend((conv_id, state) for conv_id in ids)
     if cancelled:
         s.execute(
             sa.insert(AuditLog.__table__),
@@ -211,4 +202,4 @@ def cancel_for_applications(s: Session, application_ids: list[int]) -> list[int]
                 for conv_id, state in cancelled
             ],
         )  # fmt: skip
-    return [c for c, _ in cancelled]
+    return sorted(c for c, _ in cancelled)

@@ -21,7 +21,7 @@ from mystage.models import (
     Structure,
     User,
 )
-from mystage.services import stats
+from mystage.services import accounts, stats
 from mystage.services.exports.kinds import (
     EXPORT_KINDS,
     NOT_SENT_STATES,
@@ -107,9 +107,8 @@ def avis_referent(state: str, validated_at: Any) -> str:
 
 
 def age_on(birth: date | None, day: date | None) -> int | None:
-    if birth is None or day is None:
-        return None
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    """The pupil's age at the start of the week (empty when a date is missing)."""
+    return None if birth is None or day is None else accounts.age_on(birth, day)
 
 
 def _priority(ep: str | None, qpv: bool | None) -> str:

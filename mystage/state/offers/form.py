@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import offers, permissions
+from mystage.services import offers, permissions, sectors
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.navigation import scroll_request
@@ -30,7 +30,7 @@ def _create_draft(s, user):
 
 
 def _load_form(s, user, offer_id: int, step: int) -> dict:
-    from mystage.models import Offer, Sector
+    from mystage.models import Offer
     from mystage.services import calendar, offers, structures, weeks
     from mystage.services.offers import missing_steps
 
@@ -60,10 +60,7 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
             )
         )
     if step == 2:
-        out["sectors"] = [
-            {"id": str(x.id), "name": x.name} for x in s.exec(Sector.__table__.select()).all()
-        ]
-        out["sectors"].sort(key=lambda x: x["name"])
+        out["sectors"] = sectors.choices(s)
     if step == 3:
         today = _today()
         year = weeks.school_year_of(today)

@@ -1,0 +1,287 @@
+"""The footer page « Données personnelles »."""
+
+from __future__ import annotations
+
+from ..blocks import Bullets, Link, Links, Page, Para, Section, Sub
+from ..common import PLACEHOLDER_EMAIL, PLACEHOLDER_ORG
+
+ORG = PLACEHOLDER_ORG
+EMAIL = PLACEHOLDER_EMAIL
+
+DONNEES = Page(
+    route="/donnees-personnelles",
+    title="Données personnelles",
+    heading="Données personnelles",
+    lead=(
+        "MyStage ne collecte que les données nécessaires à la recherche et au suivi des stages "
+        "d'observation. Les données des élèves, mineurs, sont réduites au minimum. Aucune "
+        "donnée n'est vendue ni utilisée à des fins publicitaires.",
+    ),
+    updated="[date de mise à jour]",
+    sections=(
+        Section(
+            "responsable",
+            "Responsable du traitement",
+            (
+                Para(
+                    f"Le responsable du traitement est {ORG}, [adresse postale]. Délégué ou "
+                    "déléguée à la protection des données : [nom ou service, adresse "
+                    "électronique du DPO]."
+                ),
+            ),
+        ),
+        Section(
+            "finalites",
+            "Pourquoi ces données sont traitées",
+            (
+                Bullets(
+                    (
+                        "mettre en relation les élèves et les structures qui proposent des "
+                        "stages d'observation ;",
+                        "permettre aux établissements d'ouvrir l'accès de leurs élèves, "
+                        "d'enregistrer les autorisations parentales et de suivre les "
+                        "candidatures ;",
+                        "préparer les conventions de stage ;",
+                        "prévenir chacun par courriel ou par SMS de ce qu'il doit faire ;",
+                        "produire des statistiques qui ne permettent pas d'identifier les élèves ;",
+                        "assurer la sécurité du service (connexions, prévention des abus).",
+                    )
+                ),
+                Para(
+                    "Base légale : exécution d'une mission d'intérêt public (article 6-1-e du "
+                    "règlement général sur la protection des données, RGPD). [À confirmer par "
+                    "l'organisme qui déploie MyStage.]"
+                ),
+            ),
+        ),
+        Section(
+            "collecte",
+            "Les données collectées, pour chaque profil",
+            (
+                Sub(
+                    "Élèves",
+                    (
+                        Bullets(
+                            (
+                                "prénom, nom, date de naissance, établissement, classe et niveau ;",
+                                "adresse électronique ou numéro de téléphone portable (l'un "
+                                "des deux suffit) ;",
+                                "mot de passe, conservé uniquement sous forme d'empreinte "
+                                "(argon2id) : personne ne peut le lire ;",
+                                "date d'enregistrement de l'autorisation parentale et personne "
+                                "qui l'a enregistrée ;",
+                                "pour chaque candidature : texte de motivation, moyen de "
+                                "contact choisi, copie du CV (scolarité, centres d'intérêt, "
+                                "langues, fichier PDF facultatif) et réponses reçues.",
+                            )
+                        ),
+                    ),
+                ),
+                Sub(
+                    "Parents",
+                    (
+                        Bullets(
+                            (
+                                "prénom, nom, adresse électronique ou numéro de téléphone "
+                                "portable, mot de passe (empreinte) ;",
+                                "lien avec le compte de l'enfant.",
+                            )
+                        ),
+                    ),
+                ),
+                Sub(
+                    "Personnels des établissements",
+                    (
+                        Bullets(
+                            (
+                                "prénom, nom, fonction, adresse électronique académique, "
+                                "établissement et classes suivies ;",
+                                "actions réalisées (autorisations, validations) pour assurer "
+                                "le suivi.",
+                            )
+                        ),
+                    ),
+                ),
+                Sub(
+                    "Employeurs",
+                    (
+                        Bullets(
+                            (
+                                "structure : raison sociale, numéro SIRET, code d'activité "
+                                "(NAF), adresse, logo facultatif ;",
+                                "personne à contacter : civilité, prénom, nom, fonction, "
+                                "adresse électronique, téléphone, et accord éventuel pour être "
+                                "contactée par les élèves ou les établissements ;",
+                                "offres publiées et réponses aux candidatures.",
+                            )
+                        ),
+                    ),
+                ),
+                Sub(
+                    "Référents départementaux, académiques et nationaux",
+                    (
+                        Bullets(
+                            (
+                                "prénom, nom, adresse électronique professionnelle, "
+                                "territoire suivi.",
+                            )
+                        ),
+                    ),
+                ),
+                Sub(
+                    "Pour tous",
+                    (
+                        Bullets(
+                            (
+                                "journaux de sécurité : sessions de connexion (adresse IP, "
+                                "navigateur), tentatives de connexion, liens de connexion à "
+                                "usage unique.",
+                            )
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            "mineurs",
+            "Les données des élèves : le minimum",
+            (
+                Bullets(
+                    (
+                        "MyStage ne demande ni photo, ni adresse postale, ni information sur "
+                        "la santé ou la famille de l'élève.",
+                        "La recherche d'offres fonctionne sans compte : aucune donnée n'est "
+                        "nécessaire pour consulter les offres.",
+                        "Un employeur ne voit que les candidatures qui lui sont adressées, et "
+                        "seulement les informations utiles pour y répondre.",
+                        "Les données d'un élève ne sont jamais publiques ni visibles par les "
+                        "autres élèves.",
+                        "Les CV et les autres fichiers privés ne sont jamais publiés : ils "
+                        "s'ouvrent par des liens personnels qui expirent.",
+                    )
+                ),
+            ),
+        ),
+        Section(
+            "destinataires",
+            "Qui voit ces données",
+            (
+                Bullets(
+                    (
+                        "l'établissement de l'élève : les personnels habilités par le chef "
+                        "d'établissement ;",
+                        "l'employeur destinataire d'une candidature ;",
+                        "les référents départementaux, académiques et nationaux : des "
+                        "statistiques et des exports limités à leur territoire ;",
+                        "les prestataires techniques de l'organisme, pour le seul compte de "
+                        "celui-ci : [hébergeur, service d'envoi de courriels, service d'envoi "
+                        "de SMS — à compléter].",
+                    )
+                ),
+            ),
+        ),
+        Section(
+            "conservation",
+            "Durées de conservation",
+            (
+                Bullets(
+                    (
+                        "Comptes des élèves, candidatures et CV : jusqu'à la fin de l'année "
+                        "scolaire, puis anonymisés. [Date et durée à confirmer par "
+                        "l'organisme, par exemple le 31 juillet.]",
+                        "Comptes des personnels, des employeurs et des référents : tant qu'ils "
+                        "sont utilisés ; supprimés ou anonymisés après [2 ans] sans connexion, "
+                        "après un courriel d'avertissement.",
+                        "Sessions de connexion : supprimées 30 jours après leur expiration.",
+                        "Tentatives de connexion et liens à usage unique expirés : supprimés "
+                        "au bout d'une journée.",
+                        "Statistiques : conservées sans aucune donnée permettant "
+                        "d'identifier un élève.",
+                    )
+                ),
+                Para(
+                    "Les conventions signées sont conservées par les établissements selon "
+                    "leurs propres règles d'archivage."
+                ),
+            ),
+        ),
+        Section(
+            "securite",
+            "Sécurité",
+            (
+                Bullets(
+                    (
+                        "mots de passe conservés sous forme d'empreinte argon2id ;",
+                        "session gardée dans un cookie inaccessible aux scripts de la page "
+                        "(HttpOnly), qui expire ;",
+                        "compte bloqué temporairement après plusieurs mots de passe erronés ;",
+                        "liens d'activation, de connexion et de téléchargement à usage unique "
+                        "ou à durée limitée ;",
+                        "accès aux données limité selon le rôle de chacun.",
+                    )
+                ),
+            ),
+        ),
+        Section(
+            "cookies",
+            "Cookies et traceurs",
+            (
+                Para(
+                    "MyStage n'utilise qu'un cookie, strictement nécessaire : le cookie de "
+                    "session qui vous garde connecté. Il ne demande donc pas de consentement. "
+                    "Le navigateur garde aussi un identifiant technique de l'onglet, effacé à "
+                    "sa fermeture."
+                ),
+                Para(
+                    "Aucun outil de mesure d'audience, aucune publicité, aucun bouton de "
+                    "réseau social, aucun traceur tiers.",
+                    strong=True,
+                ),
+            ),
+        ),
+        Section(
+            "externes",
+            "Ressources extérieures",
+            (
+                Para(
+                    "Les fonds de carte (tuiles) sont la seule ressource chargée depuis un "
+                    "autre site : quand une carte s'affiche, votre navigateur les demande à "
+                    "[serveur de tuiles : OpenStreetMap ou celui choisi par l'organisme], qui "
+                    "reçoit alors votre adresse IP et la zone affichée. Les polices, les "
+                    "scripts et la bibliothèque de cartes sont servis par MyStage lui-même."
+                ),
+                Para(
+                    "Les adresses des lieux de stage peuvent être localisées par [service de "
+                    "géocodage, par exemple la Base Adresse Nationale] depuis nos serveurs : "
+                    "aucune donnée d'élève n'est transmise à ce service."
+                ),
+            ),
+        ),
+        Section(
+            "droits",
+            "Vos droits",
+            (
+                Para(
+                    "Vous pouvez accéder à vos données, les faire rectifier ou effacer, "
+                    "demander la limitation de leur traitement ou vous y opposer. Pour un "
+                    "élève mineur, ces droits peuvent être exercés par l'élève lui-même ou "
+                    "par ses représentants légaux. Une partie de vos données se corrige "
+                    "directement depuis « Mon profil »."
+                ),
+                Para(
+                    f"Pour exercer vos droits : écrivez à [adresse du DPO] ou à {EMAIL}. Si "
+                    "vous estimez, après nous avoir contactés, que vos droits ne sont pas "
+                    "respectés, vous pouvez adresser une réclamation à la CNIL."
+                ),
+                Links(
+                    (
+                        Link(
+                            "Adresser une réclamation à la CNIL",
+                            "https://www.cnil.fr/fr/plaintes",
+                        ),
+                    )
+                ),
+            ),
+        ),
+    ),
+)
