@@ -7,14 +7,25 @@ in, and the rules it must meet.
 - :mod:`.hours`: the week's timetable checked against the rules for minors (7 h a day, a
   30-minute break after 4 h 30, nothing before 6 h or after 20 h, 35 h a week or the
   school's lower limit, two consecutive days of rest), French messages naming the rule.
+- :mod:`.articles`: the convention's text filled in with both parties' JSON (the legal
+  articles come from ``mystage.documents.articles``, shared with the RTF model), its
+  canonical text and SHA-256, and the PDF annex's data.
+- :mod:`.pdf`: the PDF (fpdf2, DejaVu Sans): articles, signature blocks, annex, certificate.
 """
 
+from mystage.services.conventions.articles import (
+    annex,
+    document_hash,
+    document_text,
+    sections,
+)
 from mystage.services.conventions.hours import (
     DAYS,
     WEEK_MAX_HOURS,
     check_timetable,
     duration_label,
 )
+from mystage.services.conventions.pdf import render_pdf
 from mystage.services.conventions.records import (
     cancel_for_applications,
     create_for_application,
@@ -25,10 +36,15 @@ from mystage.services.conventions.records import (
 __all__ = [
     "DAYS",
     "WEEK_MAX_HOURS",
+    "annex",
     "cancel_for_applications",
     "check_timetable",
     "create_for_application",
+    "document_hash",
+    "document_text",
     "duration_label",
     "offer_timetable",
     "prefill",
+    "render_pdf",
+    "sections",
 ]
