@@ -11,6 +11,7 @@ in, and the rules it must meet.
   articles come from ``mystage.documents.articles``, shared with the RTF model), its
   canonical text and SHA-256, and the PDF annex's data.
 - :mod:`.pdf`: the PDF (fpdf2, DejaVu Sans): articles, signature blocks, annex, certificate.
+- :mod:`.seal`: the platform's PAdES seal (pyHanko) and its certificate.
 """
 
 from mystage.services.conventions.articles import (
@@ -32,6 +33,7 @@ from mystage.services.conventions.records import (
     offer_timetable,
     prefill,
 )
+from mystage.services.conventions.seal import ensure_certificate, seal_pdf, verify_seal
 
 __all__ = [
     "DAYS",
@@ -43,8 +45,11 @@ __all__ = [
     "document_hash",
     "document_text",
     "duration_label",
+    "ensure_certificate",
     "offer_timetable",
     "prefill",
     "render_pdf",
+    "seal_pdf",
     "sections",
+    "verify_seal",
 ]
