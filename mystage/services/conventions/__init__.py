@@ -49,6 +49,7 @@ from mystage.services.conventions.seal import ensure_certificate, seal_pdf, veri
 from mystage.services.conventions.signing import (
     mask,
     pdf_bytes,
+    record_demo_signatures,
     request_code,
     sign,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "prefill",
     "preset_values",
     "pupil_rows",
+    "record_demo_signatures",
     "render_pdf",
     "request_code",
     "save_employer_part",
