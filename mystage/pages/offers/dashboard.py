@@ -313,6 +313,11 @@ def employer_dashboard_page() -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
+                rx.link(
+                    "Mes conventions de stage",
+                    href="/espace/employeur/conventions",
+                    id="my-conventions",
+                ),
                 rx.button(
                     "+ Déposer une offre",
                     size="3",
