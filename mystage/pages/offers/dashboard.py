@@ -218,7 +218,20 @@ def _apps_table() -> rx.Component:
             ),
             rx.table.cell(r["offer_id"], " — ", r["offer_title"]),
             rx.table.cell(r["week_label"]),
-            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(
+                _state_badge(r["state"], r["state_label"]),
+                rx.cond(
+                    r["convention_label"] != "",
+                    rx.link(
+                        "Convention : " + r["convention_label"].to(str),
+                        href=r["convention_url"],
+                        display="block",
+                        font_size="0.8rem",
+                        margin_top="0.25rem",
+                        id="app-convention-" + r["id"],
+                    ),
+                ),
+            ),
             rx.table.cell(r["updated_at"]),
             class_name="app-row",
         ),
