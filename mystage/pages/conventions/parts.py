@@ -190,6 +190,10 @@ def convention_text(S) -> rx.Component:
     """The convention's text, section by section (read only)."""
     return block(
         "Texte de la convention",
+        rx.cond(
+            S.text.length() == 0,
+            rx.text("Le texte de la convention n'est pas encore disponible.", color=MUTED),
+        ),
         rx.foreach(
             S.text,
             lambda p: rx.cond(
@@ -302,9 +306,11 @@ def header(S, back_label: str, back_href: str) -> rx.Component:
     )
 
 
-def form_buttons(S, save_label: str, submit_label: str, submit_id: str) -> rx.Component:
-    """« Enregistrer » and the send / validate button (both submit the form; the second
-    tells the state first)."""
+def form_buttons(
+    S, save_label: str, submit_label: str, submit_id: str, can_submit=True
+) -> rx.Component:
+    """« Enregistrer » and, while ``can_submit``, the send / validate button (both submit the
+    form; the second tells the state first)."""
     return rx.flex(
         rx.button(
             save_label,
@@ -315,17 +321,20 @@ def form_buttons(S, save_label: str, submit_label: str, submit_id: str) -> rx.Co
             on_click=S.mark_save,
             id="conv-save",
         ),
-        rx.button(
-            submit_label,
-            type="submit",
-            size="3",
-            cursor="pointer",
-            background=theme.BLUE,
-            on_click=S.mark_submit,
-            id=submit_id,
-            white_space="normal",
-            height="auto",
-            min_height="2.5rem",
+        rx.cond(
+            can_submit,
+            rx.button(
+                submit_label,
+                type="submit",
+                size="3",
+                cursor="pointer",
+                background=theme.BLUE,
+                on_click=S.mark_submit,
+                id=submit_id,
+                white_space="normal",
+                height="auto",
+                min_height="2.5rem",
+            ),
         ),
         gap="0.75rem",
         wrap="wrap",

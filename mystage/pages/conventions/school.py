@@ -72,14 +72,13 @@ def _person(S, title: str, prefix: str, required: bool) -> rx.Component:
 
 
 def school_form(S) -> rx.Component:
-    editable = S.view["can_edit_school"] == "1"
+    editable = S.view["can_edit_school_draft"] == "1"
     return block(
         "Partie de l'établissement",
         rx.cond(
             ~editable,
             notice(
-                "La partie de l'établissement ne peut plus être modifiée ici (la convention "
-                "est validée, en signature, ou l'employeur n'a pas encore complété la sienne).",
+                "La partie de l'établissement ne peut plus être modifiée ici.",
                 "info",
                 id="conv-read-only",
             ),
@@ -112,7 +111,14 @@ def school_form(S) -> rx.Component:
                 min_width="0",
             ),  # fmt: skip
             rx.cond(
-                editable, form_buttons(S, "Enregistrer", "Valider la convention", "conv-validate")
+                editable,
+                form_buttons(
+                    S,
+                    "Enregistrer",
+                    "Valider la convention",
+                    "conv-validate",
+                    can_submit=S.view["can_edit_school"] == "1",
+                ),
             ),
             on_submit=S.save,
             reset_on_submit=False,

@@ -214,7 +214,9 @@ def link_view(s: Session, raw: Any) -> dict[str, Any] | None:
     x, role = found
     out = describe(s, x, role=role, viewer=None)
     person = (
-        signing.signatory(s, x, role) if role in {p["role"] for p in machine.signatories(s, x)} else {}
+        signing.signatory(s, x, role)
+        if role in {p["role"] for p in machine.signatories(s, x)}
+        else {}
     )
     channel, address = signing.destination(None, person) if person else ("", "")
     out.update(
