@@ -94,22 +94,7 @@ def _row_card(S, r, with_school: bool) -> rx.Component:
             flex="1",
             min_width="12rem",
         ),
-        rx.vstack(
-            state_badge(r["state"], r["state_label"], id="conv-state-" + r["id"]),
-            rx.cond(
-                r["signatory_count"] != "0",
-                rx.text(
-                    r["signed_count"],
-                    " / ",
-                    r["signatory_count"],
-                    " signature(s)",
-                    font_size="0.8rem",
-                    color=MUTED,
-                ),
-            ),
-            align="end",
-            spacing="1",
-        ),
+        state_badge(r["state"], r["state_label"], id="conv-state-" + r["id"]),
         gap="0.75rem",
         wrap="wrap",
         align="start",
