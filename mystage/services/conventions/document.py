@@ -64,7 +64,7 @@ def _render(s: Session, x: Loaded) -> bytes:
     text_hash = articles.document_hash(articles.document_text(secs))
     return pdf.render_pdf(
         secs,
-        annex={"employer": employer, "school": school},
+        annex=articles.annex(employer, school),
         signatures=_signature_rows(s, x),
         document_hash=text_hash,
         title="Convention de séquence d'observation en milieu professionnel",

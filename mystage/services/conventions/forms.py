@@ -328,11 +328,7 @@ def preset_values(s: Session, user: User | None) -> dict[str, str] | None:
     if school is None:
         return None
     p = preset.load(school)
-    return {
-        "mode": preset.mode(school),
-        "week_max_hours": str(p["week_max_hours"]),
-        **preset.terms(p),
-    }
+    return {"mode": preset.mode(school), **preset.terms(p)}
 
 
 def save_preset(s: Session, user: User | None, values: Any) -> dict[str, str]:

@@ -48,8 +48,11 @@ def load(school: School | None) -> dict[str, Any]:
 
 
 def terms(p: dict[str, Any]) -> dict[str, str]:
-    """What a convention copies from the preset (its « conditions complémentaires »)."""
-    return {k: str(p.get(k) or "") for k in ("meals", "transport", "insurance", "clauses")}
+    """What a convention copies from the preset (its « conditions complémentaires » and
+    the school's weekly limit of hours, stated in its article on hours)."""
+    out = {k: str(p.get(k) or "") for k in ("meals", "transport", "insurance", "clauses")}
+    out["week_max_hours"] = str(p.get("week_max_hours") or WEEK_MAX_HOURS)
+    return out
 
 
 def mode(school: School | None) -> str:

@@ -411,3 +411,32 @@ def pdf_bytes(
         if path.is_file():
             return path.read_bytes()
     return document.draft_pdf(s, x)
+
+
+def record_demo_signatures(s: Session, conv_id: int, roles: list[str], at: datetime) -> None:
+    """Demo data only (``mystage.demo``): signatures typed by the named parties, as if each
+    had entered their code; finishes (sealed PDF) when everyone signed.  Never called by a
+    handler or an API route."""
+    x = load(s, conv_id)
+    if x is None or x.conv.state not in machine.SIGNABLE_STATES:
+        return
+    from mystage.services.conventions import document
+
+    people = {p["role"]: p for p in machine.signatories(s, x)}
+    for role in roles:
+        p = people.get(role)
+        if p is None:
+            continue
+        s.add(
+            Signature(
+                convention_id=x.conv.id, user_id=p.get("user_id"), signatory_role=role,
+                signer_name=p["name"], email=p.get("email", ""), method="sms",
+                sent_to="06 •• •• •• 00", ip="192.0.2.10", user_agent="démonstration",
+                typed_name=p["name"] or "Signataire", document_hash=document.current_hash(s, x),
+                version=x.conv.version, signed_at=at,
+            )
+        )  # fmt: skip
+        s.flush()
+        machine.move(s, x, "sign", None, message=role)
+    if set(people) <= {sig.signatory_role for sig in machine.live_signatures(s, x.conv.id)}:
+        finish(s, x)
