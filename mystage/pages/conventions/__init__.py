@@ -1,0 +1,3 @@
+"""The conventions' pages: the employer's list and form (:mod:`.employer`), the school's list,
+form (:mod:`.school`) and preset (:mod:`.preset`), from the pieces of :mod:`.parts`.  Each
+module registers its pages when imported."""
