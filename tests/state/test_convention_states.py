@@ -84,8 +84,13 @@ def world(reference_db, dbs):
         "other_staff": staff(s, other_school, "prof@autre.fr"),
         "other_pupil": make_pupil(s, school, "tom@exemple.fr", first_name="Tom"),
     }
+    saved = (school.convention_mode, school.convention_preset)
     yield s, conv_id, app_id, people
     clock.freeze(None)
+    school = s.get(School, school.id)  # a reference school, kept between tests
+    school.convention_mode, school.convention_preset = saved
+    s.add(school)
+    s.commit()
 
 
 def _employer_values(**over) -> dict[str, str]:
