@@ -218,6 +218,10 @@ def test_codes_wrong_reused_expired_and_brute_force(s, flow):
     kw = {"user": lea, "convention_ids": [cid], "typed_name": "Léa Petit", "ip": "10.0.0.2"}
     assert conventions.sign(s, code=wrong, **kw) == {"code": signing.MSG_CODE}
     assert conventions.sign(s, code="12", **kw) == {"code": signing.MSG_CODE_FORMAT}
+    # checked before the drawing: a wrong one refused, the right one kept valid for sign
+    check = {"user": lea, "convention_ids": [cid], "ip": "10.0.0.2"}
+    assert conventions.check_code(s, code=wrong, **check) == signing.MSG_CODE
+    assert conventions.check_code(s, code=code, **check) == ""
     assert conventions.sign(s, code=code, **kw) == {}
     sig = s.exec(select(Signature).where(Signature.convention_id == cid)).one()
     assert sig.signatory_role == "pupil" and sig.method == "sms" and sig.sent_to.endswith("78")

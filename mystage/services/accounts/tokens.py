@@ -207,8 +207,10 @@ def verify_code(
     target: str,
     code: str | None,
     action: str = "",
+    consume: bool = True,
 ) -> OneTimeToken | None:
-    """Check a code; on success mark it used and return the token, else None.
+    """Check a code; on success mark it used (unless ``consume`` is False: a check before a
+    later step that consumes it) and return the token, else None.
 
     Every check counts as an attempt (also the right one); after ``MAX_CODE_ATTEMPTS`` wrong
     codes the token is dead.  The caller must commit even on failure, so the count sticks.
@@ -236,6 +238,8 @@ def verify_code(
         and clean.isdigit()
         and hmac.compare_digest(expected, tok.token_hash)
     ):
+        if not consume:
+            return _reload(s, tok.id) if tok.expires_at > now else None
         used = s.exec(
             _update()
             .where(

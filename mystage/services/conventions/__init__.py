@@ -47,6 +47,7 @@ from mystage.services.conventions.records import (
 from mystage.services.conventions.reminders import send_reminders, warn_schools
 from mystage.services.conventions.seal import ensure_certificate, seal_pdf, verify_seal
 from mystage.services.conventions.signing import (
+    check_code,
     mask,
     pdf_bytes,
     record_demo_signatures,
@@ -68,6 +69,7 @@ __all__ = [
     "WEEK_MAX_HOURS",
     "annex",
     "cancel_for_applications",
+    "check_code",
     "check_timetable",
     "create_for_application",
     "document_hash",

@@ -244,6 +244,44 @@ def request_code(
     return "", said
 
 
+def _verify(
+    s: Session, caller: User | None, xs: list[Loaded], role: str, code: Any, ip: str,
+    *, consume: bool,
+) -> str:  # fmt: skip
+    """Check the code (format, attempts per address, the code itself): "" or the error."""
+    clean = "".join(ch for ch in str(code or "") if not ch.isspace())[:20]
+    if len(clean) != tokens.CODE_DIGITS or not clean.isdigit():
+        return MSG_CODE_FORMAT
+    ip_key = ratelimit.ip_key(ip)
+    if not ratelimit.check(s, "conv_try_ip", ip_key, *TRIES_PER_IP, failures_only=True):
+        return MSG_TOO_MANY
+    channel, address = destination(caller, signatory(s, xs[0], role))
+    tok = tokens.verify_code(
+        s, PURPOSE, user_id=caller.id if caller is not None else None, target=address,
+        code=clean, action=_action(xs, role), consume=consume,
+    )  # fmt: skip
+    if tok is None:
+        ratelimit.record(s, "conv_try_ip", ip_key, success=False)
+        s.commit()  # the attempt counts
+        return MSG_CODE
+    return ""
+
+
+def check_code(
+    s: Session, *, user: User | None = None, link: Any = None, convention_ids: Any = None,
+    code: Any = "", ip: str = "",
+) -> str:  # fmt: skip
+    """The code checked before the drawing step (a try like any other; the code stays
+    valid for :func:`sign`): "" or the error."""
+    caller = user if not link else None
+    error, xs, role = _resolve(s, caller, link, convention_ids)
+    if error:
+        return error
+    error = _verify(s, caller, xs, role, code, ip, consume=False)
+    s.commit()
+    return error
+
+
 def _png(drawing: Any) -> bytes | None:
     """The PNG bytes of a canvas data URL, checked (a real PNG, bounded size); None when
     unusable."""
@@ -299,22 +337,9 @@ def sign(
         return {"signature": MSG_SIGNATURE}
     if image is None and len(typed.split()) < 2:
         return {"signature": MSG_TYPED}
-    clean = "".join(ch for ch in str(code or "") if not ch.isspace())[:20]
-    if len(clean) != tokens.CODE_DIGITS or not clean.isdigit():
-        return {"code": MSG_CODE_FORMAT}
-    ip_key = ratelimit.ip_key(ip)
-    if not ratelimit.check(s, "conv_try_ip", ip_key, *TRIES_PER_IP, failures_only=True):
-        return {"code": MSG_TOO_MANY}
-    who = signatory(s, xs[0], role)
-    channel, address = destination(caller, who)
-    tok = tokens.verify_code(
-        s, PURPOSE, user_id=caller.id if caller is not None else None, target=address,
-        code=clean, action=_action(xs, role),
-    )  # fmt: skip
-    if tok is None:
-        ratelimit.record(s, "conv_try_ip", ip_key, success=False)
-        s.commit()  # the attempt counts
-        return {"code": MSG_CODE}
+    if error := _verify(s, caller, xs, role, code, ip, consume=True):
+        return {"code": error}
+    channel, address = destination(caller, signatory(s, xs[0], role))
     from mystage.services.conventions import document
 
     now = clock.now()
@@ -355,7 +380,7 @@ def sign(
             finished.append(x)
     for x in finished:
         finish(s, x)
-    ratelimit.record(s, "conv_try_ip", ip_key, success=True)
+    ratelimit.record(s, "conv_try_ip", ratelimit.ip_key(ip), success=True)
     s.commit()
     return {}
 
