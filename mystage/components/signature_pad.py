@@ -80,11 +80,13 @@ def signature_pad(
     described_by: str = "",
     invalid: Var[bool] | bool = False,
     on_clear=None,
+    on_draw_start=None,
 ) -> rx.Component:
     """The pad (canvas id ``id``, React ref ``ref_<id>``) full width, and « Effacer » under it
     (id ``<id>-clear``).  ``described_by``: ids of the hint and the error;  ``invalid``: red
     frame;  ``on_clear``: more events after « Effacer » (a state that
-    clears its error)."""
+    clears its error);  ``on_draw_start``: events when a stroke starts with a mouse (the
+    same)."""
     canvas_props = {
         "id": id,
         "role": "img",
@@ -132,6 +134,7 @@ def signature_pad(
             border_radius="6px",
             overflow="hidden",
             touch_action="none",
+            **({"on_mouse_down": on_draw_start} if on_draw_start is not None else {}),
         ),
         rx.flex(
             rx.button(

@@ -76,7 +76,8 @@ def _link_button(label, **props) -> rx.Component:
         color=theme.BLUE,
         text_decoration="underline",
         cursor="pointer",
-        padding_x="0",
+        padding_x="0.25rem",
+        margin="0",
         **props,
     )
 
@@ -203,6 +204,7 @@ def _drawing() -> rx.Component:
             described_by="signature-pad-hint signature-pad-err",
             invalid=S.signature_error != "",
             on_clear=S.clear_signature_error,
+            on_draw_start=S.clear_signature_error,
         ),
         width="100%",
     )
@@ -259,6 +261,7 @@ def _step_draw() -> rx.Component:
         rx.cond(S.typed_mode, _typed(), _drawing()),
         # The error of the drawing or of the typed name (the same place for both).
         field_error(S.signature_error, PAD_ID),
+        rx.box(height="0.5rem"),
         _link_button(
             rx.cond(
                 S.typed_mode,
@@ -267,7 +270,6 @@ def _step_draw() -> rx.Component:
             ),
             on_click=S.use_typed_name,
             id="sign-toggle",
-            margin_top="0.5rem",
         ),
         rx.text(
             rx.cond(
