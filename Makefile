@@ -20,7 +20,7 @@ export PORT
 
 .PHONY: run test setup deps db lint test-py test-e2e test-pg chromium clean
 
-## make run: install, migrate, load reference + demo data, serve on $(PORT).
+## make run: install, migrate, load reference + demo data, create the seal certificate if missing, serve on $(PORT).
 ## The demo's mails and SMS go to the dev mailbox (/dev/mails): DEV_MAILBOX=true here only.
 run: deps db
 	DEV_MAILBOX=$${DEV_MAILBOX:-true} $(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
@@ -49,6 +49,7 @@ $(BUN) $(AXE) &:
 
 db: deps
 	$(PY) -m mystage setup
+	$(PY) -m mystage seal-cert
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -1,4 +1,5 @@
-"""``python -m mystage …``: migrate, import-reference, seed-demo, job NAME, create-account."""
+"""``python -m mystage …``: migrate, import-reference, seed-demo, job NAME, create-account,
+seal-cert."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("setup", help="migrate + import-reference + seed-demo (if empty)")
     p_job = sub.add_parser("job", help="run one scheduled job now (for cron)")
     p_job.add_argument("name", help="job name, or 'all' for every due job, or 'list'")
+    sub.add_parser(
+        "seal-cert",
+        help="create the self-signed certificate that seals signed conventions, if missing",
+    )
     p_acc = sub.add_parser("create-account", help="create an active account (any role)")
     p_acc.add_argument("--role", required=True)
     p_acc.add_argument("--email")
@@ -57,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         result = runner.run_cli(args.name)
         print(result)
+        return 0
+    if args.cmd == "seal-cert":
+        from mystage.services import conventions
+
+        cert, key = conventions.ensure_certificate()
+        print(f"Certificat du cachet : {cert} (clé : {key})")
         return 0
     if args.cmd == "create-account":
         from mystage import db

@@ -26,7 +26,6 @@ taken there), so the browser tests can still apply, be accepted and confirm.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -36,8 +35,6 @@ from mystage import clock
 from mystage.models import (
     Application,
     AppState,
-    Convention,
-    ConventionState,
     Offer,
     Role,
     School,
@@ -698,17 +695,9 @@ def seed_schools(s: Session, password: str) -> dict[str, int]:
 
     b.expire()
     ids = b.flush_applications()
-    for idx in confirmed_meaux[:3] + confirmed_nantes[:1]:
-        app = b.apps[idx]
-        signed = clock.now() - timedelta(days=1)
-        s.add(
-            Convention(
-                uuid=str(uuid.UUID(int=rng.getrandbits(128))), application_id=ids[idx],
-                state=ConventionState.SIGNED, week_start=app["week_start"],
-                created_at=signed - timedelta(days=3), validated_at=signed - timedelta(days=1),
-                signed_at=signed, updated_at=signed,
-            )
-        )  # fmt: skip
+    s.commit()
+    _conventions(s, [ids[i] for i in confirmed_meaux + confirmed_nantes], head_by_school={
+        meaux.id: head, **({nantes.id: head_n} if nantes is not None else {})})  # fmt: skip
     this_monday = clock.monday_of(clock.today_paris())
     s.execute(
         sa.update(Offer)
@@ -722,3 +711,74 @@ def seed_schools(s: Session, password: str) -> dict[str, int]:
         ).all()
     )
     return {str(k): int(v) for k, v in counts.items()}
+
+
+DEMO_WEEK = {
+    "lundi": ("09:00", "16:30", "12:00", "13:00"),
+    "mardi": ("09:00", "16:30", "12:00", "13:00"),
+    "mercredi": ("09:00", "12:00", "", ""),
+    "jeudi": ("09:00", "16:30", "12:00", "13:00"),
+    "vendredi": ("09:00", "16:00", "12:00", "13:00"),
+}
+DEMO_STAGES = ("draft", "employer_done", "validated", "signing", "signed")
+
+
+def _conventions(s: Session, app_ids: list[int], head_by_school: dict[int, User | None]) -> None:
+    """Each confirmed internship gets its convention, through the services (pre-filled,
+    then completed, validated and signed), at a stage taken in turn: draft, completed by
+    the employer, validated, signature started, signed by all (sealed PDF)."""
+    from mystage.services import conventions, permissions
+
+    for n, app_id in enumerate(app_ids):
+        app = s.get(Application, app_id)
+        conv = conventions.create_for_application(s, app)
+        s.commit()
+        stage = DEMO_STAGES[n % len(DEMO_STAGES)]
+        if stage == "draft":
+            continue
+        offer = s.get(Offer, app.offer_id)
+        boss = s.get(User, offer.created_by_id) if offer.created_by_id else None
+        if boss is None or not permissions.can_edit_offer(s, boss, offer):
+            continue
+        pupil = s.get(User, app.pupil_id)
+        form = {
+            "rep_name": f"{boss.first_name} {boss.last_name}".strip() or "Responsable",
+            "rep_function": boss.job_title or "Responsable",
+            "rep_email": boss.email or "contact@exemple.fr",
+            "tutor_name": offer.tutor_name or "Tuteur désigné",
+            "tutor_function": offer.tutor_role or "Tuteur",
+            "tutor_email": offer.tutor_email or boss.email or "contact@exemple.fr",
+            "tutor_phone": "01 23 45 67 89",
+            "lunch": "Pause déjeuner d'une heure, repas tiré du sac.",
+            "activities": (offer.description or "Découverte des métiers de la structure.")[:3900],
+            "preparation": "Lire la présentation de la structure.",
+            "learning": "Les métiers, les horaires et la sécurité au travail.",
+        }
+        for day in conventions.DAYS:
+            start, end, b1, b2 = DEMO_WEEK.get(day, ("", "", "", ""))
+            form.update({f"{day}_start": start, f"{day}_end": end, f"{day}_break_start": b1,
+                         f"{day}_break_end": b2})  # fmt: skip
+        if conventions.save_employer_part(s, boss, conv.id, form, submit=True):
+            continue
+        head = head_by_school.get(app.school_id or 0)
+        if stage == "employer_done" or head is None:
+            continue
+        parent = f"{'Martine' if n % 2 else 'Karim'} {pupil.last_name}"
+        school_form = {
+            "rep1_name": parent, "rep1_email": f"parent{n}@demo.mystage.fr",
+            "rep1_phone": f"06 00 00 {n // 100 % 100:02d} {n % 100:02d}", "rep2_name": "",
+            "rep2_email": "", "rep2_phone": "", "emergency_name": parent,
+            "emergency_phone": "06 00 00 00 01", "pupil_address": "12 rue de la République",
+            "teacher_name": "Professeur principal", "teacher_email": "prof@demo.mystage.fr",
+            "teacher_phone": "",
+        }  # fmt: skip
+        if conventions.save_school_part(s, head, conv.id, school_form, submit=True):
+            continue
+        at = clock.now() - timedelta(hours=2)
+        if stage == "signing":
+            conventions.record_demo_signatures(s, conv.id, ["pupil", "legal_rep_1"], at)
+        elif stage == "signed":
+            conventions.record_demo_signatures(
+                s, conv.id, ["legal_rep_1", "pupil", "employer", "school_head"], at
+            )
+        s.commit()

@@ -119,6 +119,17 @@ class Settings:
     private_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("PRIVATE_DIR") or ROOT / "var" / "private")
     )
+    # The platform's certificate that seals signed conventions (PAdES), PEM files.  Unset: a
+    # self-signed one is created under PRIVATE_DIR/seal/ (`make run`, or at first use).
+    seal_cert_path: Path | None = field(
+        default_factory=lambda: Path(p) if (p := os.environ.get("SEAL_CERT_PATH")) else None
+    )
+    seal_key_path: Path | None = field(
+        default_factory=lambda: Path(p) if (p := os.environ.get("SEAL_KEY_PATH")) else None
+    )
+    seal_key_password: str | None = field(
+        default_factory=lambda: os.environ.get("SEAL_KEY_PASSWORD") or None
+    )
     # Territory served by this deployment: "national" or a department code ("77", "44").
     territory: str = field(default_factory=lambda: os.environ.get("TERRITORY") or "national")
     # Background job loop inside the web process (off when cron runs `python -m mystage job`).
@@ -180,6 +191,18 @@ class Settings:
                 "tous les courriels et SMS (liens d'activation, codes). Retirez DEV_MAILBOX "
                 "et configurez SMTP_URL / SMS_URL."
             )
+        if bool(self.seal_cert_path) != bool(self.seal_key_path):
+            errors.append(
+                "SEAL_CERT_PATH et SEAL_KEY_PATH vont ensemble : indiquez le certificat du "
+                "cachet et sa clé privée (fichiers PEM), ou aucun des deux (certificat "
+                "autosigné créé dans PRIVATE_DIR/seal/)."
+            )
+        for name, path in (
+            ("SEAL_CERT_PATH", self.seal_cert_path),
+            ("SEAL_KEY_PATH", self.seal_key_path),
+        ):
+            if path is not None and not path.is_file():
+                errors.append(f"{name}={path} : fichier introuvable.")
         return errors
 
 

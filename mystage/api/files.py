@@ -109,8 +109,44 @@ async def application_cv(request: Request) -> Response:
     return _pdf(await db.call(_application_cv, token, application_id))
 
 
+# --- conventions (private): the parties, through their session or their personal link --------
+
+
+def _convention(s, token: str | None, link: str | None, uuid: str) -> bytes | None:
+    from mystage.services import conventions
+
+    if link:
+        return conventions.pdf_bytes(s, link=link, uuid=uuid)
+    user = _caller(s, token)
+    if user is None:
+        return None
+    return conventions.pdf_bytes(s, user=user, uuid=uuid)
+
+
+async def convention_pdf(request: Request) -> Response:
+    """``GET /api/conventions/{uuid}.pdf``: the convention's PDF (sealed once signed by all)
+    for its parties (employer team, the school's staff within their scope, the pupil, a
+    legal representative through ``?lien=``) and admins; 404 for everybody else.  Our own
+    document: shown inline."""
+    token = session_token_from_cookie_header(request.headers.get("cookie"))
+    link = request.query_params.get("lien") or None
+    uuid = str(request.path_params.get("uuid") or "")
+    if not token and not link:
+        return _pdf(None)
+    data = await db.call(_convention, token, link, uuid)
+    if not data:
+        return _pdf(None)
+    headers = {
+        **PDF_HEADERS,
+        "Content-Disposition": "inline; filename=convention-de-stage.pdf",
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+    }
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
 routes = [
     Route("/api/logos/{structure_id:int}", logo, methods=["GET"]),
     Route("/api/cv", own_cv, methods=["GET"]),
     Route("/api/candidatures/{application_id:int}/cv", application_cv, methods=["GET"]),
+    Route("/api/conventions/{uuid:str}.pdf", convention_pdf, methods=["GET"]),
 ]

@@ -8,6 +8,7 @@ module of this package and import that module below.  Run: ``python -m mystage j
 from mystage.jobs import (
     applications,  # noqa: F401  (registers the application expiry and reminder jobs)
     builtin,  # noqa: F401  (registers deliver_outbox, purge_expired_tokens)
+    conventions,  # noqa: F401  (registers conventions_reminders, conventions_school_warning)
     exports,  # noqa: F401  (registers exports_run, exports_purge, stats_refresh)
     offers,  # noqa: F401  (registers offers_housekeeping)
 )

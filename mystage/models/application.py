@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import created, dt, text
+from .base import UTCDateTime, created, dt, text
 
 
 class AppState(StrEnum):
@@ -145,25 +145,70 @@ class Convention(SQLModel, table=True):
     employer_fields: str = text()  # JSON: representative, tutor, hours, activities…
     school_fields: str = text()  # JSON: school representative, teacher, legal representatives…
     legal_terms: str = text()
-    pdf_path: str = Field(default="", max_length=300)
+    pdf_path: str = Field(default="", max_length=300)  # the sealed PDF once signed by all
+    version: int = 1  # bumped by every edit: a signature is of one version's text
+    paper: bool = False  # « Convention signée (papier) » ticked by the school
+    reminder_count: int = 0
     created_at: datetime = created()
     employer_completed_at: datetime | None = dt()
     validated_at: datetime | None = dt()
     signed_at: datetime | None = dt()
     cancelled_at: datetime | None = dt()
+    reminded_at: datetime | None = dt()
+    school_warned_at: datetime | None = dt()
+    sealed_at: datetime | None = dt()
     updated_at: datetime | None = dt()
 
 
+SIGNATORY_ROLES = ("employer", "school_head", "legal_rep_1", "legal_rep_2", "pupil")
+
+
 class Signature(SQLModel, table=True):
+    """One party's signature of one version of a convention's text.  An edit after it voids
+    it (``voided_at``): the row stays as evidence, a new signature is asked for."""
+
     __tablename__ = "signatures"
-    __table_args__ = (sa.UniqueConstraint("convention_id", "signatory_role"),)
+    __table_args__ = (
+        # one live signature per party (voided ones are kept)
+        sa.Index(
+            "ux_signatures_live_role",
+            "convention_id",
+            "signatory_role",
+            unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"),
+            postgresql_where=sa.text("voided_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = Field(foreign_key="conventions.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="users.id")
-    signatory_role: str = Field(max_length=20)  # employer, school_head, legal_representative, pupil
+    signatory_role: str = Field(max_length=20)  # one of SIGNATORY_ROLES
     signer_name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=20)
+    method: str = Field(default="", max_length=8)  # "sms" or "mail": how the code was sent
+    sent_to: str = Field(default="", max_length=80)  # masked: « 06 •• •• •• 78 »
     ip: str = Field(default="", max_length=64)
-    image_path: str = Field(default="", max_length=300)
+    user_agent: str = Field(default="", max_length=300)
+    typed_name: str = Field(default="", max_length=200)  # instead of a drawing
+    image_path: str = Field(default="", max_length=300)  # the drawn PNG (private storage)
+    document_hash: str = Field(default="", max_length=64)  # SHA-256 of the text signed
+    version: int = 1
     signed_at: datetime = created()
+    voided_at: datetime | None = dt()
+
+
+class ConventionLink(SQLModel, table=True):
+    """A legal representative's personal signing link (no account): single-purpose,
+    stored hashed, expiring, revoked when the school changes that representative."""
+
+    __tablename__ = "convention_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = Field(foreign_key="conventions.id", index=True)
+    role: str = Field(max_length=20)  # legal_rep_1 / legal_rep_2
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = created()
+    expires_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    revoked_at: datetime | None = dt()

@@ -43,6 +43,8 @@ class School(SQLModel, table=True):
     search_radius_km: int = 60
     referent_email: str = Field(default="", max_length=254)
     agreement_conditions: str = text()
+    convention_mode: str = Field(default="online", max_length=10)  # "online" or "paper"
+    convention_preset: str = text()  # JSON: week_max_hours, meals, transport, insurance, clauses
     created_at: datetime = created()
     updated_at: datetime | None = dt()
 

@@ -44,14 +44,20 @@ def school_fixture(s):
     sch = s.exec(
         select(School).where(School.ep == "", School.qpv.is_(False)).order_by(School.uai)
     ).first()  # noqa: E501
-    saved = (sch.validation_required, sch.referent_email, sch.email)
+    saved = (
+        sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
+        sch.convention_preset,
+    )  # fmt: skip
     sch.validation_required = False
     sch.referent_email = "referent@college.fr"
     s.add(sch)
     s.commit()
     yield sch
     sch = s.get(School, sch.id)
-    sch.validation_required, sch.referent_email, sch.email = saved
+    (
+        sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
+        sch.convention_preset,
+    ) = saved  # fmt: skip
     s.add(sch)
     s.commit()
 

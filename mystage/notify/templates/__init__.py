@@ -34,6 +34,13 @@ from mystage.notify.templates.applications import (
     sms_app_pupil_event,
     sms_app_single_nudge,
 )
+from mystage.notify.templates.conventions import (
+    conv_code,
+    conv_event,
+    conv_school_warning,
+    sms_conv_code,
+    sms_conv_to_sign,
+)
 from mystage.notify.templates.offers import (
     offer_left_search,
     offer_withdrawn_pupil,
@@ -65,6 +72,9 @@ __all__ = [
     "app_school_event",
     "app_school_validation_request",
     "app_single_nudge",
+    "conv_code",
+    "conv_event",
+    "conv_school_warning",
     "generic",
     "greeting",
     "link",
@@ -78,6 +88,8 @@ __all__ = [
     "signup_existing",
     "sms_app_pupil_event",
     "sms_app_single_nudge",
+    "sms_conv_code",
+    "sms_conv_to_sign",
     "sms_magic_link",
     "sms_offer_withdrawn_pupil",
     "sms_phone_code",

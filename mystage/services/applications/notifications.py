@@ -23,6 +23,7 @@ from mystage.models import Application, AppState, Offer, School, User
 from mystage.notify import templates
 from mystage.notify.outbox import batched, queue_mail, queue_sms
 from mystage.services import weeks
+from mystage.services.offers import employer_contact
 
 A = AppState
 
@@ -54,18 +55,6 @@ def _name(u: User) -> str:
 
 def _week(d: date) -> str:
     return weeks.week_label(d)
-
-
-def employer_contact(s: Session, offer: Offer) -> tuple[str, str, int | None]:
-    """(e-mail, first name, user id) of whoever receives the offer's applications."""
-    user = None
-    for uid in (offer.recipient_user_id, offer.created_by_id):
-        if uid is not None:
-            user = s.get(User, uid)
-            if user is not None:
-                break
-    email = offer.contact_email or (user.email if user is not None else "") or ""
-    return email, (user.first_name if user is not None else ""), (user.id if user else None)
 
 
 def _mail_pupil(s: Session, action: str, c: Ctx, event: str, *, sms: bool = False) -> None:

@@ -18,18 +18,18 @@ from sqlmodel import Session
 
 from mystage import clock
 from mystage.models import (
-    AccountStatus,
     Application,
     AuditLog,
     Convention,
     ConventionState,
     Offer,
-    Role,
     School,
     SchoolClass,
     Structure,
     User,
 )
+from mystage.services.conventions import access, machine, preset
+from mystage.services.conventions.access import head_of
 from mystage.services.conventions.hours import DAYS
 from mystage.services.text import parse_time
 
@@ -40,23 +40,6 @@ CHUNK = 500  # ids per statement (SQLite's bound-parameter limit)
 
 def _name(user: User | None) -> str:
     return f"{user.first_name} {user.last_name}".strip() if user else ""
-
-
-def _head(s: Session, school_id: int) -> User | None:
-    """The school's head: an active account with the head's role at this school."""
-    return (
-        s.execute(
-            sa.select(User)
-            .where(
-                User.role == Role.CHEF_ETABLISSEMENT,
-                User.school_id == school_id,
-                User.status == AccountStatus.ACTIVE,
-            )
-            .order_by(User.id)
-        )
-        .scalars()
-        .first()
-    )
 
 
 def offer_timetable(offer: Offer) -> dict[str, dict[str, str]]:
@@ -121,7 +104,7 @@ def prefill(s: Session, app: Application) -> tuple[dict[str, Any], dict[str, Any
             "address": school.address,
             "postal_code": school.postal_code,
             "city": school.commune,
-            "head": _name(_head(s, school.id)) if school.id else "",
+            "head": _name(head_of(s, school.id)) if school.id else "",
         },
         "pupil": {
             "first_name": pupil.first_name,
@@ -134,7 +117,8 @@ def prefill(s: Session, app: Application) -> tuple[dict[str, Any], dict[str, Any
         "legal_representatives": [],
         "emergency_contact": {"name": "", "phone": ""},
         "pupil_address": "",
-        "referent_teacher": "",
+        "referent_teacher": {"name": "", "email": "", "phone": ""},
+        "terms": preset.terms(preset.load(school)),
     }
     return employer, school_part
 
@@ -168,6 +152,9 @@ def create_for_application(s: Session, app: Application) -> Convention:
             to_state=C.DRAFT, actor_id=None, actor_role="system", created_at=now,
         )
     )  # fmt: skip
+    x = access.Loaded(conv, app, s.get(Offer, app.offer_id), s.get(User, app.pupil_id))
+    employer_person = machine.signatories(s, x)[0]
+    machine.mail(s, x, employer_person, "to_employer", employer_person["url"], "n")
     return conv
 
 

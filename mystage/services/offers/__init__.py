@@ -13,6 +13,7 @@ French error instead, as the UI shows it next to the button.
 
 from __future__ import annotations
 
+from mystage.services.offers.contact import employer_contact
 from mystage.services.offers.dashboard import (
     ACCEPTED_STATES,
     DONE_STATES,
@@ -112,6 +113,7 @@ from mystage.services.offers.view import (
 )
 
 __all__ = [
+    "employer_contact",
     "ACCEPTED_STATES",
     "ACTION_LABELS",
     "DAYS",
