@@ -50,7 +50,7 @@ def _signatory(row) -> rx.Component:
                 rx.text(
                     rx.cond(
                         row["signed"] == "1",
-                        "Signé " + row["signed_at"].to(str),
+                        "Signé le " + row["signed_at"].to(str),
                         "Pas encore signé",
                     ),
                     font_size="0.85rem",

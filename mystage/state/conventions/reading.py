@@ -123,7 +123,9 @@ class LinkConventionState(ConventionReading, rx.State):
     @rx.var
     def pdf_url(self) -> str:
         url = self.view.get("pdf_url", "")
-        return f"{url}?lien={self.token}" if url and self.token else ""
+        if not url or not self.token:
+            return ""
+        return url if "lien=" in url else f"{url}?lien={self.token}"
 
     @rx.event
     async def load(self):

@@ -28,8 +28,8 @@ from mystage.services.ids import client_id
 from mystage.state.session import caller, client_ip
 from mystage.state.values import as_str
 
-# At most this many conventions in one group signature (a school's list is paged well below).
-MAX_IDS = 200
+# At most this many conventions in one group signature (the services' GROUP_MAX).
+MAX_IDS = 50
 TOKEN_MAX = 200
 NAME_MAX = 120
 # A drawn signature: a PNG data URL, well under the websocket's 1 MB message limit.
@@ -136,7 +136,9 @@ def _pdf_links(s, user, link: str, ids: list[int]) -> list[dict[str, str]]:
         view = conventions.link_view(s, link) if link else conventions.view(s, user, conv_id)
         if not isinstance(view, dict) or view.get("state") != "signed" or not view.get("pdf_url"):
             continue
-        url = as_str(view["pdf_url"]) + (f"?lien={link}" if link else "")
+        url = as_str(view["pdf_url"])
+        if link and "lien=" not in url:
+            url += f"?lien={link}"
         label = "La convention signée (PDF)" if len(ids) == 1 else f"Convention n° {conv_id} (PDF)"
         links.append({"label": label, "url": url})
         if link:
