@@ -46,6 +46,13 @@ class _SignaturePad(rx.NoSSRComponent):
     redraw_on_resize: rx.Var[bool]
 
 
+class _PadFrame(rx.el.Div):
+    """The pad's frame: a ``<div>`` that also reports ``pointerdown`` (a stroke starting with
+    a finger, pen or mouse; signature_pad cancels the mouse events that would follow)."""
+
+    on_pointer_down: rx.EventHandler[rx.event.no_args_event_spec]
+
+
 def _ref(pad_id: str) -> Var:
     """``refs["ref_<id>"]`` (the React ref Reflex gives a component with an id)."""
     return Var(_js_expr=format_ref(pad_id))._as_ref()
@@ -85,8 +92,7 @@ def signature_pad(
     """The pad (canvas id ``id``, React ref ``ref_<id>``) full width, and « Effacer » under it
     (id ``<id>-clear``).  ``described_by``: ids of the hint and the error;  ``invalid``: red
     frame;  ``on_clear``: more events after « Effacer » (a state that
-    clears its error);  ``on_draw_start``: events when a stroke starts with a mouse (the
-    same)."""
+    clears its error);  ``on_draw_start``: events when a stroke starts (the same)."""
     canvas_props = {
         "id": id,
         "role": "img",
@@ -105,7 +111,7 @@ def signature_pad(
     if on_clear is not None:
         clear_events.extend(on_clear if isinstance(on_clear, list) else [on_clear])
     return rx.box(
-        rx.box(
+        _PadFrame.create(
             _SignaturePad.create(
                 id=id,
                 options={
@@ -134,7 +140,7 @@ def signature_pad(
             border_radius="6px",
             overflow="hidden",
             touch_action="none",
-            **({"on_mouse_down": on_draw_start} if on_draw_start is not None else {}),
+            **({"on_pointer_down": on_draw_start} if on_draw_start is not None else {}),
         ),
         rx.flex(
             rx.button(

@@ -148,6 +148,7 @@ def test_pupil_draws_and_the_png_reaches_the_server(browser, server):
 
         _draw(page)
         assert page.evaluate(_INK) > 100
+        expect(page.locator("#signature-pad-err")).to_be_hidden()  # a stroke clears it
         shot(page, "signing-dialog-draw")
         sent.clear()
         page.click("#sign-submit")
