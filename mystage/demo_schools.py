@@ -727,8 +727,10 @@ def _conventions(s: Session, app_ids: list[int], head_by_school: dict[int, User 
     """Each confirmed internship gets its convention, through the services (pre-filled,
     then completed, validated and signed), at a stage taken in turn: draft, completed by
     the employer, validated, signature started, signed by all (sealed PDF)."""
+    from mystage.models import Outbox
     from mystage.services import conventions, permissions
 
+    before = s.execute(sa.select(sa.func.max(Outbox.id))).scalar() or 0
     for n, app_id in enumerate(app_ids):
         app = s.get(Application, app_id)
         conv = conventions.create_for_application(s, app)
@@ -782,3 +784,6 @@ def _conventions(s: Session, app_ids: list[int], head_by_school: dict[int, User 
                 s, conv.id, ["legal_rep_1", "pupil", "employer", "school_head"], at
             )
         s.commit()
+    # the demo keeps no mail (as the rest of the demo): the steps' messages are dropped
+    s.execute(sa.delete(Outbox).where(Outbox.id > before))
+    s.commit()

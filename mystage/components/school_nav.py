@@ -19,6 +19,8 @@ NAV_ITEMS: list[tuple[str, str, str, bool]] = [
     ("tableau", "Tableau de bord", SPACE_URL, False),
     ("classes", "Classes", f"{SPACE_URL}/classes", False),
     ("semaines", "Semaines de stage", f"{SPACE_URL}/semaines", False),
+    ("conventions", "Conventions", f"{SPACE_URL}/conventions", False),
+    ("modele", "Modèle de convention", f"{SPACE_URL}/modele-convention", True),
     ("equipe", "Équipe", f"{SPACE_URL}/equipe", True),
     ("parametres", "Paramètres", f"{SPACE_URL}/parametres", False),
 ]

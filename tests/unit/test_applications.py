@@ -50,6 +50,7 @@ def school_fixture(s):
     )  # fmt: skip
     sch.validation_required = False
     sch.referent_email = "referent@college.fr"
+    sch.convention_mode, sch.convention_preset = "online", ""  # the defaults
     s.add(sch)
     s.commit()
     yield sch

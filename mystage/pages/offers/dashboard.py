@@ -218,7 +218,20 @@ def _apps_table() -> rx.Component:
             ),
             rx.table.cell(r["offer_id"], " — ", r["offer_title"]),
             rx.table.cell(r["week_label"]),
-            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(
+                _state_badge(r["state"], r["state_label"]),
+                rx.cond(
+                    r["convention_label"] != "",
+                    rx.link(
+                        "Convention : " + r["convention_label"].to(str),
+                        href=r["convention_url"],
+                        display="block",
+                        font_size="0.8rem",
+                        margin_top="0.25rem",
+                        id="app-convention-" + r["id"],
+                    ),
+                ),
+            ),
             rx.table.cell(r["updated_at"]),
             class_name="app-row",
         ),
@@ -313,6 +326,11 @@ def employer_dashboard_page() -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
+                rx.link(
+                    "Mes conventions de stage",
+                    href="/espace/employeur/conventions",
+                    id="my-conventions",
+                ),
                 rx.button(
                     "+ Déposer une offre",
                     size="3",

@@ -83,6 +83,21 @@ def _app_card(row) -> rx.Component:
             align="start",
         ),
         rx.text(row["next_step"], font_weight="500", class_name="app-next-step"),
+        rx.cond(
+            row["convention_label"] != "",
+            rx.hstack(
+                rx.icon("file-text", size=16, flex_shrink="0", margin_top="0.25rem"),
+                rx.link(
+                    "Ma convention de stage : ",
+                    row["convention_label"],
+                    rx.cond(row["convention_can_sign"] == "1", " — à signer", ""),
+                    href=row["convention_url"],
+                    id="app-convention-" + row["id"],
+                ),
+                spacing="2",
+                align="start",
+            ),
+        ),
         _message_box("Message de ton établissement", row["school_message"]),
         _message_box("Message de l'employeur", row["employer_message"]),
         rx.cond(

@@ -56,6 +56,45 @@ def _sort_header(label: str, key: str) -> rx.Component:
     )
 
 
+def _convention_cell(r) -> rx.Component:
+    """The confirmed internship's convention in plain words (a link to it) and, when the
+    school works on paper, « Convention signée (papier) »."""
+    S = SchoolClassState
+    return rx.cond(
+        r["convention_label"] != "",
+        rx.vstack(
+            rx.link(
+                r["convention_label"],
+                href=r["convention_url"],
+                font_size=SMALL,
+                color=rx.cond(r["convention_state"] == "signed", theme.SUCCESS, theme.BLUE),
+                id="conv-state-" + r["id"],
+            ),
+            rx.cond(
+                S.paper_mode & (r["convention_state"] != "cancelled"),
+                rx.hstack(
+                    rx.checkbox(
+                        checked=r["convention_state"] == "signed",
+                        on_change=lambda v: S.toggle_paper(r["convention_id"], v),
+                        id="paper-check-" + r["id"],
+                        size="1",
+                    ),
+                    rx.el.label(
+                        "Convention signée (papier)",
+                        html_for="paper-check-" + r["id"],
+                        font_size="0.75rem",
+                    ),
+                    align="center",
+                    spacing="1",
+                ),
+            ),
+            spacing="1",
+            align="start",
+        ),
+        rx.text("—", color=MUTED),
+    )
+
+
 def _pupil_row(r) -> rx.Component:
     S = SchoolClassState
     href = SPACE_URL + "/eleve/" + r["id"]
@@ -100,15 +139,12 @@ def _pupil_row(r) -> rx.Component:
                     rx.text(r["offer_title"], font_weight="600", font_size=SMALL),
                     rx.text(r["employer_name"], font_size="0.8rem"),
                     muted(r["week_label"], size="0.8rem"),
-                    rx.cond(
-                        r["convention_signed"] == "1",
-                        rx.text("Convention signée", font_size="0.75rem", color=theme.SUCCESS),
-                    ),
                 ),
                 rx.text("—", color=MUTED),
             ),
             min_width="12rem",
         ),
+        rx.table.cell(_convention_cell(r), min_width="10rem", on_click=rx.stop_propagation),
         rx.table.cell(
             rx.cond(r["last_activity"] != "", r["last_activity"], "—"), white_space="nowrap"
         ),
@@ -249,6 +285,7 @@ def _class_table() -> rx.Component:
             _sort_header("Candidatures", "applications"),
             _sort_header("État le plus avancé", "state"),
             rx.table.column_header_cell("Stage confirmé", white_space="nowrap"),
+            rx.table.column_header_cell("Convention", white_space="nowrap"),
             _sort_header("Dernière activité", "last_activity"),
         ),
         rx.foreach(S.rows, _pupil_row),

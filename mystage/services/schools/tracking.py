@@ -209,6 +209,9 @@ def _class_query(sc: Scope, class_id: int | None, y: int, filter_: str, sort: st
             sa.func.coalesce(st.c.signed, 0).label("signed"),
             last.label("last_activity"),
             conf.week_start,
+            Convention.id.label("convention_id"),
+            Convention.state.label("convention_state"),
+            Convention.paper.label("convention_paper"),
             Offer.id.label("offer_id"),
             Offer.title,
             Offer.employer_name,
@@ -218,6 +221,7 @@ def _class_query(sc: Scope, class_id: int | None, y: int, filter_: str, sort: st
         .outerjoin(st, st.c.pupil_id == User.id)
         .outerjoin(conf, conf.id == st.c.confirmed_id)
         .outerjoin(Offer, Offer.id == conf.offer_id)
+        .outerjoin(Convention, Convention.application_id == conf.id)
         .where(*conds)
     )
     if filter_ == "sans_candidature":
@@ -289,6 +293,10 @@ def pupil_row(r: Any) -> dict[str, Any]:
         "offer_city": r.city or "",
         "week_label": weeks.week_label(r.week_start) if r.week_start else "",
         "convention_signed": bool(r.signed),
+        # The confirmed internship's convention (its label in words: the state layer).
+        "convention_id": r.convention_id or 0,
+        "convention_state": r.convention_state or "",
+        "convention_paper": bool(r.convention_paper),
         "last_activity": fmt_date(r.last_activity),
         "last_activity_iso": clock.as_utc(r.last_activity).isoformat() if r.last_activity else "",
     }
@@ -318,4 +326,5 @@ def class_table(
         "rows": out,
         "filters": [{"value": k, "label": v} for k, v in CLASS_FILTERS.items()],
         "can_manage": sc.manage,
+        "convention_mode": sc.school.convention_mode or "online",
     }

@@ -37,7 +37,26 @@ def _dashboard(s, user, tab: str, filters: dict, page: int):
             sort=sort,
             page=page,
         )
+        rows = _with_conventions(s, user, rows)
     return ctx, rows, total
+
+
+def _with_conventions(s, user, rows: list[dict]) -> list[dict]:
+    """Each confirmed application's convention in plain words, with the link to it."""
+    from mystage.services import conventions
+
+    by_app = {
+        str(c.get("application_id")): c
+        for c in conventions.employer_list(s, user)
+        if c.get("application_id")
+    }
+    out = []
+    for r in rows:
+        c = by_app.get(str(r.get("id")), {})
+        out.append(
+            {**r, "convention_label": c.get("state_label", ""), "convention_url": c.get("url", "")}
+        )
+    return out
 
 
 def _stats(s, user, offer_id: int):

@@ -22,7 +22,21 @@ from mystage.state.values import flat
 
 
 def _my_applications(s, user):
-    return pupils.my_applications(s, user), pupils.pupil_overview(s, user)
+    from mystage.services import conventions
+
+    by_app = conventions.pupil_rows(s, user)
+    rows = []
+    for r in pupils.my_applications(s, user):
+        c = by_app.get(r.get("id"), {}) if isinstance(by_app, dict) else {}
+        rows.append(
+            {
+                **r,
+                "convention_label": c.get("state_label", ""),
+                "convention_url": c.get("url", ""),
+                "convention_can_sign": bool(c.get("can_sign")),
+            }
+        )
+    return rows, pupils.pupil_overview(s, user)
 
 
 # --- « Mes candidatures » ---------------------------------------------------------------------

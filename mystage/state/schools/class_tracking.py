@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from mystage import clock, db
-from mystage.services import schools
+from mystage.services import conventions, schools
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import DENIED, SPACE_URL
@@ -60,6 +60,21 @@ def _sheet(s, user, class_id: int) -> dict[str, Any]:
     return schools.authorization_sheet(s, user, class_id)
 
 
+def _with_convention(row: dict[str, str]) -> dict[str, str]:
+    """The row with its convention in plain words and the link to it ("" without one)."""
+    state = row.get("convention_state", "")
+    cid = row.get("convention_id", "0")
+    return {
+        **row,
+        "convention_label": (
+            conventions.state_label(state, 0, 0, row.get("convention_paper") == "1")
+            if state
+            else ""
+        ),
+        "convention_url": f"{SPACE_URL}/conventions/{cid}" if state and cid != "0" else "",
+    }
+
+
 class SchoolClassState(rx.State):
     """``/espace/etablissement/classe/[classe_id]``: one row per pupil, the parents'
     authorizations and the export."""
@@ -77,6 +92,7 @@ class SchoolClassState(rx.State):
     auth_date: str = ""
     auth_error: str = ""
     confirm_all: bool = False
+    paper_mode: bool = False
     notice: str = ""
     error: str = ""
 
@@ -154,7 +170,8 @@ class SchoolClassState(rx.State):
         self.cls = flat(table.get("class"))
         self.school_name = as_str(table.get("school_name"))
         self.year_label = as_str(table.get("year_label"))
-        self.rows = flat_rows(table.get("rows"))
+        self.paper_mode = table.get("convention_mode") == "paper"
+        self.rows = [_with_convention(r) for r in flat_rows(table.get("rows"))]
         self.loaded = True
 
     @rx.event
@@ -208,6 +225,26 @@ class SchoolClassState(rx.State):
                     self.notice = "Autorisation parentale retirée : l'élève ne peut plus postuler."
         except PermissionDenied as exc:
             self.error = denial(exc)
+        return await self._refresh()
+
+    @rx.event
+    async def toggle_paper(self, conv_id: Any, checked: Any):
+        """« Convention signée (papier) » (paper mode): the service checks the convention is
+        one of a pupil the caller follows and that the school works on paper."""
+        conv_id = client_id(conv_id)
+        if not isinstance(checked, bool) or conv_id is None:
+            return
+        user = await caller(self)
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        self.notice = ""
+        self.error = await db.call(conventions.set_paper_signed, user, conv_id, checked)
+        if not self.error:
+            self.notice = (
+                "Convention enregistrée comme signée sur papier."
+                if checked
+                else "La convention n'est plus marquée signée sur papier."
+            )
         return await self._refresh()
 
     @rx.event
