@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from mystage.settings import get_settings
 
-DISALLOWED = ("/espace/", "/espace", "/dev/", "/api/", "/_event", "/_upload")
+# /convention/: the legal representatives' personal signing links (the pages say noindex too).
+DISALLOWED = ("/espace/", "/espace", "/convention/", "/dev/", "/api/", "/_event", "/_upload")
 
 
 def robots_txt() -> str:

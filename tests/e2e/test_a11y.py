@@ -159,7 +159,22 @@ def _pupil_of_class() -> int:
     )
 
 
-DYNAMIC: dict[str, Callable[[], int]] = {
+def _pupil_convention() -> int:
+    """The visiting pupil's convention, else any (« Convention introuvable »), else id 1."""
+    mine = _q(
+        "SELECT c.id FROM conventions c JOIN applications a ON a.id = c.application_id "
+        "JOIN users u ON u.id = a.pupil_id WHERE u.email = :e ORDER BY c.id",
+        e=_pupil(),
+    )
+    return mine or _q("SELECT MIN(id) FROM conventions") or 1
+
+
+def _sign_link() -> str:
+    """A legal representative's link that does not exist: the page every failure shows."""
+    return "lien-inconnu"
+
+
+DYNAMIC: dict[str, Callable[[], int | str]] = {
     "/offres/[offre_id]": _offer,
     "/offres/[offre_id]/postuler": _offer_to_apply,
     "/espace/employeur/candidatures/[cand_id]": _employer_application,
@@ -168,6 +183,8 @@ DYNAMIC: dict[str, Callable[[], int]] = {
     "/espace/etablissement/classe/[classe_id]": _class,
     "/espace/etablissement/classe/[classe_id]/autorisation": _class,
     "/espace/etablissement/eleve/[eleve_id]": _pupil_of_class,
+    "/espace/eleve/conventions/[id]": _pupil_convention,
+    "/convention/signer/[token]": _sign_link,
 }
 
 

@@ -133,8 +133,9 @@ def snapshot(s) -> dict[str, list]:
 
 
 def _states() -> list[type[rx.State]]:
-    for mod in pkgutil.iter_modules(mystage.state.__path__):
-        importlib.import_module(f"mystage.state.{mod.name}")
+    # Every module at any depth (state/conventions/ re-exports nothing from its package).
+    for mod in pkgutil.walk_packages(mystage.state.__path__, "mystage.state."):
+        importlib.import_module(mod.name)
     found, todo = [], [rx.State]
     while todo:
         cls = todo.pop()

@@ -60,12 +60,22 @@ def test_sitemap_lists_public_pages_only_under_public_url(built):
     assert all(loc.startswith("https://stage.example.fr/") for loc in locs), locs
     assert "localhost" not in built["xml"]
     paths = {loc.removeprefix("https://stage.example.fr") for loc in locs}
-    for private in ("/espace", "/dev", "/api", "/activation", "/mot-de-passe", "/invitation"):
+    for private in (
+        "/espace",
+        "/dev",
+        "/api",
+        "/activation",
+        "/mot-de-passe",
+        "/invitation",
+        "/convention",
+    ):
         assert not [p for p in paths if p.startswith(private)], (private, paths)
     assert "/connexion/lien" not in paths
     assert {"/", "/offres", "/statistiques", "/connexion", "/inscription", "/eleves"} <= paths
     # The private pages exist (the allowlist kept them out, not their absence).
-    assert {"espace/admin", "dev/mails", "espace"} <= set(built["routes"])
+    assert {"espace/admin", "dev/mails", "espace", "convention/signer/[token]"} <= set(
+        built["routes"]
+    )
 
 
 def test_robots_txt(monkeypatch):
@@ -78,6 +88,6 @@ def test_robots_txt(monkeypatch):
         settings.reload()
     lines = text.splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ("/espace/", "/dev/", "/api/"):
+    for path in ("/espace/", "/dev/", "/api/", "/convention/"):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: https://stage.example.fr/sitemap.xml" in lines

@@ -301,6 +301,8 @@ def _png(drawing: Any) -> bytes | None:
 
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
+        # verify() leaves the image unusable: open it again to read its pixels.
+        with Image.open(io.BytesIO(data)) as img:
             if img.width > 3000 or img.height > 1500:
                 return None
             if img.getbbox() is None and img.mode not in ("RGBA", "LA", "P"):
