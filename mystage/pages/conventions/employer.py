@@ -205,7 +205,7 @@ def _employer_view() -> rx.Component:
         employer_form(S),
         signatories(S),
         convention_text(S),
-        signing_place(),
+        signing_place(S.load),
         width="100%",
         align="start",
         spacing="4",

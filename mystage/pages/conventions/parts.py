@@ -8,15 +8,8 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.forms import notice
-
-# The signing dialog and its state come from the helper of branch ``signing-ui``; until they
-# are merged the signing buttons show, disabled (switch: this import).
-try:
-    from mystage.components.signing import signing_dialog
-    from mystage.state.conventions.signing import SigningState
-except ImportError:  # pragma: no cover - only until the signing module is merged
-    SigningState = None
-    signing_dialog = None
+from mystage.components.signing import signing_dialog
+from mystage.state.conventions.signing import SigningState
 
 SMALL = "0.85rem"
 MUTED = "#666"
@@ -39,10 +32,6 @@ def state_badge(state, label, **props) -> rx.Component:
 
 def sign_button(label, ids, id_: str, disabled=False, **props) -> rx.Component:
     """A button opening the signing dialog for the convention ids ``ids`` (a var)."""
-    if SigningState is None:
-        return rx.button(
-            label, disabled=True, size="3", id=id_, title="Signature bientôt disponible", **props
-        )
     return rx.button(
         label,
         on_click=SigningState.open_signing(ids),
@@ -55,9 +44,10 @@ def sign_button(label, ids, id_: str, disabled=False, **props) -> rx.Component:
     )
 
 
-def signing_place() -> rx.Component:
-    """The signing dialog, once on a page that offers signing."""
-    return signing_dialog() if signing_dialog is not None else rx.fragment()
+def signing_place(on_done) -> rx.Component:
+    """The signing dialog, once on a page that offers signing; ``on_done`` reloads the page's
+    data once someone signed."""
+    return signing_dialog(on_done=on_done)
 
 
 def _row_check(S, r) -> rx.Component:
@@ -151,7 +141,7 @@ def convention_list(S, *, with_school: bool, empty: str) -> rx.Component:
                 id="conv-list",
             ),
         ),
-        signing_place(),
+        signing_place(S.refresh),
         width="100%",
         align="start",
         spacing="3",

@@ -137,7 +137,7 @@ def _school_view() -> rx.Component:
         school_form(S),
         signatories(S),
         convention_text(S),
-        signing_place(),
+        signing_place(S.load),
         width="100%",
         align="start",
         spacing="4",

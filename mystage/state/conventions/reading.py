@@ -17,6 +17,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import conventions
+from mystage.state.conventions.base import text_rows
 from mystage.state.conventions.signing import NOT_FOUND, token_from_path
 from mystage.state.pupils.common import PupilPage
 from mystage.state.values import as_str, flat_rows, id_param
@@ -37,20 +38,6 @@ def conv_id_from_path(path: Any) -> int:
     if len(parts) == 4 and parts[:3] == ["espace", "eleve", "conventions"]:
         return id_param(parts[3])
     return 0
-
-
-def text_rows(sections: Any) -> list[dict[str, str]]:
-    """The convention's sections (title, paragraphs) as one flat list: a row
-    ``{"title": …, "text": ""}`` opens a section, rows ``{"title": "", "text": …}`` follow."""
-    rows: list[dict[str, str]] = []
-    for sec in sections if isinstance(sections, list) else []:
-        if not isinstance(sec, dict):
-            continue
-        rows.append({"title": as_str(sec.get("title")), "text": ""})
-        paragraphs = sec.get("paragraphs")
-        for p in paragraphs if isinstance(paragraphs, list) else []:
-            rows.append({"title": "", "text": as_str(p)})
-    return rows
 
 
 def _scalars(data: dict) -> dict[str, str]:
