@@ -82,12 +82,18 @@ def _prepare_db(env: dict[str, str]) -> None:
 
 
 _SERVER_DB: list[str] = []
+_SERVER_PRIVATE: list[str] = []
 
 
 def server_db() -> str:
     """The database URL of the running e2e server (tests read and set facts there that no
     page sets yet)."""
     return _SERVER_DB[-1]
+
+
+def server_private_dir() -> Path:
+    """The e2e server's PRIVATE_DIR (its seal certificate, stored conventions)."""
+    return Path(_SERVER_PRIVATE[-1])
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +104,7 @@ def server() -> str:
     env = _server_env(port, db_url)
     _prepare_db(env)
     _SERVER_DB.append(db_url)
+    _SERVER_PRIVATE.append(env["PRIVATE_DIR"])
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [

@@ -54,7 +54,7 @@ def _row_check(S, r) -> rx.Component:
     return rx.cond(
         r["can_sign"] == "1",
         rx.checkbox(
-            checked=S.selected.contains(r["id"].to(int)),
+            checked=S.selected.contains(r["id"]),
             on_change=lambda v: S.toggle(r["id"], v),
             id="conv-check-" + r["id"],
             aria_label="Choisir la convention de " + r["pupil"] + " pour la signer",

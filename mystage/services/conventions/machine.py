@@ -177,7 +177,8 @@ def signatories(s: Session, x: Loaded) -> list[dict[str, Any]]:
         {
             "role": "employer",
             "name": str(rep.get("name") or _full(emp_user)),
-            "email": str(rep.get("email") or email),
+            # the mails link to the employer's space: to the account that manages the offer
+            "email": str(email or rep.get("email") or ""),
             "phone": emp_user.phone if emp_user and emp_user.phone else "",
             "user_id": uid,
             "first_name": first_name,

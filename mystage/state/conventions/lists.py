@@ -23,7 +23,7 @@ class _ConventionList(rx.State, mixin=True):
     service checks each id again)."""
 
     rows: list[dict[str, str]] = []
-    selected: list[int] = []
+    selected: list[str] = []  # ids as the rows carry them (compared as text in the page)
 
     @rx.var
     def signable_count(self) -> int:
@@ -36,7 +36,7 @@ class _ConventionList(rx.State, mixin=True):
     def _set_rows(self, rows: Any) -> None:
         self.rows = flat_rows(rows if isinstance(rows, list) else [])
         signable = {r["id"] for r in self.rows if r.get("can_sign") == "1"}
-        self.selected = [i for i in self.selected if str(i) in signable]
+        self.selected = [i for i in self.selected if i in signable]
 
     @rx.event
     def toggle(self, conv_id: Any, checked: Any):
@@ -45,15 +45,15 @@ class _ConventionList(rx.State, mixin=True):
             return
         if not any(r.get("id") == str(cid) and r.get("can_sign") == "1" for r in self.rows):
             return
-        rest = [i for i in self.selected if i != cid]
-        self.selected = [*rest, cid] if checked else rest
+        rest = [i for i in self.selected if i != str(cid)]
+        self.selected = [*rest, str(cid)] if checked else rest
 
     @rx.event
     def toggle_all(self, checked: Any):
         if not isinstance(checked, bool):
             return
         self.selected = (
-            [int(r["id"]) for r in self.rows if r.get("can_sign") == "1" and r.get("id")]
+            [r["id"] for r in self.rows if r.get("can_sign") == "1" and r.get("id")]
             if checked
             else []
         )
