@@ -171,21 +171,29 @@ def _pupil_convention() -> int:
 
 def _employer_convention() -> int:
     """A convention of the demo employer still open (its form shows)."""
-    return _q(
-        "SELECT c.id FROM conventions c JOIN applications a ON a.id = c.application_id "
-        "JOIN offers o ON o.id = a.offer_id JOIN users u ON u.id = o.created_by_id "
-        "WHERE u.email = 'employeur@demo.mystage.fr' AND c.state <> 'cancelled' "
-        "ORDER BY c.state = 'signed', c.id"
-    ) or _q("SELECT MIN(id) FROM conventions") or 1
+    return (
+        _q(
+            "SELECT c.id FROM conventions c JOIN applications a ON a.id = c.application_id "
+            "JOIN offers o ON o.id = a.offer_id JOIN users u ON u.id = o.created_by_id "
+            "WHERE u.email = 'employeur@demo.mystage.fr' AND c.state <> 'cancelled' "
+            "ORDER BY c.state = 'signed', c.id"
+        )
+        or _q("SELECT MIN(id) FROM conventions")
+        or 1
+    )
 
 
 def _school_convention() -> int:
     """A convention of the demo school completed by its employer (the school's form)."""
-    return _q(
-        "SELECT c.id FROM conventions c JOIN applications a ON a.id = c.application_id "
-        "JOIN schools s ON s.id = a.school_id WHERE s.uai = '0771029A' "
-        "ORDER BY c.state <> 'employer_done', c.id"
-    ) or _q("SELECT MIN(id) FROM conventions") or 1
+    return (
+        _q(
+            "SELECT c.id FROM conventions c JOIN applications a ON a.id = c.application_id "
+            "JOIN schools s ON s.id = a.school_id WHERE s.uai = '0771029A' "
+            "ORDER BY c.state <> 'employer_done', c.id"
+        )
+        or _q("SELECT MIN(id) FROM conventions")
+        or 1
+    )
 
 
 def _sign_link() -> str:

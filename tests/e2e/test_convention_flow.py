@@ -185,9 +185,7 @@ def test_convention_filled_signed_by_all_and_sealed(browser, server):
         pupil.click(f"#app-confirm-{app_id}")
         pupil.click("#app-dialog-yes")
         expect(pupil.locator(f"#app-state-{app_id}")).to_contain_text("confirmé")
-        conv_id, uuid = _one(
-            "SELECT id, uuid FROM conventions WHERE application_id = :a", a=app_id
-        )
+        conv_id, uuid = _one("SELECT id, uuid FROM conventions WHERE application_id = :a", a=app_id)
 
         # --- the employer: 8 h refused, then 20 h 30 refused, then sent ----------------
         employer = party()
