@@ -15,12 +15,9 @@ from mystage.pages.conventions.parts import (
     SMALL,
     block,
     convention_list,
-    convention_text,
+    convention_page,
     fields_grid,
     form_buttons,
-    header,
-    signatories,
-    signing_place,
 )
 from mystage.state.conventions.base import DAYS
 from mystage.state.conventions.employer import EmployerConventionState
@@ -32,7 +29,6 @@ TIME_LABELS = (
     ("break_start", "Début de pause"),
     ("break_end", "Fin de pause"),
 )
-NOT_FOUND = "Convention introuvable, ou vous n'y avez pas accès."
 
 
 @page(EMPLOYER_URL, "Mes conventions de stage", on_load=EmployerConventionsState.load)
@@ -198,26 +194,7 @@ def employer_form(S) -> rx.Component:
     )
 
 
-def _employer_view() -> rx.Component:
-    S = EmployerConventionState
-    return rx.vstack(
-        header(S, "← Mes conventions de stage", EMPLOYER_URL),
-        employer_form(S),
-        signatories(S),
-        convention_text(S),
-        signing_place(S.load),
-        width="100%",
-        align="start",
-        spacing="4",
-        id="conv-page",
-    )
-
-
 @page(EMPLOYER_URL + "/[conv_id]", "Convention de stage", on_load=EmployerConventionState.load)
 def employer_convention_page() -> rx.Component:
     S = EmployerConventionState
-    return rx.cond(
-        ~S.loaded,
-        loading_spinner(),
-        rx.cond(S.denied, notice(NOT_FOUND, "error", id="conv-denied"), _employer_view()),
-    )
+    return convention_page(S, employer_form(S), ("← Mes conventions de stage", EMPLOYER_URL))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.forms import notice
+from mystage.components.convention_text import convention_text, pdf_link, signatories_list
+from mystage.components.forms import loading_spinner, notice
 from mystage.components.signing import signing_dialog
 from mystage.state.conventions.signing import SigningState
 
@@ -161,62 +162,6 @@ def block(title: str, *children, **props) -> rx.Component:
     )
 
 
-def convention_text(S) -> rx.Component:
-    """The convention's text, section by section (read only)."""
-    return block(
-        "Texte de la convention",
-        rx.cond(
-            S.text.length() == 0,
-            rx.text("Le texte de la convention n'est pas encore disponible.", color=MUTED),
-        ),
-        rx.foreach(
-            S.text,
-            lambda p: rx.cond(
-                p["title"] != "",
-                rx.heading(p["title"], as_="h3", size="3", margin_top="1rem"),
-                rx.text(
-                    p["text"], white_space="pre-wrap", overflow_wrap="anywhere", margin_top="0.4rem"
-                ),
-            ),
-        ),
-        id="conv-text",
-    )
-
-
-def signatories(S) -> rx.Component:
-    return block(
-        "Signataires",
-        rx.foreach(
-            S.signatories,
-            lambda x: rx.flex(
-                rx.box(
-                    rx.text(x["label"], font_weight="600"),
-                    rx.text(x["name"], font_size=SMALL),
-                    flex="1",
-                    min_width="10rem",
-                ),
-                rx.cond(
-                    x["signed"] == "1",
-                    rx.text(
-                        "✓ Signé ",
-                        x["signed_at"],
-                        rx.cond(x["method"] != "", " (" + x["method"].to(str) + ")", ""),
-                        color=theme.SUCCESS,
-                        font_size=SMALL,
-                    ),
-                    rx.text("Pas encore signé", color="#b34000", font_size=SMALL),
-                ),
-                gap="0.5rem",
-                wrap="wrap",
-                padding_y="0.4rem",
-                border_bottom=f"1px solid {theme.GREY_BORDER}",
-                class_name="conv-signatory",
-            ),
-        ),
-        id="conv-signatories",
-    )
-
-
 def header(S, back_label: str, back_href: str) -> rx.Component:
     """The way back, the title, the parties, the state, the PDF link and « Signer »."""
     v = S.view
@@ -237,24 +182,7 @@ def header(S, back_label: str, back_href: str) -> rx.Component:
                 align="center",
             ),
             rx.spacer(),
-            rx.cond(
-                v["pdf_url"] != "",
-                rx.el.a(
-                    rx.icon("file-text", size=16),
-                    "Convention (PDF)",
-                    href=v["pdf_url"],
-                    target="_blank",
-                    rel="noopener",
-                    id="conv-pdf",
-                    style={
-                        "display": "inline-flex",
-                        "align_items": "center",
-                        "gap": "0.4rem",
-                        "color": theme.BLUE,
-                        "font_weight": "600",
-                    },
-                ),
-            ),
+            pdf_link(v["pdf_url"], label="Convention (PDF)", id="conv-pdf"),
             rx.cond(v["can_sign"] == "1", sign_button("Signer", S.sign_ids, "conv-sign")),
             width="100%",
             gap="0.75rem",
@@ -322,4 +250,30 @@ def form_buttons(
 def fields_grid(*children) -> rx.Component:
     return rx.grid(
         *children, columns=rx.breakpoints(initial="1", sm="2"), gap="0 1rem", width="100%"
+    )
+
+
+NOT_FOUND = "Convention introuvable, ou vous n'y avez pas accès."
+
+
+def convention_page(S, form: rx.Component, back: tuple[str, str], *before: rx.Component):
+    """One convention's page for a party: the way back and the state (:func:`header`), the
+    party's form, the signatories, the text, the signing dialog; a spinner while it loads,
+    « introuvable » when the caller may not see it."""
+    view = rx.vstack(
+        *before,
+        header(S, *back),
+        form,
+        signatories_list(S.signatories, id="conv-signatories"),
+        convention_text(S.text, id="conv-text"),
+        signing_place(S.load),
+        width="100%",
+        align="start",
+        spacing="4",
+        id="conv-page",
+    )
+    return rx.cond(
+        ~S.loaded,
+        loading_spinner(),
+        rx.cond(S.denied, notice(NOT_FOUND, "error", id="conv-denied"), view),
     )

@@ -14,18 +14,13 @@ from mystage.pages.conventions.parts import (
     MUTED,
     block,
     convention_list,
-    convention_text,
+    convention_page,
     fields_grid,
     form_buttons,
-    header,
-    signatories,
-    signing_place,
 )
 from mystage.pages.schools.parts import space_page
 from mystage.state.conventions.lists import SCHOOL_URL, SchoolConventionsState
 from mystage.state.conventions.school import SchoolConventionState
-
-NOT_FOUND = "Convention introuvable, ou vous n'y avez pas accès."
 
 
 @page(SCHOOL_URL, "Conventions", on_load=SchoolConventionsState.load)
@@ -129,29 +124,11 @@ def school_form(S) -> rx.Component:
     )
 
 
-def _school_view() -> rx.Component:
-    S = SchoolConventionState
-    return rx.vstack(
-        school_nav("conventions"),
-        header(S, "← Conventions", SCHOOL_URL),
-        school_form(S),
-        signatories(S),
-        convention_text(S),
-        signing_place(S.load),
-        width="100%",
-        align="start",
-        spacing="4",
-        id="conv-page",
-    )
-
-
 @page(
     SCHOOL_URL + "/[conv_id]", "Convention de stage d'un élève", on_load=SchoolConventionState.load
 )
 def school_convention_page() -> rx.Component:
     S = SchoolConventionState
-    return rx.cond(
-        ~S.loaded,
-        loading_spinner(),
-        rx.cond(S.denied, notice(NOT_FOUND, "error", id="conv-denied"), _school_view()),
+    return convention_page(
+        S, school_form(S), ("← Conventions", SCHOOL_URL), school_nav("conventions")
     )
