@@ -105,6 +105,13 @@ def _mobile(raw: str) -> str | None:
     return _phone_any(raw) or raw
 
 
+_CHECKS = {
+    "email": (normalize_email, MSG_EMAIL),
+    "phone": (_phone_any, MSG_PHONE),
+    "mobile": (_mobile, MSG_MOBILE),
+}
+
+
 def _get(data: dict[str, Any], path: tuple[Any, ...]) -> str:
     cur: Any = data
     for part in path:
@@ -149,22 +156,11 @@ def _read(
                 errors[key] = MSG_REQUIRED
             _set(target, path, "")
             continue
-        if kind == "email":
-            clean = normalize_email(raw)
+        if kind:
+            check, message = _CHECKS[kind]
+            clean = check(raw)
             if clean is None:
-                errors[key] = MSG_EMAIL
-                continue
-            raw = clean
-        elif kind == "phone":
-            clean = _phone_any(raw)
-            if clean is None:
-                errors[key] = MSG_PHONE
-                continue
-            raw = clean
-        elif kind == "mobile":
-            clean = _mobile(raw)
-            if clean is None:
-                errors[key] = MSG_MOBILE
+                errors[key] = message
                 continue
             raw = clean
         _set(target, path, raw)
