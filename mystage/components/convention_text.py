@@ -89,3 +89,29 @@ def pdf_link(url, label: str = "Télécharger la convention (PDF)", **props) -> 
             **props,
         ),
     )
+
+
+def sign_bar(label: str, show, on_click, pdf_url) -> rx.Component:
+    """« Signer … » (when ``show``) and the PDF link, side by side (wrapping on a phone)."""
+    return rx.flex(
+        rx.cond(
+            show,
+            rx.button(
+                label,
+                size="3",
+                background=theme.BLUE,
+                color="white",
+                cursor="pointer",
+                white_space="normal",
+                height="auto",
+                min_height="2.75rem",
+                on_click=on_click,
+                id="conv-sign",
+            ),
+        ),
+        pdf_link(pdf_url, id="conv-pdf"),
+        gap="1rem",
+        align="center",
+        wrap="wrap",
+        width="100%",
+    )

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
-from mystage.components.convention_text import convention_text, pdf_link, signatories_list
+from mystage.components.convention_text import convention_text, sign_bar, signatories_list
 from mystage.components.forms import loading_spinner, notice, page_title
 from mystage.components.layout import page
 from mystage.components.signing import signing_dialog
@@ -52,24 +51,11 @@ def _convention() -> rx.Component:
             (SigningState.form_error != "") & ~SigningState.is_open,
             notice(SigningState.form_error, "error", id="link-sign-error"),
         ),
-        rx.flex(
-            rx.cond(
-                S.view["can_sign"] == "1",
-                rx.button(
-                    "Signer la convention",
-                    size="3",
-                    background=theme.BLUE,
-                    color="white",
-                    cursor="pointer",
-                    on_click=SigningState.open_link(S.token),
-                    id="conv-sign",
-                ),
-            ),
-            pdf_link(S.pdf_url, id="conv-pdf"),
-            gap="1rem",
-            align="center",
-            wrap="wrap",
-            width="100%",
+        sign_bar(
+            "Signer la convention",
+            S.view["can_sign"] == "1",
+            SigningState.open_link(S.token),
+            S.pdf_url,
         ),
         signatories_list(S.signatories),
         convention_text(S.text),

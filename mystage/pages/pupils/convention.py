@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
-from mystage.components.convention_text import convention_text, pdf_link, signatories_list
+from mystage.components.convention_text import convention_text, sign_bar, signatories_list
 from mystage.components.layout import page
 from mystage.components.signing import signing_dialog
 from mystage.pages.pupils.common import HINT, pupil_page
@@ -38,27 +37,11 @@ def pupil_convention_page() -> rx.Component:
                 "légaux et toi. Lis-la : tu signes pour dire que tu en as pris connaissance.",
                 **HINT,
             ),
-            rx.flex(
-                rx.cond(
-                    S.sign_ids.length() > 0,
-                    rx.button(
-                        "J'ai pris connaissance de la convention",
-                        size="3",
-                        background=theme.BLUE,
-                        color="white",
-                        cursor="pointer",
-                        white_space="normal",
-                        height="auto",
-                        min_height="2.75rem",
-                        on_click=SigningState.open_signing(S.sign_ids),
-                        id="conv-sign",
-                    ),
-                ),
-                pdf_link(S.pdf_url, id="conv-pdf"),
-                gap="1rem",
-                align="center",
-                wrap="wrap",
-                width="100%",
+            sign_bar(
+                "J'ai pris connaissance de la convention",
+                S.sign_ids.length() > 0,
+                SigningState.open_signing(S.sign_ids),
+                S.pdf_url,
             ),
             signatories_list(S.signatories),
             convention_text(S.text),
