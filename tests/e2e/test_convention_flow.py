@@ -277,6 +277,7 @@ def test_convention_filled_signed_by_all_and_sealed(browser, server):
         assert other_ids, "the demo has no other convention for the head to sign"
         _tick(head, f"#{other_ids[0]}")
         expect(head.locator("#conv-sign-group")).to_contain_text("2")
+        shot(head, "convention-school-list-group")
         head.click("#conv-sign-group")
         _sign_in_dialog(head, mailbox, HEAD, draw=True)
         other_id = int(other_ids[0].rsplit("-", 1)[1])
