@@ -217,7 +217,11 @@ def test_convention_filled_signed_by_all_and_sealed(browser, server):
 
         # --- the head: the school's part with a legal representative, validated ---------
         head = party()
-        _login(head, f"/espace/etablissement/conventions/{conv_id}", HEAD, "#conv-school-form")
+        _login(head, "/espace/etablissement", HEAD, "#todo-conventions-validate")
+        head.click("#todo-conventions-validate")  # the dashboard says what waits for it
+        expect(head.locator(f"#conv-row-{conv_id}")).to_contain_text("À valider")
+        goto(head, f"/espace/etablissement/conventions/{conv_id}")
+        expect(head.locator("#conv-school-form")).to_be_visible()
         for name, value in {
             "rep1_name": "Nadia Benali",
             "rep1_email": PARENT_EMAIL,

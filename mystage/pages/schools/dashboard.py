@@ -85,6 +85,30 @@ def _todo() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    S.conventions_to_validate > 0,
+                    rx.el.li(
+                        _todo_link(
+                            rx.text.span(
+                                S.conventions_to_validate, " convention(s) de stage à valider"
+                            ),
+                            href=SPACE_URL + "/conventions",
+                            id="todo-conventions-validate",
+                        ),
+                        " : l'employeur a complété sa partie, complétez la vôtre.",
+                    ),
+                ),
+                rx.cond(
+                    S.conventions_to_sign > 0,
+                    rx.el.li(
+                        _todo_link(
+                            rx.text.span(S.conventions_to_sign, " convention(s) à signer"),
+                            href=SPACE_URL + "/conventions",
+                            id="todo-conventions-sign",
+                        ),
+                        " : cochez-les et « Signer en groupe ».",
+                    ),
+                ),
+                rx.cond(
                     ~S.weeks_set,
                     rx.el.li(
                         "Les semaines de stage ne sont pas encore choisies : ",

@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from mystage import db
-from mystage.services import schools
+from mystage.services import conventions, schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import NOT_STAFF, SPACE_URL
 from mystage.state.schools.values import flat, flat_rows
@@ -63,7 +63,11 @@ def _dashboard(s, user, tab: str, page: int) -> dict[str, Any]:
     tabs = schools.application_tabs(s, user, TABS[tab], page=page, per_page=PER_PAGE)
     cal = schools.school_weeks(s, user)
     weeks_set = bool(cal["school"]) or any(c["weeks"] for c in cal["classes"])
-    return {"ctx": ctx, "table": table, "tabs": tabs, "weeks_set": weeks_set}
+    rows = conventions.school_list(s, user)
+    to_validate = sum(1 for r in rows if r["state"] == "employer_done")
+    to_sign = sum(1 for r in rows if r["can_sign"] == "1")
+    return {"ctx": ctx, "table": table, "tabs": tabs, "weeks_set": weeks_set,
+            "conventions": (to_validate, to_sign)}  # fmt: skip
 
 
 class SchoolDashboardState(rx.State):
@@ -81,6 +85,8 @@ class SchoolDashboardState(rx.State):
     total: dict[str, str] = {}
     missing_auth: list[dict[str, str]] = []
     weeks_set: bool = True
+    conventions_to_validate: int = 0
+    conventions_to_sign: int = 0
     tab: str = "attente"
     tabs: list[dict[str, str]] = []
     counts: dict[str, int] = {}
@@ -104,7 +110,10 @@ class SchoolDashboardState(rx.State):
 
     @rx.var
     def nothing_to_do(self) -> bool:
-        return self.awaiting == 0 and not self.missing_auth and self.weeks_set
+        return (
+            self.awaiting == 0 and not self.missing_auth and self.weeks_set
+            and self.conventions_to_validate == 0 and self.conventions_to_sign == 0
+        )  # fmt: skip
 
     @rx.var
     def empty_text(self) -> str:
@@ -167,6 +176,7 @@ class SchoolDashboardState(rx.State):
             if r["pupils"] > r["authorized"]
         ]
         self.weeks_set = bool(data["weeks_set"])
+        self.conventions_to_validate, self.conventions_to_sign = data["conventions"]
         back = {v: k for k, v in TABS.items()}
         self.counts = {back[k]: int(v) for k, v in (tabs.get("counts") or {}).items() if k in back}
         if not self.tab:  # first opening: what needs the school first
@@ -192,6 +202,7 @@ class SchoolDashboardState(rx.State):
         self.rows = []
         self.referents = []
         self.apps_total = 0
+        self.conventions_to_validate = self.conventions_to_sign = 0
 
     @rx.event
     async def set_tab(self, tab: Any):
