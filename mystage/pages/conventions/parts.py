@@ -275,5 +275,14 @@ def convention_page(S, form: rx.Component, back: tuple[str, str], *before: rx.Co
     return rx.cond(
         ~S.loaded,
         loading_spinner(),
-        rx.cond(S.denied, notice(NOT_FOUND, "error", id="conv-denied"), view),
+        rx.cond(
+            S.denied,
+            rx.vstack(
+                rx.heading("Convention de stage", as_="h1", size="7", color="#161616"),
+                notice(NOT_FOUND, "error", id="conv-denied"),
+                width="100%",
+                spacing="3",
+            ),
+            view,
+        ),
     )
