@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -365,4 +365,20 @@ def test_reminders_and_the_school_warning(s, flow):
     s.commit()
     assert conventions.send_reminders(s) == 0  # spaced
     assert base.mails(s, template="conv_reminder", to="lea@exemple.fr")
+    clock.freeze(None)
+
+
+def test_the_school_is_warned_five_school_days_before_the_week(s, flow):
+    cid = to_validated(s, flow)
+    week = reload(s, cid).week_start
+    assert week > clock.today_paris() + timedelta(days=7)
+    assert conventions.warn_schools(s) == 0  # the week is further away
+    # the Monday before the week (5 school days): one mail listing the pupil
+    clock.freeze(datetime.combine(week - timedelta(days=7), time(8), tzinfo=timezone.utc))
+    assert conventions.warn_schools(s) == 1
+    s.commit()
+    (mail,) = base.mails(s, template="conv_school_warning")
+    assert mail.recipient == "ce.0770001a@ac-creteil.fr"
+    assert "PETIT Léa" in mail.body and "ne peut pas avoir lieu" in mail.body
+    assert conventions.warn_schools(s) == 0  # once
     clock.freeze(None)
