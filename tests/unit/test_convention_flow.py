@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -374,7 +374,7 @@ def test_the_school_is_warned_five_school_days_before_the_week(s, flow):
     assert week > clock.today_paris() + timedelta(days=7)
     assert conventions.warn_schools(s) == 0  # the week is further away
     # the Monday before the week (5 school days): one mail listing the pupil
-    clock.freeze(datetime.combine(week - timedelta(days=7), time(8), tzinfo=timezone.utc))
+    clock.freeze(datetime.combine(week - timedelta(days=7), time(8), tzinfo=UTC))
     assert conventions.warn_schools(s) == 1
     s.commit()
     (mail,) = base.mails(s, template="conv_school_warning")
