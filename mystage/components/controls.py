@@ -52,3 +52,14 @@ def print_button(label: str, id_: str) -> rx.Component:
         background=theme.BLUE,
         cursor="pointer",
     )
+
+
+def state_badge(state, label, colours: dict[str, str], **props) -> rx.Component:
+    """A state in plain words, coloured by ``colours`` (state → Radix colour, grey when the
+    state is not listed)."""
+    return rx.badge(
+        label,
+        color_scheme=rx.match(state, *[(k, v) for k, v in colours.items()], "gray"),
+        variant="soft",
+        **props,
+    )

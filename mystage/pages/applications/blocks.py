@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
+from mystage.components import controls, theme
 from mystage.components.forms import notice
 from mystage.state.applications import DENIED
 
@@ -22,12 +22,7 @@ STATE_COLORS = {
 
 
 def state_badge(state, label, **props) -> rx.Component:
-    return rx.badge(
-        label,
-        color_scheme=rx.match(state, *[(k, v) for k, v in STATE_COLORS.items()], "gray"),
-        variant="soft",
-        **{"size": "2", **props},
-    )
+    return controls.state_badge(state, label, STATE_COLORS, **{"size": "2", **props})
 
 
 def section(title: str, *children, **props) -> rx.Component:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
+from mystage.components import controls, theme
 from mystage.components.convention_text import convention_text, pdf_link, signatories_list
 from mystage.components.forms import loading_spinner, notice
 from mystage.components.signing import signing_dialog
@@ -21,13 +21,8 @@ STATE_COLOURS = {
 
 
 def state_badge(state, label, **props) -> rx.Component:
-    return rx.badge(
-        label,
-        color_scheme=rx.match(state, *[(k, v) for k, v in STATE_COLOURS.items()], "gray"),
-        variant="soft",
-        size="2",
-        white_space="normal",
-        **props,
+    return controls.state_badge(
+        state, label, STATE_COLOURS, size="2", white_space="normal", **props
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.controls import pager
+from mystage.components.controls import pager, state_badge
 from mystage.components.dialogs import confirm_dialog
 from mystage.components.exports import export_panel
 from mystage.components.forms import card, notice, page_title
@@ -41,11 +41,7 @@ STATE_COLORS = {
 
 
 def _state_badge(state, label) -> rx.Component:
-    return rx.badge(
-        label,
-        color_scheme=rx.match(state, *[(k, v) for k, v in STATE_COLORS.items()], "gray"),
-        variant="soft",
-    )
+    return state_badge(state, label, STATE_COLORS)
 
 
 def _filter_select(
