@@ -71,6 +71,9 @@ class Application(SQLModel, table=True):
     pupil_id: int = Field(foreign_key="users.id", index=True)
     offer_id: int = Field(foreign_key="offers.id", index=True)
     week_start: date = Field(index=True)
+    # A seconde's period: 1 or 2 consecutive weeks from ``week_start`` (one application,
+    # one decision, one confirmation, one internship).
+    week_count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     state: str = Field(default=AppState.SUBMITTED, max_length=24, index=True)
     school_id: int | None = Field(default=None, foreign_key="schools.id", index=True)
     class_id: int | None = Field(default=None, foreign_key="school_classes.id", index=True)
@@ -87,6 +90,8 @@ class Application(SQLModel, table=True):
     review_message: str = text()
     accept_message: str = text()
     refuse_message: str = text()
+    # Why the employer refused (key of services.applications.REFUSE_REASONS).
+    refuse_reason: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     cancel_message: str = text()
 
     created_at: datetime = created()

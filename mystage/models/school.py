@@ -33,6 +33,12 @@ class School(SQLModel, table=True):
     ep: str = Field(default="", max_length=5, index=True)  # "", "REP", "REP+"
     qpv: bool = Field(default=False, index=True)
     qpv_code: str = Field(default="", max_length=10)
+    # Lycées: « teaches a 2de GT » per the ministry's annuaire: "yes", "no" or "" (unknown).
+    seconde_gt: str = Field(default="", max_length=3, sa_column_kwargs={"server_default": ""})
+    # Lycées have no QPV flag in the open data: the head declares « en QPV ou à moins de
+    # 300 m », an admin confirms (``qpv`` becomes True then; reservations read ``qpv``).
+    qpv_declared_at: datetime | None = dt()
+    qpv_confirmed_at: datetime | None = dt()
 
     # School space (set up by the head)
     email: str = Field(default="", max_length=254)  # official ce.<UAI>@ac-….fr
