@@ -21,7 +21,7 @@ from mystage.state.session import caller
 
 PARAM_FIELDS = (
     "school_year", "department", "academy", "sector_id", "structure_type", "ep", "level",
-    "ministry", "registered",
+    "ministry", "school_kind", "registered",
 )  # fmt: skip
 POLL_SECONDS = 1.0
 POLL_MAX = 1800  # polls (30 min) before the page stops watching a background export

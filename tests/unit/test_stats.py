@@ -854,3 +854,54 @@ def test_ministry_bound_exports_hold_only_its_offers(
     path = get_settings().private_dir / job.file_path
     assert len(_sheet_rows(path.read_bytes())) == 2
     path.unlink()  # job ids start again in the next tests: leave no file behind
+
+
+# --- collèges and lycées ------------------------------------------------------------------------
+
+
+def test_school_kind_filter_and_breakdown(s, world, ref77):
+    """Lycées and their 2de pupils count like collèges and 3e: a « type d'établissement »
+    filter (applications by the pupil's school, offers by the levels they take, schools by
+    kind), applications by kind of school, and the registered / eligible tiles by kind."""
+    lycee = s.exec(
+        select(School)
+        .where(School.kind == "lycee", School.department_code == "77", School.status == "open")
+        .order_by(School.uai)
+    ).first()
+    assert lycee is not None, "the embedded lycées are loaded with the reference data"
+    p5 = user(s, "p5@eleve.fr", Role.ELEVE, school_id=lycee.id, level="2de_gt")
+    app(s, p5, world["o"][2], DEC, "sent")  # o3 takes 2de
+
+    d = stats.dashboard(s, ref77, {})
+    kinds = {r["kind"]: (r["applications"], r["filled"]) for r in d["charts"]["by_school_kind"]}
+    # 77's offers: a1–a5 (collèges of 77), a7 (a Nantes collège pupil), p5's (lycée).
+    assert kinds == {"college": (6, 3), "lycee": (1, 0)}
+    t = d["tiles"]
+    rows = s.exec(select(School).where(School.status == "open", School.department_code == "77"))
+    rows = list(rows)
+    assert t["lycees_eligible"] == sum(r.kind == "lycee" for r in rows) > 0
+    assert t["colleges_eligible"] == sum(r.kind == "college" for r in rows) > 0
+    assert t["colleges_eligible"] + t["lycees_eligible"] == t["schools_eligible"]
+    assert t["colleges_registered"] == 2 and t["lycees_registered"] == 0  # rep, plain
+    labels = [x["label"] for x in d["tiles_list"]]
+    assert "Lycées inscrits" in labels and "Collèges inscrits" in labels
+
+    d = stats.dashboard(s, ref77, {"school_kind": "lycee"})
+    t = d["tiles"]
+    assert (t["offers"], t["places_offered"], t["applications"]) == (1, 1, 1)
+    assert t["schools_eligible"] == t["lycees_eligible"] and t["colleges_eligible"] == 0
+    assert d["source"] == "live"
+    t = stats.dashboard(s, ref77, {"school_kind": "college"})["tiles"]
+    assert (t["offers"], t["places_offered"], t["applications"], t["places_filled"]) == (
+        2,
+        7,
+        5,
+        2,
+    )
+    assert t["lycees_eligible"] == 0
+
+    _, errors = stats.parse_filters(s, {"school_kind": "ecole"})
+    assert errors == {"school_kind": "Type d'établissement inconnu : collèges ou lycées."}
+    assert {"value": "lycee", "label": "Lycées"} in stats.filter_options(s, ref77)["school_kinds"]
+    pub = stats.public_figures(s)
+    assert pub["lycees_eligible"] > 2000 and pub["colleges_eligible"] > 7000

@@ -59,6 +59,12 @@ def _filters() -> rx.Component:
             _select("Structure", "structure_type", S.structure_options, all_label="Toutes"),
             _select("Éducation prioritaire", "ep", S.ep_options, all_label="Tous les collèges"),
             _select("Niveau", "level", S.level_options),
+            _select(
+                "Type d'établissement",
+                "school_kind",
+                S.school_kind_options,
+                all_label="Collèges et lycées",
+            ),
             rx.cond(
                 S.ministry_options.length() > 1,
                 _select(
@@ -166,6 +172,26 @@ def _charts() -> rx.Component:
             [
                 ("applications", "Candidatures", charts.BLUE),
                 ("filled", "Stages confirmés", charts.GREEN),
+            ],
+        ),
+        charts.bar_chart(
+            "by-school-kind",
+            "Élèves des collèges et des lycées",
+            S.by_school_kind,
+            "label",
+            [
+                ("applications", "Candidatures", charts.BLUE),
+                ("filled", "Stages confirmés", charts.GREEN),
+            ],
+        ),
+        charts.bar_chart(
+            "schools-by-kind",
+            "Collèges et lycées inscrits sur les éligibles",
+            S.schools_by_kind,
+            "label",
+            [
+                ("eligible", "Éligibles", "#8585f6"),
+                ("registered", "Inscrits", charts.BLUE),
             ],
         ),
         charts.bar_chart(

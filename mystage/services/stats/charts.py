@@ -31,7 +31,9 @@ from mystage.services.stats.sql import (
     _published,
     _Timer,
     application_conditions,
+    needs_schools,
     offer_conditions,
+    school_kind_expr,
     structure_type_expr,
 )
 
@@ -43,6 +45,7 @@ KINDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "sector": (("offer", "week", "app"), "sector"),
     "stype": (("offer", "week", "app"), "stype"),
     "ep": (("app",), "ep"),
+    "skind": (("app",), "skind"),
     "commune": (("offer", "week", "app"), "commune"),
 }
 
@@ -60,6 +63,8 @@ def _key_expr(key: str | None, part: str, dialect: str) -> sa.ColumnElement:
         return structure_type_expr()
     if key == "ep":
         return _ep_kind()
+    if key == "skind":
+        return school_kind_expr()
     if key == "commune":
         return O.insee_code
     raise ValueError(key)
@@ -120,7 +125,7 @@ def _facts(
             frm = APPS_T.join(OFFERS_T, O.id == A.offer_id)
             if with_structure:
                 frm = frm.outerjoin(STRUCT_T, ST.id == O.structure_id)
-            if key == "ep" or (f is not None and f.ep is not None):
+            if key in ("ep", "skind") or needs_schools(f):
                 frm = frm.outerjoin(SCHOOLS_T, SC.id == A.school_id)
             if f is not None and f.level is not None:
                 frm = frm.join(USERS_T, U.id == A.pupil_id)
@@ -135,7 +140,7 @@ def _facts(
 
 
 # Keys of the charts computed together by :func:`_all_charts` (one scan, GROUPING SETS).
-GROUPED_KEYS = ("month", "state", "sector", "stype", "ep", "commune")
+GROUPED_KEYS = ("month", "state", "sector", "stype", "ep", "skind", "commune")
 
 
 def _all_facts(
@@ -154,6 +159,7 @@ def _all_facts(
             _key_expr("sector", part, dialect).label("k_sector"),
             structure_type_expr().label("k_stype"),
             (_ep_kind() if part == "app" else null_str).label("k_ep"),
+            (school_kind_expr() if part == "app" else null_str).label("k_skind"),
             O.insee_code.label("k_commune"),
             O.city.label("label"),
             O.latitude.label("latitude"),
@@ -223,7 +229,7 @@ def _all_charts(
         flat = [key for key in GROUPED_KEYS if getattr(r, f"g_{key}") == 0]
         kind = flat[0] if flat else "total"
         value = getattr(r, f"k_{kind}") if flat else ""
-        if kind in ("month", "state", "ep") and value is None:
+        if kind in ("month", "state", "ep", "skind") and value is None:
             continue  # the rows of the parts that do not feed this chart
         out[kind].append(
             _ChartRow(value, r.label, r.latitude, r.longitude, r.offers, r.places,

@@ -19,6 +19,8 @@ from mystage.services.stats.scope import (
     EP_KINDS,
     NO_COMMUNE,
     NO_SECTOR,
+    SCHOOL_KIND_ROWS,
+    SCHOOL_KINDS,
     STRUCTURE_TYPES,
     TOP_COMMUNES,
     scope_for,
@@ -57,6 +59,22 @@ def _per_label(
         r = rows.get(key)
         measures = {name: int(getattr(r, col)) if r is not None else 0 for name, col in fields}
         out.append({key_name: key, "label": label, **measures})
+    return out
+
+
+class _Sum:
+    def __init__(self) -> None:
+        self.eligible = 0
+        self.registered = 0
+
+
+def _sum_rows(rows: list[Any], key: str) -> dict[str, _Sum]:
+    """The school rows (grouped by priority education and kind) added up by ``key``."""
+    out: dict[str, _Sum] = {}
+    for r in rows:
+        acc = out.setdefault(getattr(r, key) or "", _Sum())
+        acc.eligible += int(r.eligible)
+        acc.registered += int(r.registered)
     return out
 
 
@@ -180,6 +198,16 @@ def _compute(
         }
         for r in chart("commune")
     ]
+    by_school_kind = [
+        d
+        for d in _per_label(
+            {r.key or "": r for r in chart("skind")},
+            SCHOOL_KIND_ROWS,
+            "kind",
+            [("applications", "applications"), ("filled", "confirmed")],
+        )
+        if d["kind"] or d["applications"]
+    ]
     top_communes = [c for c in communes if c["insee_code"] and c["offers"]][:TOP_COMMUNES]
     map_points = [c for c in communes if c["latitude"] is not None and c["offers"]]
 
@@ -189,15 +217,22 @@ def _compute(
         s,
         sa.select(
             _ep_kind().label("ep_kind"),
+            SC.kind.label("school_kind"),
             sa.func.count().label("eligible"),
             sa.func.count(SC.registered_at).label("registered"),
         )
         .where(*_school_conditions(depts, f))
-        .group_by(sa.literal_column("ep_kind")),
+        .group_by(sa.literal_column("ep_kind"), SC.kind),
     )
     schools = _per_label(
-        {r.ep_kind: r for r in school_rows},
+        _sum_rows(school_rows, "ep_kind"),
         EP_KINDS,
+        "kind",
+        [("eligible", "eligible"), ("registered", "registered")],
+    )
+    schools_by_kind = _per_label(
+        _sum_rows(school_rows, "school_kind"),
+        SCHOOL_KINDS,
         "kind",
         [("eligible", "eligible"), ("registered", "registered")],
     )
@@ -221,6 +256,7 @@ def _compute(
         "rep_registered": school_total("registered", ("rep",)),
         "rep_plus_eligible": school_total("eligible", ("rep_plus",)),
         "rep_plus_registered": school_total("registered", ("rep_plus",)),
+        **{f"{d['kind']}s_{m}": d[m] for d in schools_by_kind for m in ("eligible", "registered")},
         "off_platform": off["total"],
     }
     return {
@@ -236,10 +272,12 @@ def _compute(
             "by_sector": by_sector,
             "by_structure": by_structure,
             "by_ep": by_ep,
+            "by_school_kind": by_school_kind,
             "top_communes": top_communes,
             "map_points": map_points,
         },
         "schools": schools,
+        "schools_by_kind": schools_by_kind,
         "off_platform": off,
         "timings": timer.rows,
         "total_ms": total_ms,
@@ -273,6 +311,16 @@ def _tiles_list(t: dict[str, Any]) -> list[dict[str, str]]:
             "key": "schools",
             "label": "Établissements inscrits",
             "value": f"{_fmt_int(t['schools_registered'])} / {_fmt_int(t['schools_eligible'])}",
+        },
+        {
+            "key": "colleges",
+            "label": "Collèges inscrits",
+            "value": f"{_fmt_int(t['colleges_registered'])} / {_fmt_int(t['colleges_eligible'])}",
+        },
+        {
+            "key": "lycees",
+            "label": "Lycées inscrits",
+            "value": f"{_fmt_int(t['lycees_registered'])} / {_fmt_int(t['lycees_eligible'])}",
         },
         {
             "key": "rep",
@@ -344,11 +392,16 @@ def public_figures(
         "schools_eligible": t["schools_eligible"],
         "rep_registered": t["rep_registered"] + t["rep_plus_registered"],
         "rep_eligible": t["rep_eligible"] + t["rep_plus_eligible"],
+        "colleges_registered": t["colleges_registered"],
+        "colleges_eligible": t["colleges_eligible"],
+        "lycees_registered": t["lycees_registered"],
+        "lycees_eligible": t["lycees_eligible"],
         "off_platform": t["off_platform"],
         "tiles_list": data["tiles_list"],
         "by_month": data["charts"]["by_month"],
         "by_sector": data["charts"]["by_sector"],
         "by_structure": data["charts"]["by_structure"],
+        "by_school_kind": data["charts"]["by_school_kind"],
     }
 
 

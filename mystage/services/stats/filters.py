@@ -26,9 +26,11 @@ from mystage.services.stats.scope import (
     MSG_LEVEL,
     MSG_MINISTRY,
     MSG_MINISTRY_SCOPE,
+    MSG_SCHOOL_KIND,
     MSG_SECTOR,
     MSG_STRUCTURE_TYPE,
     MSG_YEAR,
+    SCHOOL_KINDS,
     STRUCTURE_TYPES,
     Scope,
     _departments_of_academy,
@@ -46,13 +48,21 @@ class Filters:
     ep: str | None = None
     level: str | None = None
     ministry: str | None = None
+    school_kind: str | None = None  # "college" or "lycee": the pupil's school, the schools
 
     @property
     def fine(self) -> bool:
         """A filter the summary table cannot answer (it is split by département only)."""
         return any(
             v is not None
-            for v in (self.sector_id, self.structure_type, self.ep, self.level, self.ministry)
+            for v in (
+                self.sector_id,
+                self.structure_type,
+                self.ep,
+                self.level,
+                self.ministry,
+                self.school_kind,
+            )
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -164,7 +174,12 @@ def parse_filters(
         errors,
     )
 
-    filters = Filters(year, department, academy, sector_id, structure_type, ep, level, ministry)
+    school_kind = _choice(
+        data, "school_kind", 10, SCHOOL_KINDS.__contains__, MSG_SCHOOL_KIND, errors
+    )
+    filters = Filters(
+        year, department, academy, sector_id, structure_type, ep, level, ministry, school_kind
+    )
     return filters, errors
 
 
@@ -226,5 +241,6 @@ def filter_options(s: Session, user: Any) -> dict[str, Any]:
         "structure_types": [{"value": k, "label": v} for k, v in STRUCTURE_TYPES.items()],
         "ep": [{"value": k, "label": v} for k, v in EP_FILTERS.items()],
         "levels": [{"value": k, "label": v} for k, v in LEVELS.items()],
+        "school_kinds": [{"value": k, "label": v} for k, v in SCHOOL_KINDS.items()],
         "ministries": ministry_options,
     }

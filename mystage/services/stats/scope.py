@@ -24,6 +24,10 @@ EP_FILTERS = {
 }
 EP_KINDS = {"rep_plus": "REP+", "rep": "REP", "qpv": "QPV (hors REP)", "autre": "Autres"}
 LEVELS = {"4e": "4e", "3e": "3e", "2de": "2de générale et technologique"}
+# Kind of the pupil's school (schools.kind), and of the schools counted.
+SCHOOL_KINDS = {"college": "Collèges", "lycee": "Lycées"}
+# Applications by kind of the pupil's school (chart « skind »; "" = no school recorded).
+SCHOOL_KIND_ROWS = {**SCHOOL_KINDS, "": "Sans établissement"}
 # Pupil levels (users.level) of each level filter.
 PUPIL_LEVELS = {
     "4e": ("4e",),
@@ -53,6 +57,7 @@ MSG_SECTOR = "Secteur inconnu : choisissez-le dans la liste."
 MSG_STRUCTURE_TYPE = "Type de structure inconnu : public, privé ou association."
 MSG_EP = "Choix inconnu : REP+, REP, REP ou REP+, QPV ou hors éducation prioritaire."
 MSG_LEVEL = "Niveau inconnu : 4e, 3e ou 2de."
+MSG_SCHOOL_KIND = "Type d'établissement inconnu : collèges ou lycées."
 MSG_MINISTRY = "Ministère ou institution de tutelle inconnu : choisissez-le dans la liste."
 MSG_MINISTRY_SCOPE = (
     "Votre compte couvre les offres d'un seul ministère : les chiffres de ce ministère sont "

@@ -103,6 +103,16 @@ def _ep_condition(ep: str) -> sa.ColumnElement:
     )
 
 
+def school_kind_expr() -> sa.ColumnElement:
+    """Kind of the pupil's school ("college", "lycee"; "" when none is recorded)."""
+    return sa.func.coalesce(SC.kind, "")
+
+
+def needs_schools(f: Filters | None) -> bool:
+    """Do the application conditions of ``f`` read the pupil's school?"""
+    return f is not None and (f.ep is not None or f.school_kind is not None)
+
+
 def _month(col: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
     if dialect == "postgresql":
         return sa.func.to_char(col, "YYYY-MM")
@@ -129,6 +139,10 @@ def offer_conditions(
             conds.append(structure_type_expr() == f.structure_type)
         if f.level is not None:
             conds.append(getattr(O, OFFER_LEVEL_COLUMNS[f.level]).is_(True))
+        if f.school_kind is not None:
+            # The offers open to the pupils of that kind of school.
+            levels = ("2de",) if f.school_kind == "lycee" else ("4e", "3e")
+            conds.append(sa.or_(*(getattr(O, OFFER_LEVEL_COLUMNS[v]).is_(True) for v in levels)))
         if f.ministry is not None:
             conds.append(O.ministry == f.ministry)
     return conds
@@ -141,6 +155,8 @@ def application_conditions(f: Filters | None) -> list[sa.ColumnElement]:
         conds.append(_ep_condition(f.ep))
     if f is not None and f.level is not None:
         conds.append(U.level.in_(PUPIL_LEVELS[f.level]))
+    if f is not None and f.school_kind is not None:
+        conds.append(SC.kind == f.school_kind)
     return conds
 
 
@@ -167,6 +183,8 @@ def _school_conditions(depts: frozenset[str] | None, f: Filters) -> list[sa.Colu
         conds.append(SC.kind == "lycee")
     elif f.level in ("4e", "3e"):
         conds.append(SC.kind == "college")
+    if f.school_kind is not None:
+        conds.append(SC.kind == f.school_kind)
     if f.ep is not None:
         conds.append(_ep_condition(f.ep))
     return conds
@@ -185,7 +203,7 @@ def _pupils_stmt(year: int, depts: frozenset[str] | None, f: Filters) -> sa.Sele
         # Same rows as the charts: applications to offers that count as published.
         frm = frm.join(OFFERS_T, O.id == A.offer_id)
         conds += _published()
-    if f.ep is not None:
+    if needs_schools(f):
         frm = frm.outerjoin(SCHOOLS_T, SC.id == A.school_id)
     if f.level is not None:
         frm = frm.join(USERS_T, U.id == A.pupil_id)

@@ -28,6 +28,7 @@ FILTER_FIELDS = (
     "ep",
     "level",
     "ministry",
+    "school_kind",
 )
 TOP_SECTORS = 12
 PAGE_URL = "/espace/statistiques"
@@ -44,6 +45,7 @@ URL_PARAMS = {
     "ep": "ep",
     "level": "niveau",
     "ministry": "ministere",
+    "school_kind": "etablissement",
 }
 
 
@@ -90,7 +92,9 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
         "by_sector": _pick(ch["by_sector"][:TOP_SECTORS], *rates),
         "by_structure": _pick(ch["by_structure"], *rates),
         "by_ep": _pick(ch["by_ep"], "label", "applications", "filled"),
+        "by_school_kind": _pick(ch["by_school_kind"], "label", "applications", "filled"),
         "schools": _pick(data["schools"], "label", "eligible", "registered"),
+        "schools_by_kind": _pick(data["schools_by_kind"], "label", "eligible", "registered"),
         "top_communes": _pick(ch["top_communes"], "label", "offers", "places"),
         "off_by_kind": [
             {"label": r["label"], "platform": p["filled"], "off_platform": r["count"]}
@@ -162,6 +166,7 @@ class StatsState(rx.State):
     structure_options: list[dict[str, str]] = []
     ep_options: list[dict[str, str]] = []
     level_options: list[dict[str, str]] = []
+    school_kind_options: list[dict[str, str]] = []
     ministry_options: list[dict[str, str]] = []
     tiles: list[dict[str, str]] = []
     by_month: list[dict[str, Any]] = []
@@ -169,7 +174,9 @@ class StatsState(rx.State):
     by_sector: list[dict[str, Any]] = []
     by_structure: list[dict[str, Any]] = []
     by_ep: list[dict[str, Any]] = []
+    by_school_kind: list[dict[str, Any]] = []
     schools: list[dict[str, Any]] = []
+    schools_by_kind: list[dict[str, Any]] = []
     top_communes: list[dict[str, Any]] = []
     off_by_kind: list[dict[str, Any]] = []
     off_by_sector: list[dict[str, Any]] = []
@@ -189,7 +196,7 @@ class StatsState(rx.State):
     def _apply(self, view: dict[str, Any]) -> None:
         for key in (
             "tiles", "by_month", "by_state", "by_sector", "by_structure", "by_ep", "schools",
-            "top_communes", "off_by_kind", "off_by_sector", "map_url", "source", "updated_at",
+            "by_school_kind", "schools_by_kind", "top_communes", "off_by_kind", "off_by_sector", "map_url", "source", "updated_at",
             "scope_label", "filters", "errors", "notices",
         ):  # fmt: skip
             setattr(self, key, view[key])
@@ -202,6 +209,7 @@ class StatsState(rx.State):
             self.structure_options = o["structure_types"]
             self.ep_options = o["ep"]
             self.level_options = o["levels"]
+            self.school_kind_options = o["school_kinds"]
             self.ministry_options = o["ministries"]
         for key in ("off_entries", "national"):
             if key in view:
