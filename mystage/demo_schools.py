@@ -11,7 +11,9 @@
 - A collège of Nantes (0440284V): its head, two classes, applications straight to employers.
 - A lycée of Meaux, Lycée Henri Moissan (0770930T): its head (the lycée's official mailbox),
   a class « 2de 3 » (2de GT) of four seconde pupils with their parents' authorization —
-  ``seconde@demo.mystage.fr`` and three others; no application yet.
+  ``seconde@demo.mystage.fr`` and three others; no application yet.  Its head declared it
+  « en QPV ou à moins de 300 m d'un QPV » three days ago: the declaration waits for an
+  administrator in /espace/admin (the lycée is not QPV until then).
 
 Applications are simulated with the real transition table
 (:data:`mystage.services.applications.TRANSITIONS`: allowed from-states, the timestamps and
@@ -563,6 +565,7 @@ def _seed_lycee(b: _Builder) -> None:
     lycee.email = HEAD_LYCEE
     lycee.registered_at = now - timedelta(days=40)
     lycee.validation_required = False
+    lycee.qpv_declared_at = now - timedelta(days=3)  # awaits an admin's confirmation
     lycee.updated_at = now
     head = b.staff(HEAD_LYCEE, Role.CHEF_ETABLISSEMENT, "Sophie", "Marchetti", lycee,
                    "Proviseure", "school")  # fmt: skip

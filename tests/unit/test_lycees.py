@@ -52,7 +52,9 @@ from tests.unit.test_schools import (
 A = AppState
 UTRILLO = "0932030B"  # Lycée polyvalent Maurice Utrillo, Stains
 MOISSAN = "0770930T"  # Lycée Henri Moissan, Meaux
-FIELDS = (*SPACE_FIELDS, "qpv", "qpv_declared_at", "qpv_confirmed_at", "seconde_gt")
+FIELDS = tuple(
+    dict.fromkeys((*SPACE_FIELDS, "qpv", "qpv_declared_at", "qpv_confirmed_at", "seconde_gt"))
+)
 SECONDE_WEEK = "2027-06-14"
 
 

@@ -47,6 +47,7 @@ UAI_B = "0440284V"  # a collège of Nantes — académie de Nantes
 UAI_LYCEE_DEMO = "0770930T"  # Lycée Henri Moissan, Meaux (the demo's lycée)
 SPACE_FIELDS = (
     "email",
+    "qpv_declared_at",
     "registered_at",
     "validation_required",
     "search_scope",
@@ -1138,3 +1139,6 @@ def test_demo_population_is_full_and_consistent(s):
     seconde = s.exec(select(User).where(User.email == "seconde@demo.mystage.fr")).one()
     assert seconde.level == "2de_gt" and seconde.school_id == ctx["school_id"]
     assert seconde.parental_authorization_at is not None
+    admin_user = s.exec(select(User).where(User.email == "admin@demo.mystage.fr")).one()
+    assert [x["uai"] for x in schools.pending_qpv(s, admin_user)] == [UAI_LYCEE_DEMO]
+    assert school(s, UAI_LYCEE_DEMO).qpv is False
