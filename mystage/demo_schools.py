@@ -9,6 +9,11 @@
   refused by the school, sent, read, « à l'étude », accepted, confirmed (some with a signed
   convention), refused, expired, cancelled, withdrawn.
 - A collège of Nantes (0440284V): its head, two classes, applications straight to employers.
+- A lycée of Meaux, Lycée Henri Moissan (0770930T): its head (the lycée's official mailbox),
+  a class « 2de 3 » (2de GT) of four seconde pupils with their parents' authorization —
+  ``seconde@demo.mystage.fr`` and three others; no application yet.  Its head declared it
+  « en QPV ou à moins de 300 m d'un QPV » three days ago: the declaration waits for an
+  administrator in /espace/admin (the lycée is not QPV until then).
 
 Applications are simulated with the real transition table
 (:data:`mystage.services.applications.TRANSITIONS`: allowed from-states, the timestamps and
@@ -52,6 +57,16 @@ UAI_MEAUX = "0771029A"
 UAI_NANTES = "0440284V"
 HEAD_MEAUX = "ce.0771029a@ac-creteil.fr"
 HEAD_NANTES = "ce.0440284v@ac-nantes.fr"
+UAI_LYCEE = "0770930T"  # Lycée Henri Moissan, Meaux (2de GT)
+HEAD_LYCEE = "ce.0770930t@ac-creteil.fr"
+SECONDE_PUPIL = "seconde@demo.mystage.fr"
+# (email or None for a generated one, first name, last name, gender)
+LYCEE_PUPILS = [
+    (SECONDE_PUPIL, "Manon", "Lefort", "f"),
+    (None, "Ilyes", "Benali", "m"),
+    (None, "Jeanne", "Perrin", "f"),
+    (None, "Kylian", "Mendy", "m"),
+]
 
 FIRST_F = """Léa Emma Jade Louise Alice Chloé Lina Mila Inès Ambre Rose Anna Julia Manon Zoé
 Camille Sarah Lou Léna Agathe Nina Eva Jeanne Romane Clara Maëlys Yasmine Aya Lisa Juliette
@@ -193,7 +208,7 @@ class _Builder:
 
         rng = self.rng
         pw_hash = passwords.hash_password(self.password)
-        born = self.year - (14 if cls.level == "3e" else 13)
+        born = self.year - {"2de_gt": 15, "3e": 14}.get(cls.level, 13)
         rows = []
         for _ in range(n):
             gender = rng.choice(("f", "m"))
@@ -537,6 +552,60 @@ def _school_weeks(s: Session, school: School, year: int, mondays: list[date], cl
         )
 
 
+def _seed_lycee(b: _Builder) -> None:
+    """Lycée Henri Moissan (Meaux): its head, « 2de 3 » and four authorized seconde pupils
+    (no application: the seconde's weeks are in June, for everyone's own tries)."""
+    from mystage.services.accounts import passwords
+
+    s = b.s
+    lycee = b.school(UAI_LYCEE)
+    if lycee is None:
+        return
+    now = clock.now()
+    lycee.email = HEAD_LYCEE
+    lycee.registered_at = now - timedelta(days=40)
+    lycee.validation_required = False
+    lycee.qpv_declared_at = now - timedelta(days=3)  # awaits an admin's confirmation
+    lycee.updated_at = now
+    head = b.staff(HEAD_LYCEE, Role.CHEF_ETABLISSEMENT, "Sophie", "Marchetti", lycee,
+                   "Proviseure", "school")  # fmt: skip
+    b.membership(head, lycee, "active", 40)
+    (cls,) = b.classes(lycee, [("2de 3", "2de_gt", len(LYCEE_PUPILS))]).values()
+    pw_hash = passwords.hash_password(b.password)
+    rows = []
+    for i, (email, first, last, gender) in enumerate(LYCEE_PUPILS):
+        created = now - timedelta(days=30 - i)
+        rows.append(
+            {
+                "email": email or b._email(first, last),
+                "password_hash": pw_hash,
+                "role": Role.ELEVE,
+                "status": "active",
+                "first_name": first,
+                "last_name": last,
+                "birth_date": date(b.year - 15, 2 + 2 * i, 10 + i),
+                "gender": gender,
+                "school_id": lycee.id,
+                "class_id": cls.id,
+                "level": cls.level,
+                "parental_authorization_at": _noon((created + timedelta(days=5)).date()),
+                "parental_authorization_by_id": head.id,
+                "staff_scope": "school",
+                "terms_accepted_at": created,
+                "privacy_accepted_at": created,
+                "activated_at": created,
+                "email_verified_at": created,
+                "password_changed_at": created,
+                "created_at": created,
+            }
+        )
+    existing = set(s.execute(sa.select(User.email).where(User.email == SECONDE_PUPIL)).scalars())
+    rows = [r for r in rows if r["email"] not in existing]
+    if rows:
+        s.execute(sa.insert(User), rows)
+    s.commit()
+
+
 def seed_schools(s: Session, password: str) -> dict[str, int]:
     """Create the demo population (see the module notes); returns a few counts."""
     rng = random.Random(77)
@@ -689,6 +758,9 @@ def seed_schools(s: Session, password: str) -> dict[str, int]:
                 if plan != "none":
                     _run_pupil(b, p, plan, ctx_n)
         confirmed_nantes = ctx_n["confirmed"]
+
+    # --- the lycée of Meaux (no application) ------------------------------------------------
+    _seed_lycee(b)
 
     # --- what time did (expiry), then everything in a few statements ------------------------
     from mystage.services.offers import places_left_expr

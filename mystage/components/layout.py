@@ -17,7 +17,7 @@ from mystage.state.session import SessionState
 AUDIENCES = [
     ("Élèves", "/eleves"),
     ("Parents", "/parents"),
-    ("Collèges", "/etablissements"),
+    ("Établissements", "/etablissements"),
     ("Employeurs", "/employeurs"),
 ]
 

@@ -1,7 +1,9 @@
 """Choose a school by autocomplete (name, city or UAI), as on the pupil sign-up.
 
 ``school_picker(S, ...)`` works with any state that has ``school_id``, ``school_label``,
-``school_ep``, ``school_query``, ``school_suggestions`` (``[{"id", "uai", "label", "ep"}]``),
+``school_ep``, ``school_query``, ``school_suggestions`` (``[{"id", "uai", "label", "ep",
+"kind", "note"}]``; ``note``: a lycée without 2de GT per the ministry), optionally
+``school_note`` (the chosen school's),
 ``searched``, ``errors`` and the handlers ``search_schools(query)``, ``choose_school(id)``,
 ``change_school()``.  Ids: ``school-search``, ``school-suggestion-<UAI>``,
 ``school-chosen``, ``school-change``, ``school-none``.
@@ -17,7 +19,15 @@ from mystage.components.forms import field_error, field_hint, field_label
 
 def _suggestion(S, r) -> rx.Component:
     return rx.el.button(
-        rx.text(r["label"], as_="span", flex="1", min_width="0", overflow_wrap="anywhere"),
+        rx.box(
+            rx.text(r["label"], as_="span", display="block", overflow_wrap="anywhere"),
+            rx.cond(
+                r["note"] != "",
+                rx.text(r["note"], as_="span", display="block", font_size="0.8rem", color="#555"),
+            ),
+            flex="1",
+            min_width="0",
+        ),
         rx.cond(
             r["ep"] != "",
             rx.badge(r["ep"], color_scheme="orange", variant="soft", flex_shrink="0"),
@@ -45,7 +55,7 @@ def _suggestion(S, r) -> rx.Component:
     )
 
 
-def _search(S, hint: str, placeholder: str, none_text: str) -> rx.Component:
+def _search(S, hint: str, placeholder: str | rx.Var, none_text: str) -> rx.Component:
     return rx.box(
         field_hint(hint),
         rx.el.input(
@@ -103,6 +113,16 @@ def _chosen(S) -> rx.Component:
         rx.box(
             rx.text(S.school_label, id="school-chosen", font_weight="600", color="#161616"),
             rx.cond(S.school_ep != "", rx.badge(S.school_ep, color_scheme="orange")),
+            *(
+                [
+                    rx.cond(
+                        S.school_note != "",
+                        rx.text(S.school_note, id="school-note", font_size="0.85rem"),
+                    )
+                ]
+                if hasattr(S, "school_note")
+                else []
+            ),
             flex="1",
             min_width="0",
             overflow_wrap="anywhere",
@@ -129,7 +149,7 @@ def school_picker(
     S,
     label: str = "Établissement",
     hint: str = "Tapez au moins 2 lettres : ville, nom ou code UAI, puis choisissez dans la liste.",
-    placeholder: str = "ex. : Meaux Henri Dunant",
+    placeholder: str | rx.Var = "ex. : Meaux Henri Dunant",
     none_text: str = "Aucun établissement trouvé. Essayez avec le nom de la ville ou le code UAI.",
     error_key: str = "school_id",
 ) -> rx.Component:

@@ -8,6 +8,9 @@ up-to-date database writes nothing.  Everything happens in one transaction.
 
 Rows referenced by other tables are never deleted (schools, sectors, departments) and the
 school-space columns of ``schools`` (e-mail, settings, registration…) are never touched.
+``schools`` holds the collèges (``schools.csv``, kind "college", with the file's QPV flag)
+and the lycées (``lycees.csv``, kind "lycee", with ``seconde_gt``); a lycée's ``qpv`` is
+never written here (it is set when an admin confirms the head's declaration).
 """
 
 from __future__ import annotations
@@ -138,29 +141,42 @@ def _naf() -> list[dict[str, Any]]:
     ]
 
 
+def _school_row(r: dict[str, str], kind: str) -> dict[str, Any]:
+    return {
+        "uai": r["uai"].upper(),
+        "name": r["name"],
+        "search_name": fold(f"{r['name']} {r['commune']}"),
+        "kind": kind,
+        "sector": r["sector"] or "public",
+        "private_contract": r["private_contract"],
+        "status": r["status"] or "open",
+        "address": r["address"],
+        "postal_code": r["postal_code"],
+        "commune": r["commune"],
+        "insee_code": r["insee_code"],
+        "department_code": r["department_code"],
+        "academy": r["academy"],
+        "latitude": _float(r["latitude"]),
+        "longitude": _float(r["longitude"]),
+        "ep": r["ep"],
+    }
+
+
 def _schools() -> list[dict[str, Any]]:
+    """Collèges, with the file's QPV flag."""
     return [
-        {
-            "uai": r["uai"].upper(),
-            "name": r["name"],
-            "search_name": fold(f"{r['name']} {r['commune']}"),
-            "kind": "college",
-            "sector": r["sector"] or "public",
-            "private_contract": r["private_contract"],
-            "status": r["status"] or "open",
-            "address": r["address"],
-            "postal_code": r["postal_code"],
-            "commune": r["commune"],
-            "insee_code": r["insee_code"],
-            "department_code": r["department_code"],
-            "academy": r["academy"],
-            "latitude": _float(r["latitude"]),
-            "longitude": _float(r["longitude"]),
-            "ep": r["ep"],
-            "qpv": r["qpv"] == "1",
-            "qpv_code": r["qpv_code"],
-        }
+        {**_school_row(r, "college"), "qpv": r["qpv"] == "1", "qpv_code": r["qpv_code"]}
         for r in read_csv("schools.csv")
+    ]
+
+
+def _lycees() -> list[dict[str, Any]]:
+    """Lycées, with the ministry's « teaches a 2de GT » flag.  No QPV columns: the file has
+    no trustworthy QPV flag for lycées, so ``qpv`` is only set by an admin confirming the
+    head's declaration (:mod:`mystage.services.schools.qpv`) and never touched here."""
+    return [
+        {**_school_row(r, "lycee"), "seconde_gt": r.get("seconde_gt", "")}
+        for r in read_csv("lycees.csv")
     ]
 
 
@@ -233,14 +249,17 @@ def sync_table(
     return {"inserted": len(inserts), "updated": len(updates), "deleted": deleted}
 
 
-# (table key in the result, model, natural key, row builder, delete rows gone from the file)
+# (table key in the result, model, natural key, row builders, delete rows gone from the file).
+# Each builder's rows are synced on their own (their columns only): collèges and lycées share
+# ``schools`` but not the same columns (lycées' ``qpv`` is never written from a file).  A
+# table with several builders must not delete missing rows (each builder sees the others').
 _PLAN = (
-    ("departments", Department, ("code",), _departments, False),
-    ("communes", Commune, ("insee_code", "postal_code"), _communes, True),
-    ("commune_aliases", CommuneAlias, ("alias_name", "insee_code"), _aliases, True),
-    ("sectors", Sector, ("slug",), _sectors, False),
-    ("naf_codes", NafCode, ("code",), _naf, True),
-    ("schools", School, ("uai",), _schools, False),
+    ("departments", Department, ("code",), (_departments,), False),
+    ("communes", Commune, ("insee_code", "postal_code"), (_communes,), True),
+    ("commune_aliases", CommuneAlias, ("alias_name", "insee_code"), (_aliases,), True),
+    ("sectors", Sector, ("slug",), (_sectors,), False),
+    ("naf_codes", NafCode, ("code",), (_naf,), True),
+    ("schools", School, ("uai",), (_schools, _lycees), False),
 )
 
 
@@ -252,12 +271,13 @@ def import_reference(url: str | None = None) -> dict[str, int]:
     started = time.perf_counter()
     counts: dict[str, int] = {}
     with db.engine(url).begin() as conn:
-        for name, model, key, build, delete_missing in _PLAN:
+        for name, model, key, builders, delete_missing in _PLAN:
             table = model.__table__
-            rows = build()
-            changes = sync_table(conn, table, key, rows, delete_missing=delete_missing)
+            for build in builders:
+                rows = build()
+                changes = sync_table(conn, table, key, rows, delete_missing=delete_missing)
+                if any(changes.values()):
+                    log.info("reference %s (%s): %s", name, build.__name__.strip("_"), changes)
             counts[name] = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            if any(changes.values()):
-                log.info("reference %s: %s", name, changes)
     log.info("reference data imported in %.2f s: %s", time.perf_counter() - started, counts)
     return counts

@@ -351,7 +351,7 @@ def search_page() -> rx.Component:
         rx.cond(
             S.defaults_applied,
             notice(
-                "Offres autour de ton collège et pour tes semaines de stage. Change les "
+                "Offres autour de ton établissement et pour tes semaines de stage. Change les "
                 "critères pour chercher ailleurs.",
                 "info",
             ),

@@ -56,6 +56,7 @@ ROLES: dict[str, str | Callable[[], str] | None] = {
     "parent": "parent@demo.mystage.fr",
     "employeur": "employeur@demo.mystage.fr",
     "chef": "ce.0771029a@ac-creteil.fr",
+    "proviseur": "ce.0770930t@ac-creteil.fr",  # the demo's lycée (QPV card, 2de classes)
     "professeur": "prof@demo.mystage.fr",
     "referent": "referent77@demo.mystage.fr",
     "admin": "admin@demo.mystage.fr",
@@ -68,7 +69,7 @@ LOGGED_IN = [r for r, who in ROLES.items() if who]
 SPACES: list[tuple[str, list[str]]] = [
     ("/espace/eleve", ["eleve"]),
     ("/espace/employeur", ["employeur"]),
-    ("/espace/etablissement", ["chef"]),
+    ("/espace/etablissement", ["chef", "proviseur"]),
     ("/espace/etablissement/classe/[classe_id]", ["chef", "professeur"]),
     ("/espace/statistiques", ["referent", "admin"]),
     ("/espace/admin", ["admin"]),

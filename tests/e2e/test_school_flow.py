@@ -49,7 +49,7 @@ def test_head_sets_up_school_and_team(browser, server):
     uai, name = _one(
         engine,
         "SELECT uai, name FROM schools WHERE commune = 'Meaux' AND uai <> :u "
-        "AND registered_at IS NULL ORDER BY uai",
+        "AND kind = 'college' AND registered_at IS NULL ORDER BY uai",
         u=DEMO_UAI,
     )
     mailbox = f"ce.{uai.lower()}@ac-creteil.fr"

@@ -104,7 +104,9 @@ async def test_search_suggestions_and_choose(s):
     st = state()
     await st.search_schools("meaux")
     assert 0 < len(st.school_suggestions) <= 8
-    assert all(set(r) == {"id", "uai", "label", "ep"} for r in st.school_suggestions)
+    assert all(
+        set(r) == {"id", "uai", "label", "ep", "kind", "note"} for r in st.school_suggestions
+    )
     hit = next(r for r in st.school_suggestions if r["uai"] == MEAUX)
     assert "Meaux (0771029A)" in hit["label"] and hit["ep"]
     sid = meaux(s).id
@@ -320,3 +322,58 @@ async def test_activation_link_then_login_back_to_the_offer(s):
     again = make_state(ActivationState, path="/activation", query=f"token={token}")
     await again.load()
     assert not again.done and again.login_url == "/connexion"
+
+
+# --- lycées: the suggestions follow the level; a school of the wrong kind is refused --------
+
+UTRILLO = "0932030B"  # Lycée polyvalent Maurice Utrillo, Stains
+
+
+def utrillo(s) -> School:
+    return s.exec(select(School).where(School.uai == UTRILLO)).one()
+
+
+@pytest.mark.asyncio
+async def test_suggestions_follow_the_level_chosen(s):
+    st = state()
+    await st.search_schools("stains")
+    kinds = {r["kind"] for r in st.school_suggestions}
+    assert kinds == {"college", "lycee"}
+    await st.set_level("2de_gt")  # the suggestions shown are searched again
+    assert st.school_suggestions and {r["kind"] for r in st.school_suggestions} == {"lycee"}
+    await st.set_level("3e")
+    assert {r["kind"] for r in st.school_suggestions} == {"college"}
+    for bad in CRAFTED:
+        await st.set_level(bad)
+        assert st.level == ""
+
+
+@pytest.mark.asyncio
+async def test_crafted_choice_of_the_wrong_kind(s):
+    st = state()
+    await st.set_level("3e")
+    await st.choose_school(str(utrillo(s).id))  # never suggested to a 3e pupil
+    assert st.school_id == "" and st.errors["school"] == accounts.MSG_SCHOOL_COLLEGE
+    await st.set_level("2de_gt")
+    await st.choose_school(str(meaux(s).id))
+    assert st.school_id == "" and st.errors["school"] == accounts.MSG_SCHOOL_LYCEE
+    await st.choose_school(str(utrillo(s).id))
+    assert st.school_id == str(utrillo(s).id) and "school" not in st.errors
+    assert st.school_kind == "lycee"
+
+
+@pytest.mark.asyncio
+async def test_level_changed_after_the_school_is_checked_again(s):
+    """The school first, then the level: flagged at once, refused at submit, nothing
+    stored; with the right level the pupil signs up."""
+    st = state()
+    await chosen(s, st)  # Henri Dunant (a collège), no level yet
+    await st.set_level("2de_gt")
+    assert st.errors.get("school") == accounts.MSG_SCHOOL_LYCEE
+    await st.submit(form(level="2de_gt"))
+    assert st.errors.get("school") == accounts.MSG_SCHOOL_LYCEE and st.step == "form"
+    assert users(s) == 0
+    await st.set_level("3e")
+    assert "school" not in st.errors
+    await st.submit(form(level="3e"))
+    assert st.step == "check_mail" and users(s) == 1

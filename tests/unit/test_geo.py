@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -348,7 +349,7 @@ def test_reference_counts(s):
         "commune_aliases": 2498,
         "sectors": 43,
         "naf_codes": 732,
-        "schools": 7654,
+        "schools": 7654 + 2996,
     }
     school = s.execute(sa.select(School).where(School.uai == "0350044H")).scalars().one()
     assert school.kind == "college" and school.search_name == "college chateaubriand saint malo"
@@ -367,6 +368,34 @@ def test_reference_counts(s):
     )
     commune = s.execute(sa.select(Commune).where(Commune.insee_code == "94038")).scalars().first()
     assert commune.search_name == "l hay les roses"
+
+
+def test_reference_lycees(s):
+    """The lycées' file is loaded into ``schools`` with kind "lycee" and its 2de GT flag; no
+    lycée is QPV from a file (only an admin's confirmation sets it)."""
+    by_kind = dict(s.execute(sa.select(School.kind, sa.func.count()).group_by(School.kind)).all())
+    assert by_kind == {"college": 7654, "lycee": 2996}
+    utrillo = s.execute(sa.select(School).where(School.uai == "0932030B")).scalars().one()
+    assert (utrillo.kind, utrillo.name, utrillo.commune, utrillo.academy) == (
+        "lycee", "Lycée polyvalent Maurice Utrillo", "Stains", "Créteil",
+    )  # fmt: skip
+    assert utrillo.seconde_gt == "yes" and utrillo.latitude and utrillo.longitude
+    flags = dict(
+        s.execute(
+            sa.select(School.seconde_gt, sa.func.count())
+            .where(School.kind == "lycee")
+            .group_by(School.seconde_gt)
+        ).all()
+    )
+    assert flags == {"yes": 2557, "no": 103, "": 336}
+    lycee_qpv = sa.select(sa.func.count()).where(School.kind == "lycee", School.qpv.is_(True))
+    assert s.execute(lycee_qpv).scalar_one() == 0
+    assert (
+        s.execute(
+            sa.select(sa.func.count()).where(School.kind == "college", School.seconde_gt != "")
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_import_reference_is_idempotent_and_repairs(s, reference_db, caplog):
@@ -394,7 +423,7 @@ def test_import_reference_is_idempotent_and_repairs(s, reference_db, caplog):
     s.commit()
 
     counts = import_reference(reference_db)
-    assert counts["communes"] == 35560 and counts["schools"] == 7654
+    assert counts["communes"] == 35560 and counts["schools"] == 7654 + 2996
 
     s.expire_all()
     assert geocode(s, "Meaux").latitude == pytest.approx(48.957, abs=0.01)
@@ -409,3 +438,37 @@ def test_import_reference_is_idempotent_and_repairs(s, reference_db, caplog):
     assert not [r for r in caplog.records if "inserted" in r.getMessage()]
     s.execute(sa.update(School).where(School.id == school_id).values(email=""))
     s.commit()
+
+
+def test_import_reference_keeps_a_lycee_qpv(s, reference_db, caplog):
+    """A lycée confirmed QPV by an admin stays QPV when the files are imported again (the
+    file has no QPV for lycées); its 2de GT flag is repaired from the file; a second run
+    writes nothing."""
+    lycee = s.execute(sa.select(School).where(School.uai == "0932030B")).scalars().one()
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    s.execute(
+        sa.update(School)
+        .where(School.id == lycee.id)
+        .values(
+            qpv=True, qpv_declared_at=now, qpv_confirmed_at=now, seconde_gt="no", kind="college"
+        )
+    )
+    s.commit()
+    try:
+        counts = import_reference(reference_db)
+        assert counts["schools"] == 7654 + 2996
+        s.expire_all()
+        lycee = s.get(School, lycee.id)
+        assert (lycee.kind, lycee.seconde_gt, lycee.qpv) == ("lycee", "yes", True)
+        assert lycee.qpv_declared_at is not None and lycee.qpv_confirmed_at is not None
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="mystage.data.loader"):
+            assert import_reference(reference_db) == counts
+        assert not [r for r in caplog.records if "inserted" in r.getMessage()]
+    finally:
+        s.execute(
+            sa.update(School)
+            .where(School.id == lycee.id)
+            .values(qpv=False, qpv_declared_at=None, qpv_confirmed_at=None)
+        )
+        s.commit()

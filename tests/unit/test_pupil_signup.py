@@ -115,7 +115,8 @@ def test_class_not_listed_is_none(s):
 
 @pytest.mark.parametrize("level", ["4e", "3e", "3e_segpa", "3e_prepa_metiers", "2de_gt"])
 def test_every_level(s, level):
-    user, errors = accounts.register_pupil(s, **data(s, level=level))
+    uai = "0932030B" if level == "2de_gt" else MEAUX  # a lycée for 2de GT, else a collège
+    user, errors = accounts.register_pupil(s, **data(s, level=level, school_id=school(s, uai).id))
     assert errors == {}
     assert user.level == level
 
@@ -377,7 +378,8 @@ def test_suggestions_by_name_city_uai(s):
     assert dunant, by_city
     assert dunant[0]["label"].endswith("— Meaux (0771029A)")
     assert dunant[0]["ep"] in ("REP", "REP+")
-    assert set(dunant[0]) == {"id", "uai", "label", "ep"}
+    assert set(dunant[0]) == {"id", "uai", "label", "ep", "kind", "note"}
+    assert dunant[0]["kind"] == "college" and dunant[0]["note"] == ""
     assert [r["uai"] for r in accounts.signup_school_suggestions(s, "0771029a")] == [MEAUX]
     by_name = accounts.signup_school_suggestions(s, "henri dunant meaux")
     assert [r["uai"] for r in by_name] == [MEAUX]
@@ -410,3 +412,73 @@ def test_signup_school_lists_its_classes_only(s):
     assert all(isinstance(c["id"], str) for c in found["classes"])
     for bad in (None, "", "abc", -1, 10**12, "4294967296", True, ["1"]):
         assert accounts.signup_school(s, bad) is None
+
+
+# --- lycées: a pupil of 2de GT picks a lycée, a pupil of 4e/3e a collège ----------------------
+
+UTRILLO = "0932030B"  # Lycée polyvalent Maurice Utrillo, Stains
+MOISSAN = "0770930T"  # Lycée Henri Moissan, Meaux
+
+
+def test_suggestions_follow_the_level(s):
+    anyone = {r["uai"] for r in accounts.signup_school_suggestions(s, "meaux")}
+    lycees = accounts.signup_school_suggestions(s, "meaux", "2de_gt")
+    colleges = accounts.signup_school_suggestions(s, "meaux", "3e")
+    assert lycees and all(r["kind"] == "lycee" for r in lycees)
+    assert MOISSAN in {r["uai"] for r in lycees}
+    assert colleges and all(r["kind"] == "college" for r in colleges)
+    assert MEAUX in {r["uai"] for r in colleges} and MEAUX in anyone
+    for level in ("4e", "3e_segpa", "3e_prepa_metiers"):
+        assert all(
+            r["kind"] == "college" for r in accounts.signup_school_suggestions(s, "meaux", level)
+        )
+    # No level (or a crafted one): both kinds.
+    for level in (None, "", "1re", 12, ["2de_gt"]):
+        got = accounts.signup_school_suggestions(s, "utrillo stains", level)
+        assert [r["uai"] for r in got] == [UTRILLO]
+    assert accounts.signup_school_suggestions(s, "utrillo stains", "3e") == []
+    assert [r["uai"] for r in accounts.signup_school_suggestions(s, "0932030b", "2de_gt")] == [
+        UTRILLO
+    ]
+
+
+def test_suggestion_note_for_a_lycee_without_seconde(s):
+    no_seconde = s.exec(
+        select(School).where(School.kind == "lycee", School.seconde_gt == "no")
+    ).first()
+    [hit] = accounts.signup_school_suggestions(s, no_seconde.uai.lower(), "2de_gt")
+    assert hit["note"] == accounts.NOTE_NO_SECONDE  # findable, with a word about it
+    assert accounts.signup_school(s, no_seconde.id)["note"] == accounts.NOTE_NO_SECONDE
+    [utrillo] = accounts.signup_school_suggestions(s, UTRILLO)
+    assert utrillo["note"] == "" and accounts.signup_school(s, utrillo["id"])["kind"] == "lycee"
+
+
+def test_seconde_pupil_signs_up_with_a_lycee(s):
+    lycee = school(s, UTRILLO)
+    klass = add_class(s, lycee, name="2de 1", level="2de_gt")
+    user, errors = accounts.register_pupil(
+        s, **data(s, level="2de_gt", school_id=lycee.id, class_id=klass.id, birth_date="2010-05-02")
+    )
+    assert errors == {} and user.school_id == lycee.id and user.level == "2de_gt"
+    assert user.class_id == klass.id
+
+
+@pytest.mark.parametrize(
+    ("level", "uai", "message"),
+    [
+        ("2de_gt", MEAUX, accounts.MSG_SCHOOL_LYCEE),
+        ("3e", UTRILLO, accounts.MSG_SCHOOL_COLLEGE),
+        ("4e", UTRILLO, accounts.MSG_SCHOOL_COLLEGE),
+        ("3e_segpa", UTRILLO, accounts.MSG_SCHOOL_COLLEGE),
+    ],
+)
+def test_school_of_the_wrong_kind_is_refused(s, level, uai, message):
+    """A crafted request (the autocomplete never offers it): message next to the school
+    field, nothing stored."""
+    _user, errors = accounts.register_pupil(s, **data(s, level=level, school_id=school(s, uai).id))
+    assert errors == {"school": message}
+    assert_nothing_stored(s)
+    assert message in (
+        "Les élèves de 2de choisissent leur lycée.",
+        "Les élèves de 4e et de 3e choisissent leur collège.",
+    )

@@ -44,8 +44,10 @@ A = AppState
 PW = "un mot de passe solide"
 UAI_A = "0771029A"  # Collège Henri Dunant, Meaux — académie de Créteil
 UAI_B = "0440284V"  # a collège of Nantes — académie de Nantes
+UAI_LYCEE_DEMO = "0770930T"  # Lycée Henri Moissan, Meaux (the demo's lycée)
 SPACE_FIELDS = (
     "email",
+    "qpv_declared_at",
     "registered_at",
     "validation_required",
     "search_scope",
@@ -60,7 +62,7 @@ def school_db(reference_db, dbs):
     clock.freeze(NOW)
     saved = {
         sch.id: {f: getattr(sch, f) for f in SPACE_FIELDS}
-        for sch in dbs.exec(select(School).where(School.uai.in_([UAI_A, UAI_B])))
+        for sch in dbs.exec(select(School).where(School.uai.in_([UAI_A, UAI_B, UAI_LYCEE_DEMO])))
     }
     yield dbs
     dbs.rollback()
@@ -1127,3 +1129,16 @@ def test_demo_population_is_full_and_consistent(s):
     apps = dict(s.execute(sa.select(Application.id, Application.state)).all())
     assert last == apps
     assert mails(s) == []
+    # The lycée of Meaux: its head (official mailbox), « 2de 3 » of four authorized secondes.
+    lycee_head = s.exec(select(User).where(User.email == "ce.0770930t@ac-creteil.fr")).one()
+    assert lycee_head.role == Role.CHEF_ETABLISSEMENT
+    ctx = schools.space_context(s, lycee_head)
+    assert ctx["kind"] == "lycee" and ctx["is_head"] and ctx["registered"]
+    (row,) = schools.school_table(s, lycee_head)["rows"]
+    assert (row["name"], row["pupils"], row["authorized"], row["applied"]) == ("2de 3", 4, 4, 0)
+    seconde = s.exec(select(User).where(User.email == "seconde@demo.mystage.fr")).one()
+    assert seconde.level == "2de_gt" and seconde.school_id == ctx["school_id"]
+    assert seconde.parental_authorization_at is not None
+    admin_user = s.exec(select(User).where(User.email == "admin@demo.mystage.fr")).one()
+    assert [x["uai"] for x in schools.pending_qpv(s, admin_user)] == [UAI_LYCEE_DEMO]
+    assert school(s, UAI_LYCEE_DEMO).qpv is False

@@ -47,6 +47,82 @@ def _pending_row(u) -> rx.Component:
     )
 
 
+def _qpv_row(r) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(r["name"]),
+        rx.table.cell(r["commune"], " (", r["department_code"], ")"),
+        rx.table.cell(r["uai"]),
+        rx.table.cell(r["head"]),
+        rx.table.cell(r["declared_at"]),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    "Confirmer",
+                    size="1",
+                    on_click=AdminState.decide_qpv(r["id"], True),
+                    class_name="qpv-confirm",
+                    cursor="pointer",
+                    aria_label="Confirmer le statut QPV : " + r["name"].to(str),
+                ),
+                rx.button(
+                    "Refuser",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=AdminState.decide_qpv(r["id"], False),
+                    class_name="qpv-refuse",
+                    cursor="pointer",
+                    aria_label="Refuser la déclaration QPV : " + r["name"].to(str),
+                ),
+            )
+        ),
+        class_name="pending-qpv",
+    )
+
+
+def _qpv_section() -> rx.Component:
+    """Lycées declared « en QPV ou à moins de 300 m d'un QPV » by their head."""
+    return rx.fragment(
+        rx.heading("Lycées : déclarations QPV à confirmer", as_="h2", size="5", margin_top="1rem"),
+        rx.text(
+            "Le chef d'établissement déclare son lycée en quartier prioritaire de la "
+            "politique de la ville ou à moins de 300 m d'un QPV. Vérifiez-le (par exemple sur "
+            "sig.ville.gouv.fr) avant de confirmer : ses élèves auront alors accès aux offres "
+            "réservées aux établissements en QPV. Le chef d'établissement est prévenu par "
+            "courriel.",
+            font_size="0.9rem",
+        ),
+        rx.cond(
+            AdminState.qpv.length() == 0,
+            rx.text("Aucune déclaration en attente.", id="qpv-none"),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in (
+                                    "Lycée",
+                                    "Commune",
+                                    "UAI",
+                                    "Chef d'établissement",
+                                    "Déclaré le",
+                                    "Décision",
+                                )
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(AdminState.qpv, _qpv_row)),
+                    width="100%",
+                ),
+                id="pending-qpv",
+                overflow_x="auto",
+                width="100%",
+            ),
+        ),
+    )
+
+
 @page("/espace/admin", "Administration", on_load=AdminState.load)
 def admin_page() -> rx.Component:
     return rx.vstack(
@@ -94,6 +170,7 @@ def admin_page() -> rx.Component:
                         ),
                     ),
                 ),
+                _qpv_section(),
                 rx.heading("Comptes à valider", as_="h2", size="5", margin_top="1rem"),
                 rx.text(
                     "Référents départementaux, académiques et centraux (accès aux statistiques "

@@ -25,6 +25,7 @@ def _select(
     required: bool = True,
     hint_text: str = "",
     mark_invalid: bool = False,
+    **select_props,
 ) -> rx.Component:
     """A select of the sign-up form: its label (and hint), the options, the error under it;
     ``mark_invalid`` also sets ``aria-invalid`` while the field has an error."""
@@ -44,6 +45,7 @@ def _select(
             default_value=S.values.get(name, ""),
             aria_describedby=f"{input_id}-err",
             **invalid,
+            **select_props,
             style=theme.SELECT,
         ),
         error_text(name, input_id),
@@ -58,6 +60,8 @@ def _level_field() -> rx.Component:
         "signup-level",
         rx.el.option("Choisis ton niveau", value=""),
         *[rx.el.option(LEVEL_LABELS[lv], value=lv.value) for lv in PupilLevel],
+        hint_text="En 2de, choisis ton lycée ; en 4e ou en 3e, ton collège.",
+        on_change=SignupState.set_level,
     )
 
 
@@ -90,7 +94,7 @@ def pupil_school_fields() -> rx.Component:
     S = SignupState
     return rx.fragment(
         notice(
-            "Après ton inscription, ton collège enregistre l'autorisation de tes parents : "
+            "Après ton inscription, ton établissement enregistre l'autorisation de tes parents : "
             "tu pourras alors postuler aux offres de stage.",
             "info",
         ),
@@ -99,7 +103,9 @@ def pupil_school_fields() -> rx.Component:
             S,
             label="Ton établissement",
             hint="Tape au moins 2 lettres : nom, ville ou code UAI, puis choisis dans la liste.",
-            placeholder="ex. : Henri Dunant Meaux",
+            placeholder=rx.cond(
+                S.level == "2de_gt", "ex. : Henri Moissan Meaux", "ex. : Henri Dunant Meaux"
+            ),
             none_text="Aucun établissement trouvé. Essaie avec le nom de ta ville ou le code UAI.",
             error_key="school",
         ),

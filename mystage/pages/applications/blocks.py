@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import controls, theme
-from mystage.components.forms import notice
+from mystage.components.forms import notice, page_title
 from mystage.state.applications import DENIED
 
 SMALL = "0.85rem"
@@ -224,7 +224,10 @@ def feedback(S) -> rx.Component:
 
 
 def denied(id_: str = "app-denied") -> rx.Component:
-    return notice(DENIED, "error", id=id_)
+    """The « no access » notice, under the page's one h1."""
+    return rx.vstack(
+        page_title("Accès refusé"), notice(DENIED, "error", id=id_), width="100%", align="start"
+    )
 
 
 def grid(*children) -> rx.Component:

@@ -8,9 +8,9 @@ from mystage.components import theme
 from mystage.components.forms import card
 from mystage.components.layout import page
 from mystage.pages.schools.parts import (
+    SELECT_STYLE,
     SMALL_SELECT,
     blue_button,
-    choice_select,
     error_of,
     h2,
     inline_confirm,
@@ -22,15 +22,22 @@ from mystage.pages.schools.parts import (
     table_box,
     text_input,
 )
-from mystage.state.schools import (
-    LEVEL_CHOICES,
-    SchoolClassesState,
-)
+from mystage.state.schools import SchoolClassesState
 
 
 def _level_select(name_id: str, default) -> rx.Component:
-    return choice_select(
-        name_id, "level", "Niveau (deviné d'après le nom)", LEVEL_CHOICES, default_value=default
+    """The class's level: 2de GT in a lycée, 4e or 3e in a collège (the state's choices)."""
+    return rx.el.select(
+        rx.el.option("Niveau (deviné d'après le nom)", value=""),
+        rx.foreach(
+            SchoolClassesState.level_choices,
+            lambda c: rx.el.option(c["label"], value=c["value"]),
+        ),
+        id=name_id,
+        name="level",
+        aria_describedby=f"{name_id}-err",
+        style=SELECT_STYLE,
+        default_value=default,
     )
 
 
@@ -47,7 +54,7 @@ def _create_form() -> rx.Component:
                         "class-name",
                         "name",
                         S.create_values.get("name", ""),
-                        placeholder="ex. : 3e A",
+                        placeholder=rx.cond(S.school_kind == "lycee", "ex. : 2de 1", "ex. : 3e A"),
                     ),
                     S.create_errors,
                     "name",

@@ -405,6 +405,10 @@ def _school_header(S) -> rx.Component:
             S.school["function"] != "",
             muted(S.school["function"]),
         ),
+        rx.cond(
+            S.school["no_seconde"] != "",
+            notice(S.school["no_seconde"], "info", id="school-no-seconde"),
+        ),
         spacing="1",
         width="100%",
     )

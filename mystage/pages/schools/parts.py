@@ -27,7 +27,9 @@ COLOURS = ("green", "blue", "orange", "red")
 
 
 def denied_notice(text) -> rx.Component:
+    """Why the caller may not see the page, under the page's one h1."""
     return rx.vstack(
+        page_title("Accès refusé"),
         notice(text, "error", id="school-denied", width="100%"),
         rx.link("← Tableau de bord", href=SPACE_URL, font_size=SMALL),
         width="100%",

@@ -11,10 +11,102 @@ from mystage.components.forms import (
     radio_field,
 )
 from mystage.components.layout import page
-from mystage.pages.schools.parts import blue_button, h2, labelled, space_page, text_input
+from mystage.pages.schools.parts import (
+    blue_button,
+    h2,
+    labelled,
+    muted,
+    space_page,
+    text_input,
+)
+from mystage.services.schools import QPV_LABEL
 from mystage.state.schools import (
     SchoolSettingsState,
 )
+
+
+def _qpv_status() -> rx.Component:
+    S = SchoolSettingsState
+    return rx.text(
+        rx.el.strong("Statut : "),
+        S.qpv.get("label", ""),
+        rx.cond(
+            S.qpv.get("status", "") == "pending",
+            rx.el.span(" (déclaré le ", S.qpv.get("declared_at", ""), ")"),
+        ),
+        rx.cond(
+            S.qpv.get("status", "") == "confirmed",
+            rx.el.span(" (le ", S.qpv.get("confirmed_at", ""), ")"),
+        ),
+        id="settings-qpv-status",
+        margin_bottom="0.75rem",
+    )
+
+
+def _lycee_qpv() -> rx.Component:
+    """A lycée's head declares the QPV (confirmed by the MyStage team)."""
+    S = SchoolSettingsState
+    return rx.box(
+        rx.text(
+            "Les données nationales n'indiquent pas si un lycée est en quartier prioritaire "
+            "de la politique de la ville (QPV). Déclarez-le ici : une fois la déclaration "
+            "confirmée par l'équipe MyStage, vos élèves ont accès aux offres réservées aux "
+            "établissements en QPV.",
+            font_size="0.9rem",
+            margin_bottom="0.75rem",
+        ),
+        _qpv_status(),
+        rx.cond(S.qpv_message != "", notice(S.qpv_message, "success", id="settings-qpv-saved")),
+        rx.cond(S.qpv_error != "", notice(S.qpv_error, "error", id="settings-qpv-error")),
+        rx.form(
+            rx.el.fieldset(
+                rx.hstack(
+                    rx.el.input(
+                        type="checkbox",
+                        id="settings-qpv",
+                        name="qpv_declared",
+                        default_checked=S.qpv_declared,
+                        style={"width": "1.2rem", "height": "1.2rem", "flex_shrink": "0"},
+                    ),
+                    rx.el.label(QPV_LABEL, html_for="settings-qpv", font_weight="600"),
+                    align="start",
+                    spacing="2",
+                ),
+                disabled=~S.can_edit,
+                border="none",
+                padding="0",
+                margin="0 0 1rem 0",
+            ),
+            rx.cond(
+                S.can_edit,
+                blue_button("Enregistrer la déclaration", type="submit", id="settings-qpv-save"),
+            ),
+            on_submit=S.save_qpv,
+            reset_on_submit=False,
+            id="settings-qpv-form",
+            key=S.form_key.to_string(),
+        ),
+    )
+
+
+def _college_qpv() -> rx.Component:
+    """A collège's QPV comes from the national data: shown, not declared."""
+    return rx.box(
+        _qpv_status(),
+        muted(
+            "Pour les collèges, ce statut vient des données nationales : il n'y a rien à déclarer."
+        ),
+    )
+
+
+def _qpv_card() -> rx.Component:
+    S = SchoolSettingsState
+    return card(
+        h2("Quartier prioritaire de la politique de la ville (QPV)", margin_top="0"),
+        rx.cond(S.school_kind == "lycee", _lycee_qpv(), _college_qpv()),
+        id="settings-qpv-card",
+        margin_top="1rem",
+    )
 
 
 @page("/espace/etablissement/parametres", "Paramètres", on_load=SchoolSettingsState.load)
@@ -32,6 +124,7 @@ def school_settings_page() -> rx.Component:
                 id="settings-read-only",
             ),
         ),
+        rx.cond(S.no_seconde != "", notice(S.no_seconde, "info", id="settings-no-seconde")),
         rx.cond(S.saved, notice("Paramètres enregistrés.", "success", id="settings-saved")),
         rx.cond(
             S.errors.get("form", "") != "",
@@ -133,4 +226,5 @@ def school_settings_page() -> rx.Component:
                 key=S.form_key.to_string(),
             ),
         ),
+        _qpv_card(),
     )

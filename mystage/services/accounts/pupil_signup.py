@@ -45,6 +45,11 @@ MSG_BIRTH_TOO_OLD = (
     f"{PUPIL_MIN_AGE} à {PUPIL_MAX_AGE} ans."
 )
 MSG_GENDER_INVALID = "Choisis une des réponses proposées."
+# A pupil of 2de GT belongs to a lycée, a pupil of 4e/3e to a collège.
+MSG_SCHOOL_LYCEE = "Les élèves de 2de choisissent leur lycée."
+MSG_SCHOOL_COLLEGE = "Les élèves de 4e et de 3e choisissent leur collège."
+# The autocomplete's line for a lycée the ministry lists without a 2de GT.
+NOTE_NO_SECONDE = "Pas de 2de générale et technologique d'après le ministère"
 # The generic sign-up messages, addressed to a pupil (« tu »).
 _PUPIL_WORDING = {
     MSG_IDENTIFIER_REQUIRED: (
@@ -107,10 +112,32 @@ def _school_label(name: str, commune: str, uai: str) -> str:
     return f"{name} — {commune} ({uai})"
 
 
-def signup_school_suggestions(s: Session, query: Any) -> list[dict[str, str]]:
-    """Public autocomplete of the sign-up form: at most 8 schools for a name, city, postal
-    code or UAI (2 characters at least; the query is cut at 100 characters).  Each item:
-    ``{"id", "uai", "label": "Collège X — Ville (UAI)", "ep": "" | "REP" | "REP+"}``."""
+def _school_note(kind: str, seconde_gt: str) -> str:
+    return NOTE_NO_SECONDE if kind == "lycee" and seconde_gt == "no" else ""
+
+
+def school_kind_for_level(level: Any) -> str | None:
+    """The kind of school of a pupil of ``level``: "lycee" for 2de GT, "college" for 4e and
+    the 3e levels, None for anything else (no level chosen yet)."""
+    if not isinstance(level, str) or level not in set(PupilLevel):
+        return None
+    return "lycee" if level == PupilLevel.SECONDE_GT else "college"
+
+
+def school_kind_error(level: Any, kind: Any) -> str:
+    """The message when a pupil of ``level`` picks a school of ``kind`` (else "")."""
+    expected = school_kind_for_level(level)
+    if expected is None or kind == expected:
+        return ""
+    return MSG_SCHOOL_LYCEE if expected == "lycee" else MSG_SCHOOL_COLLEGE
+
+
+def signup_school_suggestions(s: Session, query: Any, level: Any = None) -> list[dict[str, str]]:
+    """Public autocomplete of the sign-up forms: at most 8 schools for a name, city, postal
+    code or UAI (2 characters at least; the query is cut at 100 characters); with a pupil's
+    ``level``, only lycées (2de GT) or only collèges (4e, 3e).  Each item: ``{"id", "uai",
+    "label": "Collège X — Ville (UAI)", "ep": "" | "REP" | "REP+", "kind", "note"}`` (note:
+    a lycée without 2de GT, per the ministry)."""
     from mystage.services.geo import suggest_schools
     from mystage.services.text import fold
 
@@ -119,13 +146,16 @@ def signup_school_suggestions(s: Session, query: Any) -> list[dict[str, str]]:
     q = query[:SCHOOL_QUERY_MAX]
     if len(fold(q).replace(" ", "")) < 2:
         return []
-    rows = suggest_schools(s, q, SCHOOL_SUGGESTIONS_MAX)
+    kind = school_kind_for_level(level)
+    rows = suggest_schools(s, q, SCHOOL_SUGGESTIONS_MAX, kind=kind)
     return [
         {
             "id": str(r["id"]),
             "uai": r["uai"],
             "label": _school_label(r["name"], r["commune"], r["uai"]),
             "ep": r["ep"] or "",
+            "kind": r["kind"],
+            "note": _school_note(r["kind"], r["seconde_gt"]),
         }
         for r in rows[:SCHOOL_SUGGESTIONS_MAX]
     ]
@@ -133,7 +163,7 @@ def signup_school_suggestions(s: Session, query: Any) -> list[dict[str, str]]:
 
 def signup_school(s: Session, school_id: Any) -> dict[str, Any] | None:
     """The school a pupil picked and the classes it created (public data), or None:
-    ``{"id", "uai", "label", "ep", "classes": [{"id", "name"}]}``."""
+    ``{"id", "uai", "label", "ep", "kind", "note", "classes": [{"id", "name"}]}``."""
     sid = client_id(school_id)
     school = s.get(School, sid) if sid is not None else None
     if school is None:
@@ -149,6 +179,8 @@ def signup_school(s: Session, school_id: Any) -> dict[str, Any] | None:
         "uai": school.uai,
         "label": _school_label(school.name, school.commune, school.uai),
         "ep": school.ep or "",
+        "kind": school.kind,
+        "note": _school_note(school.kind, school.seconde_gt),
         "classes": [{"id": str(cid), "name": name} for cid, name in classes],
     }
 
@@ -167,6 +199,8 @@ def _pupil_errors(
     school = s.get(School, sid) if sid is not None else None
     if school is None:
         errors["school"] = MSG_SCHOOL_INVALID
+    elif kind_error := school_kind_error(profile.get("level"), school.kind):
+        errors["school"] = kind_error  # a 2de pupil in a collège, a 3e pupil in a lycée
     else:
         profile["school_id"] = school.id
     if class_id is None or (isinstance(class_id, str) and not class_id.strip()):

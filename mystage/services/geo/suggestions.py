@@ -172,10 +172,18 @@ _SCHOOL_NOISE = frozenset({"college", "clg", "de", "du", "des", "la", "le", "les
 _UAI_RE = re.compile(r"^\d{7}[a-z]$")
 
 
+SCHOOL_KINDS = ("college", "lycee")
+
+
 def suggest_schools(
-    s: Session, query: str, limit: int = 10, department_code: str | None = None
+    s: Session,
+    query: str,
+    limit: int = 10,
+    department_code: str | None = None,
+    kind: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Collèges by name, city, postal code or UAI (« jean moulin nantes », « 0440001 »)."""
+    """Collèges and lycées by name, city, postal code or UAI (« jean moulin nantes »,
+    « 0440001 »); ``kind`` ("college" / "lycee") keeps one kind only."""
     if not isinstance(query, str):
         return []
     f = fold(query[:100])
@@ -219,6 +227,8 @@ def suggest_schools(
         )
     if department_code:
         conds.append(c.department_code == str(department_code).upper()[:3])
+    if kind is not None:
+        conds.append(c.kind == (kind if kind in SCHOOL_KINDS else ""))
     stmt = (
         sa.select(
             c.id,
@@ -231,6 +241,8 @@ def suggest_schools(
             c.sector,
             c.ep,
             c.qpv,
+            c.kind,
+            c.seconde_gt,
             c.latitude,
             c.longitude,
         )
@@ -251,6 +263,8 @@ def suggest_schools(
             "sector": r.sector,
             "ep": r.ep,
             "qpv": bool(r.qpv),
+            "kind": r.kind,
+            "seconde_gt": r.seconde_gt or "",
             "lat": r.latitude,
             "lon": r.longitude,
         }

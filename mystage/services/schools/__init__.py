@@ -18,7 +18,8 @@ Conventions (as in :mod:`offers` and :mod:`structures`)
 
 The package: :mod:`.scope` (who acts on which school), :mod:`.signup`, :mod:`.team`,
 :mod:`.invitations`, :mod:`.classes`, :mod:`.internship_weeks`, :mod:`.school_settings`,
-:mod:`.authorizations`, :mod:`.tracking`, :mod:`.applications` (staff views), :mod:`.exports`;
+:mod:`.authorizations`, :mod:`.tracking`, :mod:`.applications` (staff views), :mod:`.exports`,
+:mod:`.qpv` (a lycée's QPV declaration, confirmed by an admin);
 :mod:`.academies` (mail domains), :mod:`.mails`, :mod:`.messages`, :mod:`.constants`.
 
 Decisions
@@ -59,9 +60,11 @@ from mystage.services.schools.authorizations import (
     undo_authorization,
 )
 from mystage.services.schools.classes import (
+    LEVELS_BY_KIND,
     classes,
     create_class,
     delete_class,
+    level_choices,
     move_pupil,
     rename_class,
 )
@@ -126,6 +129,7 @@ from mystage.services.schools.messages import (
     MSG_INVITE_PENDING,
     MSG_MOVE_SAME,
     MSG_NO_ACADEMY,
+    MSG_NO_SECONDE,
     MSG_NOT_ACTIVE_MEMBER,
     MSG_OTHER_ACADEMY,
     MSG_PASSWORD_MISMATCH,
@@ -143,6 +147,17 @@ from mystage.services.schools.messages import (
     MSG_WEEK_OUTSIDE,
     MSG_WEEK_WEEKEND,
     MSG_YEAR,
+)
+from mystage.services.schools.qpv import (
+    MSG_QPV_COLLEGE,
+    MSG_QPV_INVALID,
+    MSG_QPV_NOT_PENDING,
+    QPV_LABEL,
+    QPV_STATUS_LABELS,
+    decide_qpv,
+    declare_qpv,
+    pending_qpv,
+    qpv_status,
 )
 from mystage.services.schools.school_settings import (
     school_settings,
@@ -183,6 +198,7 @@ __all__ = [
     "HEAD_LABEL",
     "INVITATION_TTL",
     "INVITATION_URL",
+    "LEVELS_BY_KIND",
     "MAX_CLASSES_PER_PICK",
     "MAX_RADIUS_KM",
     "MAX_WEEKS",
@@ -213,8 +229,12 @@ __all__ = [
     "MSG_MOVE_SAME",
     "MSG_NOT_ACTIVE_MEMBER",
     "MSG_NO_ACADEMY",
+    "MSG_NO_SECONDE",
     "MSG_OTHER_ACADEMY",
     "MSG_PASSWORD_MISMATCH",
+    "MSG_QPV_COLLEGE",
+    "MSG_QPV_INVALID",
+    "MSG_QPV_NOT_PENDING",
     "MSG_RADIUS",
     "MSG_REQUEST_DONE",
     "MSG_SCHOOL_CLOSED",
@@ -230,6 +250,8 @@ __all__ = [
     "MSG_WEEK_WEEKEND",
     "MSG_YEAR",
     "NO_CLASS",
+    "QPV_LABEL",
+    "QPV_STATUS_LABELS",
     "SCHOOL_COLUMNS",
     "SCOPE_LABELS",
     "SEARCH_SCOPES",
@@ -253,16 +275,21 @@ __all__ = [
     "class_table_xlsx",
     "classes",
     "create_class",
+    "decide_qpv",
     "decide_staff",
+    "declare_qpv",
     "delete_class",
     "export_filename",
     "function_label",
     "invitation_info",
     "invite_staff",
     "is_academy_domain",
+    "level_choices",
     "move_pupil",
     "official_mailbox",
+    "pending_qpv",
     "pupil_applications",
+    "qpv_status",
     "record_authorization",
     "record_class_authorizations",
     "register_head",

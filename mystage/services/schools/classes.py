@@ -50,15 +50,37 @@ def _clean_class_name(raw: Any) -> tuple[str, str | None]:
     return name, None
 
 
-def _class_level(raw: Any, name: str) -> tuple[str, str | None]:
-    """The level chosen, or guessed from the name (« 3e A » → 3e); "" is allowed."""
+# The levels a class may have, by kind of school: 2de GT in a lycée, 4e and 3e in a collège.
+LEVELS_BY_KIND = {
+    "lycee": ("2de_gt",),
+    "college": ("4e", "3e", "3e_segpa", "3e_prepa_metiers"),
+}
+_GUESSES = (
+    ("3e", "3e"),
+    ("4e", "4e"),
+    ("2de", "2de_gt"),
+    ("2nde", "2de_gt"),
+    ("seconde", "2de_gt"),
+    ("2gt", "2de_gt"),
+)
+
+
+def level_choices(kind: str) -> list[str]:
+    """The class levels offered for a school of ``kind`` (both kinds' when unknown)."""
+    return list(LEVELS_BY_KIND.get(kind, tuple(str(k) for k in LEVEL_LABELS)))
+
+
+def _class_level(raw: Any, name: str, kind: str = "") -> tuple[str, str | None]:
+    """The level chosen, or guessed from the name (« 3e A » → 3e, « 2de 1 » → 2de GT in a
+    lycée); "" is allowed.  A level of the other kind of school is refused."""
+    allowed = level_choices(kind)
     if raw is None or raw == "":
         low = fold(name)
-        for prefix, level in (("3e", "3e"), ("4e", "4e"), ("2de", "2de_gt"), ("2nde", "2de_gt")):
+        for prefix, level in _GUESSES:
             if low.startswith(prefix):
-                return level, None
+                return (level, None) if level in allowed else ("", None)
         return "", None
-    if isinstance(raw, str) and raw in LEVEL_LABELS:
+    if isinstance(raw, str) and raw in allowed:
         return raw, None
     return "", MSG_CLASS_LEVEL
 
@@ -149,7 +171,7 @@ def create_class(
         errors["name"] = err
     elif _name_taken(s, sc.school.id, clean):
         errors["name"] = MSG_CLASS_NAME_TAKEN
-    lvl, lerr = _class_level(level, clean)
+    lvl, lerr = _class_level(level, clean, sc.school.kind)
     if lerr:
         errors["level"] = lerr
     if errors:
@@ -182,7 +204,7 @@ def rename_class(
         errors["name"] = MSG_CLASS_NAME_TAKEN
     lvl = row.level
     if level is not None:
-        lvl, lerr = _class_level(level, clean)
+        lvl, lerr = _class_level(level, clean, sc.school.kind)
         if lerr:
             errors["level"] = lerr
     if errors:

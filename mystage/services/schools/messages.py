@@ -71,3 +71,8 @@ MSG_AUTH_DATE = "Indiquez la date de l'autorisation (jj/mm/aaaa)."
 MSG_AUTH_FUTURE = "La date ne peut pas être dans le futur."
 MSG_AUTH_OLD = "Cette date est trop ancienne : indiquez une date de cette année scolaire."
 MSG_AUTH_NONE = "Aucune autorisation n'est enregistrée pour cet élève."
+# A lycée the ministry's data list without a 2de GT (shown in its space; nothing when unknown).
+MSG_NO_SECONDE = (
+    "D'après les données du ministère, cet établissement n'a pas de classe de 2de générale "
+    "et technologique."
+)

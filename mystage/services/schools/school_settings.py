@@ -16,14 +16,18 @@ from mystage.services import accounts, audit
 from mystage.services.form_values import form_bool, form_str
 from mystage.services.schools.academies import official_mailbox
 from mystage.services.schools.constants import MAX_RADIUS_KM, SEARCH_SCOPES
-from mystage.services.schools.messages import MSG_RADIUS, MSG_SEARCH_SCOPE
+from mystage.services.schools.messages import MSG_NO_SECONDE, MSG_RADIUS, MSG_SEARCH_SCOPE
+from mystage.services.schools.qpv import QPV_STATUS_LABELS, qpv_status
 from mystage.services.schools.scope import caller_scope
 
 
 def school_settings(s: Session, actor: User | None, school_id: Any = None) -> dict[str, Any]:
-    """The school's settings as form values (every member reads them; the head edits)."""
+    """The school's settings as form values (every member reads them; the head edits).
+    QPV: ``qpv_status`` (:func:`qpv.qpv_status`), its label, ``qpv_declared`` (the box of
+    a lycée's head); ``no_seconde``: the ministry's sentence for a lycée without 2de GT."""
     sc = caller_scope(s, actor, school_id)
     sch = sc.school
+    status = qpv_status(sch)
     return {
         "school_id": sch.id,
         "name": sch.name,
@@ -35,6 +39,13 @@ def school_settings(s: Session, actor: User | None, school_id: Any = None) -> di
         "validation_required": bool(sch.validation_required),
         "referent_email": sch.referent_email,
         "can_edit": sc.manage,
+        "kind": sch.kind,
+        "qpv_status": status,
+        "qpv_status_label": QPV_STATUS_LABELS[status],
+        "qpv_declared": status in ("pending", "confirmed"),
+        "qpv_declared_at": clock.fmt_paris(sch.qpv_declared_at, False),
+        "qpv_confirmed_at": clock.fmt_paris(sch.qpv_confirmed_at, False),
+        "no_seconde": MSG_NO_SECONDE if sch.kind == "lycee" and sch.seconde_gt == "no" else "",
     }
 
 

@@ -86,6 +86,8 @@ def space_context(s: Session, user: User | None) -> dict[str, Any]:
         "academy": school.academy,
         "ep": school.ep,
         "qpv": bool(school.qpv),
+        "kind": school.kind,
+        "seconde_gt": school.seconde_gt or "",
         "official_email": official_mailbox(school),
         "is_head": is_head,
         "member_status": status,

@@ -1,4 +1,5 @@
-"""Administration: accounts awaiting validation.  Admin role checked in every handler."""
+"""Administration: accounts and structures awaiting validation, lycées' QPV declarations.
+Admin role checked in every handler."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ def _set_validation(s, actor, required: bool) -> None:
     s.commit()
 
 
+def _pending_qpv(s, actor):
+    from mystage.services import schools
+
+    return [{k: str(v) for k, v in r.items()} for r in schools.pending_qpv(s, actor)]
+
+
+def _decide_qpv(s, actor, school_id: int, accept: bool) -> str:
+    from mystage.services import schools
+
+    return schools.decide_qpv(s, actor, school_id, accept)
+
+
 def _decide(s, actor, user_id: int, accept: bool) -> str:
     error = accounts.decide_account(s, actor, user_id, accept)
     if error:
@@ -51,6 +64,7 @@ class AdminState(rx.State):
     allowed: bool = False
     pending: list[dict] = []
     structures: list[dict] = []
+    qpv: list[dict[str, str]] = []  # lycées' QPV declarations awaiting a decision
     validation_required: bool = False
     message: str = ""
 
@@ -65,11 +79,34 @@ class AdminState(rx.State):
         self.allowed = permissions.can_admin(actor)
         if not self.allowed:
             self.pending = []
+            self.qpv = []
             if actor is None:
                 return rx.redirect("/connexion?suivant=/espace/admin")
             return
         self.pending = await db.call(_pending, actor)
         await self._load_structures(actor)
+        self.qpv = await db.call(_pending_qpv, actor)
+
+    @rx.event
+    async def decide_qpv(self, school_id: Any, accept: Any):
+        """« Confirmer » / « Refuser » a lycée's QPV declaration (the head is mailed)."""
+        actor = await caller(self)
+        if not permissions.can_admin(actor):
+            self.allowed = False
+            self.qpv = []
+            self.message = MSG_ADMIN_ONLY
+            return
+        school_id = client_id(school_id)
+        if school_id is None or not isinstance(accept, bool):
+            self.message = MSG_BAD_REQUEST
+            return
+        error = await db.call(_decide_qpv, actor, school_id, accept)
+        self.message = error or (
+            "Statut QPV confirmé : le chef d'établissement est prévenu."
+            if accept
+            else "Déclaration QPV refusée : le chef d'établissement est prévenu."
+        )
+        self.qpv = await db.call(_pending_qpv, actor)
 
     @rx.event
     async def decide_structure(self, structure_id: Any, accept: Any):

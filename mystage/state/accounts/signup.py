@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage import db
-from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, Role
+from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, PupilLevel, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
 from mystage.state.navigation import open_session
@@ -66,6 +66,12 @@ def _confirm_phone(s, phone: str, code: str):
     return grant, ""
 
 
+def _kind_error(level: str, kind: str) -> str:
+    from mystage.services import accounts
+
+    return accounts.school_kind_error(level, kind)
+
+
 def _signup_school(s, school_id: int):
     from mystage.services import accounts
 
@@ -92,6 +98,10 @@ class SignupState(rx.State):
     school_id: str = ""
     school_label: str = ""
     school_ep: str = ""
+    school_kind: str = ""  # "college" / "lycee"
+    school_note: str = ""  # a lycée without 2de GT per the ministry
+    # The level chosen in the select (the suggestions follow it: lycées for 2de GT).
+    level: str = ""
     school_classes: list[dict[str, str]] = []
     school_suggestions: list[dict[str, str]] = []
     school_query: str = ""
@@ -163,27 +173,52 @@ class SignupState(rx.State):
 
     @rx.event
     async def search_schools(self, query):
-        """Autocomplete of the school (see :mod:`mystage.state.schools.school_search`)."""
-        await search_schools(self, query)
+        """Autocomplete of the school (see :mod:`mystage.state.schools.school_search`):
+        only lycées for a pupil of 2de GT, only collèges for 4e/3e."""
+        await search_schools(self, query, self.level or None)
+
+    @rx.event
+    async def set_level(self, level):
+        """The « Ton niveau » select changed: the suggestions follow the level, and a school
+        of the other kind already chosen is flagged next to the field (checked again when
+        the form is sent)."""
+        level = level if isinstance(level, str) and level in set(PupilLevel) else ""
+        self.level = level
+        self.values = {**self.values, "level": level}
+        error = _kind_error(level, self.school_kind) if self.school_id else ""
+        errors = {k: v for k, v in self.errors.items() if k != "school"}
+        self.errors = {**errors, "school": error} if error else errors
+        if not self.school_id and len(self.school_query.strip()) >= 2:
+            await search_schools(self, self.school_query, self.level or None)
 
     @rx.event
     async def choose_school(self, school_id):
-        """A suggestion was clicked: keep the school and load its classes."""
+        """A suggestion was clicked: keep the school and load its classes (a school of the
+        wrong kind for the level chosen is refused with a message)."""
         school_id = client_id(school_id)
         found = await db.call(_signup_school, school_id) if school_id else None
-        self.school_suggestions = []
-        self.searched = False
         self.errors = {k: v for k, v in self.errors.items() if k not in ("school", "class_id")}
         if found is None:
+            self.school_suggestions = []
+            self.searched = False
             self._clear_school()
             self.errors = {
                 **self.errors,
                 "school": "Établissement introuvable. Cherche-le à nouveau.",
             }
             return
+        error = _kind_error(self.level, found["kind"])
+        if error:
+            self._clear_school()
+            self.errors = {**self.errors, "school": error}
+            return
+        self.school_suggestions = []
+        self.searched = False
         self.school_id = found["id"]
         self.school_label = found["label"]
         self.school_ep = found["ep"]
+        self.school_kind = found["kind"]
+        self.school_note = found["note"]
         self.school_classes = found["classes"]
         self.values = {**self.values, "class_id": ""}
 
@@ -197,6 +232,8 @@ class SignupState(rx.State):
         self.school_id = ""
         self.school_label = ""
         self.school_ep = ""
+        self.school_kind = ""
+        self.school_note = ""
         self.school_classes = []
         self.values = {**self.values, "class_id": ""}
 
@@ -206,6 +243,7 @@ class SignupState(rx.State):
         keys = ("role", "first_name", "last_name", "email", "phone")
         self.values = {k: form_str(form_data, k, 254) for k in keys}
         self.values.update({k: form_str(form_data, k, 20) for k in _PUPIL_KEYS})
+        self.level = self.values["level"]
         self.role = self.values["role"] if self.values["role"] in _ROLE_VALUES else ""
         if self.role in _REFERENT_VALUES:
             self.values.update(

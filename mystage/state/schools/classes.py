@@ -15,6 +15,11 @@ from mystage.state.schools.values import safe_id
 from mystage.state.values import form_str
 
 LEVEL_CHOICES = [{"value": str(k), "label": v} for k, v in LEVEL_LABELS.items()]
+# The class levels offered by kind of school (2de GT in a lycée, 4e and 3e in a collège).
+_LEVEL_CHOICES_BY_KIND = {
+    kind: [c for c in LEVEL_CHOICES if c["value"] in schools.level_choices(kind)]
+    for kind in ("college", "lycee")
+}
 
 
 def _pupils(s, user, class_id: Any):
@@ -48,6 +53,11 @@ class SchoolClassesState(SpacePage, rx.State):
     open_name: str = ""
     pupils: list[dict[str, str]] = []
     move_error: dict[str, str] = {}
+
+    @rx.var
+    def level_choices(self) -> list[dict[str, str]]:
+        """The levels of the « Niveau » selects for this school's kind."""
+        return _LEVEL_CHOICES_BY_KIND.get(self.school_kind, LEVEL_CHOICES)
 
     @rx.var
     def move_targets(self) -> list[dict[str, str]]:

@@ -153,6 +153,11 @@ class SchoolDashboardState(rx.State):
             "uai": as_str(ctx.get("uai")),
             "ep": as_str(ctx.get("ep")),
             "function": as_str(ctx.get("function")),
+            "kind": as_str(ctx.get("kind")),
+            # The ministry's data show no 2de GT in this lycée ("" when unknown or taught).
+            "no_seconde": schools.MSG_NO_SECONDE
+            if ctx.get("kind") == "lycee" and ctx.get("seconde_gt") == "no"
+            else "",
         }
         self.is_head = bool(ctx.get("is_head"))
         self.restricted = ctx.get("scope") == "classes"

@@ -23,11 +23,18 @@ class SchoolSettingsState(SpacePage, rx.State):
     can_edit: bool = False
     saved: bool = False
     form_key: int = 0
+    # QPV: a lycée's head declares it, an admin confirms; a collège's comes from the file.
+    qpv: dict[str, str] = {}  # status, label, declared_at, confirmed_at
+    qpv_declared: bool = False
+    qpv_message: str = ""
+    qpv_error: str = ""
 
     @rx.event
     async def load(self):
         self.saved = False
         self.errors = {}
+        self.qpv_message = ""
+        self.qpv_error = ""
         user, redirect = await self._enter(SETTINGS_URL)
         if user is None:
             self.values = {}
@@ -50,7 +57,37 @@ class SchoolSettingsState(SpacePage, rx.State):
         }
         self.validation_required = bool(data["validation_required"])
         self.can_edit = bool(data["can_edit"])
+        self.qpv = {
+            "status": data["qpv_status"],
+            "label": data["qpv_status_label"],
+            "declared_at": data["qpv_declared_at"],
+            "confirmed_at": data["qpv_confirmed_at"],
+        }
+        self.qpv_declared = bool(data["qpv_declared"])
         self.form_key += 1
+
+    @rx.event
+    async def save_qpv(self, form_data: Any):
+        """The head of a lycée checks or unchecks « Établissement en QPV ou à moins de
+        300 m d'un QPV » (the service checks the caller is this school's head)."""
+        user = await self._actor()
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={SETTINGS_URL}")
+        declared = form_checked(form_data, "qpv_declared")
+        self.qpv_message = ""
+        try:
+            error = await db.call(schools.declare_qpv, user, declared)
+        except PermissionDenied as e:
+            self.qpv_error = e.message
+            return
+        self.qpv_error = error
+        if error:
+            return
+        await self._fetch(user)
+        self.qpv_message = {
+            "pending": "Déclaration enregistrée : l'équipe MyStage va la vérifier.",
+            "confirmed": "Déclaration enregistrée.",
+        }.get(self.qpv["status"], "Aucune déclaration QPV en cours.")
 
     @rx.event
     async def save(self, form_data: Any):

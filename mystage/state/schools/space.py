@@ -45,6 +45,9 @@ class SpacePage(rx.State, mixin=True):
     school_name: str = ""
     is_head: bool = False
     see_all: bool = False  # whole-school rights (the head, CPE, secrétariat…)
+    school_kind: str = ""  # "college" / "lycee"
+    # The ministry's data show no 2de GT in this lycée: the sentence to show ("" otherwise).
+    no_seconde: str = ""
 
     async def _enter(self, path: str):
         """Resolve the caller and their school space.  Returns ``(user, redirect)``: the
@@ -63,6 +66,12 @@ class SpacePage(rx.State, mixin=True):
             return None, None
         self.school_name = ctx["school_name"]
         self.is_head = bool(ctx["is_head"])
+        self.school_kind = ctx.get("kind") or ""
+        self.no_seconde = (
+            schools.MSG_NO_SECONDE
+            if self.school_kind == "lycee" and ctx.get("seconde_gt") == "no"
+            else ""
+        )
         self.see_all = ctx["scope"] == "school"
         status = ctx["member_status"]
         if status != "active":
