@@ -450,11 +450,15 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
             Application.id != app_id,
         ],
     )
-    full = s.execute(
-        sa.select(OfferWeek.week_start).where(
-            *weeks_of_app, OfferWeek.places_taken >= OfferWeek.places
+    full = (
+        s.execute(
+            sa.select(OfferWeek.week_start).where(
+                *weeks_of_app, OfferWeek.places_taken >= OfferWeek.places
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if full:
         move(
             s,

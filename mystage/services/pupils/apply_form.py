@@ -31,9 +31,7 @@ def _choice(
     (the fewest of its weeks) and why it is disabled (applied already, a week full)."""
     covered = weeks.covered_mondays(monday, count)
     left = min(max(rows[m].places - rows[m].places_taken, 0) for m in covered)
-    applied = any(
-        set(covered) & set(weeks.covered_mondays(start, n or 1)) for start, n in taken
-    )
+    applied = any(set(covered) & set(weeks.covered_mondays(start, n or 1)) for start, n in taken)
     note = "déjà postulé" if applied else ("complète" if left <= 0 else "")
     value = weeks.period_value(monday, count)
     return {
