@@ -284,3 +284,21 @@ def test_period_labels():
     assert weeks.parse_period("2026-06-15/P2W") == (date(2026, 6, 15), 2)
     assert weeks.parse_period("2026-06-15") == (date(2026, 6, 15), 1)
     assert weeks.period_value(date(2026, 6, 15), 2) == "2026-06-15/P2W"
+
+
+def test_demo_gives_seconde_pupils_a_two_week_application(s, school):
+    from mystage.demo_seconde import seed_seconde_applications
+    from mystage.models import Outbox
+
+    assert seed_seconde_applications(s) == 0  # no 2de pupil yet: nothing
+    _, offer_id = offer(s, places="2")
+    ines = pupil(s, school, "ines@exemple.fr")
+    lou = pupil(s, school, "lou@exemple.fr", first_name="Lou")
+    pupil(s, school, "tom@exemple.fr", level="3e")
+    assert seed_seconde_applications(s) == 2
+    rows = s.exec(select(Application).order_by(Application.pupil_id)).all()
+    assert [(a.pupil_id, a.week_start, a.week_count, a.state) for a in rows] == [
+        (ines.id, JUNE1, 2, A.CONFIRMED),
+        (lou.id, JUNE1, 2, A.ACCEPTED),
+    ]
+    assert s.exec(select(Convention)).all() and s.exec(select(Outbox)).all() == []
