@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mystage.models import Offer, OfferSchool, OfferState
+from mystage.models import Offer, OfferSchool, OfferState, OfferWeek
 from mystage.services import geo, weeks
 from mystage.services.search.criteria import (
     LEVEL_COLUMNS,
@@ -166,18 +166,32 @@ def _plan(
 _COVERS = {"week1": ("both", "week1"), "week2": ("both", "week2")}
 
 
-def _has_week(mondays: list[date], crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
-    """The offer has one of ``mondays`` (with a place free unless « show all »)."""
+def _has_week(
+    mondays: list[date], crit: SearchCriteria, keywords: bool, offer_cond: Any = None
+) -> sa.ColumnElement:
+    """The offer has one of ``mondays`` (with a place free unless « show all »), and
+    ``offer_cond(columns of offers)`` holds when given."""
     week_cond = [_W.week_start.in_(mondays)]
     if not crit.show_all:
         week_cond.append(_W.places > _W.places_taken)
     if keywords:
         # Few candidates (the keyword's matches): one index search each.
-        return sa.exists().where(_W.offer_id == _T.id, *week_cond)
+        extra = [offer_cond(_T)] if offer_cond is not None else []
+        return sa.and_(sa.exists().where(_W.offer_id == _T.id, *week_cond), *extra)
     # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of offers free
     # on those weeks is built once (partial index ix_offer_weeks_free) and probed per
-    # candidate.
-    return _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+    # candidate.  An offer condition is tested inside that set (on the few offers of those
+    # weeks), not on every candidate: the covering search indexes stay enough outside.
+    if offer_cond is None:
+        return _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+    o = Offer.__table__.alias("week_offer")
+    weeks_t = OfferWeek.__table__.join(o, o.c.id == _W.offer_id)
+    return _T.id.in_(sa.select(_W.offer_id).select_from(weeks_t).where(*week_cond, offer_cond(o.c)))
+
+
+def _takes(period_keys: tuple[str, ...]) -> Any:
+    """Offers whose national 2de weeks include the ones asked (``seconde_period`` values)."""
+    return lambda c: sa.and_(c.level_2de == sa.true(), c.seconde_period.in_(period_keys))
 
 
 def _weeks_condition(crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
@@ -194,24 +208,29 @@ def _weeks_condition(crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
     all_year = _T.all_year == sa.true()
     if weeks.is_lyceen(crit.level):
         # Only the offer's 2de weeks (« toute l'année » is the collégiens' calendar).
-        conds = [
-            sa.and_(_T.seconde_period.in_(_COVERS[k]), _has_week(ms, crit, keywords))
-            for k, ms in sorted(seconde.items())
-        ]
+        conds = [_has_week(ms, crit, keywords, _takes(_COVERS[k])) for k, ms in seconde.items()]
         return sa.or_(*conds) if conds else sa.false()
     if not crit.level or not seconde:
         return sa.or_(all_year, _has_week(list(crit.weeks), crit, keywords))
     conds = [_has_week(plain, crit, keywords)] if plain else []
     for k, ms in sorted(seconde.items()):
-        its_2de_week = sa.and_(_T.level_2de == sa.true(), _T.seconde_period.in_(_COVERS[k]))
-        conds.append(sa.and_(sa.not_(its_2de_week), _has_week(ms, crit, keywords)))
+        other = _takes(_COVERS[k])
+        conds.append(_has_week(ms, crit, keywords, lambda c, other=other: sa.not_(other(c))))
     if not plain:
         # Only June weeks asked: an all-year offer counts unless they are all its 2de weeks.
-        taking_all = set.intersection(*(set(_COVERS[k]) for k in seconde))
-        all_year = sa.and_(
-            all_year,
-            sa.not_(sa.and_(_T.level_2de == sa.true(), _T.seconde_period.in_(sorted(taking_all)))),
+        taking_all = tuple(sorted(set.intersection(*(set(_COVERS[k]) for k in seconde))))
+        # (A set built once from the June weeks' rows, as the weeks' own sets.)
+        o = Offer.__table__.alias("june_offer")
+        june_only = (
+            sa.select(_W.offer_id)
+            .select_from(OfferWeek.__table__.join(o, o.c.id == _W.offer_id))
+            .where(
+                _W.week_start.in_(list(crit.weeks)),
+                o.c.all_year == sa.true(),
+                _takes(taking_all)(o.c),
+            )
         )
+        all_year = sa.and_(all_year, _T.id.not_in(june_only))
     return sa.or_(all_year, *conds)
 
 
