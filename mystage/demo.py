@@ -96,6 +96,9 @@ def _seed_demo(force: bool) -> bool:
         s.commit()
         seed_schools(s, DEMO_PASSWORD)
         s.commit()
+        from mystage.demo_seconde import seed_seconde_applications
+
+        seed_seconde_applications(s)  # nothing until the demo has a lycée with 2de pupils
     return True
 
 

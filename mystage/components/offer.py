@@ -87,13 +87,19 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
             ),
             rx.foreach(
                 weeks,
-                lambda w: rx.hstack(
-                    rx.text(w["label"]),
-                    rx.spacer(),
-                    rx.text(w["places_left"], " place(s) libre(s) sur ", w["places"]),
-                    width="100%",
-                    wrap="wrap",
-                    class_name="offer-week",
+                lambda w: rx.fragment(
+                    rx.cond(
+                        w["heading"] != "",
+                        rx.text(w["heading"], font_weight="600", class_name="offer-weeks-heading"),
+                    ),
+                    rx.hstack(
+                        rx.text(w["label"]),
+                        rx.spacer(),
+                        rx.text(w["places_left"], " place(s) libre(s) sur ", w["places"]),
+                        width="100%",
+                        wrap="wrap",
+                        class_name="offer-week",
+                    ),
                 ),
             ),
             rx.text(

@@ -208,18 +208,86 @@ def short_date_label(d: date, with_year: bool = True) -> str:
     return f"{text} {d.year}" if with_year else text
 
 
+def span_label(start: date, end: date, with_year: bool = True) -> str:
+    """« du 12 au 16 janvier 2027 », « du 29 juin au 10 juillet 2026 », « du 28 décembre
+    2026 au 1er janvier 2027 » (« du 15 au 19 juin » without the year)."""
+    if start.year != end.year:
+        return f"du {date_label(start)} au {date_label(end)}"
+    year = f" {end.year}" if with_year else ""
+    if start.month != end.month:
+        return (
+            f"du {_day(start)} {MONTHS[start.month - 1]} "
+            f"au {_day(end)} {MONTHS[end.month - 1]}{year}"
+        )
+    return f"du {_day(start)} au {_day(end)} {MONTHS[end.month - 1]}{year}"
+
+
 def week_label(monday: date) -> str:
     """« Semaine du 12 au 16 janvier 2027 », « Semaine du 29 juin au 3 juillet 2026 »,
     « Semaine du 28 décembre 2026 au 1er janvier 2027 » (Monday to Friday)."""
-    friday = monday + timedelta(days=4)
-    if monday.year != friday.year:
-        return f"Semaine du {date_label(monday)} au {date_label(friday)}"
-    if monday.month != friday.month:
-        return (
-            f"Semaine du {_day(monday)} {MONTHS[monday.month - 1]} "
-            f"au {_day(friday)} {MONTHS[friday.month - 1]} {friday.year}"
-        )
-    return f"Semaine du {_day(monday)} au {_day(friday)} {MONTHS[friday.month - 1]} {friday.year}"
+    return f"Semaine {span_label(monday, monday + timedelta(days=4))}"
+
+
+# --- an application's weeks (a 2de pupil's period covers one or two weeks) ---------------
+
+# The period choice of the 2de apply form: ``2026-06-15`` (one week) or ``2026-06-15/P2W``
+# (two weeks from that Monday: an ISO 8601 start/duration interval).
+_PERIOD = re.compile(r"^\s*(.+?)\s*/\s*P([12])W\s*$", re.IGNORECASE)
+
+
+def is_lyceen(level: str | None) -> bool:
+    """A pupil of 2de GT (a *lycéen*); every other level is a *collégien*."""
+    return level == "2de_gt"
+
+
+def offer_level_column(level: str | None) -> str:
+    """The offer column opening it to a pupil of ``level``: ``level_2de``, ``level_4e`` or
+    ``level_3e`` (every 3e variant); "" for an unknown level."""
+    if is_lyceen(level):
+        return "level_2de"
+    if level == "4e":
+        return "level_4e"
+    if level in ("3e", "3e_segpa", "3e_prepa_metiers"):
+        return "level_3e"
+    return ""
+
+
+def covered_mondays(week_start: date, week_count: int = 1) -> list[date]:
+    """The Mondays an application covers: ``week_count`` consecutive weeks."""
+    return [week_start + timedelta(days=7 * i) for i in range(max(int(week_count or 1), 1))]
+
+
+def application_end(week_start: date, week_count: int = 1) -> date:
+    """The Friday of the last week an application covers."""
+    return covered_mondays(week_start, week_count)[-1] + timedelta(days=4)
+
+
+def application_period_label(week_start: date | None, week_count: int = 1) -> str:
+    """« Semaine du 15 au 19 juin 2026 » (one week), « Du 15 au 26 juin 2026 (2 semaines) »
+    (a 2de period of two weeks); "" without a week."""
+    if week_start is None:
+        return ""
+    if (week_count or 1) <= 1:
+        return week_label(week_start)
+    span = span_label(week_start, application_end(week_start, week_count))
+    return f"{span[0].upper()}{span[1:]} ({week_count} semaines)"
+
+
+def period_value(week_start: date, week_count: int = 1) -> str:
+    """The form value of a period: ``2026-06-15`` or ``2026-06-15/P2W``."""
+    iso = week_start.isoformat()
+    return iso if week_count <= 1 else f"{iso}/P{week_count}W"
+
+
+def parse_period(value: str | None) -> tuple[date | None, int]:
+    """(Monday, number of weeks) of a form value: a week as :func:`parse_week` reads it
+    (one week) or ``<week>/P2W`` (two weeks); ``(None, 1)`` when unreadable."""
+    if not isinstance(value, str):
+        return None, 1
+    m = _PERIOD.match(value)
+    if m:
+        return parse_week(m.group(1)), int(m.group(2))
+    return parse_week(value), 1
 
 
 def period_label(first_monday: date | None, last_monday: date | None) -> str:

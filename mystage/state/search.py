@@ -65,6 +65,8 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
             params["rayon"] = str(min(max(school.search_radius_km or 60, 1), 60))
         if ctx.get("weeks"):
             params["semaines"] = ",".join(w.isoformat() for w in ctx["weeks"])
+        if viewer.level:  # the offers open to their level, with the weeks of their kind
+            params["niveau"] = viewer.level
         defaults_applied = bool(params)
     territory = get_settings().territory
     if not params and territory != "national":

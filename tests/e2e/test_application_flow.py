@@ -213,3 +213,78 @@ def test_pupil_applies_school_validates_employer_accepts_pupil_confirms(browser,
         )
     assert states == {first: "confirmed", second: "withdrawn"}
     engine.dispose()
+
+
+def test_seconde_pupil_applies_for_both_june_weeks_at_once(browser, server):
+    """Issue 15: a 2de pupil (375 px) sees only the national June weeks of an offer open to
+    3e and 2de, as periods (both weeks, or one), applies once for both weeks and finds one
+    application « du … au … (2 semaines) » in their list."""
+    from sqlmodel import Session
+
+    from mystage.models import School
+    from mystage.services import accounts, weeks
+
+    engine = sa.create_engine(server_db())
+    email = f"ines.{uuid.uuid4().hex[:8]}@exemple.fr"
+    with Session(engine) as s:
+        user, errors = accounts.create_active_account(
+            s, role="eleve", email=email, password=PASSWORD, first_name="Inès",
+            last_name="Garnier", level="2de_gt",
+        )  # fmt: skip
+        assert not errors, errors
+        school = s.exec(sa.select(School).where(School.uai == SCHOOL_UAI)).scalar_one()
+        user.school_id = school.id
+        from mystage import clock
+
+        user.parental_authorization_at = clock.now()
+        s.add(user)
+        s.commit()
+    with engine.connect() as c:
+        studio = c.execute(
+            sa.text(
+                "SELECT o.id FROM offers o WHERE o.level_2de AND o.level_3e "
+                "AND o.seconde_period = 'both' AND o.state = 'published' ORDER BY o.id"
+            )
+        ).scalar()
+    first, second = weeks.seconde_weeks(weeks.upcoming_seconde_year(), "both")
+    both_key = f"{first.isoformat()}-P2W"
+
+    pupil = _new_page(browser, server, "mobile")
+    goto(pupil, "/connexion")
+    pupil.fill("#f-identifier", email)
+    pupil.fill("#f-password", PASSWORD)
+    pupil.click("#login-submit")
+    expect(pupil.locator("#space-hello")).to_be_visible()
+
+    goto(pupil, f"/offres/{studio}")
+    expect(pupil.locator(".offer-week")).to_have_count(2)  # the June weeks only
+    expect(pupil.locator(".offer-weeks-heading")).to_have_count(0)
+
+    goto(pupil, f"/offres/{studio}/postuler")
+    expect(pupil.locator(".apply-week")).to_have_count(3)
+    expect(pupil.locator(f"label[for='apply-week-{both_key}']")).to_contain_text("Les 2 semaines")
+    expect(pupil.locator(f"#apply-week-{second.isoformat()}")).to_be_visible()
+    expect(pupil.locator("#apply-seconde-hint")).to_be_visible()
+    pupil.check(f"#apply-week-{both_key}")
+    pupil.fill(
+        "#apply-motivation",
+        "Je suis en seconde et je voudrais découvrir la création de jeux vidéo en juin.",
+    )
+    shot(pupil, "seconde-apply")
+    assert_no_horizontal_scroll(pupil)
+    pupil.click("#apply-submit")
+    expect(pupil.locator("#apply-done")).to_be_visible()
+
+    goto(pupil, "/espace/eleve/candidatures")
+    expect(pupil.get_by_text(weeks.application_period_label(first, 2))).to_be_visible()
+    shot(pupil, "seconde-my-applications")
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text(
+                "SELECT a.week_start, a.week_count FROM applications a JOIN users u "
+                "ON u.id = a.pupil_id WHERE u.email = :e"
+            ),
+            {"e": email},
+        ).all()
+    assert [(str(w)[:10], n) for w, n in rows] == [(first.isoformat(), 2)]
+    pupil.context.close()

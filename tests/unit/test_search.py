@@ -614,3 +614,38 @@ def test_map_points_same_filters(s, meaux):
         }
     ]
     assert map_points(s, SearchCriteria(where="99999")) == []
+
+
+def test_weeks_by_level_2de_june_weeks(s):
+    """A 2de search counts only an offer's national June weeks; a collège search never
+    counts them (another offer's June week, open to collégiens, still counts)."""
+    june1, june2 = weeks.seconde_weeks(2026, "both")  # 14 and 21 June 2027
+    both = make_offer(
+        s, "3e et 2de", weeks_=[(W1, 1, 0), (june1, 1, 0), (june2, 1, 0)],
+        level_3e=True, level_2de=True, seconde_period="both",
+    )  # fmt: skip
+    week2_only = make_offer(
+        s, "2de, 2e semaine", weeks_=[(june2, 1, 0)], level_3e=False, level_2de=True,
+        seconde_period="week2",
+    )  # fmt: skip
+    college_june = make_offer(s, "3e en juin", weeks_=[(W1, 1, 0), (june1, 1, 0)], level_3e=True)
+    all_year = make_offer(
+        s, "Toute l'année", weeks_=[(W1, 1, 0), (june1, 1, 0), (june2, 1, 0)], all_year=True,
+        level_3e=True, level_2de=True, seconde_period="both",
+    )  # fmt: skip
+    assert sorted(ids(find(s, level="2de_gt", weeks=[june1]))) == sorted([both.id, all_year.id])
+    assert sorted(ids(find(s, level="2de_gt", weeks=[june2]))) == sorted(
+        [both.id, week2_only.id, all_year.id]
+    )
+    assert ids(find(s, level="2de_gt", weeks=[W1])) == []  # no 2de week asked
+    assert ids(find(s, level="3e", weeks=[june1])) == [college_june.id]
+    assert sorted(ids(find(s, level="3e", weeks=[W1]))) == sorted(
+        [both.id, college_june.id, all_year.id]
+    )
+    # without a level every week counts
+    assert both.id in ids(find(s, weeks=[june1]))
+    # the cards show the weeks of the level asked
+    card = next(r for r in find(s, level="2de_gt", weeks=[june1]).results if r["id"] == both.id)
+    assert card["weeks"] == [weeks.week_label(june1), weeks.week_label(june2)]
+    card = next(r for r in find(s, level="3e", weeks=[W1]).results if r["id"] == both.id)
+    assert card["weeks"] == [weeks.week_label(W1)]

@@ -7,7 +7,13 @@ from mystage.notify.templates.registry import link, mail_body, template
 
 
 def _week_phrase(week_label: str) -> str:
-    return f" pour la {week_label}" if week_label else ""
+    """« pour la Semaine du 16 au 20 novembre 2026 », « du 15 au 26 juin 2026 (2
+    semaines) » (a 2de period of two weeks, labelled « Du … »)."""
+    if not week_label:
+        return ""
+    if week_label.startswith("Du "):
+        return f" {week_label[0].lower()}{week_label[1:]}"
+    return f" pour la {week_label}"
 
 
 @template("app_school_validation_request")

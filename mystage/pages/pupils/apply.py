@@ -46,7 +46,7 @@ def _week_choice(w) -> rx.Component:
             type="radio",
             name="week",
             value=w["iso"],
-            id="apply-week-" + w["iso"],
+            id="apply-week-" + w["key"],
             disabled=disabled,
             default_checked=S.values["week"] == w["iso"],
             style={"width": "1.2rem", "height": "1.2rem", "flex_shrink": "0", "margin": "0"},
@@ -59,7 +59,7 @@ def _week_choice(w) -> rx.Component:
                 rx.text(w["places_left"], " place(s) libre(s)", **HINT),
             ),
         ),
-        html_for="apply-week-" + w["iso"],
+        html_for="apply-week-" + w["key"],
         display="flex",
         gap="0.75rem",
         align_items="center",
@@ -77,7 +77,20 @@ def _week_choice(w) -> rx.Component:
 def _weeks_field() -> rx.Component:
     S = ApplyState
     return rx.el.fieldset(
-        rx.el.legend("La semaine de stage *", font_weight="600", margin_bottom="0.25rem"),
+        rx.el.legend(
+            rx.cond(S.seconde, "La période de stage *", "La semaine de stage *"),
+            font_weight="600",
+            margin_bottom="0.25rem",
+        ),
+        rx.cond(
+            S.seconde & (S.weeks.length() > 0),
+            rx.text(
+                "Les stages de seconde ont lieu pendant les deux semaines nationales de juin : "
+                "choisis les deux semaines ou une seule.",
+                id="apply-seconde-hint",
+                **HINT,
+            ),
+        ),
         rx.cond(
             S.weeks.length() == 0,
             notice(

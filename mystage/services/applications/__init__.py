@@ -12,11 +12,13 @@ one application as the employer and the school see it and decide on it.
   list, their decisions.
 """
 
-from mystage.services.applications.eligibility import can_apply, may_view_reserved
+from mystage.services.applications.eligibility import can_apply, level_error, may_view_reserved
 from mystage.services.applications.limits import (
     MAX_CONFIRMED_PER_YEAR,
+    MAX_WEEK_COUNT,
     MSG_TWO_CONFIRMED,
     MSG_WEEK_CONFIRMED,
+    overlaps,
 )
 from mystage.services.applications.machine import (
     ACTION_LABELS,
@@ -52,6 +54,7 @@ from mystage.services.applications.submit import (
     MSG_EMAIL,
     MSG_MOTIVATION,
     MSG_MOTIVATION_LONG,
+    MSG_PERIOD_FULL,
     MSG_PHONE,
     MSG_WEEK,
     MSG_WEEK_FULL,
@@ -81,6 +84,7 @@ __all__ = [
     "FINAL_STATES",
     "LIST_TABS",
     "MAX_CONFIRMED_PER_YEAR",
+    "MAX_WEEK_COUNT",
     "MESSAGE_MAX",
     "MOTIVATION_MAX",
     "MOTIVATION_MIN",
@@ -96,6 +100,7 @@ __all__ = [
     "MSG_MOTIVATION_LONG",
     "MSG_NOT_NOW",
     "MSG_NO_PLACE",
+    "MSG_PERIOD_FULL",
     "MSG_PHONE",
     "MSG_TWO_CONFIRMED",
     "MSG_UNKNOWN_ACTION",
@@ -118,9 +123,11 @@ __all__ = [
     "decide_as_school",
     "employer_contact",
     "employer_view",
+    "level_error",
     "may_view_reserved",
     "move",
     "open_as_employer",
+    "overlaps",
     "school_list",
     "school_view",
     "school_weeks",

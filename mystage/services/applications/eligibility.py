@@ -7,6 +7,10 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Offer, OfferSchool, OfferState, Role, School, User
+from mystage.services import weeks
+
+# The level named in the refusal, by offer column.
+_LEVEL_NAMES = {"level_2de": "2de", "level_3e": "3e", "level_4e": "4e"}
 
 
 def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
@@ -18,6 +22,8 @@ def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
     offer = s.get(Offer, offer_id)
     if offer is None or offer.state != OfferState.PUBLISHED:
         return False, "Cette offre n'accepte pas de candidature."
+    if reason := level_error(offer, user.level):
+        return False, reason
     today = clock.today_paris()
     if (offer.application_start and today < offer.application_start) or (
         offer.application_end and today > offer.application_end
@@ -42,6 +48,16 @@ def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
             "tes parents. Parles-en à ton professeur principal."
         )
     return True, ""
+
+
+def level_error(offer: Offer, level: str | None) -> str:
+    """Why a pupil of ``level`` may not apply to ``offer`` (not open to their level:
+    2de GT → ``level_2de``, 4e → ``level_4e``, every 3e → ``level_3e``); "" when they may
+    (or when the level is unknown)."""
+    column = weeks.offer_level_column(level)
+    if column and not getattr(offer, column):
+        return f"Cette offre n'est pas ouverte aux élèves de {_LEVEL_NAMES[column]}."
+    return ""
 
 
 def may_view_reserved(s: Session, viewer: User | None, offer_id: int, can_edit: bool) -> bool:

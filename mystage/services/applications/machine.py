@@ -36,9 +36,9 @@ from mystage.models import (
     OfferWeek,
     User,
 )
-from mystage.services import conventions, permissions
+from mystage.services import conventions, permissions, weeks
 from mystage.services.applications import notifications as n
-from mystage.services.applications.limits import confirmed_limit_error
+from mystage.services.applications.limits import confirmed_limit_error, overlaps
 from mystage.services.ids import client_id
 from mystage.services.offers import places_left_expr
 
@@ -282,13 +282,18 @@ def _recompute_places_left(s: Session, offer_id: int) -> None:
     )
 
 
+def _covered(app: Application) -> list:
+    """The Mondays ``app`` covers (two for a 2de period of two weeks)."""
+    return weeks.covered_mondays(app.week_start, app.week_count)
+
+
 def _release_place(s: Session, app: Application) -> None:
-    """A confirmed pupil leaves: the place is free again."""
+    """A confirmed pupil leaves: their place is free again, in every week covered."""
     s.execute(
         sa.update(OfferWeek)
         .where(
             OfferWeek.offer_id == app.offer_id,
-            OfferWeek.week_start == app.week_start,
+            OfferWeek.week_start.in_(_covered(app)),
             OfferWeek.places_taken > 0,
         )
         .values(places_taken=OfferWeek.places_taken - 1)
@@ -333,12 +338,15 @@ def _may(s: Session, actor: User | None, kind: str, app: Application) -> bool:
     return False
 
 
-def _week_row(s: Session, app: Application) -> OfferWeek | None:
-    return s.exec(
+def _has_places(s: Session, app: Application) -> bool:
+    """A place is free in every week ``app`` covers."""
+    covered = _covered(app)
+    rows = s.exec(
         select(OfferWeek)
-        .where(OfferWeek.offer_id == app.offer_id, OfferWeek.week_start == app.week_start)
+        .where(OfferWeek.offer_id == app.offer_id, OfferWeek.week_start.in_(covered))
         .execution_options(populate_existing=True)
-    ).first()
+    ).all()
+    return len(rows) == len(covered) and all(r.places_taken < r.places for r in rows)
 
 
 def transition(
@@ -362,10 +370,8 @@ def transition(
     note = _clean(message)
     if t.message_required and not note:
         return MSG_MESSAGE_REQUIRED
-    if action == "accept":
-        ow = _week_row(s, app)
-        if ow is None or ow.places_taken >= ow.places:
-            return MSG_NO_PLACE
+    if action == "accept" and not _has_places(s, app):
+        return MSG_NO_PLACE
     changed = move(
         s, action, [Application.id == app.id, Application.state == current], actor=actor,
         message=note,
@@ -381,10 +387,12 @@ def transition(
 
 
 def confirm(s: Session, pupil: User | None, application_id: int) -> str:
-    """The pupil confirms an accepted application, race-safe, in one transaction: takes the
-    place (conditional UPDATE of the offer week), confirms, withdraws the pupil's other
-    applications for that week, marks the other accepted pupils « place plus disponible »
-    when the week is now full, recomputes the offer's places left, commits."""
+    """The pupil confirms an accepted application, race-safe, in one transaction: takes a
+    place in every week it covers (one conditional UPDATE of the offer weeks; a week
+    without a place left → nothing taken, « place plus disponible »), confirms, withdraws
+    the pupil's other applications overlapping those weeks, marks the other accepted
+    pupils of a week now full « place plus disponible », recomputes the offer's places
+    left, commits."""
     app = get_application(s, application_id)
     if app is None or not permissions.is_application_pupil(pupil, app):
         return MSG_DENIED
@@ -399,19 +407,31 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
     if state not in t.from_states:
         s.rollback()
         return _state_error(state, t)
-    limit = confirmed_limit_error(s, pupil.id, app.week_start, app.school_year, exclude=app.id)
+    app_id, offer_id, covered = app.id, app.offer_id, _covered(app)
+    limit = confirmed_limit_error(
+        s, pupil.id, app.week_start, app.school_year, exclude=app.id, week_count=app.week_count
+    )
     if limit:
         s.rollback()
         return limit
-    same_week = [OfferWeek.offer_id == app.offer_id, OfferWeek.week_start == app.week_start]
+    # A place in every week covered, or none: one conditional UPDATE, all its rows or back.
+    weeks_of_app = [OfferWeek.offer_id == offer_id, OfferWeek.week_start.in_(covered)]
+    if len(covered) > 1:  # two weeks: locked in week order, as every other confirmation does
+        s.execute(
+            sa.select(OfferWeek.id)
+            .where(*weeks_of_app)
+            .order_by(OfferWeek.week_start)
+            .with_for_update()
+        ).all()
     took = s.execute(
         sa.update(OfferWeek)
-        .where(*same_week, OfferWeek.places_taken < OfferWeek.places)
+        .where(*weeks_of_app, OfferWeek.places_taken < OfferWeek.places)
         .values(places_taken=OfferWeek.places_taken + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if took != 1:
-        move(s, "place_unavailable", [Application.id == app.id])
+    if took != len(covered):
+        s.rollback()  # gives back the places of the other weeks
+        move(s, "place_unavailable", [Application.id == app_id])
         s.commit()
         s.expire(app)
         return MSG_LAST_PLACE
@@ -426,24 +446,30 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
         "withdraw",
         [
             Application.pupil_id == pupil.id,
-            Application.week_start == app.week_start,
-            Application.id != app.id,
+            overlaps(covered[0], len(covered)),
+            Application.id != app_id,
         ],
     )
-    full = s.execute(
-        sa.select(OfferWeek.places_taken >= OfferWeek.places).where(*same_week)
-    ).scalar_one()
+    full = (
+        s.execute(
+            sa.select(OfferWeek.week_start).where(
+                *weeks_of_app, OfferWeek.places_taken >= OfferWeek.places
+            )
+        )
+        .scalars()
+        .all()
+    )
     if full:
         move(
             s,
             "place_unavailable",
             [
-                Application.offer_id == app.offer_id,
-                Application.week_start == app.week_start,
-                Application.id != app.id,
+                Application.offer_id == offer_id,
+                sa.or_(*(overlaps(m) for m in full)),
+                Application.id != app_id,
             ],
         )
-    _recompute_places_left(s, app.offer_id)
+    _recompute_places_left(s, offer_id)
     conventions.create_for_application(s, app)  # same transaction: both or neither
     s.commit()
     s.expire(app)

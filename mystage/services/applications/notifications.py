@@ -53,8 +53,8 @@ def _name(u: User) -> str:
     return f"{u.first_name} {u.last_name}".strip() or "Un élève"
 
 
-def _week(d: date) -> str:
-    return weeks.week_label(d)
+def _week(d: date, count: int = 1) -> str:
+    return weeks.application_period_label(d, count or 1)
 
 
 def _mail_pupil(s: Session, action: str, c: Ctx, event: str, *, sms: bool = False) -> None:
@@ -91,7 +91,7 @@ def _mail_staff(
     the pupil's name, the offer and the week (and ``ctx``), linking to ``url``."""
     subject, body = templates.render(
         name, url=url, pupil_name=_name(c.pupil), offer_title=c.offer.title,
-        week_label=_week(c.app.week_start), **ctx,
+        week_label=_week(c.app.week_start, c.app.week_count), **ctx,
     )  # fmt: skip
     queue_mail(s, to=to, subject=subject, body=body, action_url=templates.link(url), **queue)
 
@@ -220,7 +220,7 @@ def notify_moved(
     # What the notifiers read, as Core rows (not ORM instances: a job moves 100,000s of
     # applications); each offer and pupil is read once.
     app_cols = [apps_t.c[n] for n in (
-        "id", "pupil_id", "offer_id", "state", "week_start", "school_id", "class_id",
+        "id", "pupil_id", "offer_id", "state", "week_start", "week_count", "school_id", "class_id",
         "school_year", "contact_email", "contact_phone", "referent_email",
     )]  # fmt: skip
     offer_cols = [offers_t.c[n] for n in (

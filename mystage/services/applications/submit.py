@@ -17,9 +17,13 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Application, AppState, AuditLog, Offer, OfferWeek, PupilCV, School, User
-from mystage.services import accounts, weeks
+from mystage.services import accounts, offers, weeks
 from mystage.services.applications.eligibility import can_apply
-from mystage.services.applications.limits import confirmed_limit_error
+from mystage.services.applications.limits import (
+    MAX_WEEK_COUNT,
+    confirmed_limit_error,
+    overlaps,
+)
 from mystage.services.applications.machine import move
 
 A = AppState
@@ -37,6 +41,7 @@ CV_SECTIONS = {
 
 MSG_WEEK = "Choisis une semaine proposée par l'offre."
 MSG_WEEK_FULL = "Cette semaine est complète : choisis une autre semaine."
+MSG_PERIOD_FULL = "Une des deux semaines est complète : choisis une seule semaine."
 MSG_WEEK_SCHOOL = "Cette semaine n'est pas une semaine de stage de ton établissement."
 MSG_MOTIVATION = "Écris quelques lignes de motivation (30 caractères au moins)."
 MSG_MOTIVATION_LONG = "3000 caractères au maximum."
@@ -54,6 +59,47 @@ def school_weeks(s: Session, pupil: User, school_year: int) -> set[date]:
     if pupil.school_id is None:
         return set()
     return set(weeks.weeks_for_class(s, pupil.school_id, pupil.class_id, school_year))
+
+
+def _period(
+    s: Session, pupil: User, offer: Offer, week: Any, errors: dict[str, str]
+) -> tuple[date | None, int, int]:
+    """(first Monday, number of weeks, school year) of the period chosen (``week``: a Monday,
+    or ``<Monday>/P2W`` for a 2de period of two weeks), or an error in ``errors["week"]``.
+
+    Every week covered must be an offered week to come, of the pupil's kind (the national
+    2de weeks for a lycéen — two weeks only when the offer takes both —, the other weeks
+    for a collégien), with a place free; a collégien's week must also be one of their
+    school's internship weeks when it set some (unless the offer runs all year)."""
+    monday, count = weeks.parse_period(week) if isinstance(week, str) else (None, 1)
+    if monday is None or not 1 <= count <= MAX_WEEK_COUNT:
+        errors["week"] = MSG_WEEK
+        return None, 1, 0
+    covered = weeks.covered_mondays(monday, count)
+    rows = {
+        r.week_start: r
+        for r in s.exec(
+            select(OfferWeek).where(
+                OfferWeek.offer_id == offer.id, OfferWeek.week_start.in_(covered)
+            )
+        )
+    }
+    school_year = weeks.school_year_of(monday)
+    lyceen = weeks.is_lyceen(pupil.level)
+    mine = offers.mondays_for_level(offer, list(rows), pupil.level or "")
+    if (
+        monday <= clock.today_paris()
+        or any(m not in rows or m not in mine for m in covered)
+        or (count > 1 and not (lyceen and offer.seconde_period == "both"))
+    ):
+        errors["week"] = MSG_WEEK
+    elif any(rows[m].places_taken >= rows[m].places for m in covered):
+        errors["week"] = MSG_WEEK_FULL if count == 1 else MSG_PERIOD_FULL
+    elif not lyceen and not offer.all_year:
+        allowed = school_weeks(s, pupil, school_year)
+        if allowed and monday not in allowed:
+            errors["week"] = MSG_WEEK_SCHOOL
+    return monday, count, school_year
 
 
 def cv_snapshot(s: Session, pupil_id: int) -> tuple[str, str]:
@@ -117,21 +163,7 @@ def apply(
     school = s.get(School, pupil.school_id) if pupil.school_id else None
     errors: dict[str, str] = {}
 
-    monday = weeks.parse_week(week) if isinstance(week, str) and week.strip() else None
-    ow = None
-    if monday is not None:
-        ow = s.exec(
-            select(OfferWeek).where(OfferWeek.offer_id == offer.id, OfferWeek.week_start == monday)
-        ).first()
-    if ow is None or monday <= clock.today_paris():
-        errors["week"] = MSG_WEEK
-    elif ow.places_taken >= ow.places:
-        errors["week"] = MSG_WEEK_FULL
-    school_year = weeks.school_year_of(monday) if monday else 0
-    if "week" not in errors and not offer.all_year:
-        allowed = school_weeks(s, pupil, school_year)
-        if allowed and monday not in allowed:
-            errors["week"] = MSG_WEEK_SCHOOL
+    monday, count, school_year = _period(s, pupil, offer, week, errors)
 
     text = motivation.strip() if isinstance(motivation, str) else ""
     if len(text) < MOTIVATION_MIN:
@@ -156,12 +188,12 @@ def apply(
             sa.select(Application.id).where(
                 Application.pupil_id == pupil.id,
                 Application.offer_id == offer.id,
-                Application.week_start == monday,
+                overlaps(monday, count),
             )
         ).first()
         if dup is not None:
             errors["week"] = MSG_DUPLICATE
-        elif limit := confirmed_limit_error(s, pupil.id, monday, school_year):
+        elif limit := confirmed_limit_error(s, pupil.id, monday, school_year, week_count=count):
             errors["form"] = limit
     if errors:
         return None, errors
@@ -172,6 +204,7 @@ def apply(
         pupil_id=pupil.id,
         offer_id=offer.id,
         week_start=monday,
+        week_count=count,
         state=A.SUBMITTED,
         school_id=pupil.school_id,
         class_id=pupil.class_id,

@@ -201,7 +201,14 @@ def sections(employer: dict, school: dict) -> list[dict]:
         + _person(sc.get("emergency_contact"), "name", "phone"),
     ]
 
-    hours = [f"Du {first} au {last}.", "Horaires de présence de l'élève :"]
+    start, end = (weeks.parse_date(_get(e, "week", k)) for k in ("start", "end"))
+    several = bool(start and end and (end - start).days > 6)  # a 2de period of two weeks
+    hours = [
+        f"Du {first} au {last}.",
+        "Horaires de présence de l'élève, chaque semaine :"
+        if several
+        else "Horaires de présence de l'élève :",
+    ]
     hours += [day_line(r) for r in rows] if total else [MISSING]
     if total:
         hours.append(f"Total de la semaine : {total} de présence.")

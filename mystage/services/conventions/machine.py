@@ -257,7 +257,7 @@ def mail(s: Session, x: Loaded, person: dict[str, Any], event: str, url: str, ke
     ctx = {
         "pupil_name": _pupil_name(x),
         "offer_title": x.offer.title,
-        "week_label": weeks.week_label(conv.week_start) if conv.week_start else "",
+        "week_label": weeks.application_period_label(conv.week_start, x.app.week_count),
     }
     if person.get("email"):
         subject, body = templates.render(

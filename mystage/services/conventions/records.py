@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ from mystage.models import (
     Structure,
     User,
 )
+from mystage.services import weeks
 from mystage.services.conventions import access, machine, preset
 from mystage.services.conventions.access import head_of
 from mystage.services.conventions.hours import DAYS
@@ -70,7 +70,8 @@ def prefill(s: Session, app: Application) -> tuple[dict[str, Any], dict[str, Any
     pupil = s.get(User, app.pupil_id)
     school = s.get(School, app.school_id) if app.school_id else School(uai="", name="")
     cls = s.get(SchoolClass, app.class_id) if app.class_id else None
-    friday = app.week_start + timedelta(days=4)
+    # Monday of the first week to Friday of the last (two weeks for a 2de period of two).
+    friday = weeks.application_end(app.week_start, app.week_count or 1)
     employer = {
         "structure": {
             "name": structure.name or offer.employer_name,

@@ -69,6 +69,7 @@ APPLICATION_COLUMNS: list[tuple[Col, bool]] = [
     (Col("PRENOM_REFERENT", TEXT, 16), False),
     (Col("NOM_REFERENT", TEXT, 16), False),
     (Col("EMAIL_REFERENT", TEXT, 28), False),
+    (Col("NB_SEMAINES", INT, 12), False),  # 2 for a 2de period of two weeks from SEMAINE
 ]
 
 _EMPLOYER_VIEW = {
@@ -170,6 +171,7 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             R.c.first_name,  # 25
             R.c.last_name,  # 26
             A.referent_email,  # 27
+            A.week_count,  # 28
         )
         .select_from(
             base.outerjoin(Sector.__table__, SE.id == O.sector_id).outerjoin(
@@ -216,6 +218,7 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             r[25],
             r[26],
             r[27],
+            r[28] or 1,
         )
 
     if full:

@@ -102,7 +102,9 @@ from mystage.services.offers.lifecycle import (
 )
 from mystage.services.offers.records import (
     MSG_DENIED,
+    mondays_for_level,
     places_left_expr,
+    seconde_mondays,
 )
 from mystage.services.offers.view import (
     application_open,
@@ -195,6 +197,8 @@ __all__ = [
     "pending_applications_count",
     "period_text",
     "places_left_expr",
+    "mondays_for_level",
+    "seconde_mondays",
     "save_step",
     "transition",
 ]

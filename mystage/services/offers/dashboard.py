@@ -225,6 +225,7 @@ def employer_applications(
             Application.id,
             Application.offer_id,
             Application.week_start,
+            Application.week_count,
             Application.state,
             changed.label("changed"),
             Offer.title,
@@ -250,7 +251,7 @@ def employer_applications(
             if r.school_name and r.school_city
             else (r.school_name or ""),
             "rep": r.ep or "",
-            "week_label": weeks.week_label(r.week_start),
+            "week_label": weeks.application_period_label(r.week_start, r.week_count),
             "state": r.state,
             "state_label": APP_STATE_LABELS.get(r.state, r.state),
             "updated_at": clock.fmt_paris(r.changed),

@@ -65,6 +65,20 @@ def seconde_mondays(offer: Offer, mondays: list[date] | set[date]) -> set[date]:
     return out
 
 
+def mondays_for_level(
+    offer: Offer, mondays: list[date] | set[date], level: str | None
+) -> set[date]:
+    """Which of ``mondays`` a pupil of ``level`` may pick: the offer's national 2de weeks
+    for a lycéen, its other weeks for a collégien; all of them for ``level=None`` (an
+    anonymous visitor, an employer, staff: both kinds, labelled)."""
+    if level is None:
+        return set(mondays)
+    seconde = seconde_mondays(offer, mondays)
+    if weeks.is_lyceen(level):
+        return seconde
+    return set(mondays) - seconde
+
+
 def reserved_school_ids(s: Session, offer_id: int) -> list[int]:
     """The schools the offer is reserved to, in the order they were added."""
     return list(

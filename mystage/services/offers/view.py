@@ -16,6 +16,7 @@ from mystage.models import (
     Offer,
     OfferSchool,
     OfferState,
+    Role,
     School,
     Sector,
     Structure,
@@ -34,6 +35,7 @@ from mystage.services.offers.fields import (
 from mystage.services.offers.records import (
     current_monday,
     get_offer,
+    mondays_for_level,
     seconde_mondays,
     today_paris,
     week_rows,
@@ -103,6 +105,44 @@ def application_open(offer: Offer, today: date) -> bool:
     )
 
 
+WEEKS_SECONDE = "Semaines des lycéens de 2de"
+WEEKS_COLLEGE = "Semaines des collégiens"
+
+
+def viewer_level(viewer: User | None) -> str | None:
+    """The level whose weeks ``viewer`` sees: a pupil's own level (2de GT: the national
+    June weeks only; any other: the other weeks only); None (both kinds) for anybody
+    else."""
+    if viewer is None or viewer.role != Role.ELEVE:
+        return None
+    return viewer.level or ""
+
+
+def _weeks_list(offer: Offer, rows: list, seconde: set[date], level: str | None) -> list[dict]:
+    """The weeks shown to a viewer of ``level`` (see :func:`viewer_level`): the
+    collégiens' weeks, then the 2de ones, each group under its heading (``heading`` on its
+    first week) when both kinds are shown."""
+    visible = mondays_for_level(offer, [r.week_start for r in rows], level)
+    shown = [r for r in rows if r.week_start in visible]
+    college = [r for r in shown if r.week_start not in seconde]
+    lycee = [r for r in shown if r.week_start in seconde]
+    both = bool(college) and bool(lycee)
+    out = []
+    for group, heading in ((college, WEEKS_COLLEGE), (lycee, WEEKS_SECONDE)):
+        for i, r in enumerate(group):
+            out.append(
+                {
+                    "monday": r.week_start.isoformat(),
+                    "label": weeks.week_label(r.week_start),
+                    "places": r.places,
+                    "places_left": max(r.places - r.places_taken, 0),
+                    "for_seconde": r.week_start in seconde,
+                    "heading": heading if both and i == 0 else "",
+                }
+            )
+    return out
+
+
 def _window_text(start: date | None, end: date | None) -> str:
     if start and end:
         return f"du {weeks.date_label(start)} au {weeks.date_label(end)}"
@@ -138,6 +178,7 @@ def offer_view(
     rows = week_rows(s, offer.id)
     shown = [r for r in rows if r.week_start >= monday] or rows
     seconde = seconde_mondays(offer, [r.week_start for r in rows])
+    level = None if can_edit else viewer_level(viewer)
     sector = s.get(Sector, offer.sector_id) if offer.sector_id else None
     structure = s.get(Structure, offer.structure_id) if offer.structure_id else None
     contact: dict[str, str] = {}
@@ -171,17 +212,8 @@ def offer_view(
         "longitude": offer.longitude,
         "levels": [label for key, label in LEVELS.items() if getattr(offer, key)],
         "seconde_period": SECONDE_PERIODS.get(offer.seconde_period, "") if offer.level_2de else "",
-        "weeks": [
-            {
-                "monday": r.week_start.isoformat(),
-                "label": weeks.week_label(r.week_start),
-                "places": r.places,
-                "places_left": max(r.places - r.places_taken, 0),
-                "for_seconde": r.week_start in seconde,
-            }
-            for r in shown
-        ],
-        "all_year": bool(offer.all_year),
+        "weeks": _weeks_list(offer, shown, seconde, level),
+        "all_year": bool(offer.all_year) and not weeks.is_lyceen(level),
         "places_left": offer.places_left,
         "group_kind": offer.group_kind,
         "group_label": group,

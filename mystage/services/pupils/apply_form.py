@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Application, AppState, Offer, OfferWeek, Role, School, User
-from mystage.services import applications, permissions, weeks
+from mystage.services import applications, offers, permissions, weeks
 from mystage.services.ids import client_id
 from mystage.services.pupils.access import clean_text, is_pupil, visible_offer
 from mystage.services.pupils.cv import cv_status
@@ -24,25 +24,75 @@ A = AppState
 MSG_OFFER_MISSING = "Cette offre n'existe pas ou n'est plus visible."
 
 
+def _choice(
+    monday: date, count: int, label: str, rows: dict[date, OfferWeek], taken: list[tuple]
+) -> dict[str, Any]:
+    """One radio of the form: the period ``monday`` … (``count`` weeks), its places left
+    (the fewest of its weeks) and why it is disabled (applied already, a week full)."""
+    covered = weeks.covered_mondays(monday, count)
+    left = min(max(rows[m].places - rows[m].places_taken, 0) for m in covered)
+    applied = any(set(covered) & set(weeks.covered_mondays(start, n or 1)) for start, n in taken)
+    note = "déjà postulé" if applied else ("complète" if left <= 0 else "")
+    value = weeks.period_value(monday, count)
+    return {
+        "iso": value,
+        "key": value.replace("/", "-"),
+        "label": label,
+        "places_left": left,
+        "full": left <= 0,
+        "disabled": bool(note),
+        "note": note,
+    }
+
+
+def _seconde_choices(
+    offer: Offer, rows: dict[date, OfferWeek], taken: list[tuple]
+) -> list[dict[str, Any]]:
+    """A 2de pupil's choices: the offer's national weeks to come, as periods: « Les 2
+    semaines (du 15 au 26 juin 2026) », « 1re semaine seulement (du 15 au 19 juin) », « 2e
+    semaine seulement (du 22 au 26 juin) » when the offer takes both (« both »), that single
+    week otherwise."""
+    out: list[dict[str, Any]] = []
+    for year in sorted({weeks.school_year_of(m) for m in rows}):
+        periods = weeks.seconde_periods(year)
+        offered = [m for m in weeks.seconde_weeks(year, offer.seconde_period) if m in rows]
+        if offer.seconde_period == "both" and len(offered) == 2:
+            span = weeks.span_label(offered[0], weeks.application_end(offered[0], 2))
+            out.append(_choice(offered[0], 2, f"Les 2 semaines ({span})", rows, taken))
+            for m in offered:
+                which = "1re" if m == periods["week1"] else "2e"
+                span = weeks.span_label(m, weeks.application_end(m), with_year=False)
+                out.append(_choice(m, 1, f"{which} semaine seulement ({span})", rows, taken))
+        else:
+            out += [_choice(m, 1, weeks.week_label(m), rows, taken) for m in offered]
+    return out
+
+
 def _offered_weeks(s: Session, pupil: User, offer: Offer) -> list[dict[str, Any]]:
-    """The weeks the pupil may pick: the offer's future weeks, restricted to the pupil's
-    school weeks (their class's or the whole school's) for each school year where the school
-    has set some (all of them when it has none, or when the offer runs all year) — the same
-    rule as :func:`applications.apply`.  Full weeks and weeks already applied for are listed
-    with ``disabled`` and the reason."""
+    """The weeks the pupil may pick: the offer's future weeks for their level (the national
+    2de weeks, as periods of one or two weeks, for a lycéen; the other weeks for a
+    collégien), restricted for a collégien to their school weeks (their class's or the whole
+    school's) for each school year where the school has set some (all of them when it has
+    none, or when the offer runs all year) — the same rules as :func:`applications.apply`.
+    Full weeks and weeks already applied for are listed with ``disabled`` and the reason."""
     today = clock.today_paris()
-    rows = s.exec(
+    all_rows = s.exec(
         select(OfferWeek)
         .where(OfferWeek.offer_id == offer.id, OfferWeek.week_start > today)
         .order_by(OfferWeek.week_start)
     ).all()
-    applied = set(
+    visible = offers.mondays_for_level(offer, [r.week_start for r in all_rows], pupil.level or "")
+    rows = [r for r in all_rows if r.week_start in visible]
+    taken = list(
         s.execute(
-            sa.select(Application.week_start).where(
+            sa.select(Application.week_start, Application.week_count).where(
                 Application.pupil_id == pupil.id, Application.offer_id == offer.id
             )
-        ).scalars()
+        ).all()
     )
+    by_monday = {r.week_start: r for r in rows}
+    if weeks.is_lyceen(pupil.level):
+        return _seconde_choices(offer, by_monday, taken)
     school_weeks: dict[int, set[date]] = {}
     out: list[dict[str, Any]] = []
     for row in rows:
@@ -53,22 +103,7 @@ def _offered_weeks(s: Session, pupil: User, offer: Offer) -> list[dict[str, Any]
             allowed = school_weeks[year]
             if allowed and row.week_start not in allowed:
                 continue
-        left = max(row.places - row.places_taken, 0)
-        note = ""
-        if row.week_start in applied:
-            note = "déjà postulé"
-        elif left <= 0:
-            note = "complète"
-        out.append(
-            {
-                "iso": row.week_start.isoformat(),
-                "label": weeks.week_label(row.week_start),
-                "places_left": left,
-                "full": left <= 0,
-                "disabled": bool(note),
-                "note": note,
-            }
-        )
+        out.append(_choice(row.week_start, 1, weeks.week_label(row.week_start), by_monday, taken))
     return out
 
 
@@ -108,6 +143,7 @@ def apply_context(s: Session, user: User | None, offer_id: Any) -> dict[str, Any
         "reason": "",
         "blocked": "",
         "weeks": [],
+        "seconde": False,
         "defaults": {"contact_phone": "", "contact_email": "", "referent_email": ""},
         "cv": {"has_text": False, "has_pdf": False, "empty": True},
         "to_school": False,
@@ -124,6 +160,7 @@ def apply_context(s: Session, user: User | None, offer_id: Any) -> dict[str, Any
     school = s.get(School, active.school_id) if active.school_id else None
     ctx["allowed"] = True
     ctx["weeks"] = _offered_weeks(s, active, offer)
+    ctx["seconde"] = weeks.is_lyceen(active.level)
     ctx["defaults"] = {
         "contact_phone": display_phone(active.phone),
         "contact_email": active.email or "",

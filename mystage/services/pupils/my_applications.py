@@ -133,7 +133,7 @@ def my_applications(s: Session, user: User | None, limit: int = 200) -> list[dic
                 "offer_title": offer.title,
                 "employer_name": offer.employer_name,
                 "city": offer.city,
-                "week_label": weeks.week_label(app.week_start),
+                "week_label": weeks.application_period_label(app.week_start, app.week_count),
                 "state": app.state,
                 "state_label": APP_STATE_LABELS.get(app.state, app.state),
                 "color": STATE_COLORS.get(app.state, "gray"),

@@ -10,6 +10,7 @@ from mystage import clock
 from mystage.models import (
     User,
 )
+from mystage.services import weeks
 from mystage.services.exports import xlsx
 from mystage.services.schools.tracking import class_rows, pupil_row, school_table
 from mystage.services.text import fold
@@ -35,6 +36,7 @@ CLASS_COLUMNS = [
     xlsx.Column("offer_title", "Stage confirmé"),
     xlsx.Column("employer_name", "Structure"),
     xlsx.Column("week_start", "Semaine du", "date"),
+    xlsx.Column("week_end", "Jusqu'au", "date"),
     xlsx.Column("convention_signed", "Convention signée", "bool"),
     xlsx.Column("last_activity", "Dernière activité", "date"),
 ]
@@ -68,6 +70,9 @@ def class_table_xlsx(
         d = pupil_row(r)
         d["authorized_at"] = r.parental_authorization_at
         d["week_start"] = r.week_start
+        d["week_end"] = (
+            weeks.application_end(r.week_start, r.week_count or 1) if r.week_start else None
+        )
         d["last_activity"] = r.last_activity
         d["state_label"] = d["state_label"] if d["applications"] else ""
         return d

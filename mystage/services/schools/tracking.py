@@ -209,6 +209,7 @@ def _class_query(sc: Scope, class_id: int | None, y: int, filter_: str, sort: st
             sa.func.coalesce(st.c.signed, 0).label("signed"),
             last.label("last_activity"),
             conf.week_start,
+            conf.week_count,
             Convention.id.label("convention_id"),
             Convention.state.label("convention_state"),
             Convention.paper.label("convention_paper"),
@@ -291,7 +292,7 @@ def pupil_row(r: Any) -> dict[str, Any]:
         "offer_title": r.title or "",
         "employer_name": r.employer_name or "",
         "offer_city": r.city or "",
-        "week_label": weeks.week_label(r.week_start) if r.week_start else "",
+        "week_label": weeks.application_period_label(r.week_start, r.week_count or 1),
         "convention_signed": bool(r.signed),
         # The confirmed internship's convention (its label in words: the state layer).
         "convention_id": r.convention_id or 0,

@@ -39,7 +39,10 @@ What a search shows
   plus any offer within 3 km of the center (a commune's offers geocoded at the street
   level, or a place given by its address).
 - Weeks: offers with at least one of the given Mondays with places left (any of those
-  weeks with ``show_all``), or offers open all year.
+  weeks with ``show_all``), or offers open all year.  With a level, an offer's national
+  2de weeks (June, ``seconde_period``) count only for a 2de search (and « toute l'année »
+  does not: it is the collégiens' calendar), never for a collège level; the cards show
+  the weeks of the level asked.
 
 Query design (figures: ``bench/search.py``, 200,000 offers)
 ---------------------------------------------------------

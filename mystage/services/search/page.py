@@ -35,6 +35,20 @@ def _weeks_of(raw: str | None, this_monday: date) -> tuple[list[date], list[date
     return sorted(set(free)), sorted(set(every))
 
 
+def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) -> list[date]:
+    """The weeks a search of ``level`` shows on a card: the offer's national 2de weeks for
+    2de, its other weeks for a collège level, all of them without a level."""
+    if not level:
+        return mondays
+    if level_2de and period:
+        seconde = {m for m in mondays if m in weeks.seconde_weeks(weeks.school_year_of(m), period)}
+    else:
+        seconde = set()
+    if weeks.is_lyceen(level):
+        return [m for m in mondays if m in seconde]
+    return [m for m in mondays if m not in seconde]
+
+
 def _page_rows(
     s: Session, plan: _Plan, limit: int, offset: int, today: date
 ) -> tuple[list[dict], int | None]:
@@ -70,6 +84,8 @@ def _page_rows(
             _T.reserved_qpv,
             _T.reserved_schools,
             _T.all_year,
+            _T.level_2de,
+            _T.seconde_period,
             sec.name.label("sector"),
             page.c.hav,
             page.c.total,
@@ -88,6 +104,10 @@ def _page_rows(
     for r in s.execute(stmt):
         total = int(r.total) if r.total is not None else None
         free, every = _weeks_of(r.weeks, this_monday)
+        free, every = (
+            _for_level(ms, plan.level, bool(r.level_2de), r.seconde_period or "")
+            for ms in (free, every)
+        )
         shown = free or every
         km = _a_to_km(r.hav)
         out.append(
@@ -108,7 +128,7 @@ def _page_rows(
                 "reserved_schools": bool(r.reserved_schools),
                 "latitude": r.latitude,
                 "longitude": r.longitude,
-                "all_year": bool(r.all_year),
+                "all_year": bool(r.all_year) and not weeks.is_lyceen(plan.level),
             }
         )
     return out, total

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mystage.models import Offer, OfferSchool, OfferState
-from mystage.services import geo
+from mystage.models import Offer, OfferSchool, OfferState, OfferWeek
+from mystage.services import geo, weeks
 from mystage.services.search.criteria import (
     LEVEL_COLUMNS,
     REP_KINDS,
@@ -35,6 +35,7 @@ class _Plan:
     keywords: bool = False
     weeks: bool = False
     dialect: str = "sqlite"
+    level: str = ""  # the level criterion: which of an offer's weeks count and show
     # where = base + criteria (+ keyword): the suggestions count several variants of a
     # keyword search in one pass over the keyword's matches.
     base: list[sa.ColumnElement] = field(default_factory=list)
@@ -140,18 +141,7 @@ def _plan(
     # Weeks last: in the suggestions' one-pass counts (CASE WHEN …) the cheap column
     # tests reject most rows before any weeks lookup.
     if crit.weeks:
-        week_cond = [_W.week_start.in_(crit.weeks)]
-        if not crit.show_all:
-            week_cond.append(_W.places > _W.places_taken)
-        if terms:
-            # Few candidates (the keyword's matches): one index search each.
-            has_week = sa.exists().where(_W.offer_id == _T.id, *week_cond)
-        else:
-            # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of
-            # offers free on those weeks is built once (partial index
-            # ix_offer_weeks_free) and probed per candidate.
-            has_week = _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
-        where.append(sa.or_(_T.all_year == sa.true(), has_week))
+        where.append(_weeks_condition(crit, bool(terms)))
     keyword = _keyword_filter(dialect, terms) if terms else None
     center = (place.latitude, place.longitude) if place is not None else None
     return _Plan(
@@ -164,11 +154,84 @@ def _plan(
         keywords=bool(terms),
         weeks=bool(crit.weeks),
         dialect=dialect,
+        level=crit.level,
         base=base,
         criteria=where,
         keyword=keyword,
         terms=tuple(terms),
     )
+
+
+# The offer's ``seconde_period`` values that take the national 2de week 1 or 2.
+_COVERS = {"week1": ("both", "week1"), "week2": ("both", "week2")}
+
+
+def _has_week(
+    mondays: list[date], crit: SearchCriteria, keywords: bool, offer_cond: Any = None
+) -> sa.ColumnElement:
+    """The offer has one of ``mondays`` (with a place free unless « show all »), and
+    ``offer_cond(columns of offers)`` holds when given."""
+    week_cond = [_W.week_start.in_(mondays)]
+    if not crit.show_all:
+        week_cond.append(_W.places > _W.places_taken)
+    if keywords:
+        # Few candidates (the keyword's matches): one index search each.
+        extra = [offer_cond(_T)] if offer_cond is not None else []
+        return sa.and_(sa.exists().where(_W.offer_id == _T.id, *week_cond), *extra)
+    # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of offers free
+    # on those weeks is built once (partial index ix_offer_weeks_free) and probed per
+    # candidate.  An offer condition is tested inside that set (on the few offers of those
+    # weeks), not on every candidate: the covering search indexes stay enough outside.
+    if offer_cond is None:
+        return _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+    o = Offer.__table__.alias("week_offer")
+    weeks_t = OfferWeek.__table__.join(o, o.c.id == _W.offer_id)
+    return _T.id.in_(sa.select(_W.offer_id).select_from(weeks_t).where(*week_cond, offer_cond(o.c)))
+
+
+def _takes(period_keys: tuple[str, ...]) -> Any:
+    """Offers whose national 2de weeks include the ones asked (``seconde_period`` values)."""
+    return lambda c: sa.and_(c.level_2de == sa.true(), c.seconde_period.in_(period_keys))
+
+
+def _weeks_condition(crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
+    """The weeks filter, by the level asked: an offer's national 2de weeks (June) count
+    only for a 2de search, its other weeks only for a collège one (the same rule as the
+    offer page and « Postuler »); without a level, any week.  Weeks asked that are no 2de
+    week keep the plain filter (same SQL as without level: ``bench/search.py``)."""
+    plain: list[date] = []
+    seconde: dict[str, list[date]] = {}
+    for m in crit.weeks:
+        periods = weeks.seconde_periods(weeks.school_year_of(m))
+        key = next((k for k, v in periods.items() if v == m), None)
+        (seconde.setdefault(key, []) if key else plain).append(m)
+    all_year = _T.all_year == sa.true()
+    if weeks.is_lyceen(crit.level):
+        # Only the offer's 2de weeks (« toute l'année » is the collégiens' calendar).
+        conds = [_has_week(ms, crit, keywords, _takes(_COVERS[k])) for k, ms in seconde.items()]
+        return sa.or_(*conds) if conds else sa.false()
+    if not crit.level or not seconde:
+        return sa.or_(all_year, _has_week(list(crit.weeks), crit, keywords))
+    conds = [_has_week(plain, crit, keywords)] if plain else []
+    for k, ms in sorted(seconde.items()):
+        other = _takes(_COVERS[k])
+        conds.append(_has_week(ms, crit, keywords, lambda c, other=other: sa.not_(other(c))))
+    if not plain:
+        # Only June weeks asked: an all-year offer counts unless they are all its 2de weeks.
+        taking_all = tuple(sorted(set.intersection(*(set(_COVERS[k]) for k in seconde))))
+        # (A set built once from the June weeks' rows, as the weeks' own sets.)
+        o = Offer.__table__.alias("june_offer")
+        june_only = (
+            sa.select(_W.offer_id)
+            .select_from(OfferWeek.__table__.join(o, o.c.id == _W.offer_id))
+            .where(
+                _W.week_start.in_(list(crit.weeks)),
+                o.c.all_year == sa.true(),
+                _takes(taking_all)(o.c),
+            )
+        )
+        all_year = sa.and_(all_year, _T.id.not_in(june_only))
+    return sa.or_(all_year, *conds)
 
 
 def _count(s: Session, plan: _Plan, cap: int | None = None) -> int:

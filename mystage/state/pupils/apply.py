@@ -38,6 +38,7 @@ class ApplyState(rx.State):
     blocked: str = ""  # "login", "role", "authorization", "other"
     reason: str = ""
     weeks: list[dict[str, str]] = []
+    seconde: bool = False  # a 2de pupil: periods of one or two June weeks
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     cv_empty: bool = True
@@ -84,6 +85,7 @@ class ApplyState(rx.State):
         self.blocked = ctx["blocked"]
         self.reason = ctx["reason"]
         self.weeks = [flat(w) for w in ctx["weeks"]]
+        self.seconde = bool(ctx.get("seconde"))
         self.values = flat({**ctx["defaults"], "week": "", "motivation": ""})
         self.cv_empty = bool(ctx["cv"]["empty"])
         self.cv_has_pdf = bool(ctx["cv"]["has_pdf"])

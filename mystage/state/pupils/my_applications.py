@@ -44,7 +44,7 @@ def _my_applications(s, user):
 DIALOG_TEXTS = {
     "confirm": (
         "Confirmer ton stage ?",
-        "En confirmant ce stage ({week}), tes autres candidatures pour cette semaine seront "
+        "En confirmant ce stage ({week}), tes autres candidatures pour {these} seront "
         "retirées et les employeurs prévenus. L'employeur et ton établissement "
         "prépareront ensuite la convention de stage.",
     ),
@@ -106,9 +106,12 @@ class MyApplicationsState(PupilPage, rx.State):
         self.dialog_action = action
         self.dialog_app_id = app_id
         self.dialog_title = title
+        label = (row.get("week_label") or "cette semaine").lower()
+        two_weeks = " (2 semaines)" in label  # a 2de period of two weeks
         self.dialog_text = text.format(
             title=row.get("offer_title", "cette offre"),
-            week=(row.get("week_label") or "cette semaine").lower(),
+            week=label.replace(" (2 semaines)", ", 2 semaines"),
+            these="ces semaines" if two_weeks else "cette semaine",
         )
         self.error = ""
         self.notice = ""
