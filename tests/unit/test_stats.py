@@ -46,7 +46,10 @@ def user(s, email: str, role: str, **kw) -> User:
 
 def school(s, dept: str, ep: str = "", qpv: bool | None = None) -> School:
     stmt = select(School).where(
-        School.department_code == dept, School.ep == ep, School.status == "open"
+        School.department_code == dept,
+        School.ep == ep,
+        School.status == "open",
+        School.kind == "college",
     )
     if qpv is not None:
         stmt = stmt.where(School.qpv.is_(qpv))
