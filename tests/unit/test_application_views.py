@@ -51,13 +51,15 @@ def school(s):
     sch = s.exec(
         select(School).where(School.ep == "", School.qpv.is_(False)).order_by(School.uai)
     ).first()
-    saved = (sch.validation_required, sch.referent_email)
+    saved = (sch.validation_required, sch.referent_email, sch.search_scope)
+    # National scope: the test offers are in Nantes, the school in the Ain (seed 002).
     sch.validation_required, sch.referent_email = False, "referent@college.fr"
+    sch.search_scope = "national"
     s.add(sch)
     s.commit()
     yield sch
     sch = s.get(School, sch.id)
-    sch.validation_required, sch.referent_email = saved
+    sch.validation_required, sch.referent_email, sch.search_scope = saved
     s.add(sch)
     s.commit()
 

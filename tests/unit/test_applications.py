@@ -46,9 +46,12 @@ def school_fixture(s):
     ).first()  # noqa: E501
     saved = (
         sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
-        sch.convention_preset,
+        sch.convention_preset, sch.search_scope,
     )  # fmt: skip
     sch.validation_required = False
+    # The test offers are in Nantes, the school in the Ain: applying needs national scope
+    # (seed 002: a school's default 60 km radius is enforced when applying).
+    sch.search_scope = "national"
     sch.referent_email = "referent@college.fr"
     sch.convention_mode, sch.convention_preset = "online", ""  # the defaults
     s.add(sch)
@@ -57,7 +60,7 @@ def school_fixture(s):
     sch = s.get(School, sch.id)
     (
         sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
-        sch.convention_preset,
+        sch.convention_preset, sch.search_scope,
     ) = saved  # fmt: skip
     s.add(sch)
     s.commit()

@@ -12,7 +12,14 @@ one application as the employer and the school see it and decide on it.
   list, their decisions.
 """
 
-from mystage.services.applications.eligibility import can_apply, may_view_reserved
+from mystage.services.applications.eligibility import (
+    MSG_OUT_OF_SCOPE,
+    MSG_UNDER_14,
+    age_error,
+    can_apply,
+    fourteenth_birthday,
+    may_view_reserved,
+)
 from mystage.services.applications.limits import (
     MAX_CONFIRMED_PER_YEAR,
     MSG_TWO_CONFIRMED,
@@ -28,6 +35,7 @@ from mystage.services.applications.machine import (
     MSG_MESSAGE_REQUIRED,
     MSG_NO_PLACE,
     MSG_NOT_NOW,
+    MSG_OFFER_GONE,
     MSG_UNKNOWN_ACTION,
     SYSTEM_ACTIONS,
     TRANSITIONS,
@@ -96,8 +104,11 @@ __all__ = [
     "MSG_MOTIVATION_LONG",
     "MSG_NOT_NOW",
     "MSG_NO_PLACE",
+    "MSG_OFFER_GONE",
+    "MSG_OUT_OF_SCOPE",
     "MSG_PHONE",
     "MSG_TWO_CONFIRMED",
+    "MSG_UNDER_14",
     "MSG_UNKNOWN_ACTION",
     "MSG_WEEK",
     "MSG_WEEK_CONFIRMED",
@@ -110,6 +121,7 @@ __all__ = [
     "TRANSITIONS",
     "Transition",
     "actions_for",
+    "age_error",
     "apply",
     "can_apply",
     "confirm",
@@ -118,6 +130,7 @@ __all__ = [
     "decide_as_school",
     "employer_contact",
     "employer_view",
+    "fourteenth_birthday",
     "may_view_reserved",
     "move",
     "open_as_employer",

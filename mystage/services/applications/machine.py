@@ -33,6 +33,7 @@ from mystage.models import (
     AppState,
     AuditLog,
     Offer,
+    OfferState,
     OfferWeek,
     User,
 )
@@ -53,6 +54,7 @@ MSG_UNKNOWN_ACTION = "Action inconnue."
 MSG_MESSAGE_REQUIRED = "Indiquez à l'élève la raison de l'annulation."
 MSG_LAST_PLACE = "Désolé, la dernière place vient d'être prise."
 MSG_NO_PLACE = "Plus aucune place n'est libre pour cette semaine : vous ne pouvez pas accepter."
+MSG_OFFER_GONE = "Cette offre n'est plus publiée : tu ne peux plus confirmer ce stage."
 
 FINAL_STATES = frozenset(AppState) - PENDING_STATES - {A.ACCEPTED}
 
@@ -388,6 +390,9 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
     app = get_application(s, application_id)
     if app is None or not permissions.is_application_pupil(pupil, app):
         return MSG_DENIED
+    offer_state = s.execute(sa.select(Offer.state).where(Offer.id == app.offer_id)).scalar()
+    if offer_state not in (OfferState.PUBLISHED, OfferState.FULL):  # deactivated, removed…
+        return MSG_OFFER_GONE
     # One confirmation at a time per pupil (FOR NO KEY UPDATE: the outbox and audit foreign
     # keys, which take KEY SHARE locks, are not blocked by it).
     s.execute(sa.select(User.id).where(User.id == pupil.id).with_for_update(key_share=True)).first()

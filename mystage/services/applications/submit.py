@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from mystage import clock
 from mystage.models import Application, AppState, AuditLog, Offer, OfferWeek, PupilCV, School, User
 from mystage.services import accounts, weeks
-from mystage.services.applications.eligibility import can_apply
+from mystage.services.applications.eligibility import age_error, can_apply
 from mystage.services.applications.limits import confirmed_limit_error
 from mystage.services.applications.machine import move
 
@@ -127,6 +127,8 @@ def apply(
         errors["week"] = MSG_WEEK
     elif ow.places_taken >= ow.places:
         errors["week"] = MSG_WEEK_FULL
+    if "week" not in errors and (too_young := age_error(pupil, offer, monday)):
+        errors["week"] = too_young
     school_year = weeks.school_year_of(monday) if monday else 0
     if "week" not in errors and not offer.all_year:
         allowed = school_weeks(s, pupil, school_year)

@@ -70,6 +70,7 @@ def _page_rows(
             _T.reserved_qpv,
             _T.reserved_schools,
             _T.all_year,
+            _T.application_end,
             sec.name.label("sector"),
             page.c.hav,
             page.c.total,
@@ -109,6 +110,9 @@ def _page_rows(
                 "latitude": r.latitude,
                 "longitude": r.longitude,
                 "all_year": bool(r.all_year),
+                # « Candidatures closes »: listed, but no « Postuler » (seed 003).
+                "applications_closed": r.application_end is not None
+                and r.application_end < today,
             }
         )
     return out, total
