@@ -190,8 +190,16 @@ class SearchState(rx.State):
             for k, v in self.router.url.query_parameters.items()
             if k
             in {
-                "q", "lieu", "rayon", "niveau", "secteurs", "semaines", "handicaps", "tout",
-                "moins14", "page",
+                "q",
+                "lieu",
+                "rayon",
+                "niveau",
+                "secteurs",
+                "semaines",
+                "handicaps",
+                "tout",
+                "moins14",
+                "page",
             }  # fmt: skip
         }
         session = await self.get_state(SessionState)

@@ -276,7 +276,7 @@ def test_employer_decisions_are_checked(s, world):
     }
     assert fingerprint(s, app_id) == before
     # a crafted non-string message counts as no message
-    assert views.decide_as_employer(s, emp, app_id, "refuse", {"evil": 1}) == {}
+    assert views.decide_as_employer(s, emp, app_id, "refuse", {"evil": 1}, "profile") == {}
     assert app(s, app_id).state == A.REFUSED and app(s, app_id).refuse_message == ""
     # accept on a refused application: refused by the state machine, nothing changed
     before = fingerprint(s, app_id)

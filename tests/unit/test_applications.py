@@ -402,7 +402,7 @@ def test_refuse_mails_the_pupil(s, school):
     emp, offer_id = offer_of(s)
     lea = make_pupil(s, school, "lea@exemple.fr")
     app_id = accepted(s, emp, lea, offer_id)
-    assert apps.transition(s, emp, app_id, "refuse", "Désolé.") == ""
+    assert apps.transition(s, emp, app_id, "refuse", "Désolé.", reason="full") == ""
     a = app(s, app_id)
     assert a.state == A.REFUSED and a.refused_at and a.refuse_message == "Désolé."
     assert len(mails(s, "app_refused", to="lea@exemple.fr")) == 1

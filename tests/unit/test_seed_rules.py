@@ -14,20 +14,13 @@ from sqlmodel import select
 from mystage.models import Application, AppState, AuditLog, Offer, OfferState, School
 from mystage.services import applications as apps
 from mystage.services import offers
-from tests.unit.test_applications import (  # noqa: F401  (fixtures)
-    accepted,
-    app,
-    mails,
-    make_pupil,
-    offer_of,
-    post,
-    s,
-    school_fixture,
-    week_row,
-)
+from tests.unit import test_applications as base
+from tests.unit.test_applications import accepted, app, mails, make_pupil, offer_of, post, week_row
 from tests.unit.test_offers import W1, W2
 
 A = AppState
+s = base.s  # fixtures
+school_fixture = base.school_fixture
 
 
 @pytest.fixture
@@ -238,3 +231,171 @@ def test_search_under_14_criterion(s, school):
     assert _run_search(s, {}, young.id, False)["criteria"].get("moins14") == "1"
     assert "moins14" not in _run_search(s, {}, older.id, False)["criteria"]
     assert "moins14" not in _run_search(s, {"q": "mairie"}, young.id, False)["criteria"]
+
+
+# --- 4. the référent's copy and the mandatory school validation (seed 000) ---------------------
+
+
+def test_referent_mail_has_the_school_mailbox_in_copy(s, school, set_school):
+    from mystage.models import Outbox
+
+    set_school(s, school, validation_required=True, email="ce.0010002x@ac-lyon.fr")
+    _, offer_id = offer_of(s)
+    lea = make_pupil(s, school, "lea@exemple.fr")
+    tom = make_pupil(s, school, "tom@exemple.fr", first_name="Tom")
+    zoe = make_pupil(s, school, "zoe@exemple.fr", first_name="Zoé")
+    a_lea, _ = post(s, lea, offer_id, referent_email="Prof.Dupont@ac-lyon.fr")
+    request = mails(s, "app_school_validate", to="prof.dupont@ac-lyon.fr")
+    copy = mails(s, "app_school_validate", to="ce.0010002x@ac-lyon.fr")
+    assert len(request) == 1 and len(copy) == 1
+    assert copy[0].subject == "Copie : " + request[0].subject
+    assert copy[0].body.startswith("Copie pour information du message envoyé à prof.dupont@")
+    assert request[0].body in copy[0].body and copy[0].action_url == request[0].action_url
+    # The school's own référent address (not its mailbox): copied too; the mailbox itself:
+    # one mail, no copy.
+    post(s, tom, offer_id)  # référent: referent@college.fr (the school's setting)
+    assert len(mails(s, "app_school_validate", to="referent@college.fr")) == 1
+    assert len(mails(s, "app_school_validate", to="ce.0010002x@ac-lyon.fr")) == 2
+    post(s, zoe, offer_id, referent_email="ce.0010002x@ac-lyon.fr")
+    assert len(mails(s, "app_school_validate", to="ce.0010002x@ac-lyon.fr")) == 3
+    # The copies are deduplicated like the messages (a second move queues nothing).
+    n = len(s.exec(select(Outbox)).all())
+    apps.move(s, "route_to_school", [Application.id == a_lea])
+    assert len(s.exec(select(Outbox)).all()) == n
+
+
+def test_copy_delivered_by_smtp(s, school, set_school):
+    from mystage.notify.delivery import deliver_pending
+    from mystage.notify.transports import SmtpTransport
+    from tests.integration.test_smtp_delivery import SmtpServer
+
+    set_school(s, school, validation_required=True, email="ce.0010002x@ac-lyon.fr")
+    _, offer_id = offer_of(s)
+    lea = make_pupil(s, school, "lea@exemple.fr")
+    post(s, lea, offer_id, referent_email="refuse@ac-lyon.fr")  # a wrong address…
+    server = SmtpServer()
+    server.start()
+    try:
+        deliver_pending(batch=20, transports={"mail": SmtpTransport(server.url)})
+    finally:
+        server.stop()
+    got = {m["rcpt"][0]: m["msg"] for m in server.messages}
+    copy = got["ce.0010002x@ac-lyon.fr"]  # …does not stop the school's copy
+    assert copy["To"] == "ce.0010002x@ac-lyon.fr"
+    assert copy["Subject"].startswith("Copie : ")
+    assert "Copie pour information du message envoyé à refuse@ac-lyon.fr" in copy.get_content()
+    assert "refuse@ac-lyon.fr" not in got
+
+
+def test_school_validation_mandatory_deployment(s, school, set_school, monkeypatch):
+    from mystage import settings
+    from mystage.services import platform, schools
+    from tests.unit.test_applications import staff
+
+    set_school(s, school, validation_required=False)
+    _, offer_id = offer_of(s)
+    lea = make_pupil(s, school, "lea@exemple.fr")
+    head = staff(s, school, "ce.0010002x@ac-lyon.fr", role="chef_etablissement")
+    assert platform.school_validates(school) is False
+    monkeypatch.setenv("SCHOOL_VALIDATION", "mandatory")
+    settings.reload()
+    try:
+        assert platform.school_validates(school) is True
+        app_id, _ = post(s, lea, offer_id)
+        assert app(s, app_id).state == A.AWAITING_SCHOOL
+        got = schools.school_settings(s, head)
+        assert got["validation_required"] is True and got["validation_locked"] is True
+        data = {"search_scope": "national", "validation_required": False}
+        assert schools.update_settings(s, head, data) == {}
+        s.expire_all()
+        assert s.get(School, school.id).validation_required is False  # the choice is kept
+        assert settings.get_settings().config_errors() == []
+        monkeypatch.setenv("SCHOOL_VALIDATION", "toujours")
+        assert "SCHOOL_VALIDATION=toujours" in settings.reload().config_errors()[0]
+    finally:
+        monkeypatch.delenv("SCHOOL_VALIDATION")
+        settings.reload()
+    assert schools.school_settings(s, head)["validation_locked"] is False
+    assert settings.get_settings().school_validation == "school"
+
+
+# --- 6. refusal reasons (seed 000) ---------------------------------------------------------------
+
+
+def test_refusal_needs_a_reason_shown_to_the_pupil(s, school):
+    from mystage.services import pupils
+
+    emp, offer_id = offer_of(s)
+    lea = make_pupil(s, school, "lea@exemple.fr")
+    app_id, _ = post(s, lea, offer_id)
+
+    def unchanged():
+        a = app(s, app_id)
+        n = len(s.exec(select(AuditLog).where(AuditLog.entity_id == app_id)).all())
+        return a.state, a.refuse_reason, a.refuse_message, n, len(mails(s, "app_refused"))
+
+    before = unchanged()
+    for reason, error in (
+        (None, apps.MSG_REASON_REQUIRED),
+        ("", apps.MSG_REASON_REQUIRED),
+        ("complet", apps.MSG_REASON_UNKNOWN),
+        (["full"], apps.MSG_REASON_UNKNOWN),
+        ({"k": 1}, apps.MSG_REASON_UNKNOWN),
+    ):
+        assert apps.transition(s, emp, app_id, "refuse", "Désolé.", reason=reason) == error
+        assert apps.decide_as_employer(s, emp, app_id, "refuse", "Désolé.", reason) == {
+            "reason": error
+        }
+        assert unchanged() == before
+    assert apps.transition(s, emp, app_id, "refuse", "Désolé.", reason="full") == ""
+    a = app(s, app_id)
+    assert (a.state, a.refuse_reason, a.refuse_message) == (A.REFUSED, "full", "Désolé.")
+    last = s.exec(
+        select(AuditLog).where(AuditLog.entity_id == app_id).order_by(AuditLog.id.desc())
+    ).first()
+    assert last.action == "refuse" and last.message == "Motif : Offre complète. Désolé."
+    (mail,) = mails(s, "app_refused", to="lea@exemple.fr")
+    assert "Motif du refus : Offre complète." in mail.body and "Désolé." in mail.body
+    (row,) = pupils.my_applications(s, lea)
+    assert row["refuse_reason"] == "Offre complète" and row["employer_message"] == "Désolé."
+    assert apps.employer_view(s, emp, app_id)["refuse_reason"] == "Offre complète"
+    # Already refused: a second click says so (the reason is not asked again).
+    assert apps.decide_as_employer(s, emp, app_id, "refuse") == {"form": apps.MSG_ALREADY}
+    assert apps.REFUSE_REASONS == {
+        "full": "Offre complète",
+        "profile": "Profil ne correspondant pas",
+        "week": "Semaine indisponible",
+        "other": "Autre",
+    }
+
+
+def test_export_has_the_refusal_reason(s, school):
+    from mystage.services.exports.applications import refuse_motive
+
+    assert refuse_motive("refused", "profile", "") == "Profil ne correspondant pas"
+    assert refuse_motive("refused", "", offers.MSG_DEACTIVATED) == "Offre désactivée"
+    assert refuse_motive("refused", "", offers.MSG_REMOVED_REFUSAL) == "Offre supprimée"
+    assert refuse_motive("refused", "", "Un message privé à l'élève") == ""
+    assert refuse_motive("confirmed", "full", "") == ""
+
+
+# --- 5. the offer form's « Entreprise familiale » ------------------------------------------------
+
+
+def test_offer_form_family_business(s):
+    from tests.unit.test_offers import employer, step_data
+
+    user, _ = employer(s)
+    offer_id = offers.create_draft(s, user)
+    assert offers.load_step(s, user, offer_id, 1)["family_business"] is False
+    data = step_data(s, 1, family_business=True)
+    assert offers.save_step(s, user, offer_id, 1, data) == {}
+    assert offers.load_step(s, user, offer_id, 1)["family_business"] is True
+    s.expire_all()
+    assert s.get(Offer, offer_id).family_business is True
+    assert offers.offer_view(s, offer_id, viewer=user)["family_business"] is True
+    # A public employer is not a family business.
+    data = step_data(s, 1, family_business=True, is_public=True, ministry="education-nationale")
+    assert offers.save_step(s, user, offer_id, 1, data) == {}
+    s.expire_all()
+    assert s.get(Offer, offer_id).family_business is False

@@ -123,8 +123,7 @@ def offer_withdrawn_pupil(
         )
     body = mail_body(
         first_name,
-        news + " Cela ne dépend pas de votre candidature : vous pouvez postuler à "
-        "d'autres offres.",
+        news + " Cela ne dépend pas de votre candidature : vous pouvez postuler à d'autres offres.",
         "Pour chercher d'autres stages, ouvrez ce lien :",
         url=url,
     )

@@ -279,7 +279,9 @@ def _confirm_dialog() -> rx.Component:
             S.confirm_action == "deactivate",
             rx.text("L'offre n° ", S.confirm_offer, " ne sera plus visible. ", as_="span"),
             rx.text(
-                "L'offre n° ", S.confirm_offer, " sera retirée de votre espace et du site. ",
+                "L'offre n° ",
+                S.confirm_offer,
+                " sera retirée de votre espace et du site. ",
                 as_="span",
             ),  # fmt: skip
         ),

@@ -50,12 +50,16 @@ def step1() -> rx.Component:
         rx.cond(
             ~S.flags.get("is_public", False),
             rx.box(
-                _flag("Entreprise familiale : seuls des membres de la famille y travaillent",
-                      "family_business"),
+                _flag(
+                    "Entreprise familiale : seuls des membres de la famille y travaillent",
+                    "family_business",
+                ),
                 rx.text(
                     "Les élèves de moins de 14 ans ne peuvent observer que dans une structure "
                     "publique ou une entreprise familiale.",
-                    font_size="0.8rem", color="#3a3a3a", margin_top="-0.75rem",
+                    font_size="0.8rem",
+                    color="#3a3a3a",
+                    margin_top="-0.75rem",
                     margin_bottom="1rem",
                 ),
             ),

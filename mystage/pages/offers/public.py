@@ -55,9 +55,7 @@ def _apply_box() -> rx.Component:
             rx.cond(
                 S.view["applications_closed"] == "1",
                 rx.vstack(
-                    rx.badge(
-                        "Candidatures closes", color_scheme="gray", variant="soft", size="3"
-                    ),
+                    rx.badge("Candidatures closes", color_scheme="gray", variant="soft", size="3"),
                     rx.text(
                         "L'employeur ne reçoit plus de candidature pour cette offre.",
                         font_size="0.9rem",

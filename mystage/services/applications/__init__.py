@@ -51,6 +51,13 @@ from mystage.services.applications.notifications import (
     SCHOOL_URL,
     employer_contact,
 )
+from mystage.services.applications.reasons import (
+    MSG_REASON_REQUIRED,
+    MSG_REASON_UNKNOWN,
+    REFUSE_REASONS,
+    refuse_reason_error,
+    refuse_reason_label,
+)
 from mystage.services.applications.submit import (
     CV_SECTIONS,
     MOTIVATION_MAX,
@@ -107,6 +114,8 @@ __all__ = [
     "MSG_OFFER_GONE",
     "MSG_OUT_OF_SCOPE",
     "MSG_PHONE",
+    "MSG_REASON_REQUIRED",
+    "MSG_REASON_UNKNOWN",
     "MSG_TWO_CONFIRMED",
     "MSG_UNDER_14",
     "MSG_UNKNOWN_ACTION",
@@ -115,6 +124,7 @@ __all__ = [
     "MSG_WEEK_FULL",
     "MSG_WEEK_SCHOOL",
     "PUPIL_URL",
+    "REFUSE_REASONS",
     "SCHOOL_ACTIONS",
     "SCHOOL_URL",
     "SYSTEM_ACTIONS",
@@ -134,6 +144,8 @@ __all__ = [
     "may_view_reserved",
     "move",
     "open_as_employer",
+    "refuse_reason_error",
+    "refuse_reason_label",
     "school_list",
     "school_view",
     "school_weeks",

@@ -40,6 +40,7 @@ from mystage.models import (
 from mystage.services import conventions, permissions
 from mystage.services.applications import notifications as n
 from mystage.services.applications.limits import confirmed_limit_error
+from mystage.services.applications.reasons import refuse_reason_error, refuse_reason_label
 from mystage.services.ids import client_id
 from mystage.services.offers import places_left_expr
 
@@ -189,6 +190,8 @@ def move(
     actor: User | None = None,
     message: str = "",
     notify: bool = True,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
 ) -> list[int]:
     """Move every application matching ``where`` and in a from-state of ``action`` to its
     to-state (conditional UPDATE), with an audit row and the notifications of each.
@@ -205,11 +208,12 @@ def move(
       queued in bulk (:func:`~mystage.services.applications.notifications.notify_moved`).
 
     Applications of the session changed here are expired: they read their new state on
-    next access.
+    next access.  ``values``: more columns to set (the refusal's reason); ``note``: the
+    audit rows' message when it is not ``message``.
     """
     t = TRANSITIONS[action]
     now = clock.now()
-    values: dict[str, Any] = {"state": t.to_state, "updated_at": now}
+    values = {**(values or {}), "state": t.to_state, "updated_at": now}
     for col in t.stamps:
         values[col] = now
     if t.message_field and message:
@@ -223,7 +227,7 @@ def move(
         "to_state": t.to_state,
         "actor_id": None if system else actor.id,
         "actor_role": "system" if system else actor.role,
-        "message": message[:MESSAGE_MAX],
+        "message": (message if note is None else note)[:MESSAGE_MAX],
         "created_at": now,
     }
     apps_t, audit_t = Application.__table__, AuditLog.__table__
@@ -344,12 +348,19 @@ def _week_row(s: Session, app: Application) -> OfferWeek | None:
 
 
 def transition(
-    s: Session, actor: User | None, application_id: int, action: str, message: str = ""
+    s: Session,
+    actor: User | None,
+    application_id: int,
+    action: str,
+    message: str = "",
+    reason: Any = None,
 ) -> str:
     """Fire ``action`` of :data:`TRANSITIONS` on one application: "" when done, else a
     French error and nothing changed.  Checks who may (pupil, employer, school, admins as
     employer or school), the current state, then a conditional UPDATE on that state (a
-    double click gets « Cette candidature a déjà été traitée. »), audit, mails, commit."""
+    double click gets « Cette candidature a déjà été traitée. »), audit, mails, commit.
+    ``refuse`` needs ``reason``, a key of :data:`~.reasons.REFUSE_REASONS` (stored in
+    ``refuse_reason``, written in the audit row and told to the pupil)."""
     t = TRANSITIONS.get(action) if isinstance(action, str) else None
     if t is None or t.actor == "system":
         return MSG_UNKNOWN_ACTION
@@ -368,9 +379,15 @@ def transition(
         ow = _week_row(s, app)
         if ow is None or ow.places_taken >= ow.places:
             return MSG_NO_PLACE
+    extra: dict[str, Any] = {}
+    if action == "refuse":
+        if error := refuse_reason_error(reason):
+            return error
+        label = refuse_reason_label(reason)
+        extra = {"values": {"refuse_reason": reason}, "note": f"Motif : {label}. {note}".strip()}
     changed = move(
         s, action, [Application.id == app.id, Application.state == current], actor=actor,
-        message=note,
+        message=note, **extra,
     )  # fmt: skip
     if not changed:
         s.rollback()

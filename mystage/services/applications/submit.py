@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Application, AppState, AuditLog, Offer, OfferWeek, PupilCV, School, User
-from mystage.services import accounts, weeks
+from mystage.services import accounts, platform, weeks
 from mystage.services.applications.eligibility import age_error, can_apply
 from mystage.services.applications.limits import confirmed_limit_error
 from mystage.services.applications.machine import move
@@ -200,7 +200,7 @@ def apply(
             to_state=A.SUBMITTED, actor_id=pupil.id, actor_role=pupil.role, created_at=now,
         )
     )  # fmt: skip
-    route = "route_to_school" if school is not None and school.validation_required else "send"
+    route = "route_to_school" if platform.school_validates(school) else "send"
     move(s, route, [Application.id == app.id])
     app_id = app.id
     s.commit()

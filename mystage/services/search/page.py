@@ -111,8 +111,7 @@ def _page_rows(
                 "longitude": r.longitude,
                 "all_year": bool(r.all_year),
                 # « Candidatures closes »: listed, but no « Postuler » (seed 003).
-                "applications_closed": r.application_end is not None
-                and r.application_end < today,
+                "applications_closed": r.application_end is not None and r.application_end < today,
             }
         )
     return out, total
