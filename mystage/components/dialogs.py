@@ -73,7 +73,10 @@ def decision_dialog(S) -> rx.Component:
             rx.dialog.title(S.dialog_title),
             rx.dialog.description(S.dialog_hint, margin_bottom="0.75rem"),
             rx.form(
-                rx.cond(S.dialog_action == "refuse", _refuse_reasons(S)),
+                # The employer's « Refuser » (states with ``refuse_reasons``) needs a reason.
+                rx.cond(S.dialog_action == "refuse", _refuse_reasons(S))
+                if hasattr(S, "refuse_reasons")
+                else rx.fragment(),
                 rx.el.label(
                     "Message à l'élève",
                     rx.cond(S.dialog_required, " *", " (facultatif)"),
