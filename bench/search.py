@@ -534,7 +534,8 @@ def _parts(dialect: str, p: dict, pre: str = "") -> tuple[list[str], list[str], 
         "o.state = 'published'",
         "o.places_left > 0",
         f"(o.application_start IS NULL OR o.application_start <= {ph('today')})",
-        f"(o.application_end IS NULL OR o.application_end >= {ph('today')})",
+        # (no test on application_end: an offer whose applications are suspended stays
+        # listed, « Candidatures closes », seed 003)
         f"o.reserved_schools = {f}",
     ]
     crit: list[str] = []

@@ -50,6 +50,7 @@ from mystage.models import (
     TokenPurpose,
     User,
 )
+from mystage.services import platform
 from mystage.services import weeks as weeks_svc
 
 A = AppState
@@ -287,7 +288,8 @@ class _Builder:
         self.apps.append(app)
         idx = len(self.apps) - 1
         self._audit(idx, "submit", "", A.SUBMITTED, at, pupil, "")
-        self._fire(idx, "route_to_school" if school.validation_required else "send", at)
+        route = "route_to_school" if platform.school_validates(school) else "send"
+        self._fire(idx, route, at)
         return idx
 
     def act(self, actor: User, idx: int | None, action: str, days_ago: float, message=""):
@@ -332,6 +334,8 @@ class _Builder:
             app[col] = at
         if t.message_field and message:
             app[t.message_field] = message
+        if action == "refuse":  # the demo's refusals: « Semaine indisponible »
+            app["refuse_reason"] = "week"
         if actor is not None and t.actor in ("employer", "school"):
             app["decided_by_id"] = actor.id
         system = t.actor == "system" or actor is None
@@ -372,7 +376,7 @@ class _Builder:
         rows = [{c: a.get(c) for c in columns} for a in self.apps]
         for r in rows:
             for c in ("school_message", "review_message", "accept_message", "refuse_message",
-                      "cancel_message"):  # fmt: skip
+                      "cancel_message", "refuse_reason"):  # fmt: skip
                 if c in r and r[c] is None:
                     r[c] = ""
         ids = list(

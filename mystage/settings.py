@@ -32,6 +32,8 @@ def _int(name: str, default: int) -> int:
         return default
 
 
+SCHOOL_VALIDATION_MODES = ("school", "mandatory")
+
 # Names of this machine: when PUBLIC_URL uses one, the others (same scheme and port) are the
 # same site too, so `make run` works whether it is opened as localhost or 127.0.0.1.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -132,6 +134,12 @@ class Settings:
     )
     # Territory served by this deployment: "national" or a department code ("77", "44").
     territory: str = field(default_factory=lambda: os.environ.get("TERRITORY") or "national")
+    # Who decides whether applications are validated by the pupil's school before they
+    # reach employers: "school" (each school, in its settings: the default) or "mandatory"
+    # (every school of the deployment validates first, as MyStage77 does).
+    school_validation: str = field(
+        default_factory=lambda: (os.environ.get("SCHOOL_VALIDATION") or "school").strip().lower()
+    )
     # Background job loop inside the web process (off when cron runs `python -m mystage job`).
     jobs_in_process: bool = field(default_factory=lambda: _bool("JOBS_IN_PROCESS", True))
     jobs_interval_s: int = field(default_factory=lambda: _int("JOBS_INTERVAL", 30))
@@ -196,6 +204,12 @@ class Settings:
                 "SEAL_CERT_PATH et SEAL_KEY_PATH vont ensemble : indiquez le certificat du "
                 "cachet et sa clé privée (fichiers PEM), ou aucun des deux (certificat "
                 "autosigné créé dans PRIVATE_DIR/seal/)."
+            )
+        if self.school_validation not in SCHOOL_VALIDATION_MODES:
+            errors.append(
+                f"SCHOOL_VALIDATION={self.school_validation} : valeurs possibles « school » "
+                "(chaque établissement choisit de valider les candidatures, par défaut) ou "
+                "« mandatory » (tous les établissements les valident avant l'employeur)."
             )
         for name, path in (
             ("SEAL_CERT_PATH", self.seal_cert_path),

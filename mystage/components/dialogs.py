@@ -38,12 +38,45 @@ def confirm_dialog(
     )
 
 
+def _refuse_reasons(S) -> rx.Component:
+    """« Motif du refus » (required): one radio button per reason of ``S.refuse_reasons``."""
+    return rx.el.fieldset(
+        rx.el.legend("Motif du refus *", font_weight="600", margin_bottom="0.25rem"),
+        rx.foreach(
+            S.refuse_reasons,
+            lambda r: rx.hstack(
+                rx.el.input(
+                    type="radio",
+                    id="app-reason-" + r[0],
+                    name="reason",
+                    value=r[0],
+                    aria_describedby="app-reason-err",
+                    style={"width": "1.1rem", "height": "1.1rem", "flex_shrink": "0"},
+                ),
+                rx.el.label(r[1], html_for="app-reason-" + r[0]),
+                align="center",
+                spacing="2",
+                padding_y="0.2rem",
+            ),
+        ),
+        shown_error(S.reason_error, "app-reason-err"),
+        id="app-reasons",
+        border="none",
+        padding="0",
+        margin="0 0 0.75rem 0",
+    )
+
+
 def decision_dialog(S) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(S.dialog_title),
             rx.dialog.description(S.dialog_hint, margin_bottom="0.75rem"),
             rx.form(
+                # The employer's « Refuser » (states with ``refuse_reasons``) needs a reason.
+                rx.cond(S.dialog_action == "refuse", _refuse_reasons(S))
+                if hasattr(S, "refuse_reasons")
+                else rx.fragment(),
                 rx.el.label(
                     "Message à l'élève",
                     rx.cond(S.dialog_required, " *", " (facultatif)"),

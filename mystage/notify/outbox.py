@@ -246,12 +246,35 @@ def queue_mail(
     template: str = "",
     user_id: int | None = None,
     dedupe_key: str | None = None,
+    cc: Iterable[str] = (),
 ) -> int | None:
     """Queue a mail in the caller's transaction (no commit).
+
+    ``cc``: addresses that get a copy.  Each copy is a message of its own (subject
+    « Copie : … », a first line naming the recipient, dedupe key ``<key>:cc:<address>``):
+    an outbox row has one recipient, so a copy is delivered, retried or refused on its own
+    — a wrong address typed by a pupil never blocks the copy, nor the copy the original.
 
     Returns the outbox id, or None when ``dedupe_key`` was already queued (always None
     inside :func:`batched`).
     """
+    main = (to or "").strip().lower()
+    for address in dict.fromkeys(a.strip() for a in cc if a and a.strip()):
+        if address.lower() == main:
+            continue
+        _queue(
+            s,
+            _values(
+                channel=Channel.MAIL,
+                to=address,
+                subject=f"Copie : {subject}",
+                body=f"Copie pour information du message envoyé à {to.strip()}.\n\n{body}",
+                action_url=action_url,
+                template=template,
+                user_id=None,
+                dedupe_key=f"{dedupe_key}:cc:{address.lower()}"[:200] if dedupe_key else None,
+            ),
+        )
     return _queue(
         s,
         _values(

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import AuditLog, PlatformSetting, User
+from mystage.models import AuditLog, PlatformSetting, School, User
 from mystage.services import permissions
+from mystage.settings import get_settings
 
 EMPLOYER_VALIDATION_REQUIRED = "employer_validation_required"
 
@@ -64,6 +65,19 @@ def get_bool(s: Session, key: str, default: bool = False) -> bool:
     if value == "":
         return default
     return value.strip().lower() in _TRUE
+
+
+def school_validation_mandatory() -> bool:
+    """Deployment setting ``SCHOOL_VALIDATION=mandatory`` (MyStage77 mode): every school
+    validates its pupils' applications before they reach employers; the schools' own
+    setting is then locked."""
+    return get_settings().school_validation == "mandatory"
+
+
+def school_validates(school: School | None) -> bool:
+    """Do this school's pupils' applications go to the school first?  (The deployment's
+    setting, else the school's own choice.)"""
+    return school is not None and (school_validation_mandatory() or school.validation_required)
 
 
 def employer_validation_required(s: Session) -> bool:

@@ -36,7 +36,7 @@ DIALOGS: dict[str, tuple[str, str, bool, str]] = {
     ),
     "refuse": (
         "Refuser la candidature",
-        "Un mot d'explication aide l'élève.",
+        "Choisissez le motif du refus : l'élève le verra. Un mot d'explication l'aide aussi.",
         False,
         "Refuser",
     ),
@@ -93,6 +93,9 @@ class _ApplicationPage(rx.State, mixin=True):
     actions: list[dict[str, str]] = []
     dialog_action: str = ""
     message_error: str = ""
+    reason_error: str = ""
+    # « Refuser »: the reasons to choose from (value, label), REFUSE_REASONS.
+    refuse_reasons: list[list[str]] = [[k, v] for k, v in applications.REFUSE_REASONS.items()]
     notice: str = ""
     error: str = ""
     dialog_version: int = 0
@@ -163,9 +166,11 @@ class _ApplicationPage(rx.State, mixin=True):
         self._set_view(await db.call(view, user, app_id) if app_id else None)
         self.loaded = True
 
-    async def _decide(self, form_data: Any, decide, view) -> Any:
+    async def _decide(self, form_data: Any, decide, view, reasons: bool = False) -> Any:
         """« Confirmer » in the dialog: ``decide(s, user, app_id, action, message)`` returns
-        errors keyed "message" (the dialog stays open, text kept) or "form"."""
+        errors keyed "message" (the dialog stays open, text kept) or "form"; with
+        ``reasons`` (the employer), « Refuser » also sends the reason chosen (errors keyed
+        "reason")."""
         action = self.dialog_action
         user = await caller(self)
         if user is None:
@@ -175,14 +180,20 @@ class _ApplicationPage(rx.State, mixin=True):
             self.dialog_action = ""
             return
         message = form_data.get("message") if isinstance(form_data, dict) else ""
-        errors = await db.call(decide, user, self.app_id, action, message)
+        if reasons and action == "refuse":  # the reason only goes with a refusal
+            reason = form_data.get("reason") if isinstance(form_data, dict) else None
+            errors = await db.call(decide, user, self.app_id, action, message, reason)
+        else:
+            errors = await db.call(decide, user, self.app_id, action, message)
         if not isinstance(errors, dict):
             errors = {"form": DENIED}
-        if errors.get("message"):
-            self.message_error = errors["message"]
+        if errors.get("message") or errors.get("reason"):
+            self.message_error = errors.get("message", "")
+            self.reason_error = errors.get("reason", "")
             return
         self.dialog_action = ""
         self.message_error = ""
+        self.reason_error = ""
         self.error = errors.get("form", "")
         self.notice = "" if self.error else DONE.get(action, "")
         self._set_view(await db.call(view, user, self.app_id))
@@ -196,6 +207,7 @@ class _ApplicationPage(rx.State, mixin=True):
             return
         self.dialog_action = action
         self.message_error = ""
+        self.reason_error = ""
         self.notice = ""
         self.error = ""
         self.dialog_version += 1
@@ -204,6 +216,7 @@ class _ApplicationPage(rx.State, mixin=True):
     def close_dialog(self):
         self.dialog_action = ""
         self.message_error = ""
+        self.reason_error = ""
 
     @rx.event
     def set_dialog_open(self, value: Any):
@@ -226,7 +239,7 @@ class EmployerApplicationState(_ApplicationPage, rx.State):
     @rx.event
     async def decide(self, form_data: Any):
         return await self._decide(
-            form_data, applications.decide_as_employer, applications.employer_view
+            form_data, applications.decide_as_employer, applications.employer_view, reasons=True
         )
 
 

@@ -67,6 +67,8 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
             params["semaines"] = ",".join(w.isoformat() for w in ctx["weeks"])
         if viewer.level:  # the offers open to their level, with the weeks of their kind
             params["niveau"] = viewer.level
+        if ctx.get("under_14"):
+            params["moins14"] = "1"  # only the offers they may take (age rule)
         defaults_applied = bool(params)
     territory = get_settings().territory
     if not params and territory != "national":
@@ -189,7 +191,18 @@ class SearchState(rx.State):
             k: v[:300]
             for k, v in self.router.url.query_parameters.items()
             if k
-            in {"q", "lieu", "rayon", "niveau", "secteurs", "semaines", "handicaps", "tout", "page"}
+            in {
+                "q",
+                "lieu",
+                "rayon",
+                "niveau",
+                "secteurs",
+                "semaines",
+                "handicaps",
+                "tout",
+                "moins14",
+                "page",
+            }  # fmt: skip
         }
         session = await self.get_state(SessionState)
         user_id = await session.current_user_id()
@@ -239,6 +252,7 @@ class SearchState(rx.State):
             "semaines": ",".join(k[8:] for k in form_data if k.startswith("semaine_") and on(k)),
             "handicaps": ",".join(k[9:] for k in form_data if k.startswith("handicap_") and on(k)),
             "tout": "1" if on("tout") else "",
+            "moins14": "1" if on("moins14") else "",
         }
         query = {k: v for k, v in query.items() if v}
         if query.get("rayon") and not query.get("lieu"):

@@ -65,8 +65,9 @@ def world(reference_db, dbs):
     other = s.exec(
         select(School).where(School.id != school.id, School.ep == "").order_by(School.uai)
     ).first()
-    saved = (school.validation_required, school.referent_email)
+    saved = (school.validation_required, school.referent_email, school.search_scope)
     school.validation_required, school.referent_email = False, "referent@college.fr"
+    school.search_scope = "national"  # the offers are in Nantes, the school in the Ain
     s.add(school)
     s.commit()
     emp, offer_id = offer_of(s)
@@ -93,7 +94,7 @@ def world(reference_db, dbs):
     }  # fmt: skip
     yield w
     school = s.get(School, school.id)
-    school.validation_required, school.referent_email = saved
+    school.validation_required, school.referent_email, school.search_scope = saved
     s.add(school)
     s.commit()
     clock.freeze(None)
@@ -266,9 +267,16 @@ async def test_employer_dialog_errors_stay_next_to_the_message(world):
     await st.decide({"message": "z" * 5000})
     assert st.message_error == "2000 caractères au maximum." and st.dialog_action == "refuse"
     assert _fingerprint(s, app_id) == before
+    # A refusal needs a reason from the list (seed 000): none, or a crafted one, stores nothing.
     await st.decide({"message": "Nous avons déjà un stagiaire cette semaine-là."})
-    assert st.message_error == "" and st.notice.startswith("Candidature refusée")
+    assert st.reason_error == "Choisissez le motif du refus." and st.dialog_action == "refuse"
+    await st.decide({"message": "Désolés.", "reason": "<script>"})
+    assert st.reason_error == "Motif de refus inconnu : choisissez-en un dans la liste."
+    assert _fingerprint(s, app_id) == before
+    await st.decide({"message": "Nous avons déjà un stagiaire cette semaine-là.", "reason": "week"})
+    assert st.message_error == st.reason_error == "" and st.notice.startswith("Candidature refusée")
     assert _state(s, app_id) == A.REFUSED
+    assert st.view["refuse_reason"] == "Semaine indisponible"
     # accept on a refused application: no button, and a crafted call changes nothing
     assert st.actions == []
     before = _fingerprint(s, app_id)

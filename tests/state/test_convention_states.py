@@ -68,6 +68,10 @@ def world(reference_db, dbs):
         .scalars()
         .first()
     )
+    scope = school.search_scope
+    school.search_scope = "national"  # the offer is in Nantes, the school in the Ain
+    s.add(school)
+    s.commit()
     emp, offer_id = offer_of(s)
     lea = make_pupil(s, school, "lea@exemple.fr")
     app_id = accepted(s, emp, lea, offer_id)
@@ -89,6 +93,7 @@ def world(reference_db, dbs):
     clock.freeze(None)
     school = s.get(School, school.id)  # a reference school, kept between tests
     school.convention_mode, school.convention_preset = saved
+    school.search_scope = scope
     s.add(school)
     s.commit()
 

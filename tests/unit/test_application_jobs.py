@@ -258,7 +258,7 @@ def test_employer_digest_to_the_offer_contact_at_most_every_3_days_and_a_half(s,
     digest = mails(s, "app_employer_reminder")
     assert [m.recipient for m in digest] == ["rh@boulangerie-martin.fr"]
     assert digest[0].subject == "Une candidature attend votre réponse"
-    assert apps.transition(s, emp, lea_app, "refuse") == ""  # answered
+    assert apps.transition(s, emp, lea_app, "refuse", reason="full") == ""  # answered
     # Thursday: Tom's application waits for 7 days, but the last digest is 3 days old.
     at(10 * DAY)
     assert run(s, jobs.applications_employer_reminders) == 0
@@ -294,7 +294,7 @@ def test_nudge_pupils_with_a_single_application(s, school):
     assert apps.transition(s, emp2, zoe_app, "accept") == ""
     assert apps.confirm(s, zoe, zoe_app) == ""
     ana_app, _ = post(s, ana, offer2, week=W2)
-    assert apps.transition(s, emp2, ana_app, "refuse") == ""
+    assert apps.transition(s, emp2, ana_app, "refuse", reason="full") == ""
     post(s, sam, offer_id, week=W2, contact_phone="06 98 76 54 32")
 
     at(5 * DAY - timedelta(minutes=1))

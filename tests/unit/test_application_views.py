@@ -51,13 +51,15 @@ def school(s):
     sch = s.exec(
         select(School).where(School.ep == "", School.qpv.is_(False)).order_by(School.uai)
     ).first()
-    saved = (sch.validation_required, sch.referent_email)
+    saved = (sch.validation_required, sch.referent_email, sch.search_scope)
+    # National scope: the test offers are in Nantes, the school in the Ain (seed 002).
     sch.validation_required, sch.referent_email = False, "referent@college.fr"
+    sch.search_scope = "national"
     s.add(sch)
     s.commit()
     yield sch
     sch = s.get(School, sch.id)
-    sch.validation_required, sch.referent_email = saved
+    sch.validation_required, sch.referent_email, sch.search_scope = saved
     s.add(sch)
     s.commit()
 
@@ -274,7 +276,7 @@ def test_employer_decisions_are_checked(s, world):
     }
     assert fingerprint(s, app_id) == before
     # a crafted non-string message counts as no message
-    assert views.decide_as_employer(s, emp, app_id, "refuse", {"evil": 1}) == {}
+    assert views.decide_as_employer(s, emp, app_id, "refuse", {"evil": 1}, "profile") == {}
     assert app(s, app_id).state == A.REFUSED and app(s, app_id).refuse_message == ""
     # accept on a refused application: refused by the state machine, nothing changed
     before = fingerprint(s, app_id)

@@ -46,9 +46,12 @@ def school_fixture(s):
     ).first()  # noqa: E501
     saved = (
         sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
-        sch.convention_preset,
+        sch.convention_preset, sch.search_scope,
     )  # fmt: skip
     sch.validation_required = False
+    # The test offers are in Nantes, the school in the Ain: applying needs national scope
+    # (seed 002: a school's default 60 km radius is enforced when applying).
+    sch.search_scope = "national"
     sch.referent_email = "referent@college.fr"
     sch.convention_mode, sch.convention_preset = "online", ""  # the defaults
     s.add(sch)
@@ -57,7 +60,7 @@ def school_fixture(s):
     sch = s.get(School, sch.id)
     (
         sch.validation_required, sch.referent_email, sch.email, sch.convention_mode,
-        sch.convention_preset,
+        sch.convention_preset, sch.search_scope,
     ) = saved  # fmt: skip
     s.add(sch)
     s.commit()
@@ -399,7 +402,7 @@ def test_refuse_mails_the_pupil(s, school):
     emp, offer_id = offer_of(s)
     lea = make_pupil(s, school, "lea@exemple.fr")
     app_id = accepted(s, emp, lea, offer_id)
-    assert apps.transition(s, emp, app_id, "refuse", "Désolé.") == ""
+    assert apps.transition(s, emp, app_id, "refuse", "Désolé.", reason="full") == ""
     a = app(s, app_id)
     assert a.state == A.REFUSED and a.refused_at and a.refuse_message == "Désolé."
     assert len(mails(s, "app_refused", to="lea@exemple.fr")) == 1

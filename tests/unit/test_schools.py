@@ -797,6 +797,9 @@ def test_settings_errors_store_nothing(s, data, field):
 
 def test_parental_authorization_one_pupil_and_a_whole_class(s):
     a = school(s, UAI_A)
+    a.search_scope = "national"  # Meaux, the offer in Nantes: beyond the 60 km (seed 002)
+    s.add(a)
+    s.commit()
     c = klass(s, a, "3e A")
     pp = member(s, a, "pp@ac-creteil.fr", scope="classes", classes=[c])
     p1, p2, p3 = pupil(s, a, c), pupil(s, a, c), pupil(s, a, c, authorized=True)

@@ -346,7 +346,8 @@ def test_only_searchable_offers_unless_show_all(s):
     window = make_offer(s, "Fenêtre", application_start=TODAY, application_end=TODAY)
     for st in (OfferState.DRAFT, OfferState.UNPUBLISHED, OfferState.REMOVED, OfferState.PAST):
         make_offer(s, f"État {st}", state=st)
-    assert sorted(ids(find(s))) == sorted([ok.id, window.id])
+    # Applications suspended (window ended, seed 003): still listed, « Candidatures closes ».
+    assert sorted(ids(find(s))) == sorted([ok.id, window.id, closed.id])
     shown = ids(find(s, show_all=True))
     assert sorted(shown) == sorted([ok.id, full.id, no_places.id, closed.id, later.id, window.id])
     assert find(s, show_all=True).total == 6
@@ -415,6 +416,7 @@ def test_result_shape(s, meaux):
         "latitude": pytest.approx(north(meaux, 1.234)[0]),
         "longitude": pytest.approx(meaux.longitude),
         "all_year": False,
+        "applications_closed": False,
     }
     # A week without places is not shown while others have room.
     full_first = make_offer(s, "Autre", weeks_=[(W1, 1, 1), (W2, 1, 0)])
@@ -519,7 +521,7 @@ def test_suggestions_each_relaxation_counted(s, meaux):
 def test_query_round_trip_and_limits(s):
     crit = SearchCriteria(
         q="boulanger", where="Meaux", radius_km=30, level="3e_segpa", sectors=[3, 1],
-        weeks=[W1, W2], handicaps=["motor"], show_all=True, page=2,
+        weeks=[W1, W2], handicaps=["motor"], show_all=True, under_14=True, page=2,
     )  # fmt: skip
     query = crit.to_query()
     assert query == {
@@ -531,6 +533,7 @@ def test_query_round_trip_and_limits(s):
         "semaines": "2026-11-16,2026-11-23",
         "handicaps": "motor",
         "tout": "1",
+        "moins14": "1",
         "page": "2",
     }
     back, errors = SearchCriteria.from_query(query)
@@ -573,6 +576,7 @@ def test_viewer_context(s):
         "lon": school.longitude,
         "weeks": [W1, W2],
         "national": False,
+        "under_14": False,
     }
     s.add(SchoolWeek(school_id=school.id, class_id=klass.id, week_start=W3, school_year=2026))
     s.commit()

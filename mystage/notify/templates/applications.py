@@ -102,11 +102,19 @@ _PUPIL_EVENTS = {
 
 @template("app_pupil_event")
 def app_pupil_event(
-    url: str, event: str, offer_title: str, message: str = "", first_name: str = ""
+    url: str,
+    event: str,
+    offer_title: str,
+    message: str = "",
+    first_name: str = "",
+    reason: str = "",
 ) -> tuple[str, str]:
-    """To a pupil: a decision or a change on one of their applications."""
+    """To a pupil: a decision or a change on one of their applications (``reason``: the
+    label of the employer's refusal reason)."""
     subject, sentence = _PUPIL_EVENTS[event]
     paragraphs = [sentence.format(offer=offer_title)]
+    if reason:
+        paragraphs.append(f"Motif du refus : {reason}.")
     if message:
         paragraphs.append(f"Message : « {message} »")
     paragraphs.append("Pour voir tes candidatures, ouvre ce lien :")

@@ -97,17 +97,33 @@ def offer_left_search(
 
 @template("offer_withdrawn_pupil")
 def offer_withdrawn_pupil(
-    url: str, offer_title: str, employer_name: str = "", removed: bool = False, first_name: str = ""
+    url: str,
+    offer_title: str,
+    employer_name: str = "",
+    removed: bool = False,
+    first_name: str = "",
+    accepted: bool = False,
 ) -> tuple[str, str]:
-    """To a pupil: the employer deactivated (or deleted) an offer the pupil applied to."""
+    """To a pupil: the employer deactivated (or deleted) an offer the pupil applied to
+    (``accepted``: one of the pupil's applications had been accepted, not yet confirmed)."""
     what = "supprimé" if removed else "désactivé"
     at = f" chez {employer_name}" if employer_name else ""
-    subject = "Votre candidature n'a pas été retenue"
+    if accepted:
+        subject = "Ce stage n'est plus possible"
+        news = (
+            f"L'employeur avait accepté votre candidature, mais il a {what} l'offre "
+            f"« {offer_title} »{at} : vous ne pouvez plus confirmer ce stage et votre "
+            "candidature est refusée."
+        )
+    else:
+        subject = "Votre candidature n'a pas été retenue"
+        news = (
+            f"L'employeur a {what} l'offre « {offer_title} »{at} : votre candidature est "
+            "donc refusée."
+        )
     body = mail_body(
         first_name,
-        f"L'employeur a {what} l'offre « {offer_title} »{at} : votre candidature est donc "
-        "refusée. Cela ne dépend pas de votre candidature : vous pouvez postuler à "
-        "d'autres offres.",
+        news + " Cela ne dépend pas de votre candidature : vous pouvez postuler à d'autres offres.",
         "Pour chercher d'autres stages, ouvrez ce lien :",
         url=url,
     )

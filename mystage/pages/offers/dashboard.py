@@ -277,14 +277,19 @@ def _confirm_dialog() -> rx.Component:
         rx.cond(S.confirm_action == "deactivate", "Désactiver l'offre ?", "Supprimer l'offre ?"),
         rx.cond(
             S.confirm_action == "deactivate",
+            rx.text("L'offre n° ", S.confirm_offer, " ne sera plus visible. ", as_="span"),
             rx.text(
                 "L'offre n° ",
                 S.confirm_offer,
-                " ne sera plus visible. ",
-                S.confirm_pending,
-                " candidature(s) en attente seront refusées et chaque élève en sera prévenu.",
-            ),
-            rx.text("L'offre n° ", S.confirm_offer, " sera retirée de votre espace et du site."),
+                " sera retirée de votre espace et du site. ",
+                as_="span",
+            ),  # fmt: skip
+        ),
+        rx.text(
+            S.confirm_pending,
+            " candidature(s) en cours (en attente, ou acceptées et pas encore confirmées) "
+            "seront refusées et chaque élève en sera prévenu.",
+            as_="span",
         ),
         description_id="confirm-text",
         cancel=rx.button("Annuler", variant="soft", color_scheme="gray", on_click=S.cancel_confirm),

@@ -52,10 +52,22 @@ def _apply_box() -> rx.Component:
                     width="100%",
                 ),
             ),
-            notice(
-                "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
-                "info",
-                id="apply-closed",
+            rx.cond(
+                S.view["applications_closed"] == "1",
+                rx.vstack(
+                    rx.badge("Candidatures closes", color_scheme="gray", variant="soft", size="3"),
+                    rx.text(
+                        "L'employeur ne reçoit plus de candidature pour cette offre.",
+                        font_size="0.9rem",
+                    ),
+                    id="apply-closed",
+                    align="start",
+                ),
+                notice(
+                    "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
+                    "info",
+                    id="apply-closed",
+                ),
             ),
         ),
         rx.cond(

@@ -98,6 +98,12 @@ def _app_card(row) -> rx.Component:
                 align="start",
             ),
         ),
+        rx.cond(
+            row["refuse_reason"] != "",
+            rx.text(
+                rx.text.strong("Motif du refus : "), row["refuse_reason"], class_name="app-reason"
+            ),
+        ),
         _message_box("Message de ton établissement", row["school_message"]),
         _message_box("Message de l'employeur", row["employer_message"]),
         rx.cond(

@@ -165,6 +165,10 @@ def school_settings_page() -> rx.Component:
                                 id="settings-validation",
                                 name="validation_required",
                                 default_checked=S.validation_required,
+                                disabled=S.validation_locked,
+                                aria_describedby=rx.cond(
+                                    S.validation_locked, "settings-validation-locked", ""
+                                ),
                                 style={"width": "1.2rem", "height": "1.2rem", "flex_shrink": "0"},
                             ),
                             rx.el.label(
@@ -185,6 +189,20 @@ def school_settings_page() -> rx.Component:
                             font_size="0.9rem",
                             color="#555",
                             margin_top="0.25rem",
+                        ),
+                        rx.cond(
+                            S.validation_locked,
+                            rx.text(
+                                rx.icon("lock", size=14, display="inline", margin_right="0.3rem"),
+                                "Sur cette plateforme, tous les établissements valident les "
+                                "candidatures de leurs élèves avant l'envoi aux employeurs : "
+                                "ce choix est fixé pour tout le territoire et ne peut pas être "
+                                "modifié ici.",
+                                id="settings-validation-locked",
+                                font_size="0.9rem",
+                                font_weight="500",
+                                margin_top="0.5rem",
+                            ),
                         ),
                         margin_bottom="1rem",
                     ),

@@ -12,7 +12,15 @@ one application as the employer and the school see it and decide on it.
   list, their decisions.
 """
 
-from mystage.services.applications.eligibility import can_apply, level_error, may_view_reserved
+from mystage.services.applications.eligibility import (
+    MSG_OUT_OF_SCOPE,
+    MSG_UNDER_14,
+    age_error,
+    can_apply,
+    fourteenth_birthday,
+    level_error,
+    may_view_reserved,
+)
 from mystage.services.applications.limits import (
     MAX_CONFIRMED_PER_YEAR,
     MAX_WEEK_COUNT,
@@ -30,6 +38,7 @@ from mystage.services.applications.machine import (
     MSG_MESSAGE_REQUIRED,
     MSG_NO_PLACE,
     MSG_NOT_NOW,
+    MSG_OFFER_GONE,
     MSG_UNKNOWN_ACTION,
     SYSTEM_ACTIONS,
     TRANSITIONS,
@@ -44,6 +53,13 @@ from mystage.services.applications.notifications import (
     PUPIL_URL,
     SCHOOL_URL,
     employer_contact,
+)
+from mystage.services.applications.reasons import (
+    MSG_REASON_REQUIRED,
+    MSG_REASON_UNKNOWN,
+    REFUSE_REASONS,
+    refuse_reason_error,
+    refuse_reason_label,
 )
 from mystage.services.applications.submit import (
     CV_SECTIONS,
@@ -100,21 +116,28 @@ __all__ = [
     "MSG_MOTIVATION_LONG",
     "MSG_NOT_NOW",
     "MSG_NO_PLACE",
+    "MSG_OFFER_GONE",
+    "MSG_OUT_OF_SCOPE",
     "MSG_PERIOD_FULL",
     "MSG_PHONE",
+    "MSG_REASON_REQUIRED",
+    "MSG_REASON_UNKNOWN",
     "MSG_TWO_CONFIRMED",
+    "MSG_UNDER_14",
     "MSG_UNKNOWN_ACTION",
     "MSG_WEEK",
     "MSG_WEEK_CONFIRMED",
     "MSG_WEEK_FULL",
     "MSG_WEEK_SCHOOL",
     "PUPIL_URL",
+    "REFUSE_REASONS",
     "SCHOOL_ACTIONS",
     "SCHOOL_URL",
     "SYSTEM_ACTIONS",
     "TRANSITIONS",
     "Transition",
     "actions_for",
+    "age_error",
     "apply",
     "can_apply",
     "confirm",
@@ -123,11 +146,14 @@ __all__ = [
     "decide_as_school",
     "employer_contact",
     "employer_view",
+    "fourteenth_birthday",
     "level_error",
     "may_view_reserved",
     "move",
     "open_as_employer",
     "overlaps",
+    "refuse_reason_error",
+    "refuse_reason_label",
     "school_list",
     "school_view",
     "school_weeks",

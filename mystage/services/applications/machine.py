@@ -33,12 +33,14 @@ from mystage.models import (
     AppState,
     AuditLog,
     Offer,
+    OfferState,
     OfferWeek,
     User,
 )
 from mystage.services import conventions, permissions, weeks
 from mystage.services.applications import notifications as n
 from mystage.services.applications.limits import confirmed_limit_error, overlaps
+from mystage.services.applications.reasons import refuse_reason_error, refuse_reason_label
 from mystage.services.ids import client_id
 from mystage.services.offers import places_left_expr
 
@@ -53,6 +55,7 @@ MSG_UNKNOWN_ACTION = "Action inconnue."
 MSG_MESSAGE_REQUIRED = "Indiquez à l'élève la raison de l'annulation."
 MSG_LAST_PLACE = "Désolé, la dernière place vient d'être prise."
 MSG_NO_PLACE = "Plus aucune place n'est libre pour cette semaine : vous ne pouvez pas accepter."
+MSG_OFFER_GONE = "Cette offre n'est plus publiée : tu ne peux plus confirmer ce stage."
 
 FINAL_STATES = frozenset(AppState) - PENDING_STATES - {A.ACCEPTED}
 
@@ -187,6 +190,8 @@ def move(
     actor: User | None = None,
     message: str = "",
     notify: bool = True,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
 ) -> list[int]:
     """Move every application matching ``where`` and in a from-state of ``action`` to its
     to-state (conditional UPDATE), with an audit row and the notifications of each.
@@ -203,11 +208,12 @@ def move(
       queued in bulk (:func:`~mystage.services.applications.notifications.notify_moved`).
 
     Applications of the session changed here are expired: they read their new state on
-    next access.
+    next access.  ``values``: more columns to set (the refusal's reason); ``note``: the
+    audit rows' message when it is not ``message``.
     """
     t = TRANSITIONS[action]
     now = clock.now()
-    values: dict[str, Any] = {"state": t.to_state, "updated_at": now}
+    values = {**(values or {}), "state": t.to_state, "updated_at": now}
     for col in t.stamps:
         values[col] = now
     if t.message_field and message:
@@ -221,7 +227,7 @@ def move(
         "to_state": t.to_state,
         "actor_id": None if system else actor.id,
         "actor_role": "system" if system else actor.role,
-        "message": message[:MESSAGE_MAX],
+        "message": (message if note is None else note)[:MESSAGE_MAX],
         "created_at": now,
     }
     apps_t, audit_t = Application.__table__, AuditLog.__table__
@@ -350,12 +356,19 @@ def _has_places(s: Session, app: Application) -> bool:
 
 
 def transition(
-    s: Session, actor: User | None, application_id: int, action: str, message: str = ""
+    s: Session,
+    actor: User | None,
+    application_id: int,
+    action: str,
+    message: str = "",
+    reason: Any = None,
 ) -> str:
     """Fire ``action`` of :data:`TRANSITIONS` on one application: "" when done, else a
     French error and nothing changed.  Checks who may (pupil, employer, school, admins as
     employer or school), the current state, then a conditional UPDATE on that state (a
-    double click gets « Cette candidature a déjà été traitée. »), audit, mails, commit."""
+    double click gets « Cette candidature a déjà été traitée. »), audit, mails, commit.
+    ``refuse`` needs ``reason``, a key of :data:`~.reasons.REFUSE_REASONS` (stored in
+    ``refuse_reason``, written in the audit row and told to the pupil)."""
     t = TRANSITIONS.get(action) if isinstance(action, str) else None
     if t is None or t.actor == "system":
         return MSG_UNKNOWN_ACTION
@@ -372,9 +385,15 @@ def transition(
         return MSG_MESSAGE_REQUIRED
     if action == "accept" and not _has_places(s, app):
         return MSG_NO_PLACE
+    extra: dict[str, Any] = {}
+    if action == "refuse":
+        if error := refuse_reason_error(reason):
+            return error
+        label = refuse_reason_label(reason)
+        extra = {"values": {"refuse_reason": reason}, "note": f"Motif : {label}. {note}".strip()}
     changed = move(
         s, action, [Application.id == app.id, Application.state == current], actor=actor,
-        message=note,
+        message=note, **extra,
     )  # fmt: skip
     if not changed:
         s.rollback()
@@ -396,6 +415,9 @@ def confirm(s: Session, pupil: User | None, application_id: int) -> str:
     app = get_application(s, application_id)
     if app is None or not permissions.is_application_pupil(pupil, app):
         return MSG_DENIED
+    offer_state = s.execute(sa.select(Offer.state).where(Offer.id == app.offer_id)).scalar()
+    if offer_state not in (OfferState.PUBLISHED, OfferState.FULL):  # deactivated, removed…
+        return MSG_OFFER_GONE
     # One confirmation at a time per pupil (FOR NO KEY UPDATE: the outbox and audit foreign
     # keys, which take KEY SHARE locks, are not blocked by it).
     s.execute(sa.select(User.id).where(User.id == pupil.id).with_for_update(key_share=True)).first()

@@ -23,6 +23,7 @@ from mystage.models import Application, AppState, Offer, School, User
 from mystage.notify import templates
 from mystage.notify.outbox import batched, queue_mail, queue_sms
 from mystage.services import weeks
+from mystage.services.applications.reasons import refuse_reason_label
 from mystage.services.offers import employer_contact
 
 A = AppState
@@ -69,6 +70,7 @@ def _mail_pupil(s: Session, action: str, c: Ctx, event: str, *, sms: bool = Fals
             offer_title=c.offer.title,
             message=c.message,
             first_name=c.pupil.first_name,
+            reason=refuse_reason_label(c.app.refuse_reason) if event == "refused" else "",
         )
         queue_mail(
             s, to=email, subject=subject, body=body, action_url=templates.link(PUPIL_URL),
@@ -86,7 +88,7 @@ def _mail_pupil(s: Session, action: str, c: Ctx, event: str, *, sms: bool = Fals
 
 def _mail_staff(
     s: Session, c: Ctx, to: str, url: str, name: str, ctx: dict[str, Any], **queue: Any
-) -> None:
+) -> None:  # queue: queue_mail's keywords (template, user_id, dedupe_key, cc)
     """A mail about the application to the employer or the school: template ``name`` with
     the pupil's name, the offer and the week (and ``ctx``), linking to ``url``."""
     subject, body = templates.render(
@@ -113,19 +115,23 @@ def _mail_employer(s: Session, action: str, c: Ctx, event: str) -> None:
 
 
 def _mail_school(s: Session, action: str, c: Ctx, event: str) -> None:
+    """To the référent of the application (the address the pupil typed, else the school's
+    référent or mailbox); seed 000 « L'établissement restera destinataire en copie »: the
+    school's mailbox gets a copy when the référent is someone else."""
+    school = s.get(School, c.app.school_id) if c.app.school_id else None
     to = c.app.referent_email
-    if not to and c.app.school_id:
-        school = s.get(School, c.app.school_id)
-        to = (school.referent_email or school.email) if school else ""
+    if not to and school is not None:
+        to = school.referent_email or school.email
     if not to:
         return
+    copy = [school.email] if school is not None and school.email else []
     if event == "validate":
         name, ctx = "app_school_validation_request", {}
     else:
         name, ctx = "app_school_event", {"event": event}
     _mail_staff(
         s, c, to, SCHOOL_URL.format(id=c.app.id), name, ctx,
-        template=f"app_school_{event}", dedupe_key=f"app:{action}:{c.app.id}:school",
+        template=f"app_school_{event}", dedupe_key=f"app:{action}:{c.app.id}:school", cc=copy,
     )  # fmt: skip
 
 
@@ -220,8 +226,9 @@ def notify_moved(
     # What the notifiers read, as Core rows (not ORM instances: a job moves 100,000s of
     # applications); each offer and pupil is read once.
     app_cols = [apps_t.c[n] for n in (
-        "id", "pupil_id", "offer_id", "state", "week_start", "week_count", "school_id", "class_id",
-        "school_year", "contact_email", "contact_phone", "referent_email",
+        "id", "pupil_id", "offer_id", "state", "week_start", "week_count", "school_id",
+        "class_id", "school_year", "contact_email", "contact_phone", "referent_email",
+        "refuse_reason",
     )]  # fmt: skip
     offer_cols = [offers_t.c[n] for n in (
         "id", "title", "employer_name", "city", "contact_email", "recipient_user_id",

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Application, AppState, AuditLog, Offer, OfferWeek, PupilCV, School, User
-from mystage.services import accounts, offers, weeks
-from mystage.services.applications.eligibility import can_apply
+from mystage.services import accounts, offers, platform, weeks
+from mystage.services.applications.eligibility import age_error, can_apply
 from mystage.services.applications.limits import (
     MAX_WEEK_COUNT,
     confirmed_limit_error,
@@ -164,6 +164,8 @@ def apply(
     errors: dict[str, str] = {}
 
     monday, count, school_year = _period(s, pupil, offer, week, errors)
+    if "week" not in errors and (too_young := age_error(pupil, offer, monday)):
+        errors["week"] = too_young
 
     text = motivation.strip() if isinstance(motivation, str) else ""
     if len(text) < MOTIVATION_MIN:
@@ -231,7 +233,7 @@ def apply(
             to_state=A.SUBMITTED, actor_id=pupil.id, actor_role=pupil.role, created_at=now,
         )
     )  # fmt: skip
-    route = "route_to_school" if school is not None and school.validation_required else "send"
+    route = "route_to_school" if platform.school_validates(school) else "send"
     move(s, route, [Application.id == app.id])
     app_id = app.id
     s.commit()

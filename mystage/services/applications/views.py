@@ -44,6 +44,7 @@ from mystage.services.applications.machine import (
     get_application,
     transition,
 )
+from mystage.services.applications.reasons import refuse_reason_error, refuse_reason_label
 from mystage.services.applications.submit import cv_sections
 from mystage.services.ids import client_id
 
@@ -180,6 +181,7 @@ def _base_view(s: Session, app: Application, offer: Offer) -> dict[str, Any]:
         "rep": (school.ep or "") if school else "",
         "qpv": bool(school.qpv) if school else False,
         "motivation": app.motivation or "",
+        "refuse_reason": refuse_reason_label(app.refuse_reason) if app.state == A.REFUSED else "",
     }
 
 
@@ -340,8 +342,10 @@ def _decide(
     allowed: frozenset[str],
     action: Any,
     message: Any,
+    reason: Any = None,
 ) -> dict[str, str]:
-    """Fire ``action`` (one of ``allowed``) on ``app`` (None: not the caller's)."""
+    """Fire ``action`` (one of ``allowed``) on ``app`` (None: not the caller's); « Refuser »
+    needs ``reason`` (a key of ``REFUSE_REASONS``, error keyed "reason")."""
     if app is None:
         return {"form": MSG_DENIED}
     if not isinstance(action, str) or action not in allowed:
@@ -352,18 +356,24 @@ def _decide(
     t = TRANSITIONS[action]
     if t.message_required and not note and app.state in t.from_states:
         return {"message": MSG_MESSAGE_REQUIRED}
-    error = transition(s, user, app.id, action, note)
+    if action == "refuse" and app.state in t.from_states:
+        if error := refuse_reason_error(reason):
+            return {"reason": error}
+        error = transition(s, user, app.id, action, note, reason=reason)
+    else:  # (an already-refused application: transition says so)
+        error = transition(s, user, app.id, action, note)
     return {"form": error} if error else {}
 
 
 def decide_as_employer(
-    s: Session, user: User | None, app_id: Any, action: Any, message: Any = ""
+    s: Session, user: User | None, app_id: Any, action: Any, message: Any = "", reason: Any = None
 ) -> dict[str, str]:
-    """« Accepter », « Mettre à l'étude », « Refuser », « Annuler »: ``{}`` when done, else
-    ``{"message": …}`` (an error for the message field) or ``{"form": …}``; nothing changed
-    on error."""
+    """« Accepter », « Mettre à l'étude », « Refuser » (with ``reason``, a key of
+    ``REFUSE_REASONS``), « Annuler »: ``{}`` when done, else ``{"message": …}`` /
+    ``{"reason": …}`` (an error for that field) or ``{"form": …}``; nothing changed on
+    error."""
     app, _offer = _employer_app(s, user, app_id)
-    return _decide(s, user, app, EMPLOYER_ACTIONS, action, message)
+    return _decide(s, user, app, EMPLOYER_ACTIONS, action, message, reason)
 
 
 def decide_as_school(

@@ -21,7 +21,7 @@ from mystage.models import (
     Structure,
     User,
 )
-from mystage.services import accounts, stats
+from mystage.services import accounts, applications, offers, stats
 from mystage.services.exports.kinds import (
     EXPORT_KINDS,
     NOT_SENT_STATES,
@@ -47,6 +47,7 @@ APPLICATION_COLUMNS: list[tuple[Col, bool]] = [
     (Col("AVIS_ELEVE", TEXT, 15), False),
     (Col("ETAT_OFFRE", TEXT, 12), False),
     (Col("ETAT_CANDIDATURE", TEXT, 24), False),
+    (Col("MOTIF_REFUS", TEXT, 26), False),  # « Motif du refus » (seed 000)
     (Col("DATE_MISE_A_JOUR_CANDIDATURE", DATETIME, 17), False),
     (Col("DATE_CANDIDATURE", DATETIME, 17), True),
     (Col("SEMAINE", DATE, 12), False),
@@ -91,6 +92,19 @@ _PUPIL_VIEW = {
     "expired_by_pupil": "NON CONFIRMÉ",
 }
 _GENDERS = {"f": "Fille", "m": "Garçon", "np": "Non précisé"}
+# Refusals without a reason from the list: those of a deactivated or removed offer (only
+# these fixed messages are exported: a free message to the pupil stays private).
+_SYSTEM_REFUSALS = {
+    offers.MSG_DEACTIVATED: "Offre désactivée",
+    offers.MSG_REMOVED_REFUSAL: "Offre supprimée",
+}
+
+
+def refuse_motive(state: str, reason: str | None, message: str | None) -> str:
+    """« Motif du refus » of an application refused by the employer, else ""."""
+    if state != "refused":
+        return ""
+    return applications.REFUSE_REASONS.get(reason or "") or _SYSTEM_REFUSALS.get(message or "", "")
 
 
 def avis_employeur(state: str, accepted_at: Any) -> str:
@@ -172,6 +186,8 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             R.c.last_name,  # 26
             A.referent_email,  # 27
             A.week_count,  # 28
+            A.refuse_reason,  # 29
+            A.refuse_message,  # 30
         )
         .select_from(
             base.outerjoin(Sector.__table__, SE.id == O.sector_id).outerjoin(
@@ -196,6 +212,7 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             pupil_view.get(st, ""),
             offer_labels.get(r[4], r[4]),
             app_labels.get(st, st),
+            refuse_motive(st, r[29], r[30]),
             r[5],
             r[6],
             r[7],

@@ -90,6 +90,12 @@ MSG_DEACTIVATED = "L'offre a été désactivée par l'employeur."
 MSG_REMOVED_REFUSAL = "L'offre a été supprimée par l'employeur."
 MSG_NO_WINDOW_TO_CLOSE = "Les candidatures sont déjà suspendues pour cette offre."
 
+# What « Désactiver » and « Supprimer » refuse (seed 003: « toutes les candidatures en cours
+# (ou en attente) seront rejetées »): the applications waiting for an answer and the ones
+# accepted but not confirmed yet (a confirmed internship stays: the employer cancels it
+# explicitly, with a message, from the application's page).
+OPEN_STATES = PENDING_STATES | {AppState.ACCEPTED}
+
 _ALREADY_LABELS = {
     S.PUBLISHED: "publiée",
     S.UNPUBLISHED: "dépubliée",
@@ -107,14 +113,15 @@ def available_actions(state: str) -> list[str]:
 
 
 def pending_applications_count(s: Session, offer_id: int) -> int:
-    """Applications still waiting for an answer (refused if the offer is deactivated)."""
+    """Applications still waiting for an answer or accepted but not confirmed (refused if
+    the offer is deactivated or removed)."""
     offer_id = client_id(offer_id, strings=False)
     if offer_id is None:
         return 0
     return int(
         s.execute(
             sa.select(sa.func.count(Application.id)).where(
-                Application.offer_id == offer_id, Application.state.in_(PENDING_STATES)
+                Application.offer_id == offer_id, Application.state.in_(OPEN_STATES)
             )
         ).scalar_one()
     )
@@ -134,13 +141,14 @@ def _has_future_places(s: Session, offer_id: int, today: date) -> bool:
 
 
 def _refuse_pending(s: Session, offer: Offer, actor: User | None, *, removed: bool) -> int:
-    """Every pending application of the offer → refused by the employer (one set-based
-    UPDATE), an audit row each and one message per pupil.  Returns how many."""
+    """Every open application of the offer (:data:`OPEN_STATES`: pending, or accepted and
+    not confirmed) → refused by the employer (one set-based UPDATE), an audit row each and
+    one message per pupil.  Returns how many."""
     now = clock.now()
     message = MSG_REMOVED_REFUSAL if removed else MSG_DEACTIVATED
     pending = s.execute(
         sa.select(Application.id, Application.pupil_id, Application.state)
-        .where(Application.offer_id == offer.id, Application.state.in_(PENDING_STATES))
+        .where(Application.offer_id == offer.id, Application.state.in_(OPEN_STATES))
         .order_by(Application.id)
         .with_for_update()
     ).all()
@@ -149,7 +157,7 @@ def _refuse_pending(s: Session, offer: Offer, actor: User | None, *, removed: bo
     ids = [r.id for r in pending]
     updated = s.execute(
         sa.update(Application)
-        .where(Application.id.in_(ids), Application.state.in_(PENDING_STATES))
+        .where(Application.id.in_(ids), Application.state.in_(OPEN_STATES))
         .values(
             state=AppState.REFUSED,
             refused_at=now,
@@ -182,8 +190,11 @@ def _refuse_pending(s: Session, offer: Offer, actor: User | None, *, removed: bo
         ],
     )
     first_app: dict[int, int] = {}
+    was_accepted: set[int] = set()
     for r in rows:
         first_app.setdefault(r.pupil_id, r.id)
+        if r.state == AppState.ACCEPTED:
+            was_accepted.add(r.pupil_id)
     pupils = s.execute(
         sa.select(User.id, User.email, User.phone, User.first_name).where(
             User.id.in_(list(first_app))
@@ -199,6 +210,7 @@ def _refuse_pending(s: Session, offer: Offer, actor: User | None, *, removed: bo
                 employer_name=offer.employer_name,
                 removed=removed,
                 first_name=p.first_name,
+                accepted=p.id in was_accepted,
             )
             queue_mail(
                 s,
@@ -232,8 +244,14 @@ def transition(
     places), then applies it with a conditional UPDATE (a double click or two members
     acting at once cannot apply it twice), writes the audit log and commits.
 
-    ``deactivate`` and ``remove`` refuse every pending application (one mail per pupil);
-    ``close_applications`` ends the application window yesterday (« suspendre »)."""
+    ``deactivate`` and ``remove`` refuse every open application, pending or accepted and
+    not confirmed yet (one mail per pupil); ``close_applications`` ends the application
+    window yesterday (« Suspendre les candidatures »: the offer stays in the search with
+    « Candidatures closes », the applications received stay open).  ``unpublish``
+    (« Dépublier », not in the seeds) is a pause: the offer leaves the search, the
+    applications stay as they are (the employer may still answer them, « Republier »
+    restores the offer) but an accepted pupil cannot confirm while it is unpublished
+    (:func:`mystage.services.applications.confirm`)."""
     if action not in OFFER_TRANSITIONS or action in SYSTEM_ACTIONS:
         return MSG_UNKNOWN_ACTION
     offer = get_offer(s, offer_id)
@@ -284,7 +302,7 @@ def transition(
         refused = _refuse_pending(s, offer, actor, removed=action == "remove")
     note = message.strip()[:1000] if isinstance(message, str) else ""
     if refused:
-        note = (note + " " if note else "") + f"{refused} candidature(s) en attente refusée(s)."
+        note = (note + " " if note else "") + f"{refused} candidature(s) en cours refusée(s)."
     audit.record(
         s, "offer", offer.id, action, actor,
         from_state=current, to_state=to_state or current, message=note,

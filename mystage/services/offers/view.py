@@ -199,6 +199,7 @@ def offer_view(
         "employer_description": offer.employer_description,
         "employer_website": offer.employer_website,
         "is_public": bool(offer.is_public),
+        "family_business": bool(offer.family_business) and not offer.is_public,
         "logo_url": f"/api/logos/{structure.id}"
         if structure is not None and structure.logo_path
         else "",
@@ -222,6 +223,10 @@ def offer_view(
         "application_end": weeks.date_label(offer.application_end),
         "application_window": _window_text(offer.application_start, offer.application_end),
         "application_open": application_open(offer, today),
+        # « Suspendre les candidatures » (seed 003): still listed, no « Postuler ».
+        "applications_closed": offer.state in (OfferState.PUBLISHED, OfferState.FULL)
+        and offer.application_end is not None
+        and offer.application_end < today,
         "hours": hours_text(offer.hours_mode, offer.hours),
         "lunch_break": offer.lunch_break,
         "meals_on_site": bool(offer.meals_on_site),

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Application, AppState, Offer, OfferWeek, Role, School, User
-from mystage.services import applications, offers, permissions, weeks
+from mystage.services import applications, offers, permissions, platform, weeks
 from mystage.services.ids import client_id
 from mystage.services.pupils.access import clean_text, is_pupil, visible_offer
 from mystage.services.pupils.cv import cv_status
@@ -167,7 +167,7 @@ def apply_context(s: Session, user: User | None, offer_id: Any) -> dict[str, Any
         "referent_email": (school.referent_email or school.email) if school else "",
     }
     ctx["cv"] = cv_status(s, active.id)
-    ctx["to_school"] = bool(school is not None and school.validation_required)
+    ctx["to_school"] = platform.school_validates(school)
     return ctx
 
 

@@ -140,6 +140,9 @@ def my_applications(s: Session, user: User | None, limit: int = 200) -> list[dic
                 "next_step": next_step(app),
                 "school_message": school_message,
                 "employer_message": employer_message,
+                "refuse_reason": applications.refuse_reason_label(app.refuse_reason)
+                if app.state == A.REFUSED
+                else "",
                 "can_confirm": "confirm" in actions,
                 "can_cancel": "cancel_by_pupil" in actions,
                 "applied_on": date_label(app.submitted_at or app.created_at),

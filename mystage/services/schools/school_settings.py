@@ -12,7 +12,7 @@ from mystage import clock
 from mystage.models import (
     User,
 )
-from mystage.services import accounts, audit
+from mystage.services import accounts, audit, platform
 from mystage.services.form_values import form_bool, form_str
 from mystage.services.schools.academies import official_mailbox
 from mystage.services.schools.constants import MAX_RADIUS_KM, SEARCH_SCOPES
@@ -36,7 +36,10 @@ def school_settings(s: Session, actor: User | None, school_id: Any = None) -> di
         "official_email": sch.email or official_mailbox(sch),
         "search_scope": sch.search_scope if sch.search_scope in SEARCH_SCOPES else "radius",
         "search_radius_km": sch.search_radius_km,
-        "validation_required": bool(sch.validation_required),
+        "validation_required": platform.school_validates(sch),
+        # SCHOOL_VALIDATION=mandatory: every school of the deployment validates, the box
+        # is shown ticked and locked.
+        "validation_locked": platform.school_validation_mandatory(),
         "referent_email": sch.referent_email,
         "can_edit": sc.manage,
         "kind": sch.kind,
@@ -88,7 +91,8 @@ def update_settings(
     }
     sch.search_scope = scope
     sch.search_radius_km = radius
-    sch.validation_required = form_bool(data, "validation_required")
+    if not platform.school_validation_mandatory():  # else locked: the stored choice is kept
+        sch.validation_required = form_bool(data, "validation_required")
     sch.referent_email = referent
     sch.updated_at = clock.now()
     after = {

@@ -15,7 +15,7 @@ from mystage.models import (
     StaffMembership,
     User,
 )
-from mystage.services import audit, permissions
+from mystage.services import audit, permissions, platform
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.services.schools.academies import official_mailbox
@@ -96,7 +96,7 @@ def space_context(s: Session, user: User | None) -> dict[str, Any]:
         "scope": "school" if visible is None else "classes",
         "class_ids": sorted(visible) if visible is not None else [],
         "registered": school.registered_at is not None,
-        "validation_required": bool(school.validation_required),
+        "validation_required": platform.school_validates(school),
     }
 
 

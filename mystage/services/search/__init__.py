@@ -7,8 +7,10 @@ wider searches that do return offers.
 
 What a search shows
 -------------------
-- Published offers with places left whose application window is open today
-  (``application_start <= today <= application_end``, a missing bound is open).  With
+- Published offers with places left whose application window has opened
+  (``application_start <= today``, a missing bound is open).  An offer whose window has
+  ended (« Suspendre les candidatures », seed 003) stays listed with
+  ``applications_closed`` (« Candidatures closes », no « Postuler »).  With
   « Voir toutes les offres » (``show_all``) published and full offers whatever their
   places and window — never drafts, unpublished, past or removed ones.
 - Eligibility (``viewer``: the dict of :func:`viewer_context`, or a ``User``):

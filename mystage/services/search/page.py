@@ -86,6 +86,7 @@ def _page_rows(
             _T.all_year,
             _T.level_2de,
             _T.seconde_period,
+            _T.application_end,
             sec.name.label("sector"),
             page.c.hav,
             page.c.total,
@@ -129,6 +130,8 @@ def _page_rows(
                 "latitude": r.latitude,
                 "longitude": r.longitude,
                 "all_year": bool(r.all_year) and not weeks.is_lyceen(plan.level),
+                # « Candidatures closes »: listed, but no « Postuler » (seed 003).
+                "applications_closed": r.application_end is not None and r.application_end < today,
             }
         )
     return out, total

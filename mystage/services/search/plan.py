@@ -101,11 +101,12 @@ def _plan(
     if crit.show_all:
         where.append(_T.state.in_([OfferState.PUBLISHED.value, OfferState.FULL.value]))
     else:
+        # An offer whose applications are suspended (window ended: « Suspendre les
+        # candidatures », seed 003) stays listed, with « Candidatures closes ».
         where += [
             _T.state == OfferState.PUBLISHED.value,
             _T.places_left > 0,
             sa.or_(_T.application_start.is_(None), _T.application_start <= today),
-            sa.or_(_T.application_end.is_(None), _T.application_end >= today),
         ]
 
     # Eligibility.
@@ -135,6 +136,8 @@ def _plan(
         where.append(_T.sector_id.in_(crit.sectors))
     for h in crit.handicaps:
         where.append(getattr(_T, f"handicap_{h}") == sa.true())
+    if crit.under_14:
+        where.append(sa.or_(_T.is_public == sa.true(), _T.family_business == sa.true()))
     terms = fts_terms(crit.q)
     place_where, hav, place, impossible = _place_filters(s, crit, errors, place)
     where += place_where

@@ -20,6 +20,7 @@ class SchoolSettingsState(SpacePage, rx.State):
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     validation_required: bool = False
+    validation_locked: bool = False  # SCHOOL_VALIDATION=mandatory (the deployment decides)
     can_edit: bool = False
     saved: bool = False
     form_key: int = 0
@@ -56,6 +57,7 @@ class SchoolSettingsState(SpacePage, rx.State):
             "official_email": data["official_email"] or "",
         }
         self.validation_required = bool(data["validation_required"])
+        self.validation_locked = bool(data.get("validation_locked"))
         self.can_edit = bool(data["can_edit"])
         self.qpv = {
             "status": data["qpv_status"],
@@ -113,7 +115,7 @@ class SchoolSettingsState(SpacePage, rx.State):
                 **self.values,
                 **{k: v for k, v in data.items() if isinstance(v, str)},
             }
-            self.validation_required = bool(data["validation_required"])
+            self.validation_required = self.validation_locked or bool(data["validation_required"])
             return
         self.errors = {}
         await self._fetch(user)
