@@ -1113,14 +1113,14 @@ def test_demo_population_is_full_and_consistent(s):
             )
         )
     }
-    confirmed = {
-        (o, w): n
-        for o, w, n in s.execute(
-            sa.select(Application.offer_id, Application.week_start, sa.func.count())
-            .where(Application.state == A.CONFIRMED)
-            .group_by(Application.offer_id, Application.week_start)
+    confirmed: dict = {}  # a 2de period of two weeks takes a place in each week
+    for o, w, n in s.execute(
+        sa.select(Application.offer_id, Application.week_start, Application.week_count).where(
+            Application.state == A.CONFIRMED
         )
-    }
+    ):
+        for monday in weeks.covered_mondays(w, n):
+            confirmed[(o, monday)] = confirmed.get((o, monday), 0) + 1
     assert taken == confirmed
     last = {}
     for entity_id, to_state in s.execute(
@@ -1138,7 +1138,15 @@ def test_demo_population_is_full_and_consistent(s):
     ctx = schools.space_context(s, lycee_head)
     assert ctx["kind"] == "lycee" and ctx["is_head"] and ctx["registered"]
     (row,) = schools.school_table(s, lycee_head)["rows"]
-    assert (row["name"], row["pupils"], row["authorized"], row["applied"]) == ("2de 3", 4, 4, 0)
+    # Three of them applied for both June weeks at once (demo_seconde): one application each.
+    assert (row["name"], row["pupils"], row["authorized"], row["applied"]) == ("2de 3", 4, 4, 3)
+    periods = s.execute(
+        sa.select(Application.week_count, Application.state)
+        .join(User, User.id == Application.pupil_id)
+        .where(User.level == "2de_gt")
+        .order_by(Application.id)
+    ).all()
+    assert periods == [(2, A.CONFIRMED), (2, A.ACCEPTED), (2, A.SENT)]
     seconde = s.exec(select(User).where(User.email == "seconde@demo.mystage.fr")).one()
     assert seconde.level == "2de_gt" and seconde.school_id == ctx["school_id"]
     assert seconde.parental_authorization_at is not None
