@@ -32,8 +32,8 @@ OFFER_COLUMNS = [
 ]  # fmt: skip
 APPLICATION_COLUMNS = [
     "CANDIDATURE_ID", "AVIS_EMPLOYEUR", "AVIS_REFERENT", "AVIS_ELEVE", "ETAT_OFFRE",
-    "DATE_MISE_A_JOUR_CANDIDATURE", "GENRE_ELEVE", "PRENOM", "NOM", "AGE", "NOM_COLLEGE",
-    "COLLEGE_PRIORITAIRE", "NOM_EMPLOYEUR", "TITRE_STAGE",
+    "DATE_MISE_A_JOUR_CANDIDATURE", "GENRE_ELEVE", "PRENOM", "NOM", "AGE", "NOM_ETABLISSEMENT",
+    "ETABLISSEMENT_PRIORITAIRE", "NOM_EMPLOYEUR", "TITRE_STAGE",
 ]  # fmt: skip
 
 
@@ -212,7 +212,7 @@ def test_referent_signs_up_is_validated_and_exports(browser, server, tmp_path):
     header = list(rows[0])
     assert set(APPLICATION_COLUMNS) <= set(header), set(APPLICATION_COLUMNS) - set(header)
     assert len(rows) - 1 == apps_77
-    college = header.index("NOM_COLLEGE")
+    college = header.index("NOM_ETABLISSEMENT")
     assert any(r[college] for r in rows[1:])
 
     # 8. Someone else (a school head of Loire-Atlantique) cannot open the link.

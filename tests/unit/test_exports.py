@@ -140,7 +140,7 @@ def test_applications_for_a_referent_have_every_column_within_scope(s, world, re
     for name in (
         "CANDIDATURE_ID", "AVIS_EMPLOYEUR", "AVIS_REFERENT", "AVIS_ELEVE", "ETAT_OFFRE",
         "DATE_MISE_A_JOUR_CANDIDATURE", "GENRE_ELEVE", "PRENOM", "NOM", "AGE", "TELEPHONE",
-        "EMAIL", "NOM_COLLEGE", "VILLE", "COLLEGE_PRIORITAIRE", "NOM_EMPLOYEUR", "TITRE_STAGE",
+        "EMAIL", "NOM_ETABLISSEMENT", "VILLE", "ETABLISSEMENT_PRIORITAIRE", "NOM_EMPLOYEUR", "TITRE_STAGE",
         "PRENOM_REFERENT", "NOM_REFERENT", "EMAIL_REFERENT", "SEMAINE", "UAI", "DEPARTEMENT",
     ):  # fmt: skip
         assert name in hs, name
@@ -162,7 +162,7 @@ def test_applications_for_a_referent_have_every_column_within_scope(s, world, re
         and r["SEMAINE"] == datetime(2026, 10, 12)
     )  # noqa: E501
     assert a1["AGE"] == 13 and a1["GENRE_ELEVE"] == "Fille"
-    assert a1["COLLEGE_PRIORITAIRE"] == "REP" and a1["AVIS_EMPLOYEUR"] == "ACCEPTÉ"
+    assert a1["ETABLISSEMENT_PRIORITAIRE"] == "REP" and a1["AVIS_EMPLOYEUR"] == "ACCEPTÉ"
     assert a1["ETAT_CANDIDATURE"] == "Stage confirmé"
     assert isinstance(a1["DATE_MISE_A_JOUR_CANDIDATURE"], datetime)
 
@@ -176,7 +176,7 @@ def test_applications_for_an_employer_are_its_own_and_minimal(s, world, employer
     hs = headers(ws)
     for hidden in ("GENRE_ELEVE", "AGE", "UAI", "ADRESSE", "DATE_CANDIDATURE"):
         assert hidden not in hs
-    assert {"PRENOM", "NOM", "TELEPHONE", "EMAIL", "NOM_COLLEGE", "TITRE_STAGE"} <= set(hs)
+    assert {"PRENOM", "NOM", "TELEPHONE", "EMAIL", "NOM_ETABLISSEMENT", "TITRE_STAGE"} <= set(hs)
     own = [o.id for o in world["o"] if o.structure_id == o1.structure_id]
     expected = s.exec(
         select(sa.func.count())

@@ -217,7 +217,11 @@ def test_qpv_declare_confirm_and_the_reserved_offers(s):
     p = seconde(s, lycee, c, authorized=True)
     offer_id = offer(s)
     s.execute(
-        sa.update(Offer).where(Offer.id == offer_id).values(reserved_qpv=True, level_2de=True)
+        sa.update(Offer)
+        .where(Offer.id == offer_id)  # in Meaux, within the lycée's 60 km
+        .values(
+            reserved_qpv=True, level_2de=True, latitude=lycee.latitude, longitude=lycee.longitude
+        )
     )
     s.commit()
     refused = "Cette offre est réservée aux élèves des établissements en QPV."

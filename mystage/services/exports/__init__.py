@@ -30,8 +30,9 @@ Columns of the applications file per viewer (data minimisation, seeds 001/003):
 
 - everyone: CANDIDATURE_ID, AVIS_EMPLOYEUR, AVIS_REFERENT, AVIS_ELEVE, ETAT_OFFRE,
   ETAT_CANDIDATURE, DATE_MISE_A_JOUR_CANDIDATURE, SEMAINE, PRENOM, NOM, NIVEAU,
-  TELEPHONE and EMAIL (the contact the pupil gave in the application), NOM_COLLEGE,
-  VILLE, COLLEGE_PRIORITAIRE, NOM_EMPLOYEUR, TITRE_STAGE, O.ID, PRENOM_REFERENT,
+  TELEPHONE and EMAIL (the contact the pupil gave in the application), TYPE_ETABLISSEMENT (COLLEGE or
+  LYCEE), NOM_ETABLISSEMENT,
+  VILLE, ETABLISSEMENT_PRIORITAIRE, NOM_EMPLOYEUR, TITRE_STAGE, O.ID, PRENOM_REFERENT,
   NOM_REFERENT, EMAIL_REFERENT (the school référent the application was sent to);
 - référents and admins also: DATE_CANDIDATURE, GENRE_ELEVE, AGE (on the Monday of the
   internship week), UAI, DEPARTEMENT, SECTEUR — statistics and follow-up of pupils;

@@ -59,9 +59,10 @@ APPLICATION_COLUMNS: list[tuple[Col, bool]] = [
     (Col("TELEPHONE", TEXT, 15), False),
     (Col("EMAIL", TEXT, 28), False),
     (Col("UAI", TEXT, 10), True),
-    (Col("NOM_COLLEGE", TEXT, 28), False),
+    (Col("TYPE_ETABLISSEMENT", TEXT, 12), False),  # COLLEGE or LYCEE
+    (Col("NOM_ETABLISSEMENT", TEXT, 28), False),
     (Col("VILLE", TEXT, 18), False),
-    (Col("COLLEGE_PRIORITAIRE", TEXT, 12), False),
+    (Col("ETABLISSEMENT_PRIORITAIRE", TEXT, 12), False),
     (Col("O.ID", INT, 9), False),
     (Col("NOM_EMPLOYEUR", TEXT, 26), False),
     (Col("TITRE_STAGE", TEXT, 36), False),
@@ -91,6 +92,7 @@ _PUPIL_VIEW = {
     "withdrawn": "RETIRÉ",
     "expired_by_pupil": "NON CONFIRMÉ",
 }
+_SCHOOL_KINDS = {"college": "COLLEGE", "lycee": "LYCEE"}
 _GENDERS = {"f": "Fille", "m": "Garçon", "np": "Non précisé"}
 # Refusals without a reason from the list: those of a deactivated or removed offer (only
 # these fixed messages are exported: a free message to the pupil stays private).
@@ -188,6 +190,7 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             A.week_count,  # 28
             A.refuse_reason,  # 29
             A.refuse_message,  # 30
+            SC.kind,  # 31
         )
         .select_from(
             base.outerjoin(Sector.__table__, SE.id == O.sector_id).outerjoin(
@@ -224,6 +227,7 @@ def _applications(s: Session, viewer: Viewer, params: dict[str, Any]):
             r[13],
             r[14],
             r[15],
+            _SCHOOL_KINDS.get(r[31], ""),
             r[16],
             r[17],
             _priority(r[18], r[19]) if r[16] is not None else "",
