@@ -167,6 +167,28 @@ def test_under_14_only_public_or_family_business(s, school):
     assert apps.can_apply(s, nobody, offer_id) == (True, "")
 
 
+def test_under_14_counts_only_the_weeks_of_the_pupils_level(s, school):
+    """An offer open to 3e (November) and 2de (June): a collégien under 14 in November but 14
+    by June may not apply — the June weeks are the secondes' only."""
+    from mystage import clock
+    from mystage.models import OfferWeek
+    from mystage.services import weeks
+
+    emp, offer_id = offer_of(s)
+    june = weeks.seconde_weeks(weeks.upcoming_seconde_year(clock.today_paris()), "both")
+    s.execute(
+        sa.update(Offer)
+        .where(Offer.id == offer_id)
+        .values(level_2de=True, seconde_period="both", last_week=june[-1])
+    )
+    for monday in june:
+        s.add(OfferWeek(offer_id=offer_id, week_start=monday, places=2))
+    s.commit()
+    collegien = make_pupil(s, school, "decembre@exemple.fr", birth_date=date(2012, 12, 1))
+    assert collegien.level != "2de_gt"
+    assert apps.can_apply(s, collegien, offer_id) == (False, apps.MSG_UNDER_14)
+
+
 # --- 2. a suspended offer stays in the search (seed 003) ---------------------------------------
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models import Offer, OfferSchool, OfferState, OfferWeek, Role, School, User
-from mystage.services import geo, weeks
+from mystage.services import geo, offers, weeks
 
 # The level named in the refusal, by offer column.
 _LEVEL_NAMES = {"level_2de": "2de", "level_3e": "3e", "level_4e": "4e"}
@@ -107,16 +107,17 @@ def age_error(pupil: User, offer: Offer, monday: date) -> str:
 
 def _age_error(s: Session, pupil: User, offer: Offer, today: date) -> str:
     """The age rule before the pupil picks a week: refused when they will be under 14 on
-    every week to come of the offer (the last one decides; ``apply`` checks the week
-    chosen)."""
+    every week to come of the offer that their level may take (the last one decides;
+    ``apply`` checks the week chosen)."""
     if offer.is_public or offer.family_business or pupil.birth_date is None:
         return ""
-    last = s.execute(
-        sa.select(sa.func.max(OfferWeek.week_start)).where(
+    upcoming = s.execute(
+        sa.select(OfferWeek.week_start).where(
             OfferWeek.offer_id == offer.id, OfferWeek.week_start > today
         )
-    ).scalar()
-    return age_error(pupil, offer, last) if last is not None else ""
+    ).scalars()
+    mine = offers.mondays_for_level(offer, list(upcoming), pupil.level or None)
+    return age_error(pupil, offer, max(mine)) if mine else ""
 
 
 def may_view_reserved(s: Session, viewer: User | None, offer_id: int, can_edit: bool) -> bool:
