@@ -109,6 +109,13 @@ def test_the_offer_page_shows_the_weeks_of_the_viewers_level(s, school):
     assert [w["heading"] for w in anonymous["weeks"]] == [
         "Semaines des collégiens", "", "Semaines des lycéens de 2de", "",
     ]  # fmt: skip
+    # « Places restantes »: a pupil counts the places of the weeks they may take.
+    by_week = {w["monday"]: w["places_left"] for w in anonymous["weeks"]}
+    assert offers.offer_view(s, offer_id, seconde)["places_left"] == (
+        by_week[JUNE1.isoformat()] + by_week[JUNE2.isoformat()]
+    )
+    assert offers.offer_view(s, offer_id, troisieme)["places_left"] == by_week[W1] + by_week[W2]
+    assert anonymous["places_left"] == s.get(Offer, offer_id).places_left
 
 
 def test_apply_form_offers_the_periods_of_the_pupils_level(s, school):

@@ -188,6 +188,11 @@ def offer_view(
             "email": offer.tutor_email,
             "phone": structures.display_phone(offer.tutor_phone),
         }
+    weeks_shown = _weeks_list(offer, shown, seconde, level)
+    places_left = offer.places_left
+    if level is not None:  # a pupil: the places of the weeks they may take
+        upcoming = monday.isoformat()
+        places_left = sum(w["places_left"] for w in weeks_shown if w["monday"] >= upcoming)
     group = GROUP_KINDS.get(offer.group_kind, "")
     if offer.group_kind == "group" and offer.max_per_group > 1:
         group = f"Accueil en groupe (jusqu'à {offer.max_per_group} élèves)"
@@ -213,9 +218,9 @@ def offer_view(
         "longitude": offer.longitude,
         "levels": [label for key, label in LEVELS.items() if getattr(offer, key)],
         "seconde_period": SECONDE_PERIODS.get(offer.seconde_period, "") if offer.level_2de else "",
-        "weeks": _weeks_list(offer, shown, seconde, level),
+        "weeks": weeks_shown,
         "all_year": bool(offer.all_year) and not weeks.is_lyceen(level),
-        "places_left": offer.places_left,
+        "places_left": places_left,
         "group_kind": offer.group_kind,
         "group_label": group,
         "max_per_group": offer.max_per_group,
