@@ -1,6 +1,6 @@
 """lycées and the seconde: the ministry's « teaches a 2de GT » flag and the head's QPV
 declaration confirmed by an admin; two-week seconde applications (one application, one or
-two weeks); the employer's refusal reason; family businesses (may host pupils under 14)
+two weeks); the employer's refusal reason
 
 Revision ID: 0008
 Revises: 0007
@@ -31,15 +31,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("refuse_reason", S(length=20), nullable=False, server_default="")
         )
-    with op.batch_alter_table("offers", recreate="never") as batch:
-        batch.add_column(
-            sa.Column("family_business", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("offers", recreate="never") as batch:
-        batch.drop_column("family_business")
     with op.batch_alter_table("applications", recreate="never") as batch:
         batch.drop_column("refuse_reason")
         batch.drop_column("week_count")

@@ -72,10 +72,6 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
             rx.foreach(levels, lambda lv: badge(lv, "gray")),
             rx.cond(handicaps.length() > 0, badge("Accessible", "green")),
             rx.cond(view["reserved"] != "", badge(view["reserved"], "orange")),
-            rx.cond(
-                view["family_business"] == "1",
-                badge("Entreprise familiale", "green"),
-            ),
             wrap="wrap",
             gap="0.5rem",
         ),

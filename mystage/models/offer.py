@@ -56,8 +56,6 @@ class Offer(SQLModel, table=True):
     employer_description: str = text()
     employer_website: str = Field(default="", max_length=300)
     is_public: bool = False
-    # Only family members work there: may host pupils under 14 (code du travail L. 4153-5).
-    family_business: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # « Institution de tutelle » (slug of services/ministries.py; "" for private employers):
     # the scope of a ministry-bound référent central.
     ministry: str = Field(

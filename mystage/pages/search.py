@@ -203,13 +203,6 @@ def _form() -> rx.Component:
                 S.query.get("tout", "") == "1",
                 align="center",
             ),
-            _checkbox(
-                "s-moins14",
-                "moins14",
-                "Offres accessibles aux moins de 14 ans",
-                S.query.get("moins14", "") == "1",
-                align="center",
-            ),
             rx.spacer(),
             search_button("3", "s-submit"),
             wrap="wrap",

@@ -67,8 +67,6 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
             params["semaines"] = ",".join(w.isoformat() for w in ctx["weeks"])
         if viewer.level:  # the offers open to their level, with the weeks of their kind
             params["niveau"] = viewer.level
-        if ctx.get("under_14"):
-            params["moins14"] = "1"  # only the offers they may take (age rule)
         defaults_applied = bool(params)
     territory = get_settings().territory
     if not params and territory != "national":
@@ -200,7 +198,6 @@ class SearchState(rx.State):
                 "semaines",
                 "handicaps",
                 "tout",
-                "moins14",
                 "page",
             }  # fmt: skip
         }
@@ -252,7 +249,6 @@ class SearchState(rx.State):
             "semaines": ",".join(k[8:] for k in form_data if k.startswith("semaine_") and on(k)),
             "handicaps": ",".join(k[9:] for k in form_data if k.startswith("handicap_") and on(k)),
             "tout": "1" if on("tout") else "",
-            "moins14": "1" if on("moins14") else "",
         }
         query = {k: v for k, v in query.items() if v}
         if query.get("rayon") and not query.get("lieu"):

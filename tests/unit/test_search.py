@@ -521,7 +521,7 @@ def test_suggestions_each_relaxation_counted(s, meaux):
 def test_query_round_trip_and_limits(s):
     crit = SearchCriteria(
         q="boulanger", where="Meaux", radius_km=30, level="3e_segpa", sectors=[3, 1],
-        weeks=[W1, W2], handicaps=["motor"], show_all=True, under_14=True, page=2,
+        weeks=[W1, W2], handicaps=["motor"], show_all=True, page=2,
     )  # fmt: skip
     query = crit.to_query()
     assert query == {
@@ -533,7 +533,6 @@ def test_query_round_trip_and_limits(s):
         "semaines": "2026-11-16,2026-11-23",
         "handicaps": "motor",
         "tout": "1",
-        "moins14": "1",
         "page": "2",
     }
     back, errors = SearchCriteria.from_query(query)
@@ -576,7 +575,6 @@ def test_viewer_context(s):
         "lon": school.longitude,
         "weeks": [W1, W2],
         "national": False,
-        "under_14": False,
     }
     s.add(SchoolWeek(school_id=school.id, class_id=klass.id, week_start=W3, school_year=2026))
     s.commit()

@@ -1,7 +1,7 @@
 """Rules of the seeds (issue 15, part 2): deactivating closes accepted applications and a
 confirmation needs a published offer (003), a suspended offer stays in the search (003),
 the school's radius when applying (002), the référent's copy and the mandatory school
-validation (000), the age rule (observation rules), refusal reasons (000)."""
+validation (000), no age rule since 2019 (observation rules), refusal reasons (000)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mystage.services import applications as apps
 from mystage.services import offers
 from tests.unit import test_applications as base
 from tests.unit.test_applications import accepted, app, mails, make_pupil, offer_of, post, week_row
-from tests.unit.test_offers import W1, W2
+from tests.unit.test_offers import W2
 
 A = AppState
 s = base.s  # fixtures
@@ -133,60 +133,20 @@ def test_school_radius_is_enforced_when_applying(s, school, set_school):
     assert errors == {} and app_id
 
 
-# --- 5. the age rule ---------------------------------------------------------------------------
+# --- 5. no age rule since 2019 ---------------------------------------------------------------------------
 
 
-def test_under_14_only_public_or_family_business(s, school):
+def test_a_pupil_under_14_may_observe_in_a_private_company(s, school):
+    """Since 1 January 2019 (loi n° 2018-771 du 5 septembre 2018, art. 19, amending code du
+    travail L. 4153-1 2°), pupils of the last two years of collège observe « quel que soit
+    leur âge », private companies included: the level counts, not the age.  Issue 15 asked
+    for the former rule (under 14: public employers or family businesses only); it is not
+    applied, and this test keeps it so."""
     emp, offer_id = offer_of(s)  # a bakery (private), weeks of 16 and 23 November 2026
-    # 14 on Tuesday 24 November 2026: under 14 on both Mondays.
-    young = make_pupil(s, school, "young@exemple.fr", birth_date=date(2012, 11, 24))
-    assert apps.can_apply(s, young, offer_id) == (False, apps.MSG_UNDER_14)
-    assert post(s, young, offer_id) == (None, {"form": apps.MSG_UNDER_14})
-    # 14 on Monday 23 November: may apply, for that week only.
-    almost = make_pupil(s, school, "almost@exemple.fr", birth_date=date(2012, 11, 23))
-    assert apps.can_apply(s, almost, offer_id) == (True, "")
-    assert post(s, almost, offer_id, week=W1) == (None, {"week": apps.MSG_UNDER_14})
-    app_id, errors = post(s, almost, offer_id, week=W2)
-    assert errors == {} and app_id
-    # Born on 29 February: 14 on 1 March.
-    assert apps.fourteenth_birthday(date(2012, 2, 29)) == date(2026, 3, 1)
-    # Family business, public employer: allowed; unknown birth date: not checked.
-    s.execute(sa.update(Offer).where(Offer.id == offer_id).values(family_business=True))
-    s.commit()
+    young = make_pupil(s, school, "young@exemple.fr", birth_date=date(2013, 1, 15))  # 13
     assert apps.can_apply(s, young, offer_id) == (True, "")
-    s.execute(
-        sa.update(Offer).where(Offer.id == offer_id).values(family_business=False, is_public=True)
-    )
-    s.commit()
     app_id, errors = post(s, young, offer_id)
     assert errors == {} and app_id
-    nobody = make_pupil(s, school, "nobody@exemple.fr")
-    assert nobody.birth_date is None
-    s.execute(sa.update(Offer).where(Offer.id == offer_id).values(is_public=False))
-    s.commit()
-    assert apps.can_apply(s, nobody, offer_id) == (True, "")
-
-
-def test_under_14_counts_only_the_weeks_of_the_pupils_level(s, school):
-    """An offer open to 3e (November) and 2de (June): a collégien under 14 in November but 14
-    by June may not apply — the June weeks are the secondes' only."""
-    from mystage import clock
-    from mystage.models import OfferWeek
-    from mystage.services import weeks
-
-    emp, offer_id = offer_of(s)
-    june = weeks.seconde_weeks(weeks.upcoming_seconde_year(clock.today_paris()), "both")
-    s.execute(
-        sa.update(Offer)
-        .where(Offer.id == offer_id)
-        .values(level_2de=True, seconde_period="both", last_week=june[-1])
-    )
-    for monday in june:
-        s.add(OfferWeek(offer_id=offer_id, week_start=monday, places=2))
-    s.commit()
-    collegien = make_pupil(s, school, "decembre@exemple.fr", birth_date=date(2012, 12, 1))
-    assert collegien.level != "2de_gt"
-    assert apps.can_apply(s, collegien, offer_id) == (False, apps.MSG_UNDER_14)
 
 
 # --- 2. a suspended offer stays in the search (seed 003) ---------------------------------------
@@ -215,44 +175,6 @@ def test_suspended_offer_stays_listed_with_applications_closed(s, school):
     # Deactivated: gone from the search.
     assert offers.transition(s, emp, offer_id, "deactivate") == ""
     assert row() is None
-
-
-# --- 5. the search for pupils under 14 ----------------------------------------------------------
-
-
-def test_search_under_14_criterion(s, school):
-    from mystage.services import search
-    from tests.unit.test_search import make_offer
-
-    bakery = make_offer(s, "Boulangerie")
-    town_hall = make_offer(s, "Mairie", is_public=True)
-    family = make_offer(s, "Ferme familiale", family_business=True)
-
-    def found(**kw):
-        return sorted(r["id"] for r in search.search(s, search.SearchCriteria(**kw)).results)
-
-    assert found() == sorted([bakery.id, town_hall.id, family.id])
-    assert found(under_14=True) == sorted([town_hall.id, family.id])
-    crit, errors = search.from_query({"moins14": "1"})
-    assert crit.under_14 is True and errors == {} and crit.to_query() == {"moins14": "1"}
-    assert search.map_points(s, crit) and {p["id"] for p in search.map_points(s, crit)} == {
-        town_hall.id,
-        family.id,
-    }
-    # The viewer's context says whether to tick it by default: under 14 on every school week
-    # to come (today when the school has none).
-    young = make_pupil(s, school, "young@exemple.fr", birth_date=date(2012, 11, 24))
-    older = make_pupil(s, school, "older@exemple.fr", birth_date=date(2012, 10, 1))
-    nobody = make_pupil(s, school, "nobody@exemple.fr")
-    assert search.viewer_context(s, young)["under_14"] is True
-    assert search.viewer_context(s, older)["under_14"] is False
-    assert search.viewer_context(s, nobody)["under_14"] is False
-    # The page pre-ticks it for such a pupil arriving without criteria (kept in the URL).
-    from mystage.state.search import _run_search
-
-    assert _run_search(s, {}, young.id, False)["criteria"].get("moins14") == "1"
-    assert "moins14" not in _run_search(s, {}, older.id, False)["criteria"]
-    assert "moins14" not in _run_search(s, {"q": "mairie"}, young.id, False)["criteria"]
 
 
 # --- 4. the référent's copy and the mandatory school validation (seed 000) ---------------------
@@ -399,25 +321,3 @@ def test_export_has_the_refusal_reason(s, school):
     assert refuse_motive("refused", "", offers.MSG_REMOVED_REFUSAL) == "Offre supprimée"
     assert refuse_motive("refused", "", "Un message privé à l'élève") == ""
     assert refuse_motive("confirmed", "full", "") == ""
-
-
-# --- 5. the offer form's « Entreprise familiale » ------------------------------------------------
-
-
-def test_offer_form_family_business(s):
-    from tests.unit.test_offers import employer, step_data
-
-    user, _ = employer(s)
-    offer_id = offers.create_draft(s, user)
-    assert offers.load_step(s, user, offer_id, 1)["family_business"] is False
-    data = step_data(s, 1, family_business=True)
-    assert offers.save_step(s, user, offer_id, 1, data) == {}
-    assert offers.load_step(s, user, offer_id, 1)["family_business"] is True
-    s.expire_all()
-    assert s.get(Offer, offer_id).family_business is True
-    assert offers.offer_view(s, offer_id, viewer=user)["family_business"] is True
-    # A public employer is not a family business.
-    data = step_data(s, 1, family_business=True, is_public=True, ministry="education-nationale")
-    assert offers.save_step(s, user, offer_id, 1, data) == {}
-    s.expire_all()
-    assert s.get(Offer, offer_id).family_business is False

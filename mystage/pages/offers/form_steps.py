@@ -47,23 +47,6 @@ def step1() -> rx.Component:
         ),
         bound_field(S, "Site web", "employer_website", type="url"),
         public_structure_fields(S, S.flags.get("is_public", False)),
-        rx.cond(
-            ~S.flags.get("is_public", False),
-            rx.box(
-                _flag(
-                    "Entreprise familiale : seuls des membres de la famille y travaillent",
-                    "family_business",
-                ),
-                rx.text(
-                    "Les élèves de moins de 14 ans ne peuvent observer que dans une structure "
-                    "publique ou une entreprise familiale.",
-                    font_size="0.8rem",
-                    color="#3a3a3a",
-                    margin_top="-0.75rem",
-                    margin_bottom="1rem",
-                ),
-            ),
-        ),  # fmt: skip
         rx.heading("Adresse du lieu de stage", as_="h3", size="4", margin_y="0.75rem"),
         bound_field(S, "Adresse", "street", required=True),
         postal_code_and_city(S),

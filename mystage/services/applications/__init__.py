@@ -14,10 +14,7 @@ one application as the employer and the school see it and decide on it.
 
 from mystage.services.applications.eligibility import (
     MSG_OUT_OF_SCOPE,
-    MSG_UNDER_14,
-    age_error,
     can_apply,
-    fourteenth_birthday,
     level_error,
     may_view_reserved,
 )
@@ -123,7 +120,6 @@ __all__ = [
     "MSG_REASON_REQUIRED",
     "MSG_REASON_UNKNOWN",
     "MSG_TWO_CONFIRMED",
-    "MSG_UNDER_14",
     "MSG_UNKNOWN_ACTION",
     "MSG_WEEK",
     "MSG_WEEK_CONFIRMED",
@@ -137,7 +133,6 @@ __all__ = [
     "TRANSITIONS",
     "Transition",
     "actions_for",
-    "age_error",
     "apply",
     "can_apply",
     "confirm",
@@ -146,7 +141,6 @@ __all__ = [
     "decide_as_school",
     "employer_contact",
     "employer_view",
-    "fourteenth_birthday",
     "level_error",
     "may_view_reserved",
     "move",

@@ -3,14 +3,11 @@ application service use the same answer.)"""
 
 from __future__ import annotations
 
-from datetime import date
-
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import Offer, OfferSchool, OfferState, OfferWeek, Role, School, User
-from mystage.services import geo, offers, weeks
+from mystage.models import Offer, OfferSchool, OfferState, Role, School, User
+from mystage.services import geo, weeks
 
 # The level named in the refusal, by offer column.
 _LEVEL_NAMES = {"level_2de": "2de", "level_3e": "3e", "level_4e": "4e"}
@@ -19,11 +16,6 @@ MSG_OUT_OF_SCOPE = (
     "Cette offre est à plus de {km} km de ton établissement. Ton établissement peut ouvrir "
     "la recherche à toute la France."
 )
-MSG_UNDER_14 = (
-    "Tu auras moins de 14 ans pendant ce stage : la loi ne permet d'observer que dans une "
-    "administration, un établissement public, une collectivité ou une entreprise familiale."
-)
-MIN_AGE_PRIVATE = 14  # code du travail L. 4153-1 and L. 4153-5
 
 
 def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
@@ -55,7 +47,7 @@ def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
         return False, "Cette offre est réservée aux élèves des collèges REP et REP+."
     if offer.reserved_qpv and (school is None or not school.qpv):
         return False, "Cette offre est réservée aux élèves des établissements en QPV."
-    if reason := _scope_error(school, offer) or _age_error(s, user, offer, today):
+    if reason := _scope_error(school, offer):
         return False, reason
     if user.parental_authorization_at is None:
         return False, (
@@ -87,37 +79,6 @@ def _scope_error(school: School | None, offer: Offer) -> str:
     radius = school.search_radius_km or 60
     km = geo.haversine_km(school.latitude, school.longitude, offer.latitude, offer.longitude)
     return MSG_OUT_OF_SCOPE.format(km=radius) if km > radius else ""
-
-
-def fourteenth_birthday(birth: date) -> date:
-    try:
-        return birth.replace(year=birth.year + MIN_AGE_PRIVATE)
-    except ValueError:  # born on 29 February
-        return date(birth.year + MIN_AGE_PRIVATE, 3, 1)
-
-
-def age_error(pupil: User, offer: Offer, monday: date) -> str:
-    """The age rule on one internship (its first Monday): a pupil under 14 observes only
-    in a public employer (``is_public``) or a family business.  "" when allowed (or the
-    birth date is unknown)."""
-    if offer.is_public or offer.family_business or pupil.birth_date is None:
-        return ""
-    return MSG_UNDER_14 if monday < fourteenth_birthday(pupil.birth_date) else ""
-
-
-def _age_error(s: Session, pupil: User, offer: Offer, today: date) -> str:
-    """The age rule before the pupil picks a week: refused when they will be under 14 on
-    every week to come of the offer that their level may take (the last one decides;
-    ``apply`` checks the week chosen)."""
-    if offer.is_public or offer.family_business or pupil.birth_date is None:
-        return ""
-    upcoming = s.execute(
-        sa.select(OfferWeek.week_start).where(
-            OfferWeek.offer_id == offer.id, OfferWeek.week_start > today
-        )
-    ).scalars()
-    mine = offers.mondays_for_level(offer, list(upcoming), pupil.level or None)
-    return age_error(pupil, offer, max(mine)) if mine else ""
 
 
 def may_view_reserved(s: Session, viewer: User | None, offer_id: int, can_edit: bool) -> bool:

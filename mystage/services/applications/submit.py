@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from mystage import clock
 from mystage.models import Application, AppState, AuditLog, Offer, OfferWeek, PupilCV, School, User
 from mystage.services import accounts, offers, platform, weeks
-from mystage.services.applications.eligibility import age_error, can_apply
+from mystage.services.applications.eligibility import can_apply
 from mystage.services.applications.limits import (
     MAX_WEEK_COUNT,
     confirmed_limit_error,
@@ -164,8 +164,6 @@ def apply(
     errors: dict[str, str] = {}
 
     monday, count, school_year = _period(s, pupil, offer, week, errors)
-    if "week" not in errors and (too_young := age_error(pupil, offer, monday)):
-        errors["week"] = too_young
 
     text = motivation.strip() if isinstance(motivation, str) else ""
     if len(text) < MOTIVATION_MIN:

@@ -22,7 +22,6 @@ STEP_FIELDS: dict[int, tuple[str, ...]] = {
         "city",
         "is_public",
         "ministry",
-        "family_business",
     ),
     2: (
         "title",

@@ -132,7 +132,6 @@ def _stored_values(s: Session, offer: Offer, step: int) -> dict[str, Any]:
             "city": offer.city,
             "is_public": bool(offer.is_public),
             "ministry": offer.ministry,
-            "family_business": bool(offer.family_business),
         }
     if step == 2:
         out: dict[str, Any] = {

@@ -88,8 +88,6 @@ def _validate_step1(s: Session, offer: Offer, data: dict, today: date) -> tuple[
     clean["ministry"], err = ministries.check_public(data.get("ministry"), clean["is_public"])
     if err:
         errors["ministry"] = err
-    # « Entreprise familiale » (pupils under 14 may observe there): private employers only.
-    clean["family_business"] = form_bool(data, "family_business") and not clean["is_public"]
     if not any(k in errors for k in ("street", "postal_code", "city")):
         found = structures.geocode_place(s, street, postal_code, city)
         if found is None:

@@ -204,7 +204,6 @@ def offer_view(
         "employer_description": offer.employer_description,
         "employer_website": offer.employer_website,
         "is_public": bool(offer.is_public),
-        "family_business": bool(offer.family_business) and not offer.is_public,
         "logo_url": f"/api/logos/{structure.id}"
         if structure is not None and structure.logo_path
         else "",

@@ -57,7 +57,6 @@ PARAMS = {
     "semaines": "weeks",
     "handicaps": "handicaps",
     "tout": "show_all",
-    "moins14": "under_14",
     "page": "page",
 }
 
@@ -77,8 +76,6 @@ class SearchCriteria:
     weeks: list[date] = field(default_factory=list)  # Mondays
     handicaps: list[str] = field(default_factory=list)  # "visual", "motor", "mental", "hearing"
     show_all: bool = False
-    # « Offres accessibles aux moins de 14 ans »: public employers and family businesses.
-    under_14: bool = False
     page: int = 1
 
     def to_query(self) -> dict[str, str]:
@@ -100,8 +97,6 @@ class SearchCriteria:
             out["handicaps"] = ",".join(self.handicaps)
         if self.show_all:
             out["tout"] = "1"
-        if self.under_14:
-            out["moins14"] = "1"
         if self.page > 1:
             out["page"] = str(self.page)
         return out
@@ -153,7 +148,6 @@ def from_query(params: Mapping[str, str]) -> tuple[SearchCriteria, dict[str, str
         weeks=_split(_str(params, "semaines")),  # type: ignore[arg-type]
         handicaps=_split(_str(params, "handicaps")),
         show_all=_str(params, "tout").strip().lower() in ("1", "true", "oui", "on"),
-        under_14=_str(params, "moins14").strip().lower() in ("1", "true", "oui", "on"),
         page=_as_int(_str(params, "page")) or 1,  # type: ignore[arg-type]
     )
     return normalize(crit)
@@ -220,7 +214,6 @@ def normalize(criteria: SearchCriteria) -> tuple[SearchCriteria, dict[str, str]]
         weeks=mondays,
         handicaps=handicaps,
         show_all=bool(criteria.show_all),
-        under_14=criteria.under_14 is True,
         page=page,
     )
     return clean, errors

@@ -136,8 +136,6 @@ def _plan(
         where.append(_T.sector_id.in_(crit.sectors))
     for h in crit.handicaps:
         where.append(getattr(_T, f"handicap_{h}") == sa.true())
-    if crit.under_14:
-        where.append(sa.or_(_T.is_public == sa.true(), _T.family_business == sa.true()))
     terms = fts_terms(crit.q)
     place_where, hav, place, impossible = _place_filters(s, crit, errors, place)
     where += place_where

@@ -4,7 +4,6 @@ which reserved offers they may see."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +11,6 @@ from sqlmodel import Session
 
 from mystage import clock
 from mystage.models import Role, School, SchoolWeek, User
-from mystage.services.applications import fourteenth_birthday
 
 
 def viewer_context(s: Session, user: User | None) -> dict[str, Any] | None:
@@ -30,7 +28,6 @@ def viewer_context(s: Session, user: User | None) -> dict[str, Any] | None:
     school = s.get(School, user.school_id) if user.school_id else None
     if school is None:
         return {
-            "under_14": _under_14(user, []),
             "school_id": None,
             "ep": "",
             "qpv": False,
@@ -53,7 +50,6 @@ def viewer_context(s: Session, user: User | None) -> dict[str, Any] | None:
     own = [r.week_start for r in rows if r.class_id is not None]
     mondays = own or [r.week_start for r in rows if r.class_id is None]
     return {
-        "under_14": _under_14(user, mondays),
         "school_id": school.id,
         "ep": school.ep or "",
         "qpv": bool(school.qpv),
@@ -62,16 +58,6 @@ def viewer_context(s: Session, user: User | None) -> dict[str, Any] | None:
         "weeks": sorted(set(mondays)),
         "national": school.search_scope == "national",
     }
-
-
-def _under_14(user: User, mondays: list[date]) -> bool:
-    """Will the pupil be under 14 on every internship week of their school to come (today
-    when the school has none)?  Then only public employers and family businesses may host
-    them (the search pre-ticks « Offres accessibles aux moins de 14 ans »)."""
-    if user.birth_date is None:
-        return False
-    last = max(mondays) if mondays else clock.today_paris()
-    return last < fourteenth_birthday(user.birth_date)
 
 
 def _viewer(s: Session, viewer: Any) -> dict[str, Any] | None:

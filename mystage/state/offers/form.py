@@ -225,7 +225,6 @@ class OfferFormState(rx.State):
             data.update({k: form_str(form, k, 100) for k in ("postal_code", "city")})
             data["is_public"] = form_flag(form, "is_public")
             data["ministry"] = form_str(form, "ministry", 60)
-            data["family_business"] = form_flag(form, "family_business")
         elif step == 2:
             data = {
                 k: form_str(form, k, 1100)

@@ -35,7 +35,7 @@ VIEW_KEYS = (
     "logo_url", "sector", "city", "postal_code", "street", "places_left", "hours",
     "lunch_break", "meals", "travel", "work_environment", "accessibility_text", "reserved",
     "state", "state_label", "application_window", "contact_name", "contact_email",
-    "contact_phone", "all_year", "application_open", "applications_closed", "family_business",
+    "contact_phone", "all_year", "application_open", "applications_closed",
 )  # fmt: skip
 
 
