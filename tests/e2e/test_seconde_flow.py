@@ -14,30 +14,16 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from mystage.services import weeks
-from tests.e2e.conftest import VIEWPORTS, assert_no_horizontal_scroll, goto, server_db, shot
+from tests.e2e.conftest import assert_no_horizontal_scroll, goto, server_db, shot
 from tests.e2e.test_accounts_flow import PASSWORD, _mail_link
+from tests.e2e.test_application_flow import _new_page
+from tests.e2e.test_school_flow import _login
 
 LYCEE = "0770931U"  # Lycée Pierre de Coubertin, Meaux (not the demo's lycée)
 HEAD = "ce.0770931u@ac-creteil.fr"
 COLLEGIEN = "eleve@demo.mystage.fr"  # 3e, Collège Henri Dunant, Meaux
 STUDIO = "studio@demo.mystage.fr"  # Studio Pixel, Torcy: 3e in February, 2de both June weeks
 DEMO_PASSWORD = "stage-demo-2026"
-
-
-def _mobile(browser, server) -> Page:
-    context = browser.new_context(viewport=VIEWPORTS["mobile"], locale="fr-FR", base_url=server)
-    context.set_default_timeout(20_000)
-    p = context.new_page()
-    p.viewport_name = "mobile"  # type: ignore[attr-defined]
-    return p
-
-
-def _login(page: Page, identifier: str, password: str, ready: str) -> None:
-    goto(page, "/connexion")
-    page.fill("#f-identifier", identifier)
-    page.fill("#f-password", password)
-    page.click("#login-submit")
-    expect(page.locator(ready)).to_be_visible()
 
 
 def _activate(page: Page, email: str) -> None:
@@ -64,7 +50,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     first, second = weeks.seconde_weeks(weeks.upcoming_seconde_year(), "both")
 
     # --- The lycée's head signs up with the official mailbox, creates « 2de 1 » -----------
-    head = _mobile(browser, server)
+    head = _new_page(browser, server, "mobile")
     goto(head, "/inscription/etablissement")
     head.select_option("#school-signup-function", "chef")
     head.fill("#school-search", LYCEE)
@@ -88,7 +74,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     shot(head, "seconde-flow-lycee-classes")
 
     # --- A pupil of seconde signs up in that lycée (lycées only for the level) -------------
-    pupil = _mobile(browser, server)
+    pupil = _new_page(browser, server, "mobile")
     email = f"lea.{uuid.uuid4().hex[:8]}@exemple.fr"
     goto(pupil, "/inscription?role=eleve")
     pupil.select_option("#signup-level", "2de_gt")
@@ -148,7 +134,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     assert (str(week_start)[:10], week_count) == (first.isoformat(), 2)
 
     # --- The employer accepts once ----------------------------------------------------------
-    employer = _mobile(browser, server)
+    employer = _new_page(browser, server, "mobile")
     _login(employer, STUDIO, DEMO_PASSWORD, "#new-offer")
     goto(employer, f"/espace/employeur/candidatures/{app_id}")
     expect(employer.locator("#app-detail")).to_contain_text("2 semaines")
@@ -192,7 +178,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     pupil.context.close()
 
     # --- A collégien on the same offer sees no June week ------------------------------------
-    collegien = _mobile(browser, server)
+    collegien = _new_page(browser, server, "mobile")
     _login(collegien, COLLEGIEN, DEMO_PASSWORD, "#space-hello")
     goto(collegien, f"/offres/{studio}")
     expect(collegien.locator(".offer-week").first).to_be_visible()
