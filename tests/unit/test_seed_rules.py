@@ -65,7 +65,9 @@ def test_deactivate_refuses_accepted_not_confirmed_applications(s, school):
     other = mails(s, "offer_withdrawn_pupil", to="tom@exemple.fr")
     assert len(other) == 1 and other[0].subject == "Votre candidature n'a pas été retenue"
     audit = s.exec(
-        select(AuditLog).where(AuditLog.entity == "application", AuditLog.entity_id == a_lea)
+        select(AuditLog)
+        .where(AuditLog.entity == "application", AuditLog.entity_id == a_lea)
+        .order_by(AuditLog.id)
     ).all()
     assert [(r.from_state, r.to_state) for r in audit][-1] == (A.ACCEPTED, A.REFUSED)
     # Léa cannot confirm any more.
@@ -275,7 +277,13 @@ def test_refusal_needs_a_reason_shown_to_the_pupil(s, school):
 
     def unchanged():
         a = app(s, app_id)
-        n = len(s.exec(select(AuditLog).where(AuditLog.entity_id == app_id)).all())
+        n = len(
+            s.exec(
+                select(AuditLog).where(
+                    AuditLog.entity == "application", AuditLog.entity_id == app_id
+                )
+            ).all()
+        )
         return a.state, a.refuse_reason, a.refuse_message, n, len(mails(s, "app_refused"))
 
     before = unchanged()
@@ -295,7 +303,9 @@ def test_refusal_needs_a_reason_shown_to_the_pupil(s, school):
     a = app(s, app_id)
     assert (a.state, a.refuse_reason, a.refuse_message) == (A.REFUSED, "full", "Désolé.")
     last = s.exec(
-        select(AuditLog).where(AuditLog.entity_id == app_id).order_by(AuditLog.id.desc())
+        select(AuditLog)
+        .where(AuditLog.entity == "application", AuditLog.entity_id == app_id)
+        .order_by(AuditLog.id.desc())
     ).first()
     assert last.action == "refuse" and last.message == "Motif : Offre complète. Désolé."
     (mail,) = mails(s, "app_refused", to="lea@exemple.fr")
