@@ -26,6 +26,12 @@ _POSTAL_RE = re.compile(r"^\d{5}$")
 _DEPT_RE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-8]|98[4-9])$")
 _ARR_CITIES = {"paris": (1, 20), "marseille": (1, 16), "lyon": (1, 9)}
 _ARR_RE = re.compile(r"^(\d{1,2})(?:e|er|eme|ieme)?$")
+# The autocomplete's own labels: « Marseille (13) » (commune + département), « Meaux (77100) »
+# (commune + postal code).  A code in parentheses is never an arrondissement number.
+_LABEL_RE = re.compile(r"^\s*(?P<name>[^()]+?)\s*\(\s*(?P<code>[0-9]{2,5}|2[abAB])\s*\)\s*$")
+# Communes split into arrondissements (Paris, Marseille, Lyon): the whole city's rows carry
+# the arrondissements' postal codes but the city's centre.
+PLM_INSEE = frozenset({"75056", "13055", "69123"})
 _HOUSE_NUMBER_RE = re.compile(r"^\d{1,4}[a-z]?$")
 _STREET_WORDS = frozenset(
     """
@@ -230,16 +236,43 @@ def _postal_result(s: Session, code: str, name: str = "") -> GeoResult | None:
     if not rows:
         return None
     if name:
-        named = [
-            r
-            for r in rows
-            if r.search_name == name
-            or r.search_name.startswith(name + " ")
-            or f" {r.search_name} " in f" {name} "
+        # The commune named exactly (« Marseille (13001) » is the whole city, « Saint-Denis-
+        # lès-Rebais (77510) » not Rebais), else one whose name starts with the words
+        # typed (« Paris 75013 » → its arrondissement), else one named inside them.
+        exact = [r for r in rows if r.search_name == name]
+        if exact:
+            return _commune_result(s, _best(exact), by_postal=True)
+        named = [r for r in rows if r.search_name.startswith(name + " ")] or [
+            r for r in rows if f" {r.search_name} " in f" {name} "
         ]
         rows = named or rows
     row = _best(rows, prefer_arrondissement=True)
     return _commune_result(s, row, by_postal=True)
+
+
+def _geocode_label(s: Session, query: str) -> GeoResult | None:
+    """« Name (code) » as the autocomplete writes it: the code is a postal code or the
+    commune's département — never an arrondissement (« Marseille (13) » is the whole city,
+    not its 13e).  None when the text is not of that form or names no commune."""
+    m = _LABEL_RE.match(query)
+    if not m:
+        return None
+    name, code = fold(m.group("name")), m.group("code").lower()
+    if not name:
+        return None
+    if _POSTAL_RE.match(code):
+        return _postal_result(s, code, name)
+    department = _department_code(code)
+    if department is None:
+        return None
+    rows = _rows_by_name(s, name, department)
+    row = _best(rows) if rows else _match_name(s, name, department)
+    if row is not None:
+        return _commune_result(s, row, by_postal=False)
+    # « Bouches-du-Rhône (13) »: the département itself.
+    if _department_by_name(s, name) == department:
+        return _department_result(s, department)
+    return None
 
 
 def _geocode_local(s: Session, f: str) -> GeoResult | None:

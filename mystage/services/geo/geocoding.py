@@ -16,6 +16,7 @@ from mystage.services.geo.communes import (
     GeoResult,
     _clean,
     _geocode_address_local,
+    _geocode_label,
     _geocode_local,
     _looks_like_address,
 )
@@ -118,7 +119,7 @@ def geocode(s: Session, query: str) -> GeoResult | None:
         return None
     if _looks_like_address(f):
         return geocode_address(s, q)
-    found = _geocode_local(s, f)
+    found = _geocode_label(s, q) or _geocode_local(s, f)
     if found is None and get_settings().geocoder_url:
         found = geocode_address(s, q)
     return found

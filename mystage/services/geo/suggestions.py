@@ -10,7 +10,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage.models import Commune, CommuneAlias, Department, School
-from mystage.services.geo.communes import _department_code, _department_result, _prefix_range
+from mystage.services.geo.communes import (
+    PLM_INSEE,
+    _department_code,
+    _department_result,
+    _prefix_range,
+)
 from mystage.services.text import fold
 
 
@@ -74,6 +79,10 @@ def suggest_communes(s: Session, prefix: str, limit: int = 10) -> list[dict[str,
             cond = c.department_code == compact.upper()
         else:
             return out
+        # Paris, Marseille, Lyon: their arrondissements (« Marseille 1er Arrondissement
+        # (13001) », at the arrondissement's point), not the whole city once per postal code
+        # (« Marseille (13001) » at the city's centre, sixteen times).
+        cond = sa.and_(cond, c.insee_code.not_in(sorted(PLM_INSEE)))
         stmt = (
             sa.select(
                 c.name, c.postal_code, c.latitude, c.longitude, c.insee_code, c.department_code
