@@ -117,3 +117,11 @@ def test_homonyms_keep_their_department(s):
     # A commune named inside another's label is not picked (« … lès-Rebais » ≠ Rebais).
     assert geocode(s, "Saint-Denis-lès-Rebais (77510)").city == "Saint-Denis-lès-Rebais"
     assert geocode(s, "Bouches-du-Rhône (13)").precision == geo.PRECISION_DEPARTMENT
+
+
+def test_search_cache_tells_the_label_from_the_arrondissement(s):
+    from mystage.services.search.places import geocode_cached
+
+    assert geocode_cached(s, "Marseille 13").insee_code == "13213"
+    assert geocode_cached(s, "Marseille (13)").insee_code == "13055"
+    assert geocode_cached(s, "Marseille 13").insee_code == "13213"

@@ -32,7 +32,10 @@ def geocode_cached(s: Session, where: str) -> geo.GeoResult | None:
     """:func:`geo.geocode` with a small in-process LRU: pupils search the same few places
     again and again (every page, every change of a criterion), and with the BAN address
     API configured each lookup would be a network round trip."""
-    key = (f"{s.get_bind().engine.url}|{get_settings().geocoder_url or ''}", fold(where))
+    # Folded, but the parentheses kept: « Marseille (13) » (the city) is not « Marseille 13 »
+    # (its 13e arrondissement).
+    label = " ()" if "(" in where else ""
+    key = (f"{s.get_bind().engine.url}|{get_settings().geocoder_url or ''}", fold(where) + label)
     now = time.monotonic()
     with _GEO_LOCK:
         hit = _GEO_CACHE.get(key)
