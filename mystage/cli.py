@@ -1,5 +1,5 @@
-"""``python -m mystage …``: migrate, import-reference, seed-demo, job NAME, create-account,
-seal-cert."""
+"""``python -m mystage …``: migrate, import-reference, reindex-search, seed-demo, job NAME,
+create-account, seal-cert."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("migrate", help="apply the Alembic migrations (upgrade head)")
     sub.add_parser("import-reference", help="load communes, schools, sectors, NAF (idempotent)")
+    sub.add_parser(
+        "reindex-search", help="rewrite the offers' search words (after a change of the index)"
+    )
     p_demo = sub.add_parser("seed-demo", help="load demo data if the database has no users")
     p_demo.add_argument("--force", action="store_true", help="seed even if users exist")
     sub.add_parser("setup", help="migrate + import-reference + seed-demo (if empty)")
@@ -46,6 +49,16 @@ def main(argv: list[str] | None = None) -> int:
         counts = import_reference()
         print("Données de référence :", ", ".join(f"{k} {v}" for k, v in counts.items()))
         if args.cmd == "import-reference":
+            return 0
+    if args.cmd in ("reindex-search", "setup"):
+        from mystage import db
+        from mystage.services import offers
+
+        with db.session() as s:
+            n = offers.reindex_search_text(s)
+        if n or args.cmd == "reindex-search":
+            print(f"Index de recherche : {n} offre(s) mise(s) à jour.")
+        if args.cmd == "reindex-search":
             return 0
     if args.cmd in ("seed-demo", "setup"):
         from mystage.demo import seed_demo

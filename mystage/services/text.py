@@ -81,10 +81,12 @@ _SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             ("ere", ""),
             ("ers", ""),
             ("er", ""),
-            ("iciennes", ""),
-            ("icienne", ""),
-            ("iciens", ""),
-            ("icien", ""),
+            # A trade in « -icien » keeps its whole name: électricien is not électronique
+            # (« electr* »), mécanicien not mécanique (issue 16); only its forms merge.
+            ("iciennes", "icien"),
+            ("icienne", "icien"),
+            ("iciens", "icien"),
+            ("icien", "icien"),
             ("iennes", ""),
             ("ienne", ""),
             ("iens", ""),
@@ -185,6 +187,36 @@ def search_tokens(text: str | None) -> list[str]:
         if token and token not in seen:
             seen.add(token)
             out.append(token)
+    return out
+
+
+def query_words(text: str | None) -> list[tuple[str, str]]:
+    """``(word, stem)`` of each folded, stop-word-free word of ``text``, without
+    duplicates: a search looks for the word as typed (as a prefix: « électri » finds
+    « électricien ») or for its stem as a whole token (« boulangère » finds « boulanger »),
+    never for a prefix of the stem (« electr* » would find « électronique »)."""
+    out: list[tuple[str, str]] = []
+    for word in fold(text).split():
+        if word in STOP_WORDS:
+            continue
+        pair = (word, stem(word))
+        if pair not in out:
+            out.append(pair)
+    return out
+
+
+def index_tokens(text: str | None) -> list[str]:
+    """What ``offers.search_text`` holds: every folded word of ``text`` and its stem (a
+    word typed is matched as a prefix of the words, its stem against the stems)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in fold(text).split():
+        if word in STOP_WORDS:
+            continue
+        for token in (word, stem(word)):
+            if token and token not in seen:
+                seen.add(token)
+                out.append(token)
     return out
 
 

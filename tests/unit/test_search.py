@@ -41,7 +41,7 @@ from mystage.services.search import (
     search,
     viewer_context,
 )
-from mystage.services.text import search_tokens
+from mystage.services.text import index_tokens
 
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # Monday 5 October 2026
 TODAY = date(2026, 10, 5)
@@ -119,7 +119,7 @@ def make_offer(
         last_week=max((m for m, _, _ in week_rows), default=None),
         school_year=2026,
         reserved_schools=bool(school_ids),
-        search_text=" ".join(search_tokens(" ".join(p for p in parts if p))),
+        search_text=" ".join(index_tokens(" ".join(p for p in parts if p))),
         **kw,
     )
     offer.is_accessible = any(
@@ -186,6 +186,46 @@ def test_keywords_accents_case_and_stemming(s):
     assert ids(find(s, q="banque")) == [bank.id]  # sector name is indexed
     assert ids(find(s, q="bancaire")) == [bank.id]
     assert ids(find(s, q="  ")) and find(s, q="").total == 4
+
+
+def test_keywords_keep_a_trade_apart_from_a_nearby_field(s):
+    """Issue 16: « électricien » found every « électronique » offer and « mécanicien »
+    every « mécanique » one (stems cut to electr*, mecan*)."""
+    elec = make_offer(s, "Électricien du bâtiment")
+    elec2 = make_offer(s, "Stage chez une électricienne")
+    tronic = make_offer(s, "Atelier d'électronique")
+    mechanic = make_offer(s, "Mécanicien automobile")
+    mechanics = make_offer(s, "Bureau d'études en mécanique")
+    assert set(ids(find(s, q="électricien"))) == {elec.id, elec2.id}
+    assert set(ids(find(s, q="ELECTRICIENS"))) == {elec.id, elec2.id}
+    assert ids(find(s, q="électronique")) == [tronic.id]
+    assert ids(find(s, q="mécanicien")) == [mechanic.id]
+    assert ids(find(s, q="mécaniques")) == [mechanics.id]
+    # What is typed still matches as a prefix of the words.
+    assert set(ids(find(s, q="électri"))) == {elec.id, elec2.id}
+    assert set(ids(find(s, q="électr"))) == {elec.id, elec2.id, tronic.id}
+    assert set(ids(find(s, q="méca"))) == {mechanic.id, mechanics.id}
+    assert ids(find(s, q="mécanicie")) == [mechanic.id]
+
+
+def test_keywords_exact_words_first(s):
+    # Newest first otherwise: the exact word must beat the newer prefix matches.
+    art = make_offer(s, "Galerie d'art contemporain")
+    make_offer(s, "Artisan menuisier")
+    make_offer(s, "Artiste peintre")
+    assert find(s, q="art").total == 3
+    assert ids(find(s, q="art"))[0] == art.id
+    shop = make_offer(s, "Vente en boulangerie")
+    make_offer(s, "Boulanger de quartier")
+    r = find(s, q="boulangerie")
+    assert r.total == 2 and ids(r)[0] == shop.id
+    # Around a place too: the exact word first, then by distance.
+    r = find(s, q="art", where="Meaux", radius_km=20)
+    assert r.total == 3 and ids(r)[0] == art.id
+    # Several words: the offer holding more of them exactly first.
+    both = make_offer(s, "Art et boulangerie", published_at=datetime(2020, 1, 1, tzinfo=UTC))
+    assert ids(find(s, q="art boulangerie"))[0] == both.id
+    assert ids(find(s, q="art boulang")) == [both.id]
 
 
 def test_keywords_are_all_required_and_match_city_and_employer(s):

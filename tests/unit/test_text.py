@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mystage.services.text import STOP_WORDS, fold, search_tokens, stem
+from mystage.services.text import (
+    STOP_WORDS,
+    fold,
+    index_tokens,
+    query_words,
+    search_tokens,
+    stem,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,13 +50,16 @@ def test_fold_is_idempotent():
     [
         ("boulanger", "boulangère", "boulangers", "boulangerie", "Boulangeries"),
         ("coiffeur", "coiffeuse", "coiffure", "coiffeurs"),
-        ("informatique", "informaticien", "informaticienne"),
+        ("informatique", "informatiques"),
+        ("informaticien", "informaticienne", "informaticiens"),
         ("banque", "bancaire", "banques"),
-        ("mécanique", "mécanicien", "mécaniciens"),
+        ("mécanique", "mécaniques"),
+        ("mécanicien", "mécaniciens", "mécanicienne", "mécaniciennes"),
         ("restaurant", "restauration"),
         ("boucher", "boucherie", "bouchère"),
         ("jardinier", "jardinage"),
-        ("électricien", "électricité", "électrique"),
+        ("électricien", "électriciens", "électricienne"),
+        ("électricité", "électrique"),
         ("policier", "police"),
         ("pharmacie", "pharmacien"),
         ("agriculteur", "agricultrice"),
@@ -75,6 +85,10 @@ def test_stem_keeps_short_words_and_numbers():
 
 
 def test_stem_does_not_merge_unrelated_words():
+    # Issue 16: a trade is not the field next to it.
+    assert stem("électricien") != stem("électronique")
+    assert stem("mécanicien") != stem("mécanique")
+    assert not stem("électronique").startswith(stem("électricien"))
     assert stem("boulanger") != stem("boucher")
     assert stem("coiffeur") != stem("cuisinier")
     assert stem("avion") == "avion"  # « ion » is not stripped from a 2-letter root
@@ -92,6 +106,12 @@ def test_search_tokens_query_meets_document():
     doc = set(search_tokens("Découverte des métiers de la boulangerie-pâtisserie artisanale"))
     for query in ("boulanger", "Boulangère", "métier", "patisserie"):
         assert set(search_tokens(query)) <= doc, query
+
+
+def test_index_holds_words_and_stems_and_queries_pair_them():
+    assert index_tokens("Le Boulanger et la boulangerie") == ["boulanger", "boulang", "boulangerie"]
+    assert query_words("les électriciens") == [("electriciens", "electricien")]
+    assert query_words("boul de la") == [("boul", "boul")]
 
 
 def test_stop_words_are_folded():

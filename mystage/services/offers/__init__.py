@@ -104,6 +104,7 @@ from mystage.services.offers.records import (
     MSG_DENIED,
     mondays_for_level,
     places_left_expr,
+    reindex_search_text,
     seconde_mondays,
 )
 from mystage.services.offers.view import (
@@ -115,6 +116,7 @@ from mystage.services.offers.view import (
 )
 
 __all__ = [
+    "reindex_search_text",
     "employer_contact",
     "ACCEPTED_STATES",
     "ACTION_LABELS",

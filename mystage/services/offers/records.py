@@ -22,7 +22,7 @@ from mystage.models import Offer, OfferSchool, OfferWeek, Sector, User
 from mystage.services import permissions, weeks
 from mystage.services.ids import client_id
 from mystage.services.offers.fields import HANDICAPS, SECONDE_PERIODS
-from mystage.services.text import search_tokens
+from mystage.services.text import index_tokens
 
 MSG_DENIED = "Vous n'avez pas accès à cette offre."
 
@@ -112,6 +112,47 @@ def places_left_expr(this_monday: date) -> sa.ScalarSelect:
     )
 
 
+def search_text(parts: list[str | None]) -> str:
+    """``offers.search_text`` of an offer's title, sector, description, employer, city."""
+    return " ".join(index_tokens(" ".join(p for p in parts if p)))
+
+
+def reindex_search_text(s: Session, batch: int = 2000) -> int:
+    """Rewrite every offer's ``search_text`` that differs from what :func:`search_text`
+    gives today (after a change of what the search index holds); returns how many."""
+    sec = Sector.__table__.c
+    t = Offer.__table__.c
+    changed = 0
+    last = 0
+    while True:
+        rows = s.execute(
+            sa.select(t.id, t.title, sec.name, t.description, t.employer_name, t.city, t.search_text)
+            .select_from(Offer.__table__.outerjoin(Sector.__table__, sec.id == t.sector_id))
+            .where(t.id > last)
+            .order_by(t.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].id
+        updates = [
+            {"oid": r.id, "text": text}
+            for r in rows
+            if (text := search_text([r.title, r.name, r.description, r.employer_name, r.city]))
+            != r.search_text
+        ]
+        if updates:
+            s.execute(
+                sa.update(Offer.__table__)
+                .where(t.id == sa.bindparam("oid"))
+                .values(search_text=sa.bindparam("text")),
+                updates,
+            )
+            changed += len(updates)
+        s.commit()
+    return changed
+
+
 def recompute(s: Session, offer: Offer, today: date | None = None) -> None:
     """first_week, last_week, places_left, school_year, is_accessible, search_text."""
     s.flush()
@@ -140,4 +181,4 @@ def recompute(s: Session, offer: Offer, today: date | None = None) -> None:
         offer.employer_name,
         offer.city,
     ]
-    offer.search_text = " ".join(search_tokens(" ".join(p for p in parts if p)))
+    offer.search_text = search_text(parts)

@@ -19,7 +19,7 @@ from mystage.services.search.criteria import (
     SearchCriteria,
 )
 from mystage.services.search.places import _place_filters
-from mystage.services.search.sql import _T, _W, _keyword_filter, fts_terms
+from mystage.services.search.sql import _T, _W, _keyword_filter, fts_terms, keyword_rank
 
 
 @dataclass
@@ -41,7 +41,9 @@ class _Plan:
     base: list[sa.ColumnElement] = field(default_factory=list)
     criteria: list[sa.ColumnElement] = field(default_factory=list)
     keyword: sa.ColumnElement | None = None
-    terms: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+    # With keywords: how many words an offer holds exactly (sorted first, issue 16).
+    rank: sa.ColumnElement | None = None
 
     @property
     def recent(self) -> sa.ColumnElement:
@@ -68,7 +70,8 @@ class _Plan:
 
     def order(self, hav: Any = None) -> list[Any]:
         keys = [self.recent.desc(), _T.id.desc()]
-        return [hav, *keys] if hav is not None else keys
+        keys = [hav, *keys] if hav is not None else keys
+        return [self.rank.desc(), *keys] if self.rank is not None else keys
 
 
 def _custom_plans(s: Session) -> None:
@@ -160,6 +163,7 @@ def _plan(
         criteria=where,
         keyword=keyword,
         terms=tuple(terms),
+        rank=keyword_rank(dialect, terms) if terms else None,
     )
 
 

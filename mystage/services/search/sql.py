@@ -12,7 +12,7 @@ from sqlmodel import Session
 from mystage.models import Offer, OfferWeek
 from mystage.services import geo
 from mystage.services.search.criteria import MAX_TERMS
-from mystage.services.text import search_tokens
+from mystage.services.text import query_words
 
 _T = Offer.__table__.c
 _W = OfferWeek.__table__.c
@@ -81,27 +81,69 @@ def _hav_term(lat: float, lon: float) -> sa.ColumnElement:
     ) / 2
 
 
-def fts_terms(q: str) -> list[str]:
-    """Stemmed, folded search terms of ``q`` ([a-z0-9] only), at most 8."""
-    out: list[str] = []
-    for t in search_tokens(q):
-        t = "".join(ch for ch in t if ch.isascii() and ch.isalnum())
-        if t and t not in out:
-            out.append(t)
+def _ascii(t: str) -> str:
+    return "".join(ch for ch in t if ch.isascii() and ch.isalnum())
+
+
+def fts_terms(q: str) -> list[tuple[str, str]]:
+    """``(word, stem)`` of each folded word of ``q`` ([a-z0-9] only), at most 8: the word
+    is looked for as a prefix of the offer's words, the stem as a whole stem (see
+    :func:`mystage.services.text.query_words`)."""
+    out: list[tuple[str, str]] = []
+    for word, st in query_words(q):
+        pair = (_ascii(word), _ascii(st) or _ascii(word))
+        if pair[0] and pair not in out:
+            out.append(pair)
     return out[:MAX_TERMS]
 
 
-def _keyword_filter(dialect: str, terms: list[str]) -> sa.ColumnElement:
-    """Every term as a prefix: the GIN index of migration 0002 on PostgreSQL, the FTS5
-    table ``offers_fts`` (its rowids are offer ids) on SQLite."""
+def _fts_match(terms: list[tuple[str, str]]) -> str:
+    """FTS5 query: every word typed, as a prefix or by its stem."""
+    return " AND ".join(f'("{w}"* OR "{st}")' if st != w else f'"{w}"*' for w, st in terms)
+
+
+def _tsquery(terms: list[tuple[str, str]]) -> str:
+    """The same as a PostgreSQL tsquery."""
+    return " & ".join(f"({w}:* | {st})" if st != w else f"{w}:*" for w, st in terms)
+
+
+def _fts_ids(dialect: str, query: str, name: str) -> sa.ColumnElement:
+    """``offers.id`` matches ``query`` (FTS5 query on SQLite, tsquery on PostgreSQL)."""
     if dialect == "postgresql":
-        tsq = " & ".join(f"{t}:*" for t in terms)
         return sa.text(
             "to_tsvector('simple'::regconfig, offers.search_text) "
-            "@@ to_tsquery('simple'::regconfig, :kw_tsq)"
-        ).bindparams(kw_tsq=tsq)
-    match = " AND ".join(f'"{t}"*' for t in terms)
-    sub = sa.text("SELECT rowid FROM offers_fts WHERE offers_fts MATCH :kw_match").bindparams(
-        kw_match=match
+            f"@@ to_tsquery('simple'::regconfig, :{name})"
+        ).bindparams(**{name: query})
+    sub = sa.text(f"SELECT rowid FROM offers_fts WHERE offers_fts MATCH :{name}").bindparams(
+        **{name: query}
     )
     return _T.id.in_(sub.columns(sa.column("rowid", sa.Integer)))
+
+
+def _keyword_filter(dialect: str, terms: list[tuple[str, str]]) -> sa.ColumnElement:
+    """Every word: the GIN index of migration 0002 on PostgreSQL, the FTS5 table
+    ``offers_fts`` (its rowids are offer ids) on SQLite."""
+    if dialect == "postgresql":
+        return _fts_ids(dialect, _tsquery(terms), "kw_tsq")
+    return _fts_ids(dialect, _fts_match(terms), "kw_match")
+
+
+def keyword_rank(dialect: str, terms: list[tuple[str, str]]) -> sa.ColumnElement:
+    """How many of the words typed an offer holds as whole words (« art » before
+    « artisan », « boulangerie » before « boulanger »): exact matches come first.  One
+    index lookup per word (a set probed per match), the same on both databases."""
+    rank: sa.ColumnElement = sa.literal(0)
+    for i, (word, _st) in enumerate(terms):
+        if dialect == "postgresql":
+            o = Offer.__table__.alias(f"kw_exact_{i}")
+            ids = sa.select(o.c.id).where(
+                sa.text(
+                    f"to_tsvector('simple'::regconfig, kw_exact_{i}.search_text) "
+                    f"@@ to_tsquery('simple'::regconfig, :kw_exact_{i})"
+                ).bindparams(**{f"kw_exact_{i}": word})
+            )
+            found = _T.id.in_(ids)
+        else:
+            found = _fts_ids(dialect, f'"{word}"', f"kw_exact_{i}")
+        rank = rank + sa.case((found, 1), else_=0)
+    return rank
