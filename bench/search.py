@@ -60,7 +60,7 @@ from mystage.services import geo, search, weeks  # noqa: E402
 from mystage.services.text import STOP_WORDS, fold, stem  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench" / "search.db"
-PG_DB = "bench_search"
+PG_DB = __import__("os").environ.get("BENCH_PG_DB", "bench_search")  # one per worktree
 PG_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
 TODAY = date(2026, 10, 5)  # the clock is frozen here: weeks of 2026-2027 are to come
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
@@ -193,7 +193,8 @@ def _offer_count(url: str) -> int:
 
 
 class Memo:
-    """``search_tokens`` with a memo of stems (same result, 200k offers in seconds)."""
+    """``index_tokens`` (every word and its stem) with a memo of stems (same result, 200k
+    offers in seconds)."""
 
     def __init__(self) -> None:
         self.stems: dict[str, str] = {}
@@ -207,9 +208,10 @@ class Memo:
             token = self.stems.get(word)
             if token is None:
                 token = self.stems[word] = stem(word)
-            if token and token not in seen:
-                seen.add(token)
-                out.append(token)
+            for tok in (word, token):
+                if tok and tok not in seen:
+                    seen.add(tok)
+                    out.append(tok)
         return " ".join(out)
 
 
@@ -565,12 +567,14 @@ def _parts(dialect: str, p: dict, pre: str = "") -> tuple[list[str], list[str], 
             )
     keyword = ""
     if p.get("q"):
-        terms = search.fts_terms(p["q"])
+        terms = search.fts_terms(p["q"])  # (word, stem): word as a prefix, or the stem
         if sqlite:
-            args["m"] = " AND ".join(f'"{x}"*' for x in terms)
+            args["m"] = " AND ".join(
+                f'("{w}"* OR "{st}")' if st != w else f'"{w}"*' for w, st in terms
+            )
             keyword = f"o.id IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH {ph('m')})"
         else:
-            args["tsq"] = " & ".join(f"{x}:*" for x in terms)
+            args["tsq"] = " & ".join(f"({w}:* | {st})" if st != w else f"{w}:*" for w, st in terms)
             keyword = (
                 "to_tsvector('simple'::regconfig, o.search_text) "
                 f"@@ to_tsquery('simple'::regconfig, {ph('tsq')})"
@@ -612,6 +616,21 @@ def _page_sql(dialect: str, p: dict) -> tuple[str, dict]:
     order = f"{recent} DESC, o.id DESC"
     if "lat" in p:
         order = f"hav, {order}"
+    rank = "0"
+    if keyword:  # the offers holding the words exactly first
+        ranks = []
+        for i, (w, _st) in enumerate(search.fts_terms(p["q"])):
+            args[f"e{i}"] = f'"{w}"' if dialect == "sqlite" else w
+            e = f":e{i}" if dialect == "sqlite" else f"%(e{i})s"
+            found = (
+                f"o.id IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH {e})"
+                if dialect == "sqlite"
+                else f"o.id IN (SELECT k.id FROM offers k WHERE to_tsvector('simple'::regconfig,"
+                f" k.search_text) @@ to_tsquery('simple'::regconfig, {e}))"
+            )
+            ranks.append(f"CASE WHEN {found} THEN 1 ELSE 0 END")
+        rank = " + ".join(ranks)
+        order = f"krank DESC, {order}"
     agg = (
         "group_concat(w.week_start || ':' || (w.places > w.places_taken), ',')"
         if dialect == "sqlite"
@@ -624,9 +643,10 @@ def _page_sql(dialect: str, p: dict) -> tuple[str, dict]:
         "o.reserved_schools, o.all_year, sec.name, x.hav, "
         f"(SELECT {agg} FROM offer_weeks w WHERE w.offer_id = x.id "
         f"AND w.week_start >= {monday}), x.total "
-        f"FROM (SELECT o.id, {dist} AS hav, {total} AS total FROM offers o WHERE {cond} "
-        f"ORDER BY {order} LIMIT 30) x JOIN offers o ON o.id = x.id "
-        f"LEFT JOIN sectors sec ON sec.id = o.sector_id ORDER BY {order.replace('hav', 'x.hav')}"
+        f"FROM (SELECT o.id, {dist} AS hav, {total} AS total, {rank} AS krank FROM offers o "
+        f"WHERE {cond} ORDER BY {order} LIMIT 30) x JOIN offers o ON o.id = x.id "
+        f"LEFT JOIN sectors sec ON sec.id = o.sector_id "
+        f"ORDER BY {order.replace('hav', 'x.hav').replace('krank', 'x.krank')}"
     )
     return sql, args
 

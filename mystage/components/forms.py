@@ -194,6 +194,30 @@ def loading_spinner() -> rx.Component:
     return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
 
 
+def loading_line(text: str = "Chargement…") -> rx.Component:
+    """Said inside a page's frame (its title already shown) while its data comes — never
+    in place of the whole page."""
+    return rx.text(text, color="#666", id="page-loading", aria_live="polite")
+
+
+def until_ready() -> dict:
+    """Props of a control that acts on the server (shows or hides fields at once): disabled
+    until the page is ready, so a choice made before cannot be lost (issue 16: on a cold
+    load of /inscription, « Référent départemental » chosen at once showed nothing)."""
+    return {
+        "disabled": ~rx.State.is_hydrated,
+        "aria_busy": rx.cond(rx.State.is_hydrated, "false", "true"),
+    }
+
+
+def ready_hint(hint_id: str) -> rx.Component:
+    """« Chargement… » next to a control of :func:`until_ready` while it waits."""
+    return rx.cond(
+        ~rx.State.is_hydrated,
+        rx.text("Chargement…", id=hint_id, font_size="0.85rem", color="#666", aria_live="polite"),
+    )
+
+
 def page_title(text: str) -> rx.Component:
     return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.autocomplete import autocomplete_field
 from mystage.components.controls import search_button
 from mystage.components.forms import field_label, notice, page_title, panel, shown_error
 from mystage.components.layout import page
@@ -26,39 +27,17 @@ def _place_field() -> rx.Component:
     S = SearchState
     return rx.box(
         _label("Ville ou code postal", "s-lieu"),
-        rx.el.input(
-            id="s-lieu",
-            name="lieu_typed",
-            value=S.lieu,
-            on_change=S.type_place.debounce(250),
+        autocomplete_field(
+            input_id="s-lieu",
+            name="lieu",
+            default=S.lieu,
+            on_type=lambda v: S.type_place(v, S.place_epoch).debounce(250),
+            suggestions=S.place_suggestions,
+            on_choose=S.pick_place,
+            list_label="Lieux proposés",
+            item_class="place-suggestion",
             placeholder="ex. : Meaux, 44000, 77",
-            auto_complete="off",
-            style=INPUT_STYLE,
-        ),
-        rx.cond(
-            S.place_suggestions.length() > 0,
-            rx.vstack(
-                rx.foreach(
-                    S.place_suggestions,
-                    lambda p: rx.button(
-                        p["label"],
-                        type="button",
-                        variant="ghost",
-                        size="2",
-                        on_click=S.pick_place(p["label"]),
-                        class_name="place-suggestion",
-                        justify_content="start",
-                        width="100%",
-                    ),
-                ),
-                spacing="0",
-                border=f"1px solid {theme.GREY_BORDER}",
-                border_radius="4px",
-                background="white",
-                width="100%",
-                role="group",
-                aria_label="Lieux proposés",
-            ),
+            input_style=INPUT_STYLE,
         ),
         _error("lieu"),
         flex="1",

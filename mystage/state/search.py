@@ -164,8 +164,11 @@ class SearchState(rx.State):
     selected_sectors: list[str] = []
     selected_weeks: list[str] = []
     selected_handicaps: list[str] = []
-    lieu: str = ""
+    lieu: str = ""  # the place of the URL: the field's first value (the browser owns it then)
     place_suggestions: list[dict[str, str]] = []
+    # Bumped by each page load and each choice: a suggestion request typed before (a late
+    # debounced event) is ignored (components/autocomplete.py).
+    place_epoch: int = 0
     view: str = "list"  # list or map
     map_url: str = ""  # /api/carte/<key>
     defaults_applied: bool = False
@@ -221,6 +224,7 @@ class SearchState(rx.State):
         self.selected_handicaps = [x for x in self.query.get("handicaps", "").split(",") if x]
         self.lieu = self.query.get("lieu", "")
         self.place_suggestions = []
+        self.place_epoch += 1
         self.map_url = ""
         if self.view == "map":
             await self._render_map(user_id)
@@ -240,7 +244,8 @@ class SearchState(rx.State):
 
         query = {
             "q": text("q"),
-            "lieu": self.lieu.strip()[:120],
+            # What is in the field now (the form's data), not the last value the server saw.
+            "lieu": text("lieu", 120),
             "rayon": text("rayon", 3),
             "niveau": text("niveau", 20),
             "secteurs": ",".join(
@@ -253,21 +258,31 @@ class SearchState(rx.State):
         query = {k: v for k, v in query.items() if v}
         if query.get("rayon") and not query.get("lieu"):
             query.pop("rayon")
+        self.place_suggestions = []
+        self.place_epoch += 1
         return rx.redirect("/offres?" + urlencode(query))
 
     @rx.event
-    async def type_place(self, value: str):
-        self.lieu = value[:120]
-        if len(self.lieu.strip()) < 2:
+    async def type_place(self, value: str, epoch: Any = None):
+        """Suggestions for what is typed in « Ville ou code postal » (debounced).  An event
+        typed before the last page load, search or choice (``epoch``) is ignored."""
+        if str(epoch) != str(self.place_epoch):
+            return
+        typed = value.strip()[:120] if isinstance(value, str) else ""
+        if len(typed) < 2:
             self.place_suggestions = []
             return
-        rows = await db.call(_suggest, self.lieu.strip())
+        rows = await db.call(_suggest, typed)
+        if str(epoch) != str(self.place_epoch):  # a choice or a search came meanwhile
+            return
         self.place_suggestions = [{"label": r["label"]} for r in rows]
 
     @rx.event
     def pick_place(self, label: str):
+        """A suggestion was chosen (the browser already wrote it into the field)."""
         self.lieu = str(label)[:120]
         self.place_suggestions = []
+        self.place_epoch += 1
 
     @rx.event
     async def show(self, view: str):

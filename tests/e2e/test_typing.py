@@ -14,6 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import goto, shot
+from tests.e2e.test_accounts_flow import _login
+
+DEMO_PW = "stage-demo-2026"
 
 # Human speed (about 8 keys a second) and a paste-like burst.
 SPEEDS = [pytest.param(120, id="120ms"), pytest.param(0, id="burst")]
@@ -198,3 +201,20 @@ def test_search_page_frame_shows_before_data(page: Page):
     page.wait_for_selector("#app-ready", state="attached")
     expect(page.locator("#s-lieu")).to_have_value("77100")
     shot(page, "typing-search-frame")
+
+
+def test_offer_form_school_reservation_keeps_the_text(page: Page):
+    """The employer's « Réserver à un ou plusieurs établissements » (step 3)."""
+    _login(page, "employeur@demo.mystage.fr", DEMO_PW, ready="#new-offer")
+    page.click("#new-offer")
+    expect(page).to_have_url(re.compile(r"etape=1"))
+    goto(page, re.sub(r"etape=1", "etape=3", page.url))
+    field = page.locator("#school-search")
+    field.click()
+    field.press_sequentially("henri dunant", delay=120)
+    expect(page.locator(".school-suggestion").first).to_be_visible()
+    _settle(page)
+    expect(field).to_have_value("henri dunant")
+    page.locator(".school-suggestion", has_text="Henri Dunant").first.click()
+    expect(page.locator(".rt-Badge", has_text="Henri Dunant").first).to_be_visible()
+    expect(field).to_have_value("")  # chosen: the field is ready for another one

@@ -691,3 +691,16 @@ def test_weeks_by_level_2de_june_weeks(s):
     assert card["weeks"] == [weeks.week_label(june1), weeks.week_label(june2)]
     card = next(r for r in find(s, level="3e", weeks=[W1]).results if r["id"] == both.id)
     assert card["weeks"] == [weeks.week_label(W1)]
+
+
+def test_reindex_rewrites_search_text_of_older_offers(s):
+    from mystage.services import offers
+
+    elec = make_offer(s, "Électricien du bâtiment")
+    # As stored before issue 16 (stems only): « électricien » would not find it.
+    s.execute(sa.update(Offer).where(Offer.id == elec.id).values(search_text="electr batiment"))
+    s.commit()
+    assert find(s, q="électricien").total == 0
+    assert offers.reindex_search_text(s) >= 1
+    assert ids(find(s, q="électricien")) == [elec.id]
+    assert offers.reindex_search_text(s) == 0  # nothing left to rewrite

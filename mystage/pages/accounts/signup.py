@@ -15,7 +15,14 @@ from mystage.components.account_fields import (
 )
 from mystage.components.bound_fields import bound_error, bound_field
 from mystage.components.browser import document_load
-from mystage.components.forms import card, notice, page_title, primary_button
+from mystage.components.forms import (
+    card,
+    notice,
+    page_title,
+    primary_button,
+    ready_hint,
+    until_ready,
+)
 from mystage.components.layout import page
 from mystage.models import ROLE_LABELS
 from mystage.pages.accounts.signup_fields import (
@@ -42,7 +49,9 @@ def _signup_form() -> rx.Component:
                 on_change=S.set_role,
                 aria_describedby="f-role-err",
                 style=theme.SELECT,
+                **until_ready(),
             ),
+            ready_hint("f-role-wait"),
             bound_error(S, "role", id="f-role-err"),
             margin_bottom="1rem",
         ),

@@ -6,7 +6,14 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.account_fields import new_password_fields
-from mystage.components.forms import card, field, notice, page_title, primary_button
+from mystage.components.forms import (
+    card,
+    field,
+    loading_line,
+    notice,
+    page_title,
+    primary_button,
+)
 from mystage.components.layout import page
 from mystage.services.accounts import STATS_URL
 from mystage.state.accounts import AccountState
@@ -203,43 +210,53 @@ def _stats_section() -> rx.Component:
 
 @page("/espace", "Mon espace", on_load=[AccountState.load, PupilSpaceState.load])
 def space_page() -> rx.Component:
-    return rx.cond(
-        AccountState.profile.get("name", "") != "",
-        rx.vstack(
-            page_title("Mon espace"),
-            rx.text(
-                "Bonjour ",
-                rx.text.strong(AccountState.profile.get("name", "")),
-                " !",
-                id="space-hello",
-            ),
-            rx.text("Profil : ", AccountState.profile.get("role", "")),
-            rx.cond(
-                PupilSpaceState.is_pupil,
-                _pupil_section(),
-                rx.cond(
-                    AccountState.show_stats,
-                    _stats_section(),
-                    notice(
-                        "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi "
-                        "des classes et statistiques selon votre profil.",
-                        "info",
-                    ),
-                ),
-            ),
-            rx.hstack(
-                rx.link(
-                    rx.button("Mon profil", variant="soft", cursor="pointer"), href="/espace/profil"
-                ),
-                logout_button(),
-                spacing="3",
-                wrap="wrap",
-            ),
-            spacing="3",
-            align="start",
-            width="100%",
+    # The frame (title) at once, the account's data into it when it came (issue 16: no
+    # page-wide « Chargement… » on every visit).
+    return rx.vstack(
+        page_title("Mon espace"),
+        rx.cond(
+            AccountState.profile.get("name", "") != "",
+            _space_body(),
+            loading_line(),
         ),
-        rx.text("Chargement…"),
+        width="100%",
+        align="start",
+    )
+
+
+def _space_body() -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            "Bonjour ",
+            rx.text.strong(AccountState.profile.get("name", "")),
+            " !",
+            id="space-hello",
+        ),
+        rx.text("Profil : ", AccountState.profile.get("role", "")),
+        rx.cond(
+            PupilSpaceState.is_pupil,
+            _pupil_section(),
+            rx.cond(
+                AccountState.show_stats,
+                _stats_section(),
+                notice(
+                    "Votre espace s'enrichit au fil des étapes : offres, candidatures, suivi "
+                    "des classes et statistiques selon votre profil.",
+                    "info",
+                ),
+            ),
+        ),
+        rx.hstack(
+            rx.link(
+                rx.button("Mon profil", variant="soft", cursor="pointer"), href="/espace/profil"
+            ),
+            logout_button(),
+            spacing="3",
+            wrap="wrap",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
     )
 
 

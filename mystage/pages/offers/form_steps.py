@@ -241,12 +241,15 @@ def step3() -> rx.Component:
                 font_weight="600",
                 display="block",
             ),
+            # Uncontrolled (issue 16): a late echo of the server never overwrites what is
+            # typed; a choice empties the field in the browser.
             rx.input(
                 id="school-search",
                 name="school_query",
-                value=S.school_query,
+                default_value=S.school_query,
                 on_change=S.search_schools.debounce(300),
                 placeholder="ex. : Meaux",
+                auto_complete="off",
                 width="100%",
                 size="3",
             ),
@@ -257,7 +260,7 @@ def step3() -> rx.Component:
                     variant="ghost",
                     size="2",
                     type="button",
-                    on_click=S.add_school(r["id"], r["label"]),
+                    on_click=[rx.set_value("school-search", ""), S.add_school(r["id"], r["label"])],
                     class_name="school-suggestion",
                     white_space="normal",
                     text_align="left",

@@ -15,6 +15,7 @@ from mystage.components.forms import (
     page_title,
     primary_button,
     radio_field,
+    until_ready,
 )
 from mystage.components.layout import page
 from mystage.components.school_picker import school_picker
@@ -47,6 +48,7 @@ def _function_select() -> rx.Component:
             FUNCTION_CHOICES,
             value=S.function,
             on_change=S.set_function,
+            **until_ready(),  # a choice made before the page is ready would be lost
         ),
         S.errors,
         "function",

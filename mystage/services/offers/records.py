@@ -126,7 +126,9 @@ def reindex_search_text(s: Session, batch: int = 2000) -> int:
     last = 0
     while True:
         rows = s.execute(
-            sa.select(t.id, t.title, sec.name, t.description, t.employer_name, t.city, t.search_text)
+            sa.select(
+                t.id, t.title, sec.name, t.description, t.employer_name, t.city, t.search_text
+            )
             .select_from(Offer.__table__.outerjoin(Sector.__table__, sec.id == t.sector_id))
             .where(t.id > last)
             .order_by(t.id)

@@ -26,13 +26,19 @@ What a search shows
     ``reserved_qpv`` so the UI says « Réservé aux élèves de collèges REP/REP+ » — because
     they tell families and schools what the platform offers, but never offers reserved to
     named schools, which are private to those schools.
-- Keywords: every word typed is folded and stemmed like ``offers.search_text``
-  (:func:`mystage.services.text.search_tokens`) and must prefix-match a word of the offer
-  (AND): « boulanger » → ``boulang*`` finds « Boulangerie du coin », « banque » →
-  ``banc*`` finds the sector « Banque et assurance ».  SQLite: FTS5 ``offers_fts``;
-  PostgreSQL: ``to_tsvector('simple', search_text) @@ to_tsquery('simple', 'boulang:*')``
-  (the GIN index of migration 0002).  Terms are reduced to ``[a-z0-9]`` and bound as
-  parameters: anything typed, SQL included, is only ever words to look for.
+- Keywords: ``offers.search_text`` holds every folded word of the offer and its stem
+  (:func:`mystage.services.text.index_tokens`); every word typed must match (AND), either
+  as a prefix of the offer's words (« boul » → « boulangerie ») or by its stem as a whole
+  stem (« boulangère » → ``boulang`` → « Boulangerie du coin », « bancaire » → ``banc``
+  → the sector « Banque et assurance ») — never as a prefix of its stem: « électricien »
+  does not find « électronique » (``electr*``), and a trade in « -icien » keeps its name
+  (« mécanicien » ≠ « mécanique »).  Offers holding more of the words exactly come first
+  (:func:`sql.keyword_rank`), then the usual order.  SQLite: FTS5 ``offers_fts``
+  (``("boulangere"* OR "boulang")``); PostgreSQL: ``to_tsvector('simple', search_text)
+  @@ to_tsquery('simple', '(boulangere:* | boulang)')`` (the GIN index of migration
+  0002).  Terms are reduced to ``[a-z0-9]`` and bound as parameters: anything typed, SQL
+  included, is only ever words to look for.  After a change of what the index holds,
+  ``python -m mystage reindex-search`` (run by ``setup``) rewrites the stored words.
 - Place (``where``) through :func:`mystage.services.geo.geocode`: a department (« 77 »,
   « Seine-et-Marne ») filters ``department_code`` with no radius and no distance; a
   postal code, commune or address gives a center and a radius of 0–60 km (indexed
