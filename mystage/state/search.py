@@ -82,6 +82,7 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         "page": result.page,
         "pages": result.pages,
         "place_label": result.place_label or "",
+        "place_phrase": search.results_place(result.place_label or "", result.place_is_department),
         "suggestions": [
             {"label": sug["label"], "href": "/offres?" + urlencode(_query(sug["criteria"]))}
             for sug in result.suggestions
@@ -166,7 +167,9 @@ class SearchState(rx.State):
     selected_handicaps: list[str] = []
     lieu: str = ""
     place_suggestions: list[dict[str, str]] = []
-    view: str = "list"  # list or map
+    view: str = "list"  # list or map: from the address (``vue=carte``), never sticky
+    filters_open: bool = False  # the criteria unfolded under « Filtres (n) » (phones)
+    place_phrase: str = ""  # « en Seine-et-Marne », « autour de Meaux (77) »
     map_url: str = ""  # /api/carte/<key>
     defaults_applied: bool = False
     version: int = 0
@@ -174,6 +177,30 @@ class SearchState(rx.State):
     @rx.var
     def form_key(self) -> str:
         return f"search-{self.version}"
+
+    @rx.var
+    def searched(self) -> bool:
+        """A search has criteria: on a phone its results come first, criteria folded."""
+        return bool(self.query)
+
+    @rx.var
+    def filters_count(self) -> int:
+        from mystage.services.search import criteria_count
+
+        return criteria_count(self.query)
+
+    @rx.var
+    def offers_word(self) -> str:
+        """« offre » / « offres » after the count (0 and 1 take the singular)."""
+        return "offre" if self.total < 2 else "offres"
+
+    @rx.var
+    def list_href(self) -> str:
+        return "/offres" + ("?" + urlencode(self.query) if self.query else "")
+
+    @rx.var
+    def map_href(self) -> str:
+        return "/offres?" + urlencode({**self.query, "vue": "carte"})
 
     @rx.var
     def prev_href(self) -> str:
@@ -211,6 +238,7 @@ class SearchState(rx.State):
         self.page = data["page"]
         self.pages = max(1, data["pages"])
         self.place_label = data["place_label"]
+        self.place_phrase = data["place_phrase"]
         self.suggestions = data["suggestions"]
         self.defaults_applied = data["defaults_applied"]
         if data["sectors"]:
@@ -222,7 +250,9 @@ class SearchState(rx.State):
         self.lieu = self.query.get("lieu", "")
         self.place_suggestions = []
         self.map_url = ""
-        if self.view == "map":
+        self.filters_open = False
+        self.view = "map" if self.router.url.query_parameters.get("vue") == "carte" else "list"
+        if self.view == "map" and self.total > 0:
             await self._render_map(user_id)
         self.version += 1
         self.loaded = True
@@ -253,6 +283,8 @@ class SearchState(rx.State):
         query = {k: v for k, v in query.items() if v}
         if query.get("rayon") and not query.get("lieu"):
             query.pop("rayon")
+        if self.view == "map":  # a new search from the map stays on the map
+            query["vue"] = "carte"
         return rx.redirect("/offres?" + urlencode(query))
 
     @rx.event
@@ -270,13 +302,9 @@ class SearchState(rx.State):
         self.place_suggestions = []
 
     @rx.event
-    async def show(self, view: str):
-        if view not in ("list", "map"):
-            return
-        self.view = view
-        if view == "map" and not self.map_url:
-            session = await self.get_state(SessionState)
-            await self._render_map(await session.current_user_id())
+    def toggle_filters(self):
+        """« Filtres (n) »: unfold or fold the criteria (a phone's results come first)."""
+        self.filters_open = not self.filters_open
 
     async def _render_map(self, user_id: int | None):
         self.map_url = await db.call(_map, dict(self.query), user_id)
