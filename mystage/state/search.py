@@ -250,7 +250,9 @@ class SearchState(rx.State):
         self.lieu = self.query.get("lieu", "")
         self.place_suggestions = []
         self.map_url = ""
-        self.filters_open = False
+        # Folded on a phone once a search has run, unless a criterion needs fixing: its
+        # message is shown next to the field.
+        self.filters_open = bool(self.errors)
         self.view = "map" if self.router.url.query_parameters.get("vue") == "carte" else "list"
         if self.view == "map" and self.total > 0:
             await self._render_map(user_id)

@@ -74,6 +74,14 @@ def test_no_search_yet_shows_the_form(page: Page):
     expect(page.locator("#filters-toggle")).to_have_count(0)
 
 
+def test_a_criterion_to_fix_unfolds_the_filters(page: Page):
+    """A message about a criterion is never hidden under « Filtres »."""
+    goto(page, "/offres?lieu=99999")
+    expect(page.locator("#err-lieu")).to_be_visible()
+    if _mobile(page):
+        expect(page.locator("#filters-toggle")).to_have_attribute("aria-expanded", "true")
+
+
 def test_one_line_of_weeks_and_places_plural(page: Page):
     goto(page, "/offres?lieu=77")
     expect(page.locator(".offer-card").first).to_be_visible()
@@ -145,6 +153,44 @@ def test_map_view_is_in_the_address_not_sticky(page: Page):
     expect(page).not_to_have_url(re.compile(r"vue="))
     expect(page).to_have_url(re.compile(r"lieu=77"))
     expect(page.locator(".offer-card").first).to_be_visible()
+
+
+def _set_title(offer_id: int, title: str | None) -> str:
+    import sqlalchemy as sa
+
+    from tests.e2e.conftest import server_db
+
+    engine = sa.create_engine(server_db())
+    with engine.begin() as conn:
+        was = conn.execute(sa.text("SELECT title FROM offers WHERE id = :i"), {"i": offer_id})
+        was = was.scalar()
+        conn.execute(
+            sa.text("UPDATE offers SET title = :t WHERE id = :i"), {"t": title, "i": offer_id}
+        )
+    engine.dispose()
+    return was
+
+
+def test_popup_with_a_long_word_stays_in_the_map(page: Page):
+    """A title with a word longer than a phone (here the Melun garage's) wraps inside its
+    popup, and the popup inside the map."""
+    was = _set_title(3, "Garage " + "Mécaniquecarrosseriepeinture" * 3 + " Melun")
+    try:
+        goto(page, "/offres?lieu=77000&rayon=5&vue=carte")
+        frame = page.frame_locator("#offers-map")
+        expect(frame.locator(".leaflet-marker-icon").first).to_be_visible()
+        _open_a_popup(frame)
+        page.wait_for_timeout(500)
+        iframe = page.locator("#offers-map").bounding_box()
+        for selector in (".leaflet-popup", ".leaflet-popup-content a"):
+            box = frame.locator(selector).first.bounding_box()
+            assert box["x"] >= iframe["x"] - 1, (selector, box, iframe)
+            assert box["x"] + box["width"] <= iframe["x"] + iframe["width"] + 1, (selector, box)
+        text = frame.locator(".leaflet-popup-content a").first
+        assert text.evaluate("e => e.scrollWidth <= e.parentElement.clientWidth + 1")
+        shot(page, "phone-map-long-title")
+    finally:
+        _set_title(3, was)
 
 
 def test_demo_markers_are_spread(page: Page):
