@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import Role, Sector, Structure, StructureMember, User
+from mystage.models import Offer, Role, Sector, Structure, StructureMember, User
 from mystage.services import weeks as weeks_svc
 
 # (structure, siret, naf, statut, public, address, postal code, city, owner email, offers)
@@ -350,6 +350,28 @@ STRUCTURES += [
     ),
 ]
 
+# Where each demo address is (WGS84), so that the offers of one commune do not all sit on
+# its centre (« 0,0 km », markers stacked).  The demo runs offline (no address API) and the
+# embedded geocoder stops at the commune, so the points are stored here: positions of the
+# streets read off OpenStreetMap by hand, to within about 100-200 m — good enough for a
+# demo's distances and markers, not a survey.  tests/unit/test_demo_points.py checks each
+# point lies within a few km of its commune's centre and that no two addresses share one.
+ADDRESS_POINTS: dict[tuple[str, str], tuple[float, float]] = {
+    ("12 rue du Grand Cerf", "77100"): (48.95935, 2.87855),
+    ("2 rue du Grand Cerf", "77100"): (48.95975, 2.87815),
+    ("4 place du Marché", "77100"): (48.96055, 2.87620),
+    ("18 rue Saint-Rémy", "77100"): (48.96180, 2.88010),
+    ("6-8 rue Saint-Fiacre", "77100"): (48.96640, 2.88930),
+    ("5 avenue Thiers", "77000"): (48.52860, 2.65580),
+    ("Parc du Souvenir Émile Fouchard", "77500"): (48.87900, 2.59110),
+    ("2 promenade du Belvédère", "77200"): (48.85030, 2.65300),
+    ("3 quai Ceineray", "44000"): (47.22040, -1.55350),
+    ("8 rue de la Paix", "44000"): (47.21400, -1.55750),
+    ("Boulevard de la Beaujoire", "44300"): (47.25650, -1.52450),
+    ("14 rue Jean Jaurès", "44400"): (47.19300, -1.55000),
+    ("Avenue de Chatonay", "44600"): (47.27900, -2.20500),
+}
+
 # « Institution de tutelle » of the public structures (slugs of services/ministries.py).
 MINISTRIES = {
     "Mairie de Chelles": "collectivite-territoriale",
@@ -403,7 +425,10 @@ def seed_offers(s: Session, password: str) -> int:
             )
             if errors:
                 raise RuntimeError(f"démo {owner_email}: {errors}")
+        point = ADDRESS_POINTS.get((street, cp))
         structure = Structure(
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
             name=name,
             activity=name,
             siret=siret,
@@ -489,5 +514,9 @@ def seed_offers(s: Session, password: str) -> int:
             error = offers.transition(s, owner, offer_id, "publish")
             if error:
                 raise RuntimeError(f"démo « {title} » : {error}")
+            if point is not None:  # the address's own point, not the commune's centre
+                offer = s.get(Offer, offer_id)
+                offer.latitude, offer.longitude = point
+                s.commit()
             count += 1
     return count

@@ -92,12 +92,23 @@ def offer_detail(view: rx.Var, weeks: rx.Var, levels: rx.Var, handicaps: rx.Var)
                         w["heading"] != "",
                         rx.text(w["heading"], font_weight="600", class_name="offer-weeks-heading"),
                     ),
-                    rx.hstack(
+                    rx.flex(
                         rx.text(w["label"]),
                         rx.spacer(),
-                        rx.text(w["places_left"], " place(s) libre(s) sur ", w["places"]),
+                        rx.text(
+                            w["places_left"],
+                            rx.cond(
+                                (w["places_left"] == "0") | (w["places_left"] == "1"),
+                                " place libre sur ",
+                                " places libres sur ",
+                            ),
+                            w["places"],
+                            color="#3a3a3a",
+                        ),
                         width="100%",
                         wrap="wrap",
+                        column_gap="1rem",
+                        padding_y="0.2rem",
                         class_name="offer-week",
                     ),
                 ),

@@ -234,13 +234,15 @@ def _card(r) -> rx.Component:
                 font_size="0.9rem",
                 color="#3a3a3a",
             ),
-            rx.text(
-                rx.cond(r["all_year"] == "1", "Toute l'année", r["weeks"]),
-                font_size="0.85rem",
-                color="#3a3a3a",
+            # One line: « 4 semaines · du 14 déc. au 22 janv. » (the weeks on the offer page).
+            rx.cond(
+                r["weeks_label"] != "",
+                rx.text(
+                    r["weeks_label"], font_size="0.85rem", color="#3a3a3a", class_name="card-weeks"
+                ),
             ),
             rx.flex(
-                rx.badge(r["places_left"], " place(s)", color_scheme="blue", variant="soft"),
+                rx.badge(r["places_label"], color_scheme="blue", variant="soft"),
                 _flag(r["accessible"], "Accessible", "green"),
                 _flag(r["reserved_rep"], "Réservé REP/REP+"),
                 _flag(r["reserved_qpv"], "Réservé QPV"),
@@ -260,42 +262,40 @@ def _card(r) -> rx.Component:
     )
 
 
+def _no_result() -> rx.Component:
+    """« Aucune offre … » and wider searches that find some (list and map views alike)."""
+    S = SearchState
+    return rx.box(
+        notice("Aucune offre ne correspond à ces critères.", "info", id="no-result"),
+        rx.cond(
+            S.suggestions.length() > 0,
+            rx.vstack(
+                rx.text("Essayez plutôt :", font_weight="600"),
+                rx.foreach(
+                    S.suggestions,
+                    lambda sug: rx.link(sug["label"], href=sug["href"], class_name="suggestion"),
+                ),
+                align="start",
+                margin_top="0.75rem",
+            ),
+        ),
+        width="100%",
+    )
+
+
 def _results() -> rx.Component:
     S = SearchState
     return rx.vstack(
-        rx.cond(
-            S.total == 0,
-            rx.box(
-                notice("Aucune offre ne correspond à ces critères.", "info", id="no-result"),
-                rx.cond(
-                    S.suggestions.length() > 0,
-                    rx.vstack(
-                        rx.text("Essayez plutôt :", font_weight="600"),
-                        rx.foreach(
-                            S.suggestions,
-                            lambda sug: rx.link(
-                                sug["label"], href=sug["href"], class_name="suggestion"
-                            ),
-                        ),
-                        align="start",
-                    ),
-                ),
+        rx.foreach(S.results, _card),
+        rx.hstack(
+            rx.cond(S.page > 1, rx.link("← Page précédente", href=S.prev_href, id="prev-page")),
+            rx.text("Page ", S.page, " sur ", S.pages, font_size="0.9rem"),
+            rx.cond(
+                S.page < S.pages,
+                rx.link("Page suivante →", href=S.next_href, id="next-page"),
             ),
-            rx.fragment(
-                rx.foreach(S.results, _card),
-                rx.hstack(
-                    rx.cond(
-                        S.page > 1, rx.link("← Page précédente", href=S.prev_href, id="prev-page")
-                    ),
-                    rx.text("Page ", S.page, " sur ", S.pages, font_size="0.9rem"),
-                    rx.cond(
-                        S.page < S.pages,
-                        rx.link("Page suivante →", href=S.next_href, id="next-page"),
-                    ),
-                    spacing="4",
-                    margin_top="0.5rem",
-                ),
-            ),
+            spacing="4",
+            margin_top="0.5rem",
         ),
         width="100%",
         spacing="3",
@@ -303,8 +303,10 @@ def _results() -> rx.Component:
     )
 
 
-def _view_button(view: str, icon: str, label: str) -> rx.Component:
-    """« Liste » or « Carte »: pressed while the results show that ``view``."""
+def _view_button(view: str, icon: str, label: str, href: rx.Var) -> rx.Component:
+    """« Liste » or « Carte »: pressed while the results show that ``view``; the view is
+    in the address (``vue=carte``), so a new search or a shared link opens on the list
+    unless it says otherwise."""
     shown = SearchState.view == view
     return rx.button(
         rx.icon(icon, size=16),
@@ -312,8 +314,34 @@ def _view_button(view: str, icon: str, label: str) -> rx.Component:
         size="2",
         variant=rx.cond(shown, "solid", "outline"),
         aria_pressed=rx.cond(shown, "true", "false"),
-        on_click=SearchState.show(view),
+        on_click=rx.redirect(href),
         id=f"view-{view}",
+    )
+
+
+def _filters_toggle() -> rx.Component:
+    """« Filtres (n) » on a phone once a search has run: unfolds the criteria right
+    under it (a disclosure button: ``aria-expanded``, focus stays on it, Tab goes on
+    into the criteria)."""
+    S = SearchState
+    return rx.cond(
+        S.searched,
+        rx.button(
+            rx.icon("sliders-horizontal", size=16),
+            rx.text("Filtres (", S.filters_count, ")", as_="span"),
+            rx.cond(
+                S.filters_open, rx.icon("chevron-up", size=16), rx.icon("chevron-down", size=16)
+            ),
+            type="button",
+            size="3",
+            variant="outline",
+            aria_expanded=rx.cond(S.filters_open, "true", "false"),
+            aria_controls="search-filters",
+            on_click=S.toggle_filters,
+            id="filters-toggle",
+            class_name="filters-toggle",
+            cursor="pointer",
+        ),
     )
 
 
@@ -327,7 +355,17 @@ def search_page() -> rx.Component:
     S = SearchState
     return rx.vstack(
         page_title("Rechercher un stage"),
-        rx.cond(S.loaded, _form(), rx.box(height="10rem")),
+        _filters_toggle(),
+        # On a phone, once a search has run, the criteria fold under « Filtres (n) » so
+        # that the count and the first offers come first (mystage.css: .search-filters).
+        rx.box(
+            rx.cond(S.loaded, _form(), rx.box(height="10rem")),
+            id="search-filters",
+            class_name=rx.cond(
+                S.searched & ~S.filters_open, "search-filters folded", "search-filters"
+            ),
+            width="100%",
+        ),
         rx.cond(
             S.defaults_applied,
             notice(
@@ -339,14 +377,16 @@ def search_page() -> rx.Component:
         rx.flex(
             rx.text(
                 rx.text.strong(S.total, id="total"),
-                " offre(s)",
-                rx.cond(S.place_label != "", rx.text(" autour de ", S.place_label, as_="span")),
+                " ",
+                S.offers_word,
+                rx.cond(S.place_phrase != "", rx.text(" ", S.place_phrase, as_="span")),
                 aria_live="polite",
+                id="results-count",
             ),
             rx.spacer(),
             rx.hstack(
-                _view_button("list", "list", "Liste"),
-                _view_button("map", "map", "Carte"),
+                _view_button("list", "list", "Liste", S.list_href),
+                _view_button("map", "map", "Carte", S.map_href),
                 spacing="2",
             ),
             width="100%",
@@ -360,15 +400,19 @@ def search_page() -> rx.Component:
             class_name="skip-target",
         ),
         rx.cond(
-            S.view == "map",
-            map_frame(
-                S.map_url,
-                "Carte des offres",
-                "520px",
-                element_id="offers-map",
-                placeholder=rx.text("Chargement de la carte…"),
+            S.total == 0,
+            _no_result(),
+            rx.cond(
+                S.view == "map",
+                map_frame(
+                    S.map_url,
+                    "Carte des offres",
+                    "520px",
+                    element_id="offers-map",
+                    placeholder=rx.text("Chargement de la carte…"),
+                ),
+                _results(),
             ),
-            _results(),
         ),
         width="100%",
         spacing="4",

@@ -111,13 +111,22 @@ class _Markers(MacroElement):
                         return box;
                     };
                 }
+                // A popup never wider than the map (a phone's map is about 340 px wide):
+                // the text wraps inside it (map.css) and the map pans to show it whole.
+                var width = document.documentElement.clientWidth || 320;
+                var popupWidth = Math.max(120, Math.min(260, width - 80));
                 var markers = [];
                 for (var i = 0; i < points.length; i++) {
                     var p = points[i];
                     var marker = L.marker([p[0], p[1]]);
                     if (p[2]) {
                         marker.bindTooltip(tooltip(String(p[2])), {sticky: true});
-                        marker.bindPopup(popup(String(p[2]), p[3]), {maxWidth: 260});
+                        marker.bindPopup(popup(String(p[2]), p[3]), {
+                            maxWidth: popupWidth,
+                            minWidth: Math.min(120, popupWidth),
+                            autoPanPadding: [12, 12]
+                        });
+                        marker.on("popupopen", function () { this.closeTooltip(); });
                     }
                     markers.push(marker);
                 }

@@ -82,6 +82,7 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         "page": result.page,
         "pages": result.pages,
         "place_label": result.place_label or "",
+        "place_phrase": search.results_place(result.place_label or "", result.place_is_department),
         "suggestions": [
             {"label": sug["label"], "href": "/offres?" + urlencode(_query(sug["criteria"]))}
             for sug in result.suggestions
@@ -169,7 +170,9 @@ class SearchState(rx.State):
     # Bumped by each page load and each choice: a suggestion request typed before (a late
     # debounced event) is ignored (components/autocomplete.py).
     place_epoch: int = 0
-    view: str = "list"  # list or map
+    view: str = "list"  # list or map: from the address (``vue=carte``), never sticky
+    filters_open: bool = False  # the criteria unfolded under « Filtres (n) » (phones)
+    place_phrase: str = ""  # « en Seine-et-Marne », « autour de Meaux (77) »
     map_url: str = ""  # /api/carte/<key>
     defaults_applied: bool = False
     version: int = 0
@@ -177,6 +180,30 @@ class SearchState(rx.State):
     @rx.var
     def form_key(self) -> str:
         return f"search-{self.version}"
+
+    @rx.var
+    def searched(self) -> bool:
+        """A search has criteria: on a phone its results come first, criteria folded."""
+        return bool(self.query)
+
+    @rx.var
+    def filters_count(self) -> int:
+        from mystage.services.search import criteria_count
+
+        return criteria_count(self.query)
+
+    @rx.var
+    def offers_word(self) -> str:
+        """« offre » / « offres » after the count (0 and 1 take the singular)."""
+        return "offre" if self.total < 2 else "offres"
+
+    @rx.var
+    def list_href(self) -> str:
+        return "/offres" + ("?" + urlencode(self.query) if self.query else "")
+
+    @rx.var
+    def map_href(self) -> str:
+        return "/offres?" + urlencode({**self.query, "vue": "carte"})
 
     @rx.var
     def prev_href(self) -> str:
@@ -214,6 +241,7 @@ class SearchState(rx.State):
         self.page = data["page"]
         self.pages = max(1, data["pages"])
         self.place_label = data["place_label"]
+        self.place_phrase = data["place_phrase"]
         self.suggestions = data["suggestions"]
         self.defaults_applied = data["defaults_applied"]
         if data["sectors"]:
@@ -226,7 +254,11 @@ class SearchState(rx.State):
         self.place_suggestions = []
         self.place_epoch += 1
         self.map_url = ""
-        if self.view == "map":
+        # Folded on a phone once a search has run, unless a criterion needs fixing: its
+        # message is shown next to the field.
+        self.filters_open = bool(self.errors)
+        self.view = "map" if self.router.url.query_parameters.get("vue") == "carte" else "list"
+        if self.view == "map" and self.total > 0:
             await self._render_map(user_id)
         self.version += 1
         self.loaded = True
@@ -260,6 +292,8 @@ class SearchState(rx.State):
             query.pop("rayon")
         self.place_suggestions = []
         self.place_epoch += 1
+        if self.view == "map":  # a new search from the map stays on the map
+            query["vue"] = "carte"
         return rx.redirect("/offres?" + urlencode(query))
 
     @rx.event
@@ -285,13 +319,9 @@ class SearchState(rx.State):
         self.place_epoch += 1
 
     @rx.event
-    async def show(self, view: str):
-        if view not in ("list", "map"):
-            return
-        self.view = view
-        if view == "map" and not self.map_url:
-            session = await self.get_state(SessionState)
-            await self._render_map(await session.current_user_id())
+    def toggle_filters(self):
+        """« Filtres (n) »: unfold or fold the criteria (a phone's results come first)."""
+        self.filters_open = not self.filters_open
 
     async def _render_map(self, user_id: int | None):
         self.map_url = await db.call(_map, dict(self.query), user_id)

@@ -269,7 +269,17 @@ def _search_map(page: Page) -> bool:
     return True
 
 
+def _open_filters(page: Page) -> bool:
+    """375 px: a search's criteria are folded under « Filtres (n) »; open them."""
+    if not page.locator("#filters-toggle").is_visible():
+        return False  # 1280 px: the form is always shown
+    page.click("#filters-toggle")
+    expect(page.locator("#filters-toggle")).to_have_attribute("aria-expanded", "true")
+    return True
+
+
 def _place_suggestions(page: Page) -> bool:
+    _open_filters(page)
     page.fill("#s-lieu", "Mea")
     expect(page.locator(".place-suggestion").first).to_be_visible()
     return True
@@ -324,7 +334,11 @@ class View:
 # (role, route) → extra states: each runs on a fresh load of the page, then axe again.
 STATES: dict[tuple[str, str], list[tuple[str, Callable[[Page], bool]]]] = {
     ("anonyme", "/"): [("menu ouvert", _open_menu)],
-    ("anonyme", "/offres"): [("carte", _search_map), ("lieux proposés", _place_suggestions)],
+    ("anonyme", "/offres"): [
+        ("carte", _search_map),
+        ("filtres", _open_filters),
+        ("lieux proposés", _place_suggestions),
+    ],
     ("anonyme", "/inscription"): [("erreurs", _signup_errors)],
     ("anonyme", "/inscription/etablissement"): [("établissements", _school_suggestions)],
     ("anonyme", "/connexion"): [("erreurs", _login_errors)],

@@ -59,6 +59,8 @@ def test_search_by_postal_code_and_radius_then_week_and_sector(page: Page):
     assert cards.count() == page.locator(".offer-card", has_text=re.compile("Nantes|Rezé")).count()
 
     # Week + sector on top: the URL keeps every criterion (shareable, back button works).
+    if page.locator("#filters-toggle").is_visible():  # a phone: the criteria are folded
+        page.click("#filters-toggle")
     page.locator("#s-secteurs summary").click()
     page.get_by_label("Social", exact=True).check()
     page.click("#s-submit")

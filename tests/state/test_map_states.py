@@ -63,12 +63,28 @@ async def test_offer_page_map(world):
 @pytest.mark.asyncio
 async def test_search_map_links_to_the_offer(world):
     s, _owner, offer_id = world
-    st = make_state(SearchState, path="/offres")
-    st.query = {"lieu": "44000", "rayon": "20"}
-    await st.show("map")
+    st = make_state(SearchState, path="/offres", query="lieu=44000&rayon=20&vue=carte")
+    await st.load()
+    assert st.view == "map" and st.total == 1
     document = map_store.get(map_store.key_from_url(st.map_url))
     _code, points = _split(document)
     assert [(p[2], p[3]) for p in points] == [(f"{TITLE} — {NAME}", f"/offres/{offer_id}")]
+
+
+@pytest.mark.asyncio
+async def test_search_view_comes_from_the_address_only(world):
+    """« Carte » is ``vue=carte`` in the address: the next address without it shows the
+    list (not sticky in the tab's state); a map view with no offer renders no map."""
+    st = make_state(SearchState, path="/offres", query="lieu=44000&vue=carte")
+    await st.load()
+    assert st.view == "map" and st.map_url
+    assert "vue=carte" in st.map_href and "vue" not in st.list_href
+    st.router = make_state(SearchState, path="/offres", query="q=astronaute").router
+    await st.load()
+    assert st.view == "list" and st.map_url == "" and st.total == 0
+    st.router = make_state(SearchState, path="/offres", query="q=astronaute&vue=carte").router
+    await st.load()
+    assert st.view == "map" and st.map_url == "" and st.total == 0
 
 
 @pytest.mark.asyncio

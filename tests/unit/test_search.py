@@ -40,6 +40,7 @@ from mystage.services.search import (
     map_points,
     search,
     viewer_context,
+    weeks_summary,
 )
 from mystage.services.text import index_tokens
 
@@ -448,6 +449,8 @@ def test_result_shape(s, meaux):
         "sector": "Industrie alimentaire",
         "weeks": [weeks.week_label(m) for m in mondays[:4]],
         "weeks_more": 2,
+        "weeks_label": weeks_summary(mondays),  # « 6 semaines · du … au … »
+        "places_label": "11 places",
         "places_left": 11,
         "accessible": True,
         "reserved_rep": True,
@@ -462,6 +465,7 @@ def test_result_shape(s, meaux):
     full_first = make_offer(s, "Autre", weeks_=[(W1, 1, 1), (W2, 1, 0)])
     row = next(x for x in find(s).results if x["id"] == full_first.id)
     assert row["weeks"] == [weeks.week_label(W2)] and row["weeks_more"] == 0
+    assert row["weeks_label"].startswith("1 semaine · du ") and row["places_label"] == "1 place"
 
 
 def test_pagination(s):

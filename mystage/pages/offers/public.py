@@ -22,59 +22,71 @@ def _apply_link(href, **props) -> rx.Component:
     )
 
 
-def _apply_box() -> rx.Component:
+def _apply_action() -> rx.Component:
+    """« Postuler », or why this visitor cannot apply (« Candidatures closes », the reason
+    given by ``can_apply``)."""
     S = OfferPageState
     open_ = S.view["application_open"] == "1"
-    return card(
+    return rx.cond(
+        open_,
         rx.cond(
-            open_,
+            S.is_authenticated,
             rx.cond(
-                S.is_authenticated,
-                rx.cond(
-                    S.is_pupil & S.eligible,
-                    _apply_link("/offres/" + S.offer_id.to_string() + "/postuler"),
-                    rx.cond(S.reason != "", notice(S.reason, "info", id="apply-reason")),
-                ),
-                rx.vstack(
-                    _apply_link(
-                        "/connexion?suivant=/offres/" + S.offer_id.to_string() + "/postuler",
-                        width="100%",
-                    ),
-                    rx.text(
-                        "Connecte-toi ou ",
-                        rx.link(
-                            "crée ton compte élève",
-                            href="/inscription?role=eleve&offre=" + S.offer_id.to_string(),
-                        ),
-                        " pour postuler.",
-                        font_size="0.85rem",
-                    ),
+                S.is_pupil & S.eligible,
+                _apply_link("/offres/" + S.offer_id.to_string() + "/postuler"),
+                rx.cond(S.reason != "", notice(S.reason, "info", id="apply-reason")),
+            ),
+            rx.vstack(
+                _apply_link(
+                    "/connexion?suivant=/offres/" + S.offer_id.to_string() + "/postuler",
                     width="100%",
                 ),
-            ),
-            rx.cond(
-                S.view["applications_closed"] == "1",
-                rx.vstack(
-                    rx.badge("Candidatures closes", color_scheme="gray", variant="soft", size="3"),
-                    rx.text(
-                        "L'employeur ne reçoit plus de candidature pour cette offre.",
-                        font_size="0.9rem",
+                rx.text(
+                    "Connecte-toi ou ",
+                    rx.link(
+                        "crée ton compte élève",
+                        href="/inscription?role=eleve&offre=" + S.offer_id.to_string(),
                     ),
-                    id="apply-closed",
-                    align="start",
+                    " pour postuler.",
+                    font_size="0.85rem",
                 ),
-                notice(
-                    "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
-                    "info",
-                    id="apply-closed",
-                ),
+                width="100%",
+                spacing="1",
             ),
         ),
+        rx.cond(
+            S.view["applications_closed"] == "1",
+            rx.vstack(
+                rx.badge("Candidatures closes", color_scheme="gray", variant="soft", size="3"),
+                rx.text(
+                    "L'employeur ne reçoit plus de candidature pour cette offre.",
+                    font_size="0.9rem",
+                ),
+                id="apply-closed",
+                align="start",
+                spacing="1",
+            ),
+            notice(
+                "Les candidatures ne sont pas ouvertes pour cette offre en ce moment.",
+                "info",
+                id="apply-closed",
+            ),
+        ),
+    )
+
+
+def _apply_box() -> rx.Component:
+    """Beside the offer on a computer; after it on a phone, where « Postuler » (or why
+    not) is a bar fixed at the bottom of the screen (mystage.css: .apply-bar; the page
+    gets a bottom padding so that the bar never hides its end)."""
+    S = OfferPageState
+    return card(
+        rx.box(_apply_action(), id="apply-bar", class_name="apply-bar", width="100%"),
         rx.cond(
             S.is_pupil | ~S.is_authenticated,
             rx.box(
                 favorite_button(S.is_favorite, OfferPageState.toggle_favorite, S.favorite_error),
-                margin_top="0.75rem",
+                class_name="apply-favorite",
                 width="100%",
             ),
         ),
@@ -95,20 +107,28 @@ def offer_page() -> rx.Component:
         ),
         rx.vstack(
             rx.link("← Retour aux offres", href="/offres", font_size="0.9rem"),
+            # The offer first (title, what it is, weeks), then « Postuler », then the map.
             rx.flex(
                 rx.box(
                     card(offer_detail(S.view, S.weeks, S.levels, S.handicaps)),
                     flex="2",
                     min_width="0",
+                    width="100%",
                 ),
                 rx.vstack(
                     _apply_box(),
-                    map_frame(S.map_url, "Carte du lieu de stage", "260px", element_id="offer-map"),
+                    map_frame(
+                        S.map_url,
+                        "Carte du lieu de stage",
+                        "260px",
+                        element_id="offer-map",
+                        lazy=True,
+                    ),
                     flex="1",
                     min_width="0",
                     width="100%",
                 ),
-                direction=rx.breakpoints(initial="column-reverse", md="row"),
+                direction=rx.breakpoints(initial="column", md="row"),
                 gap="1rem",
                 width="100%",
                 align="start",

@@ -95,7 +95,13 @@ from mystage.services.search.criteria import (
     normalize,
 )
 from mystage.services.search.overview import count_available, map_points
-from mystage.services.search.page import SearchResult
+from mystage.services.search.page import (
+    SearchResult,
+    criteria_count,
+    plural,
+    results_place,
+    weeks_summary,
+)
 from mystage.services.search.run import search
 from mystage.services.search.sql import fts_terms
 from mystage.services.search.viewer import viewer_context
@@ -110,10 +116,14 @@ __all__ = [
     "SearchCriteria",
     "SearchResult",
     "count_available",
+    "criteria_count",
     "from_query",
     "fts_terms",
     "map_points",
     "normalize",
+    "plural",
+    "results_place",
     "search",
     "viewer_context",
+    "weeks_summary",
 ]

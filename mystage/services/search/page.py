@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -15,6 +16,79 @@ from mystage.services import weeks
 from mystage.services.search.criteria import WEEKS_SHOWN
 from mystage.services.search.plan import _ordered_ids, _Plan
 from mystage.services.search.sql import _T, _W, _a_to_km
+
+# --- labels of a result card and of the results' heading --------------------------------
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """« 1 offre », « 12 offres », « 0 offre » (French: 0 and 1 take the singular)."""
+    return f"{n} {singular if abs(n) < 2 else (many or singular + 's')}"
+
+
+def weeks_summary(mondays: list[date], all_year: bool = False) -> str:
+    """The compact weeks line of a result card: « Toute l'année », « 1 semaine · du 14 au
+    18 juin », « 4 semaines · du 14 déc. au 22 janv. » (Monday of the first week to Friday
+    of the last, the month in full within one month, abbreviated across two; the list of
+    weeks is on the offer page); "" without a week."""
+    if all_year:
+        return "Toute l'année"
+    days = sorted(set(mondays))
+    if not days:
+        return ""
+    first, end = days[0], days[-1] + timedelta(days=4)
+    if (first.year, first.month) == (end.year, end.month):
+        span = weeks.span_label(first, end, with_year=False)  # « du 14 au 18 juin »
+    else:
+        span = (
+            f"du {weeks.short_date_label(first, with_year=False)} "
+            f"au {weeks.short_date_label(end, with_year=False)}"
+        )
+    if len(days) == 1:
+        return f"1 semaine · {span}"
+    return f"{len(days)} semaines · {span}"
+
+
+# How a sentence says « in » a département: « en Seine-et-Marne », « dans le Nord », « dans
+# les Yvelines », « dans l'Ain », « dans la Marne », « à Paris »; « en » for the others.
+_DEPARTMENT_IN = {
+    **dict.fromkeys("04 05 06 08 13 22 40 64 65 66 78 79 88 92 984".split(), "dans les "),
+    **dict.fromkeys(
+        "14 15 18 25 29 30 32 39 41 45 46 47 56 59 62 63 67 68 69 81 82 83 84 90 94 95".split(),
+        "dans le ",
+    ),
+    **dict.fromkeys("01 02 03 10 11 12 27 34 36 60 61 89".split(), "dans l'"),
+    **dict.fromkeys("23 26 42 50 51 53 55 57 58 72 80 86".split(), "dans la "),
+    **dict.fromkeys("75 974 975 976 977 978 986".split(), "à "),
+    "989": "sur l'",
+}
+_DEPT_LABEL = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9][0-9AB]{1,2})\)$")
+
+
+def in_department(label: str) -> str:
+    """« en Seine-et-Marne » for the département label « Seine-et-Marne (77) »."""
+    m = _DEPT_LABEL.match(label.strip())
+    if not m:
+        return f"en {label}"
+    name, code = m.group("name"), m.group("code")
+    return _DEPARTMENT_IN.get(code, "en ") + name
+
+
+def results_place(place_label: str, department: bool) -> str:
+    """What follows the count in the results' heading: « en Seine-et-Marne » (a
+    département: no radius), « autour de Meaux (77) », "" without a place."""
+    if not place_label:
+        return ""
+    return in_department(place_label) if department else f"autour de {place_label}"
+
+
+# The URL parameters that count as one criterion each in « Filtres (n) » (the radius goes
+# with the place, the page is not a criterion).
+FILTER_KEYS = ("q", "lieu", "niveau", "secteurs", "semaines", "handicaps", "tout")
+
+
+def criteria_count(query: dict[str, str]) -> int:
+    """How many criteria a search has (``query``: :meth:`SearchCriteria.to_query`)."""
+    return sum(1 for k in FILTER_KEYS if str(query.get(k) or "").strip())
 
 
 def _weeks_of(raw: str | None, this_monday: date) -> tuple[list[date], list[date]]:
@@ -122,6 +196,10 @@ def _page_rows(
                 "sector": r.sector or "",
                 "weeks": [weeks.week_label(m) for m in shown[:WEEKS_SHOWN]],
                 "weeks_more": max(0, len(shown) - WEEKS_SHOWN),
+                "weeks_label": weeks_summary(
+                    shown, bool(r.all_year) and not weeks.is_lyceen(plan.level)
+                ),
+                "places_label": plural(int(r.places_left or 0), "place"),
                 "places_left": int(r.places_left or 0),
                 "accessible": bool(r.is_accessible),
                 "reserved_rep": bool(r.reserved_rep),
@@ -148,5 +226,6 @@ class SearchResult:
     pages: int = 0
     center: tuple[float, float] | None = None
     place_label: str = ""
+    place_is_department: bool = False  # « en Seine-et-Marne », not « autour de »
     errors: dict[str, str] = field(default_factory=dict)
     suggestions: list[dict] = field(default_factory=list)

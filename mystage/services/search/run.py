@@ -132,7 +132,12 @@ def search(
     _custom_plans(s)
     plan = _plan(s, crit, ctx, errors, today)
     result = SearchResult(
-        page=crit.page, center=plan.center, place_label=plan.place_label, errors=errors
+        page=crit.page,
+        center=plan.center,
+        place_label=plan.place_label,
+        place_is_department=plan.place is not None
+        and plan.place.precision == geo.PRECISION_DEPARTMENT,
+        errors=errors,
     )
     if plan.impossible:
         return result
