@@ -194,8 +194,10 @@ def loading_spinner() -> rx.Component:
     return rx.center(rx.spinner(size="3"), width="100%", padding="3rem")
 
 
-def page_title(text: str) -> rx.Component:
-    return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
+def page_title(text: str | rx.Var, **props) -> rx.Component:
+    return rx.heading(
+        text, as_="h1", size="7", color="#161616", **{"margin_bottom": "1rem", **props}
+    )
 
 
 def textarea_field(

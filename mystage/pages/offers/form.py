@@ -60,7 +60,7 @@ def offer_form_page() -> rx.Component:
             rx.cond(
                 S.loaded,
                 rx.box(
-                    page_title("Déposer une offre"),
+                    page_title(S.heading, id="offer-form-title"),
                     rx.text(
                         "Offre n° ",
                         S.offer_id,

@@ -25,7 +25,9 @@ from mystage.services.offers.dashboard import (
     period_text,
 )
 from mystage.services.offers.duplication import (
+    copy_title,
     duplicate,
+    form_heading,
 )
 from mystage.services.offers.fields import (
     DAYS,
@@ -85,6 +87,7 @@ from mystage.services.offers.form import (
 )
 from mystage.services.offers.lifecycle import (
     ACTION_LABELS,
+    DEACTIVATED_LABEL,
     MSG_ALREADY,
     MSG_CONFLICT,
     MSG_DEACTIVATED,
@@ -97,6 +100,7 @@ from mystage.services.offers.lifecycle import (
     OFFER_TRANSITIONS,
     SYSTEM_ACTIONS,
     available_actions,
+    deactivations,
     pending_applications_count,
     transition,
 )
@@ -183,8 +187,12 @@ __all__ = [
     "TODO_STATES",
     "application_open",
     "available_actions",
+    "deactivations",
+    "DEACTIVATED_LABEL",
     "create_draft",
+    "copy_title",
     "duplicate",
+    "form_heading",
     "employer_applications",
     "employer_offers",
     "has_applied",

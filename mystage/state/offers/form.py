@@ -48,6 +48,7 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         "seconde": {},
         "reserved": [],
         "map_url": "",
+        "heading": offers.form_heading(s, offer),
     }
     if step == 1 and offer is not None and offer.latitude is not None:
         from mystage.services import map_store
@@ -135,6 +136,8 @@ class OfferFormState(rx.State):
     school_query: str = ""
     school_suggestions: list[dict[str, str]] = []
     map_url: str = ""  # /api/carte/<key>
+    # « Déposer une offre », « Copie de l'offre n° 18 », « Modifier l'offre n° 7 ».
+    heading: str = "Déposer une offre"
     can_publish: bool = True
     publish_block_reason: str = ""
     form_version: int = 0
@@ -209,6 +212,7 @@ class OfferFormState(rx.State):
         self.seconde = data["seconde"]
         self.reserved = [str_dict(r) for r in data["reserved"]]
         self.map_url = data["map_url"]
+        self.heading = data["heading"]
         self.can_publish = bool(data["ctx"].get("can_publish", True))
         self.publish_block_reason = data["ctx"].get("publish_block_reason", "")
         self.form_version += 1

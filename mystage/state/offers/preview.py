@@ -21,6 +21,14 @@ def _preview(s, user, offer_id: int):
     if view is None:
         raise PermissionDenied
     ctx = structures.employer_context(s, user)
+    deactivated = offers.deactivations(s, [(view["id"], view["state"])])
+    if view["id"] in deactivated:
+        view = {
+            **view,
+            "state_label": offers.DEACTIVATED_LABEL,
+            "state_note": deactivated[view["id"]],
+            "badge": "deactivated",
+        }
     return view, offers.missing_steps(s, offer_id), ctx
 
 
@@ -35,7 +43,8 @@ VIEW_KEYS = (
     "logo_url", "sector", "city", "postal_code", "street", "places_left", "hours",
     "lunch_break", "meals", "travel", "work_environment", "accessibility_text", "reserved",
     "state", "state_label", "application_window", "contact_name", "contact_email",
-    "contact_phone", "all_year", "application_open", "applications_closed",
+    "contact_phone", "all_year", "application_open", "applications_closed", "state_note",
+    "badge",
 )  # fmt: skip
 
 
