@@ -8,8 +8,8 @@ from mystage.components import theme
 from mystage.components.controls import state_badge
 from mystage.components.forms import card, notice, page_title
 from mystage.components.layout import page
-from mystage.pages.offers.dashboard import STATE_COLORS
 from mystage.components.offer import offer_detail
+from mystage.pages.offers.dashboard import STATE_COLORS
 from mystage.state.offers import OfferPreviewState
 
 

@@ -79,9 +79,9 @@ from mystage.services.applications.submit import (
 from mystage.services.applications.views import (
     EMPLOYER_ACTIONS,
     EMPLOYER_BUTTONS,
-    MSG_NOT_OFFERED,
     LIST_TABS,
     MSG_MESSAGE_LONG,
+    MSG_NOT_OFFERED,
     SCHOOL_ACTIONS,
     decide_as_employer,
     decide_as_school,

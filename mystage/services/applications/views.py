@@ -80,6 +80,7 @@ def employer_buttons(state: str) -> list[dict[str, str]]:
     """The employer's decision buttons for an application in ``state`` (in order)."""
     return [{"action": a, "label": label} for a, label in EMPLOYER_BUTTONS.get(state, ())]
 
+
 # The current state in plain words, for each side.
 EMPLOYER_HINTS = {
     A.SENT: "Nouvelle candidature : vous n'y avez pas encore répondu.",

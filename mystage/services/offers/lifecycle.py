@@ -153,9 +153,9 @@ def deactivations(s: Session, offers: list[tuple[int, str]]) -> dict[int, str]:
         if r.action != "deactivate":
             continue
         found = _REFUSED_NOTE_RE.search(r.message or "")
-        out[oid] = deactivation_note(int(found.group(1)) if found else 0, clock.fmt_paris(
-            r.created_at, with_time=False
-        ))
+        out[oid] = deactivation_note(
+            int(found.group(1)) if found else 0, clock.fmt_paris(r.created_at, with_time=False)
+        )
     return out
 
 
