@@ -14,7 +14,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import applications
 from mystage.services.ids import client_id
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str, flat_rows
 
 DENIED = "Vous n'avez pas accès à cette candidature."
@@ -178,7 +178,7 @@ class _ApplicationPage(rx.State, mixin=True):
 
     def _login_redirect(self):
         self._clear()
-        return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        return login_redirect(self)
 
     async def _load(self, view) -> Any:
         """Load the page with ``view(s, user, app_id)`` (None when not allowed)."""

@@ -80,10 +80,13 @@ from mystage.services.offers.fields import (
     STEPS,
 )
 from mystage.services.offers.form import (
+    WINDOW_GAP,
     create_draft,
     load_step,
     missing_steps,
     save_step,
+    window_warning,
+    window_warning_of,
 )
 from mystage.services.offers.lifecycle import (
     ACTION_LABELS,
@@ -187,6 +190,9 @@ __all__ = [
     "TODO_STATES",
     "application_open",
     "available_actions",
+    "WINDOW_GAP",
+    "window_warning",
+    "window_warning_of",
     "deactivations",
     "DEACTIVATED_LABEL",
     "create_draft",

@@ -8,7 +8,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services.permissions import PermissionDenied
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import id_param, str_dict
 
 DENIED = "Vous n'avez pas accès à cette offre."
@@ -99,7 +99,7 @@ class OfferPreviewState(rx.State):
         self.error = ""
         user = await caller(self)
         if user is None:
-            return rx.redirect("/connexion?suivant=/espace/employeur")
+            return login_redirect(self)
         try:
             view, missing, ctx = await db.call(_preview, user, self.offer_id)
         except PermissionDenied:

@@ -17,7 +17,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import map_store, stats
 from mystage.services.ids import client_id
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 
 FILTER_FIELDS = (
     "school_year",
@@ -32,7 +32,6 @@ FILTER_FIELDS = (
 )
 TOP_SECTORS = 12
 PAGE_URL = "/espace/statistiques"
-LOGIN_URL = f"/connexion?suivant={PAGE_URL}"
 # The filters in the page's address (French names), so a view can be bookmarked or sent
 # to a colleague: read on load, rewritten (history.replaceState) when a filter changes.
 # What comes from the address goes through the same checks and scope as the selects.
@@ -230,7 +229,7 @@ class StatsState(rx.State):
     async def load(self):
         actor = await caller(self)
         if actor is None:
-            return rx.redirect(LOGIN_URL)
+            return login_redirect(self)
         self.off_message = ""
         self.off_errors = {}
         asked = filters_from_query(dict(self.router.url.query_parameters))
