@@ -288,3 +288,34 @@ def test_login_page_keeps_the_query_of_suivant():
     assert _safe_next("/espace/employeur?onglet=traitees") == "/espace/employeur?onglet=traitees"
     assert _safe_next("//evil.example") == "/espace"
     assert _safe_next("") == "/espace"
+
+
+# --- statistics: readable bars, one colour per measure ------------------------------------------
+
+
+def test_one_colour_per_measure_on_both_statistics_pages():
+    import inspect
+    import re
+
+    from mystage.components import charts
+    from mystage.pages.stats import dashboard, public
+
+    colours = list(charts.MEASURE_COLORS.values())
+    assert len(colours) == len(set(colours))  # two measures never share a colour
+    for module in (dashboard, public):
+        source = inspect.getsource(module)
+        for fixed in ("charts.BLUE", "charts.ORANGE", "charts.GREEN", "charts.RED"):
+            assert fixed not in source, (module.__name__, fixed)
+        # no series (data key, label, colour) with a colour of its own
+        assert not re.search(r'\("\w+",\s*"[^"]*",\s*"#', source), module.__name__
+
+
+def test_schools_are_drawn_as_the_share_registered():
+    from mystage.state.stats.dashboard import _with_rate
+
+    rows = _with_rate([
+        {"label": "Collèges", "eligible": 140, "registered": 2},
+        {"label": "Lycées", "eligible": 0, "registered": 0},
+    ])  # fmt: skip
+    assert [r["registered_rate"] for r in rows] == [1, 0]
+    assert rows[0]["eligible"] == 140  # the counts stay in the table under the chart

@@ -78,6 +78,18 @@ def _pick(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return [{k: r[k] for k in keys} for r in rows]
 
 
+def _with_rate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with ``registered_rate``: the share (%) of the eligible schools registered,
+    drawn instead of the two counts (140 next to 2 cannot be read; 1 % can)."""
+    return [
+        {
+            **r,
+            "registered_rate": round(100 * r["registered"] / r["eligible"]) if r["eligible"] else 0,
+        }
+        for r in rows
+    ]
+
+
 def _view(data: dict[str, Any]) -> dict[str, Any]:
     """The service's dashboard as JSON-friendly state values (numbers stay numbers for the
     charts; the tables under the charts show them as text)."""
@@ -92,8 +104,10 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
         "by_structure": _pick(ch["by_structure"], *rates),
         "by_ep": _pick(ch["by_ep"], "label", "applications", "filled"),
         "by_school_kind": _pick(ch["by_school_kind"], "label", "applications", "filled"),
-        "schools": _pick(data["schools"], "label", "eligible", "registered"),
-        "schools_by_kind": _pick(data["schools_by_kind"], "label", "eligible", "registered"),
+        "schools": _with_rate(_pick(data["schools"], "label", "eligible", "registered")),
+        "schools_by_kind": _with_rate(
+            _pick(data["schools_by_kind"], "label", "eligible", "registered")
+        ),
         "top_communes": _pick(ch["top_communes"], "label", "offers", "places"),
         "off_by_kind": [
             {"label": r["label"], "platform": p["filled"], "off_platform": r["count"]}
