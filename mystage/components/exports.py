@@ -107,12 +107,14 @@ def export_panel(
                         # A finished file: downloads again while its link is valid.
                         rx.text(
                             j["created_at"] + " — ",
-                            # A plain anchor (not the app's router): the server answers
-                            # with the file, or « lien expiré ».
+                            # The browser itself fetches the file (``reload_document``:
+                            # not the app's router); the server answers with the file, or
+                            # « lien expiré ».
                             rx.el.a(
                                 j["title"],
                                 href=j["download_url"],
                                 download="",
+                                reload_document=True,
                                 class_name="export-again",
                                 title="Télécharger de nouveau",
                             ),
