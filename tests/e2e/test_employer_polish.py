@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_horizontal_scroll, goto, shot
+from tests.e2e.conftest import SHOTS, assert_no_horizontal_scroll, goto, shot
 from tests.e2e.test_accounts_flow import _login
 
 EMPLOYER = "employeur@demo.mystage.fr"
@@ -146,6 +146,12 @@ def test_statistics_charts_are_readable(page: Page):
         expect(page.locator(f"#chart-{key}")).to_be_attached()
     expect(page.locator("#chart-schools")).to_contain_text("Part inscrite (%)")
     shot(page, f"{PREFIX}-statistics")
+    # the charts draw when they come near the screen: a picture of each reworked one
+    for key in ("top-communes", "schools", "by-ep"):
+        card = page.locator(f"#chart-{key}")
+        card.scroll_into_view_if_needed()
+        expect(card.locator("svg").first).to_be_visible()
+        card.screenshot(path=str(SHOTS / f"{PREFIX}-chart-{key}-{page.viewport_name}.png"))
     assert_no_horizontal_scroll(page)
 
 
