@@ -53,6 +53,35 @@ async def download(request: Request) -> Response:
     return FileResponse(path, media_type=exports.XLSX_MIME, filename=filename, headers=_NO_STORE)
 
 
+def _resolve_job(s, session_token: str, job_id: int):
+    user = accounts.user_for_session(s, session_token)
+    if user is None:
+        return "login"
+    return exports.download_path_of_job(s, user, job_id)
+
+
+async def download_again(request: Request) -> Response:
+    """``/api/exports/fichier/<id>``: « Vos derniers exports » — the requester's file again
+    while its link is valid (session cookie, owner, unexpired, present), else 404."""
+    job_id = request.path_params.get("job_id")
+    session_token = session_token_from_cookie_header(request.headers.get("cookie"))
+    result = await db.call(_resolve_job, session_token, job_id) if session_token else "login"
+    if result == "login":
+        return RedirectResponse(
+            accounts.login_url(f"/api/exports/fichier/{job_id}"), status_code=303, headers=_NO_STORE
+        )
+    if result is None:
+        return _not_found()
+    path, filename = result
+    return FileResponse(path, media_type=exports.XLSX_MIME, filename=filename, headers=_NO_STORE)
+
+
 routes: list[Route] = [
+    Route(
+        "/api/exports/fichier/{job_id:int}",
+        download_again,
+        methods=["GET"],
+        name="exports_download_again",
+    ),
     Route("/api/exports/{token}", download, methods=["GET"], name="exports_download"),
 ]

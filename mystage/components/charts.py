@@ -22,6 +22,25 @@ GREEN = theme.SUCCESS
 RED = theme.RED
 PALETTE = [BLUE, "#6a6af4", ORANGE, GREEN, RED, "#8585f6", "#a558a0", "#009099"]
 
+# One colour per measure, on both statistics pages (référents' and public): a measure keeps
+# its colour from one chart to the next, and two measures never share one.
+MEASURE_COLORS = {
+    "offers": BLUE,  # Offres
+    "places": "#6a6af4",  # Places proposées
+    "filled": ORANGE,  # Places pourvues
+    "applications": "#009099",  # Candidatures
+    "confirmed": GREEN,  # Stages confirmés
+    "fill_rate": "#a558a0",  # Taux de remplissage (%)
+    "registered_rate": "#8585f6",  # Part des établissements éligibles inscrits (%)
+    "off_platform": "#666666",  # Stages trouvés hors plateforme
+}
+
+
+def measure(key: str) -> str:
+    """The colour of a measure (:data:`MEASURE_COLORS`)."""
+    return MEASURE_COLORS[key]
+
+
 # min_width lets a grid cell shrink below the chart's intrinsic width at 375 px.
 CARD = {**theme.CARD, "min_width": "0"}
 
@@ -129,6 +148,43 @@ def bar_chart(
     draws horizontal bars (long category names: sectors, communes)."""
     spec = {"kind": "bar", "x_key": x_key, "series": _series(series), "vertical": vertical}
     return _chart_card(key, title, rows, spec, height, table or _columns(x_key, series))
+
+
+def bar_pair(
+    key: str,
+    title: str,
+    rows: rx.Var,
+    x_key: str,
+    first: tuple[str, str, str],
+    second: tuple[str, str, str],
+    *,
+    height: int = 260,
+    vertical: bool = False,
+    table: list[tuple[str, str]] | None = None,
+) -> rx.Component:
+    """Two measures of very different sizes (6 offers, 70 places) as two charts side by
+    side (one under the other on a phone), each on its own scale so that every bar can be
+    read; one card, one title, one data table.  ``first``/``second``: ``(data_key, label,
+    colour)``."""
+
+    def one(serie: tuple[str, str, str], suffix: str) -> rx.Component:
+        spec = {"kind": "bar", "x_key": x_key, "series": _series([serie]), "vertical": vertical}
+        return rx.box(
+            rx.text(serie[1], font_weight="600", font_size="0.9rem", margin_bottom="0.25rem"),
+            LazyChart.create(spec=spec, data=rows, height=height),
+            id=f"chart-{key}-{suffix}",
+            min_width="0",
+        )
+
+    body = rx.grid(
+        one(first, "1"),
+        one(second, "2"),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="3",
+        width="100%",
+    )
+    cols = table or _columns(x_key, [first, second])
+    return card(key, title, _chart_or_empty(rows, body), _data_table(rows, cols))
 
 
 def line_chart(

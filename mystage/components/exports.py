@@ -102,9 +102,29 @@ def export_panel(
                 rx.heading("Vos derniers exports", as_="h3", size="3", margin_top="1rem"),
                 rx.foreach(
                     X.recent,
-                    lambda j: rx.text(
-                        j["created_at"] + " — " + j["title"] + " : " + j["status_label"],
-                        font_size="0.85rem",
+                    lambda j: rx.cond(
+                        j["download_url"] != "",
+                        # A finished file: downloads again while its link is valid.
+                        rx.text(
+                            j["created_at"] + " — ",
+                            # The browser itself fetches the file (``reload_document``:
+                            # not the app's router); the server answers with the file, or
+                            # « lien expiré ».
+                            rx.el.a(
+                                j["title"],
+                                href=j["download_url"],
+                                download="",
+                                reload_document=True,
+                                class_name="export-again",
+                                title="Télécharger de nouveau",
+                            ),
+                            " (lien valable jusqu'au " + j["expires_at"] + ")",
+                            font_size="0.85rem",
+                        ),
+                        rx.text(
+                            j["created_at"] + " — " + j["title"] + " : " + j["status_label"],
+                            font_size="0.85rem",
+                        ),
                     ),
                 ),
             ),

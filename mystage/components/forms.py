@@ -218,8 +218,10 @@ def ready_hint(hint_id: str) -> rx.Component:
     )
 
 
-def page_title(text: str) -> rx.Component:
-    return rx.heading(text, as_="h1", size="7", color="#161616", margin_bottom="1rem")
+def page_title(text: str | rx.Var, **props) -> rx.Component:
+    return rx.heading(
+        text, as_="h1", size="7", color="#161616", **{"margin_bottom": "1rem", **props}
+    )
 
 
 def textarea_field(

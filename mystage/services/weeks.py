@@ -228,6 +228,16 @@ def week_label(monday: date) -> str:
     return f"Semaine {span_label(monday, monday + timedelta(days=4))}"
 
 
+def in_sentence(label: str) -> str:
+    """A label written to start a line (« Semaine du 14 au 18 décembre 2026 », « Du 15 au
+    26 juin 2026 (2 semaines) ») as it reads inside a sentence: « pour la semaine du 14 au
+    18 décembre 2026 ».  Only a capital followed by a small letter is lowered (never an
+    acronym)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 # --- an application's weeks (a 2de pupil's period covers one or two weeks) ---------------
 
 # The period choice of the 2de apply form: ``2026-06-15`` (one week) or ``2026-06-15/P2W``

@@ -14,7 +14,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import applications
 from mystage.services.ids import client_id
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str, flat_rows
 
 DENIED = "Vous n'avez pas accès à cette candidature."
@@ -46,6 +46,21 @@ DIALOGS: dict[str, tuple[str, str, bool, str]] = {
         True,
         "Annuler la candidature",
     ),
+    # The same action, in the words of the application's state (services: EMPLOYER_BUTTONS).
+    "cancel_by_employer:accepted": (
+        "Annuler mon accord",
+        "L'élève n'a pas encore confirmé : il ou elle sera prévenu(e) que vous retirez votre "
+        "accord. Indiquez-lui la raison (obligatoire).",
+        True,
+        "Annuler mon accord",
+    ),
+    "cancel_by_employer:confirmed": (
+        "Annuler le stage",
+        "L'élève a confirmé son stage chez vous : il n'aura pas lieu. Indiquez-lui la raison "
+        "(obligatoire).",
+        True,
+        "Annuler le stage",
+    ),
     "school_validate": (
         "Valider la candidature",
         "Elle sera transmise à l'employeur. Vous pouvez laisser un message à l'élève (facultatif).",
@@ -64,6 +79,8 @@ DONE = {
     "review": "Candidature mise à l'étude. L'élève en est informé(e).",
     "refuse": "Candidature refusée. L'élève en est informé(e).",
     "cancel_by_employer": "Candidature annulée. L'élève en est informé(e).",
+    "cancel_by_employer:accepted": "Votre accord est annulé. L'élève en est informé(e).",
+    "cancel_by_employer:confirmed": "Le stage est annulé. L'élève en est informé(e).",
     "school_validate": "Candidature validée : elle est transmise à l'employeur.",
     "school_refuse": "Candidature refusée. L'élève en est informé(e).",
 }
@@ -100,9 +117,15 @@ class _ApplicationPage(rx.State, mixin=True):
     error: str = ""
     dialog_version: int = 0
 
+    def _words_key(self) -> str:
+        """The open action as its words depend on the application's state (« Annuler mon
+        accord » once accepted, « Annuler le stage » once confirmed)."""
+        keyed = f"{self.dialog_action}:{self.view.get('state', '')}"
+        return keyed if keyed in DIALOGS else self.dialog_action
+
     def _dialog(self) -> tuple[str, str, bool, str]:
         """(title, hint, message required, button label) of the open dialog."""
-        return DIALOGS.get(self.dialog_action, ("", "", False, ""))
+        return DIALOGS.get(self._words_key(), ("", "", False, ""))
 
     @rx.var
     def dialog_title(self) -> str:
@@ -155,7 +178,7 @@ class _ApplicationPage(rx.State, mixin=True):
 
     def _login_redirect(self):
         self._clear()
-        return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        return login_redirect(self)
 
     async def _load(self, view) -> Any:
         """Load the page with ``view(s, user, app_id)`` (None when not allowed)."""
@@ -172,6 +195,7 @@ class _ApplicationPage(rx.State, mixin=True):
         ``reasons`` (the employer), « Refuser » also sends the reason chosen (errors keyed
         "reason")."""
         action = self.dialog_action
+        done = DONE.get(self._words_key(), "")
         user = await caller(self)
         if user is None:
             self.dialog_action = ""
@@ -195,7 +219,7 @@ class _ApplicationPage(rx.State, mixin=True):
         self.message_error = ""
         self.reason_error = ""
         self.error = errors.get("form", "")
-        self.notice = "" if self.error else DONE.get(action, "")
+        self.notice = "" if self.error else done
         self._set_view(await db.call(view, user, self.app_id))
 
     @rx.event

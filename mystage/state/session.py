@@ -87,6 +87,22 @@ async def caller(state: rx.State) -> User | None:
     return await session.current_user()
 
 
+def here(state: rx.State) -> str:
+    """The address of the page the event comes from: path and query string."""
+    url = state.router.url
+    path = url.path or "/"
+    return f"{path}?{url.query}" if url.query else path
+
+
+def login_redirect(state: rx.State, next_url: str | None = None):
+    """To « Se connecter », coming back afterwards to ``next_url`` or to the whole address
+    of the current page (``/espace/employeur?onglet=traitees``, not ``/espace/employeur``);
+    only a local path (``accounts.login_url``: never another site)."""
+    from mystage.services import accounts
+
+    return rx.redirect(accounts.login_url(next_url if next_url is not None else here(state)))
+
+
 def client_ip(state: rx.State) -> str:
     """The client address of the event's websocket, through
     :func:`mystage.services.accounts.client_address.client_address`: the socket peer (Reflex writes

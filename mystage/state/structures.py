@@ -16,7 +16,7 @@ from mystage.services import ministries
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.services.structures import LOGO_MAX_BYTES, MSG_LOGO_SIZE
-from mystage.state.session import caller, client_ip
+from mystage.state.session import caller, client_ip, login_redirect
 from mystage.state.values import form_flag, form_str, str_dict
 
 # « Institution de tutelle » of a public structure: (slug, label) for the select.
@@ -103,7 +103,7 @@ class TeamState(rx.State):
     async def load(self):
         user = await caller(self)
         if user is None:
-            return rx.redirect("/connexion?suivant=/espace/employeur/equipe")
+            return login_redirect(self)
         try:
             rows = await db.call(_requests, user)
         except PermissionDenied:
@@ -157,7 +157,7 @@ class StructureState(rx.State):
         self.error = ""
         user = await caller(self)
         if user is None:
-            return rx.redirect("/connexion?suivant=/espace/employeur/structure")
+            return login_redirect(self)
         try:
             self.values = str_dict(await db.call(_structure_form, user))
         except PermissionDenied:

@@ -125,30 +125,35 @@ def test_employer_signup_offer_publish_duplicate_deactivate(page: Page):
     assert_no_horizontal_scroll(page)
     page.click("#publish")
     expect(page.locator("#dash-message")).to_contain_text("publiée")
-    row = page.locator(".offer-row", has_text="Pâtissier")
+    # Cards on a phone, table rows on a computer (issue 16).
+    mobile = page.viewport_name == "mobile"  # type: ignore[attr-defined]
+    kind, id_cell = (".offer-card", ".offer-id") if mobile else (".offer-row", "td")
+    row = page.locator(kind, has_text="Pâtissier")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Publiée")
     shot(page, "employer-offers")
 
-    # Duplicate: a new draft opens on step 1.
+    # Duplicate: a new draft opens on step 1, titled as a copy (issue 16).
+    offer_id = row.locator(id_cell).first.inner_text()
     row.locator(".act-duplicate").click()
     expect(page).to_have_url(re.compile(r"etape=1"))
+    expect(page.locator("#offer-form-title")).to_have_text(f"Copie de l'offre n° {offer_id}")
     expect(page.locator("#f-employer_name")).to_have_value("Pâtisserie du Marché")
     goto(page, "/espace/employeur?onglet=offres")
-    expect(page.locator(".offer-row", has_text="Pâtissier")).to_have_count(2)
+    expect(page.locator(kind, has_text="Pâtissier")).to_have_count(2)
+    expect(page.locator(kind, has_text="Pâtissier (copie)")).to_have_count(1)
 
     # Deactivate the published one, after the confirmation dialog.
-    published = page.locator(
-        ".offer-row", has=page.locator(".rt-Badge", has_text=re.compile("^Publiée$"))
-    )
+    published = page.locator(kind, has=page.locator(".rt-Badge", has_text=re.compile("^Publiée$")))
     expect(published).to_have_count(1)
-    offer_id = published.locator("td").first.inner_text()
+    assert published.locator(id_cell).first.inner_text() == offer_id
     published.locator(".act-deactivate").click()
     expect(page.locator("#confirm-text")).to_contain_text("candidature")
     page.click("#confirm-yes")
     expect(page.locator("#dash-message")).to_contain_text("désactivée")
-    row = page.locator(".offer-row", has=page.locator("td", has_text=re.compile(f"^{offer_id}$")))
-    expect(row).to_contain_text("Dépubliée")
+    row = page.locator(kind, has=page.locator(id_cell, has_text=re.compile(f"^{offer_id}$")))
+    expect(row.locator(".rt-Badge")).to_have_text("Désactivée")  # not « Dépubliée » (issue 16)
+    expect(row.locator(".state-note")).to_contain_text("sans candidature en cours")
     shot(page, "employer-deactivated")
 
 
@@ -156,8 +161,10 @@ def test_other_employer_cannot_open_offer(page: Page):
     """Offer n° 1 of the demo belongs to the bakery; the studio's employer cannot open it."""
     _login(page, "studio@demo.mystage.fr", "stage-demo-2026", ready="#new-offer")
     goto(page, "/espace/employeur?onglet=offres")
-    expect(page.locator(".offer-row").first).to_be_visible()
-    assert "1" not in page.locator(".offer-row td:first-child").all_inner_texts()
+    mobile = page.viewport_name == "mobile"  # type: ignore[attr-defined]
+    kind, id_cell = (".offer-card", ".offer-id") if mobile else (".offer-row", "td:first-child")
+    expect(page.locator(kind).first).to_be_visible()
+    assert "1" not in page.locator(f"{kind} {id_cell}").all_inner_texts()
     goto(page, "/espace/employeur/offre?id=1&etape=2")
     expect(page.locator("#offer-denied")).to_be_visible()
     expect(page.locator("#f-title")).to_have_count(0)

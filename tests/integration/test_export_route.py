@@ -114,3 +114,33 @@ def test_disabled_requester_gets_nothing(s, client, ready, ref77):
     r = client.get(f"/api/exports/{raw}", headers=headers)
     assert r.status_code in (303, 404)
     assert b"PK" not in r.content[:2]
+
+
+# --- « Vos derniers exports »: each line downloads again while its link is valid (issue 16) --
+
+
+def test_recent_exports_download_again_while_valid(s, client, ready, ref77, central, world):
+    job_id, raw = ready
+    [row] = [r for r in exports.my_exports(s, ref77) if r["id"] == job_id]
+    assert row["download_url"] == f"/api/exports/fichier/{job_id}"
+    r = client.get(row["download_url"], headers=cookie_for(s, ref77))
+    assert r.status_code == 200 and r.headers["content-type"] == exports.XLSX_MIME
+    assert r.headers["cache-control"] == "no-store"
+    # someone else, a crafted id, no session: nothing
+    for other in (central, world["p"][0]):
+        r = client.get(row["download_url"], headers=cookie_for(s, other))
+        assert r.status_code == 404 and b"PK" not in r.content[:2]
+    for bad in (job_id + 1000, 0, 2**40):
+        assert (
+            client.get(f"/api/exports/fichier/{bad}", headers=cookie_for(s, ref77)).status_code
+            == 404
+        )
+    r = client.get(row["download_url"])
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/connexion?suivant=/api/exports/fichier/{job_id}"
+    # once expired: no link in the list, 404 on the route; the mailed link still worked above
+    clock.freeze(_base.NOW + timedelta(days=7, seconds=1))
+    headers = cookie_for(s, ref77)
+    [row] = [r for r in exports.my_exports(s, ref77) if r["id"] == job_id]
+    assert row["download_url"] == ""
+    assert client.get(f"/api/exports/fichier/{job_id}", headers=headers).status_code == 404

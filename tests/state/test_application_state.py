@@ -176,7 +176,8 @@ async def test_owner_opens_reads_once_and_accepts(world):
     assert not st.denied and st.loaded
     assert st.view["state"] == A.READ and st.view["pupil_first_name"] == "Léa"
     assert st.view["contact_visible"] == "" and st.view["contact_email"] == ""
-    assert [a["action"] for a in st.actions] == ["review", "accept", "refuse", "cancel_by_employer"]
+    assert [a["action"] for a in st.actions] == ["accept", "review", "refuse"]
+    assert [a["label"] for a in st.actions] == ["Accepter", "Mettre à l'étude", "Refuser"]
     await st.load()
     other_tab = make_state(EmployerApplicationState, cookie=cookie, path=EMP_PATH.format(app_id))
     await other_tab.load()
@@ -256,13 +257,9 @@ async def test_employer_dialog_errors_stay_next_to_the_message(world):
     )
     await st.load()
     before = _fingerprint(s, app_id)
+    # « Annuler » is not offered before an answer (« Refuser » is): no dialog opens
     st.open_dialog("cancel_by_employer")
-    assert st.dialog_required
-    await st.decide({"message": "  "})
-    assert st.message_error == "Indiquez à l'élève la raison de l'annulation."
-    assert st.dialog_action == "cancel_by_employer"  # the dialog stays open
-    await st.decide({"message": 12345})
-    assert st.message_error
+    assert st.dialog_action == ""
     st.open_dialog("refuse")
     await st.decide({"message": "z" * 5000})
     assert st.message_error == "2000 caractères au maximum." and st.dialog_action == "refuse"
@@ -286,6 +283,39 @@ async def test_employer_dialog_errors_stay_next_to_the_message(world):
     await st.decide({"message": ""})
     assert st.error == "Cette candidature a déjà été traitée."
     assert _fingerprint(s, app_id) == before
+
+
+@pytest.mark.asyncio
+async def test_employer_withdraws_an_agreement_with_a_reason(world):
+    """Issue 16: once accepted, the only button is « Annuler mon accord » (a reason is
+    required, the dialog says what it does); « Refuser » is no longer offered."""
+    s, app_id = world["s"], world["app_id"]
+    st = make_state(
+        EmployerApplicationState, cookie=_cookie(s, world["emp"]), path=EMP_PATH.format(app_id)
+    )
+    await st.load()
+    st.open_dialog("accept")
+    await st.decide({"message": ""})
+    assert _state(s, app_id) == A.ACCEPTED
+    assert st.actions == [{"action": "cancel_by_employer", "label": "Annuler mon accord"}]
+    before = _fingerprint(s, app_id)
+    st.open_dialog("refuse")
+    assert st.dialog_action == ""
+    st.dialog_action = "refuse"  # a crafted client
+    await st.decide({"message": "x", "reason": "week"})
+    assert st.error and _fingerprint(s, app_id) == before
+    st.open_dialog("cancel_by_employer")
+    assert st.dialog_title == "Annuler mon accord" and st.dialog_yes == "Annuler mon accord"
+    assert st.dialog_required
+    await st.decide({"message": "  "})
+    assert st.message_error == "Indiquez à l'élève la raison de l'annulation."
+    assert st.dialog_action == "cancel_by_employer"  # the dialog stays open
+    await st.decide({"message": 12345})
+    assert st.message_error
+    assert _fingerprint(s, app_id) == before
+    await st.decide({"message": "Le fournil ferme pour travaux cette semaine-là."})
+    assert st.notice == "Votre accord est annulé. L'élève en est informé(e)."
+    assert _state(s, app_id) == A.CANCELLED_BY_EMPLOYER and st.actions == []
 
 
 @pytest.mark.asyncio

@@ -280,7 +280,8 @@ def test_register_taken_address_answers_as_new_and_tells_the_owner(dbs):
     rows = outbox(dbs, "deja@exemple.fr")
     assert [m.template for m in rows] == ["activation", "signup_existing"]
     notice = rows[-1]
-    assert notice.subject == "Quelqu'un a voulu créer un compte MyStage avec votre adresse"
+    # the owner is a pupil: « tu » (issue 16: the recipient's role decides)
+    assert notice.subject == "Quelqu'un a voulu créer un compte MyStage avec ton adresse"
     assert notice.user_id == owner.id
     base = get_settings().public_url
     assert f"{base}/activation/renvoyer" in notice.body  # owner not activated yet

@@ -138,15 +138,9 @@ def test_employer_view_shows_the_application(s, school, world):
     assert v["cv_url"] == f"/api/candidatures/{app_id}/cv"
     # contact hidden until accepted
     assert v["contact_visible"] is False and v["contact_email"] == "" and v["contact_phone"] == ""
-    assert [a["action"] for a in v["actions"]] == [
-        "review",
-        "accept",
-        "refuse",
-        "cancel_by_employer",
-    ]
-    assert [a["label"] for a in v["actions"]] == [
-        "Mettre à l'étude", "Accepter", "Refuser", "Annuler",
-    ]  # fmt: skip
+    # Before an answer: what the employer can answer, in words that say it (issue 16).
+    assert [a["action"] for a in v["actions"]] == ["accept", "review", "refuse"]
+    assert [a["label"] for a in v["actions"]] == ["Accepter", "Mettre à l'étude", "Refuser"]
     assert [h["label"] for h in v["history"]] == ["Envoyée", "Transmise à l'employeur"]
     assert v["offer_id"] == offer_id
 
@@ -242,7 +236,13 @@ def test_accept_shows_the_contact_and_history(s, world):
     assert v["history"][-1]["label"] == "Acceptée : à confirmer"
     assert v["history"][-1]["message"] == "Bienvenue au fournil !"
     assert v["history"][-1]["who"] == "Employeur"
-    assert [x["action"] for x in v["actions"]] == ["refuse", "cancel_by_employer"]
+    assert v["actions"] == [{"action": "cancel_by_employer", "label": "Annuler mon accord"}]
+    # « Refuser » after acceptance is not offered, by the page nor by the service
+    before = fingerprint(s, app_id)
+    assert views.decide_as_employer(s, emp, app_id, "refuse", "x", "week") == {
+        "form": views.MSG_NOT_OFFERED
+    }
+    assert fingerprint(s, app_id) == before
 
 
 @pytest.mark.parametrize(
@@ -267,9 +267,9 @@ def test_employer_decisions_are_checked(s, world):
         assert views.decide_as_employer(s, who, app_id, "accept") == {"form": apps.MSG_DENIED}
     for crafted in CRAFTED_IDS:
         assert views.decide_as_employer(s, emp, crafted, "accept") == {"form": apps.MSG_DENIED}
-    # a cancellation needs a reason; a too long message is refused; nothing stored
-    assert views.decide_as_employer(s, emp, app_id, "cancel_by_employer", "   ") == {
-        "message": apps.MSG_MESSAGE_REQUIRED
+    # « Annuler » is not offered before an answer; a too long message is refused; nothing stored
+    assert views.decide_as_employer(s, emp, app_id, "cancel_by_employer", "Fermeture.") == {
+        "form": views.MSG_NOT_OFFERED
     }
     assert views.decide_as_employer(s, emp, app_id, "refuse", "x" * 2001) == {
         "message": views.MSG_MESSAGE_LONG

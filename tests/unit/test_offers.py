@@ -659,7 +659,7 @@ def test_duplicate_keeps_future_weeks(s):
     assert error == ""
     copy = get(s, new_id)
     assert copy.state == OfferState.DRAFT and copy.mother_id == offer_id
-    assert copy.title == get(s, offer_id).title
+    assert copy.title == get(s, offer_id).title + " (copie)"
     assert copy.draft_step == 5
     rows = s.exec(select(OfferWeek).where(OfferWeek.offer_id == new_id)).all()
     assert [r.week_start for r in rows] == [date(2026, 11, 23)]

@@ -60,10 +60,10 @@ def test_deactivate_refuses_accepted_not_confirmed_applications(s, school):
     assert app(s, a_tom).state == A.REFUSED
     assert app(s, a_zoe).state == A.CONFIRMED  # a confirmed internship is cancelled explicitly
     mail = mails(s, "offer_withdrawn_pupil", to="lea@exemple.fr")
-    assert len(mail) == 1 and "ne pouvez plus confirmer" in mail[0].body
+    assert len(mail) == 1 and "tu ne peux plus confirmer" in mail[0].body  # « tu »: a pupil
     assert mail[0].subject == "Ce stage n'est plus possible"
     other = mails(s, "offer_withdrawn_pupil", to="tom@exemple.fr")
-    assert len(other) == 1 and other[0].subject == "Votre candidature n'a pas été retenue"
+    assert len(other) == 1 and other[0].subject == "Ta candidature n'a pas été retenue"
     audit = s.exec(
         select(AuditLog)
         .where(AuditLog.entity == "application", AuditLog.entity_id == a_lea)

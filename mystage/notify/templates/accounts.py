@@ -4,58 +4,88 @@ heads, employers)."""
 
 from __future__ import annotations
 
-from mystage.notify.templates.registry import _NOT_YOU, link, mail_body, template
+from mystage.notify.templates.registry import link, mail_body, not_you, template
 
 
 @template("activation")
-def activation(url: str, first_name: str = "", valid_for: str = "7 jours") -> tuple[str, str]:
-    """Account activation link (sent after « Créer un compte » or an invitation)."""
-    subject = "Activez votre compte MyStage"
+def activation(
+    url: str, first_name: str = "", valid_for: str = "7 jours", tu: bool = False
+) -> tuple[str, str]:
+    """Account activation link (sent after « Créer un compte » or an invitation); ``tu``
+    for a pupil (the recipient's role decides, everywhere)."""
+    if tu:
+        subject = "Active ton compte MyStage"
+        text = "Ton compte MyStage a bien été créé. Pour l'activer, ouvre ce lien :"
+    else:
+        subject = "Activez votre compte MyStage"
+        text = "Votre compte MyStage a bien été créé. Pour l'activer, ouvrez ce lien :"
     body = mail_body(
         first_name,
-        "Votre compte MyStage a bien été créé. Pour l'activer, ouvrez ce lien :",
+        text,
         url=url,
-        after=f"Ce lien est valable {valid_for} et ne sert qu'une fois.\n\n{_NOT_YOU}",
+        after=f"Ce lien est valable {valid_for} et ne sert qu'une fois.\n\n{not_you(tu)}",
     )
     return subject, body
 
 
 @template("password_reset")
-def password_reset(url: str, first_name: str = "", valid_for: str = "1 heure") -> tuple[str, str]:
-    """Password reset link."""
-    subject = "Réinitialisez votre mot de passe"
+def password_reset(
+    url: str, first_name: str = "", valid_for: str = "1 heure", tu: bool = False
+) -> tuple[str, str]:
+    """Password reset link (``tu`` for a pupil)."""
+    if tu:
+        subject = "Choisis un nouveau mot de passe"
+        text = (
+            "Tu as demandé à changer le mot de passe de ton compte MyStage. "
+            "Pour choisir un nouveau mot de passe, ouvre ce lien :"
+        )
+        still = "Ton mot de passe actuel reste valable."
+    else:
+        subject = "Réinitialisez votre mot de passe"
+        text = (
+            "Vous avez demandé à changer le mot de passe de votre compte MyStage. "
+            "Pour choisir un nouveau mot de passe, ouvrez ce lien :"
+        )
+        still = "Votre mot de passe actuel reste valable."
     body = mail_body(
         first_name,
-        "Vous avez demandé à changer le mot de passe de votre compte MyStage. "
-        "Pour choisir un nouveau mot de passe, ouvrez ce lien :",
+        text,
         url=url,
-        after=(
-            f"Ce lien est valable {valid_for} et ne sert qu'une fois.\n\n"
-            f"{_NOT_YOU} Votre mot de passe actuel reste valable."
-        ),
+        after=(f"Ce lien est valable {valid_for} et ne sert qu'une fois.\n\n{not_you(tu)} {still}"),
     )
     return subject, body
 
 
 @template("magic_link")
-def magic_link(url: str, first_name: str = "", valid_for: str = "15 minutes") -> tuple[str, str]:
-    """One-click login link (« Recevoir un lien de connexion »)."""
-    subject = "Votre lien de connexion à MyStage"
+def magic_link(
+    url: str, first_name: str = "", valid_for: str = "15 minutes", tu: bool = False
+) -> tuple[str, str]:
+    """One-click login link (« Recevoir un lien de connexion »; ``tu`` for a pupil)."""
+    if tu:
+        subject = "Ton lien de connexion à MyStage"
+        text = "Pour te connecter à MyStage sans mot de passe, ouvre ce lien :"
+        keep = "Ne le transfère à personne."
+    else:
+        subject = "Votre lien de connexion à MyStage"
+        text = "Pour vous connecter à MyStage sans mot de passe, ouvrez ce lien :"
+        keep = "Ne le transférez à personne."
     body = mail_body(
         first_name,
-        "Pour vous connecter à MyStage sans mot de passe, ouvrez ce lien :",
+        text,
         url=url,
-        after=(
-            f"Ce lien est valable {valid_for} et ne sert qu'une fois. "
-            f"Ne le transférez à personne.\n\n{_NOT_YOU}"
-        ),
+        after=(f"Ce lien est valable {valid_for} et ne sert qu'une fois. {keep}\n\n{not_you(tu)}"),
     )
     return subject, body
 
 
 @template("sms_phone_code")
-def sms_phone_code(code: str, valid_minutes: int = 10) -> tuple[str, str]:
-    """SMS code confirming a phone number (pupils who sign up with a phone)."""
+def sms_phone_code(code: str, valid_minutes: int = 10, tu: bool = False) -> tuple[str, str]:
+    """SMS code confirming a phone number (pupils who sign up with a phone: ``tu``)."""
+    if tu:
+        return "", (
+            f"MyStage : ton code de confirmation est {code}. "
+            f"Valable {valid_minutes} min. Ne le donne à personne."
+        )
     return "", (
         f"MyStage : votre code de confirmation est {code}. "
         f"Valable {valid_minutes} min. Ne le donnez à personne."
@@ -63,8 +93,13 @@ def sms_phone_code(code: str, valid_minutes: int = 10) -> tuple[str, str]:
 
 
 @template("sms_reset_code")
-def sms_reset_code(code: str, valid_minutes: int = 10) -> tuple[str, str]:
+def sms_reset_code(code: str, valid_minutes: int = 10, tu: bool = False) -> tuple[str, str]:
     """SMS code to reset the password of an account identified by its phone."""
+    if tu:
+        return "", (
+            f"MyStage : ton code pour changer de mot de passe est {code}. "
+            f"Valable {valid_minutes} min. Ne le donne à personne."
+        )
     return "", (
         f"MyStage : votre code pour changer de mot de passe est {code}. "
         f"Valable {valid_minutes} min. Ne le donnez à personne."
@@ -72,9 +107,10 @@ def sms_reset_code(code: str, valid_minutes: int = 10) -> tuple[str, str]:
 
 
 @template("sms_magic_link")
-def sms_magic_link(url: str, valid_minutes: int = 15) -> tuple[str, str]:
+def sms_magic_link(url: str, valid_minutes: int = 15, tu: bool = False) -> tuple[str, str]:
     """SMS with a one-click login link."""
-    return "", f"MyStage : votre lien de connexion (valable {valid_minutes} min) : {link(url)}"
+    yours = "ton" if tu else "votre"
+    return "", f"MyStage : {yours} lien de connexion (valable {valid_minutes} min) : {link(url)}"
 
 
 @template("signup_existing")
@@ -84,9 +120,33 @@ def signup_existing(
     reset_url: str = "/mot-de-passe/oublie",
     resend_url: str = "/activation/renvoyer",
     pending: bool = False,
+    tu: bool = False,
 ) -> tuple[str, str]:
     """Someone signed up with the address of an existing account: nothing was created
-    (the form answered as for a new address, so it never tells who has an account)."""
+    (the form answered as for a new address, so it never tells who has an account);
+    ``tu`` when that account is a pupil's."""
+    if tu:
+        subject = "Quelqu'un a voulu créer un compte MyStage avec ton adresse"
+        if pending:
+            yours = (
+                "Si c'était toi : ton compte n'est pas encore activé. Demande un nouveau "
+                f"lien d'activation ici :\n{link(resend_url)}"
+            )
+        else:
+            yours = (
+                "Si c'était toi : tu n'as pas besoin d'un nouveau compte. Connecte-toi "
+                f"avec ton mot de passe habituel :\n{link(login_url)}\n\n"
+                f"Mot de passe oublié ? Choisis-en un nouveau ici :\n{link(reset_url)}"
+            )
+        paragraphs = (
+            "Quelqu'un vient de demander la création d'un compte MyStage avec cette adresse "
+            "électronique. Tu as déjà un compte MyStage avec cette adresse : aucun nouveau "
+            "compte n'a été créé et le tien n'a pas été modifié.",
+            yours,
+            "Si ce n'était pas toi, tu n'as rien à faire : personne ne peut créer un autre "
+            "compte avec ton adresse.",
+        )
+        return subject, mail_body(first_name, *paragraphs)
     subject = "Quelqu'un a voulu créer un compte MyStage avec votre adresse"
     if pending:
         yours = (
@@ -112,8 +172,13 @@ def signup_existing(
 
 
 @template("sms_signup_existing")
-def sms_signup_existing() -> tuple[str, str]:
+def sms_signup_existing(tu: bool = False) -> tuple[str, str]:
     """Phone-only sign-up with the number of an existing account (GSM 7-bit, one segment)."""
+    if tu:
+        return "", (
+            "MyStage : quelqu'un a voulu créer un compte avec ton numéro. Tu en as déjà "
+            "un : connecte-toi ou utilise Mot de passe oublié. Sinon, rien à faire."
+        )
     return "", (
         "MyStage : quelqu'un a voulu créer un compte avec votre numéro. Vous en avez déjà "
         "un : connectez-vous ou utilisez Mot de passe oublié. Sinon, rien à faire."

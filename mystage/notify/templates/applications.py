@@ -3,17 +3,19 @@ and nudges."""
 
 from __future__ import annotations
 
-from mystage.notify.templates.registry import link, mail_body, template
+from mystage.notify.sms_text import fit_sms
+from mystage.notify.templates.registry import in_sentence, link, mail_body, template
 
 
 def _week_phrase(week_label: str) -> str:
-    """« pour la Semaine du 16 au 20 novembre 2026 », « du 15 au 26 juin 2026 (2
-    semaines) » (a 2de period of two weeks, labelled « Du … »)."""
+    """« pour la semaine du 16 au 20 novembre 2026 », « du 15 au 26 juin 2026 (2
+    semaines) » (a 2de period of two weeks, labelled « Du … »): lower case inside the
+    sentence."""
     if not week_label:
         return ""
     if week_label.startswith("Du "):
-        return f" {week_label[0].lower()}{week_label[1:]}"
-    return f" pour la {week_label}"
+        return f" {in_sentence(week_label)}"
+    return f" pour la {in_sentence(week_label)}"
 
 
 @template("app_school_validation_request")
@@ -123,13 +125,15 @@ def app_pupil_event(
 
 @template("sms_app_pupil_event")
 def sms_app_pupil_event(url: str, event: str, offer_title: str = "") -> tuple[str, str]:
-    """SMS to a pupil (acceptance, confirm reminder, or when the pupil has no e-mail)."""
-    title = (offer_title or "")[:40]
+    """SMS to a pupil (acceptance, confirm reminder, or when the pupil has no e-mail): the
+    offer's title whole when the SMS fits in one segment, else cut at a word with an
+    ellipsis (:func:`mystage.notify.sms_text.fit_sms`)."""
     what = {
         "accepted": "candidature acceptée ! Confirme ton stage",
         "confirm_reminder": "pense à confirmer ton stage",
     }.get(event, "ta candidature a changé")
-    return "", f"MyStage : {title} : {what} sur {link(url)}"
+    address = link(url)
+    return "", fit_sms(lambda title: f"MyStage : {title} : {what} sur {address}", offer_title)
 
 
 _EMPLOYER_EVENTS = {

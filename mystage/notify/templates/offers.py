@@ -3,6 +3,7 @@ or no longer in the search."""
 
 from __future__ import annotations
 
+from mystage.notify.sms_text import fit_sms
 from mystage.notify.templates.registry import mail_body, template
 
 
@@ -104,27 +105,27 @@ def offer_withdrawn_pupil(
     first_name: str = "",
     accepted: bool = False,
 ) -> tuple[str, str]:
-    """To a pupil: the employer deactivated (or deleted) an offer the pupil applied to
-    (``accepted``: one of the pupil's applications had been accepted, not yet confirmed)."""
+    """To a pupil (« tu »): the employer deactivated (or deleted) an offer the pupil applied
+    to (``accepted``: one of the pupil's applications had been accepted, not yet
+    confirmed)."""
     what = "supprimé" if removed else "désactivé"
     at = f" chez {employer_name}" if employer_name else ""
     if accepted:
         subject = "Ce stage n'est plus possible"
         news = (
-            f"L'employeur avait accepté votre candidature, mais il a {what} l'offre "
-            f"« {offer_title} »{at} : vous ne pouvez plus confirmer ce stage et votre "
+            f"L'employeur avait accepté ta candidature, mais il a {what} l'offre "
+            f"« {offer_title} »{at} : tu ne peux plus confirmer ce stage et ta "
             "candidature est refusée."
         )
     else:
-        subject = "Votre candidature n'a pas été retenue"
+        subject = "Ta candidature n'a pas été retenue"
         news = (
-            f"L'employeur a {what} l'offre « {offer_title} »{at} : votre candidature est "
-            "donc refusée."
+            f"L'employeur a {what} l'offre « {offer_title} »{at} : ta candidature est donc refusée."
         )
     body = mail_body(
         first_name,
-        news + " Cela ne dépend pas de votre candidature : vous pouvez postuler à d'autres offres.",
-        "Pour chercher d'autres stages, ouvrez ce lien :",
+        news + " Cela ne dépend pas de ta candidature : tu peux postuler à d'autres offres.",
+        "Pour chercher d'autres stages, ouvre ce lien :",
         url=url,
     )
     return subject, body
@@ -133,8 +134,10 @@ def offer_withdrawn_pupil(
 @template("sms_offer_withdrawn_pupil")
 def sms_offer_withdrawn_pupil(offer_title: str = "") -> tuple[str, str]:
     """SMS to a pupil without an e-mail address (same case as offer_withdrawn_pupil)."""
-    title = (offer_title or "")[:40]
-    return "", (
-        f"MyStage : l'offre {title} n'est plus disponible, votre candidature est refusée. "
-        "Vous pouvez postuler à d'autres offres."
+    return "", fit_sms(
+        lambda title: (
+            f"MyStage : l'offre {title} n'est plus disponible, ta candidature est refusée. "
+            "Tu peux postuler à d'autres offres."
+        ),
+        offer_title or "",
     )

@@ -46,6 +46,16 @@ def link(path: str) -> str:
     return get_settings().public_url + "/" + path.lstrip("/")
 
 
+def in_sentence(label: str) -> str:
+    """A label that starts a line (« Semaine du 14 au 18 décembre 2026 ») as written inside
+    a sentence (« semaine du 14 au 18 décembre 2026 »): a capital followed by a small letter
+    is lowered, nothing else (the same rule as ``services.weeks.in_sentence``; notify does
+    not import services)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def greeting(first_name: str = "") -> str:
     first_name = (first_name or "").strip()
     return f"Bonjour {first_name}," if first_name else "Bonjour,"
@@ -63,3 +73,9 @@ def mail_body(first_name: str, *paragraphs: str, url: str = "", after: str = "")
 
 
 _NOT_YOU = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
+_NOT_YOU_TU = "Si tu n'es pas à l'origine de cette demande, ignore ce message."
+
+
+def not_you(tu: bool = False) -> str:
+    """« Si vous n'êtes pas à l'origine de cette demande… » (« tu » for a pupil)."""
+    return _NOT_YOU_TU if tu else _NOT_YOU

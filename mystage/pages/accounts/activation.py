@@ -26,7 +26,11 @@ def activation_page() -> rx.Component:
                     id="activation-pending",
                 ),
                 done_then_login(
-                    "Votre compte est activé. Vous pouvez vous connecter.",
+                    rx.cond(
+                        ActivationState.tu,
+                        "Ton compte est activé. Tu peux te connecter.",
+                        "Votre compte est activé. Vous pouvez vous connecter.",
+                    ),
                     "activation-ok",
                     ActivationState.login_url,
                 ),

@@ -37,7 +37,10 @@ STATE_COLORS = {
     "draft": "gray", "published": "green", "unpublished": "orange", "full": "blue",
     "past": "gray", "removed": "red", "sent": "blue", "read": "indigo", "under_review": "amber",
     "accepted": "green", "confirmed": "green", "refused": "red", "expired": "gray",
+    "deactivated": "red",
 }  # fmt: skip
+# What the employer still has to do on an application of these states (« Répondre »).
+TODO_STATES = ("sent", "read", "under_review")
 
 
 def _state_badge(state, label) -> rx.Component:
@@ -164,6 +167,122 @@ def _rows_table(headers: tuple[str, ...], row) -> rx.Component:
         width="100%",
         variant="surface",
         size="1",
+        class_name="wide-only",
+    )
+
+
+def _offer_state(r) -> rx.Component:
+    """The offer's state badge, and what happened when it was deactivated."""
+    return rx.fragment(
+        _state_badge(r["badge"], r["state_label"]),
+        rx.cond(
+            r["state_note"] != "",
+            rx.text(r["state_note"], font_size="0.8rem", color="#666", class_name="state-note"),
+        ),
+    )
+
+
+def _card(*children, **props) -> rx.Component:
+    """One record of a list on a narrow screen (the tables are for wider ones)."""
+    return rx.box(
+        *children,
+        border=f"1px solid {theme.GREY_BORDER}",
+        border_radius="8px",
+        padding="0.75rem",
+        background="white",
+        width="100%",
+        **props,
+    )
+
+
+def _small(*children, **props) -> rx.Component:
+    return rx.text(*children, font_size="0.85rem", **props)
+
+
+def _offer_card(r) -> rx.Component:
+    return _card(
+        rx.flex(
+            _small("N° ", rx.text.span(r["id"], class_name="offer-id"), color="#666"),
+            rx.box(_offer_state(r), text_align="right"),
+            justify="between",
+            align="start",
+            gap="0.5rem",
+        ),
+        rx.text(r["title"], font_weight="600", margin_top="0.25rem"),
+        _small(r["city"], color="#666"),
+        _small(r["period"], margin_top="0.25rem"),
+        _small(
+            "Places : ",
+            r["places_left"],
+            " / ",
+            r["places_total"],
+            " · Candidatures : ",
+            r["applications"],
+            rx.cond(
+                r["pending"] != "0",
+                rx.text.span(" (", r["pending"], " à traiter)", color=theme.RED),
+            ),
+        ),
+        rx.box(_offer_actions(r), margin_top="0.5rem"),
+        class_name="offer-card",
+    )
+
+
+def _app_card(r) -> rx.Component:
+    href = "/espace/employeur/candidatures/" + r["id"]
+    return _card(
+        rx.flex(
+            rx.link(r["pupil_name"], href=href, font_weight="600"),
+            _state_badge(r["state"], r["state_label"]),
+            justify="between",
+            align="start",
+            gap="0.5rem",
+            wrap="wrap",
+        ),
+        _small(
+            r["school"],
+            rx.cond(
+                r["rep"] != "",
+                rx.badge(r["rep"], color_scheme="purple", margin_left="0.25rem"),
+            ),
+        ),
+        _small("Offre n° ", r["offer_id"], " — ", r["offer_title"], margin_top="0.25rem"),
+        _small(r["week_label"]),
+        _small("Candidature n° ", r["id"], " · mise à jour le ", r["updated_at"], color="#666"),
+        rx.cond(
+            r["convention_label"] != "",
+            rx.link(
+                "Convention : " + r["convention_label"].to(str),
+                href=r["convention_url"],
+                display="block",
+                font_size="0.85rem",
+            ),
+        ),
+        rx.link(
+            rx.button(
+                rx.cond(
+                    rx.Var.create(list(TODO_STATES)).contains(r["state"]),
+                    "Voir et répondre",
+                    "Voir la candidature",
+                ),
+                size="2",
+                variant="soft",
+            ),
+            href=href,
+            margin_top="0.5rem",
+            display="inline-block",
+        ),
+        class_name="app-card",
+    )
+
+
+def _cards(row) -> rx.Component:
+    return rx.vstack(
+        rx.foreach(EmployerDashboardState.rows, row),
+        spacing="2",
+        width="100%",
+        class_name="narrow-only",
+        id="dash-cards",
     )
 
 
@@ -177,7 +296,7 @@ def _offers_table() -> rx.Component:
                 rx.text(r["city"], font_size="0.8rem", color="#666"),
             ),
             rx.table.cell(r["period"]),
-            rx.table.cell(_state_badge(r["state"], r["state_label"])),
+            rx.table.cell(_offer_state(r)),
             rx.table.cell(r["places_left"], " / ", r["places_total"]),
             rx.table.cell(
                 r["applications"],
@@ -377,7 +496,11 @@ def employer_dashboard_page() -> rx.Component:
                             ),
                             id="dash-empty",
                         ),
-                        rx.cond(S.tab == "offres", _offers_table(), _apps_table()),
+                        rx.cond(
+                            S.tab == "offres",
+                            rx.fragment(_offers_table(), _cards(_offer_card)),
+                            rx.fragment(_apps_table(), _cards(_app_card)),
+                        ),
                     ),
                     width="100%",
                     overflow_x="auto",

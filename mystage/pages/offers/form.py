@@ -60,7 +60,7 @@ def offer_form_page() -> rx.Component:
             rx.cond(
                 S.loaded,
                 rx.box(
-                    page_title("Déposer une offre"),
+                    page_title(S.heading, id="offer-form-title"),
                     rx.text(
                         "Offre n° ",
                         S.offer_id,
@@ -101,7 +101,11 @@ def offer_form_page() -> rx.Component:
                                     rx.cond(
                                         S.step == 4,
                                         "Enregistrer et prévisualiser",
-                                        "Enregistrer et continuer",
+                                        rx.cond(
+                                            (S.step == 3) & (S.window_warning != ""),
+                                            "Enregistrer et continuer quand même",
+                                            "Enregistrer et continuer",
+                                        ),
                                     ),
                                     type="submit",
                                     size="3",

@@ -141,7 +141,7 @@ def _week_row(w) -> rx.Component:
             title="Vide : le nombre de places par semaine",
             min=0,
             max=200,
-            aria_label="Places pour la " + w["label"],
+            aria_label="Places pour la " + w["label"].lower(),
             style={"width": "4rem", "padding": "0.2rem"},
         ),
         width="100%",
@@ -229,7 +229,26 @@ def step3() -> rx.Component:
         ),
         side_by_side(
             (bound_field(S, "Du", "application_start", type="date"), "1"),
-            (bound_field(S, "Au", "application_end", type="date"), "1"),
+            (
+                rx.box(
+                    bound_field(S, "Au", "application_end", type="date"),
+                    rx.cond(
+                        S.window_warning != "",
+                        rx.text(
+                            S.window_warning,
+                            id="f-application_end-warn",
+                            role="status",
+                            font_size="0.85rem",
+                            color="#6e4400",
+                            background="#fff4d6",
+                            border_left="4px solid #b34000",
+                            padding="0.4rem 0.6rem",
+                            margin_top="0.25rem",
+                        ),
+                    ),
+                ),
+                "1",
+            ),
         ),
         rx.heading("Égalité des chances", as_="h3", size="4", margin_y="0.5rem"),
         _flag("Réserver l'offre aux élèves des collèges REP / REP+", "reserved_rep"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from mystage.components import theme
+from mystage.components.controls import state_badge
 from mystage.components.forms import card, notice, page_title
 from mystage.components.layout import page
 from mystage.components.offer import offer_detail
+from mystage.pages.offers.dashboard import STATE_COLORS
 from mystage.state.offers import OfferPreviewState
 
 
@@ -20,6 +22,22 @@ def offer_preview_page() -> rx.Component:
         rx.vstack(
             notice("Aperçu : voici l'offre telle qu'un élève la verra.", "info"),
             rx.cond(S.error != "", notice(S.error, "error", id="publish-error")),
+            rx.flex(
+                rx.text("État de l'offre :", font_weight="600"),
+                state_badge(
+                    rx.cond(S.view["badge"] != "", S.view["badge"], S.view["state"]),
+                    S.view["state_label"],
+                    STATE_COLORS,
+                    id="offer-state",
+                ),
+                rx.cond(
+                    S.view["state_note"] != "",
+                    rx.text(S.view["state_note"], color="#666", id="offer-state-note"),
+                ),
+                gap="0.5rem",
+                align="center",
+                wrap="wrap",
+            ),
             rx.cond(~S.can_publish, notice(S.publish_block_reason, "info")),
             card(offer_detail(S.view, S.weeks, S.levels, S.handicaps), id="offer-preview"),
             rx.flex(

@@ -56,6 +56,7 @@ from mystage.services.accounts.creation import PROFILE_FIELDS, create_active_acc
 from mystage.services.accounts.delivery import CODE_TTL
 from mystage.services.accounts.identifiers import (
     identifier_kind,
+    login_url,
     normalize_email,
     normalize_phone,
     safe_next_url,
@@ -278,6 +279,7 @@ __all__ = [
     "reset_password_with_code",
     "revoke_all_sessions",
     "revoke_session",
+    "login_url",
     "safe_next_url",
     "school_kind_error",
     "school_kind_for_level",

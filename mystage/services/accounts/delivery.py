@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from mystage.models import TokenPurpose, User
+from mystage.models import Role, TokenPurpose, User
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services.accounts import tokens
@@ -44,7 +44,11 @@ def mail_link(
     raw = tokens.issue(s, purpose, user_id=user.id, target=to, payload=payload, ttl=ttl)
     url = link_url(path, raw)
     subject, body = templates.render(
-        template, url=url, first_name=user.first_name, valid_for=valid_for
+        template,
+        url=url,
+        first_name=user.first_name,
+        valid_for=valid_for,
+        tu=user.role == Role.ELEVE,  # pupils get « tu », everybody else « vous »
     )
     queue_mail(
         s,
@@ -63,5 +67,7 @@ def send_phone_code(s: Session, user: User, action: str) -> None:
         s, TokenPurpose.PHONE_CODE, user_id=user.id, target=user.phone, action=action, ttl=CODE_TTL
     )
     name = "sms_phone_code" if action == "activation" else "sms_reset_code"
-    _, body = templates.render(name, code=code, valid_minutes=_minutes(CODE_TTL))
+    _, body = templates.render(
+        name, code=code, valid_minutes=_minutes(CODE_TTL), tu=user.role == Role.ELEVE
+    )
     queue_sms(s, to=user.phone, body=body, template=name, user_id=user.id)

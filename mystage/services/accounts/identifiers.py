@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 _EMAIL_RE = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -87,6 +88,13 @@ def parse_identifier(raw: str | None) -> tuple[str | None, str | None]:
     if kind == "phone":
         return kind, normalize_phone(raw)
     return None, None
+
+
+def login_url(next_url: str | None) -> str:
+    """``/connexion?suivant=…`` coming back to ``next_url`` — path *and* query string
+    (``/espace/employeur?onglet=traitees``), percent-encoded so that its own ``?``, ``&`` and
+    ``=`` survive; anything but a local path (:func:`safe_next_url`) comes back to ``/``."""
+    return "/connexion?suivant=" + quote(safe_next_url(next_url), safe="/")
 
 
 def safe_next_url(url: str | None) -> str:

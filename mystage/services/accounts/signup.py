@@ -71,6 +71,7 @@ def tell_owner_of_signup(s: Session, owner: User, channel: str) -> None:
             reset_url="/mot-de-passe/oublie",
             resend_url="/activation/renvoyer",
             pending=owner.status == AccountStatus.PENDING_ACTIVATION,
+            tu=owner.role == Role.ELEVE,
         )
         queue_mail(
             s,
@@ -82,7 +83,7 @@ def tell_owner_of_signup(s: Session, owner: User, channel: str) -> None:
             user_id=owner.id,
         )
     else:
-        _, body = templates.render("sms_signup_existing")
+        _, body = templates.render("sms_signup_existing", tu=owner.role == Role.ELEVE)
         queue_sms(s, to=target, body=body, template="sms_signup_existing", user_id=owner.id)
 
 

@@ -58,6 +58,28 @@ EMPLOYER_ACTIONS = frozenset(
 SCHOOL_ACTIONS = frozenset(a for a, t in TRANSITIONS.items() if t.actor == "school")
 
 MSG_MESSAGE_LONG = f"{MESSAGE_MAX} caractères au maximum."
+MSG_NOT_OFFERED = "Cette action n'est pas proposée pour cette candidature : rechargez la page."
+
+# What the employer may do on an application in each state, in words that say what each
+# button does: before an answer, accept / study / refuse; once accepted, only withdraw the
+# agreement; once confirmed, only cancel the internship (both with a reason for the pupil).
+# Every button is an employer transition of the machine (TRANSITIONS); the machine allows a
+# little more (« Refuser » after acceptance, « Annuler » before it), which the employer is
+# not offered, here or in :func:`decide_as_employer`.
+_BEFORE_ANSWER = (("accept", "Accepter"), ("review", "Mettre à l'étude"), ("refuse", "Refuser"))
+EMPLOYER_BUTTONS: dict[str, tuple[tuple[str, str], ...]] = {
+    A.SENT: _BEFORE_ANSWER,
+    A.READ: _BEFORE_ANSWER,
+    A.UNDER_REVIEW: (("accept", "Accepter"), ("refuse", "Refuser")),
+    A.ACCEPTED: (("cancel_by_employer", "Annuler mon accord"),),
+    A.CONFIRMED: (("cancel_by_employer", "Annuler le stage"),),
+}
+
+
+def employer_buttons(state: str) -> list[dict[str, str]]:
+    """The employer's decision buttons for an application in ``state`` (in order)."""
+    return [{"action": a, "label": label} for a, label in EMPLOYER_BUTTONS.get(state, ())]
+
 
 # The current state in plain words, for each side.
 EMPLOYER_HINTS = {
@@ -202,11 +224,7 @@ def employer_view(s: Session, user: User | None, app_id: Any) -> dict[str, Any] 
         contact_phone=structures.display_phone(app.contact_phone) if visible else "",
         contact_phone_tel=app.contact_phone if visible else "",
         history=_history(s, app.id, hide_school_messages=True),
-        actions=[
-            {"action": a, "label": ACTION_LABELS.get(a, a)}
-            for a in actions_for(app.state, "employer")
-            if a in EMPLOYER_ACTIONS
-        ],
+        actions=employer_buttons(app.state),
     )
     return view
 
@@ -369,10 +387,19 @@ def decide_as_employer(
     s: Session, user: User | None, app_id: Any, action: Any, message: Any = "", reason: Any = None
 ) -> dict[str, str]:
     """« Accepter », « Mettre à l'étude », « Refuser » (with ``reason``, a key of
-    ``REFUSE_REASONS``), « Annuler »: ``{}`` when done, else ``{"message": …}`` /
+    ``REFUSE_REASONS``), « Annuler mon accord », « Annuler le stage » — only the buttons
+    of :data:`EMPLOYER_BUTTONS` for the application's state: ``{}`` when done, else ``{"message": …}`` /
     ``{"reason": …}`` (an error for that field) or ``{"form": …}``; nothing changed on
     error."""
     app, _offer = _employer_app(s, user, app_id)
+    if (
+        app is not None
+        and isinstance(action, str)
+        and action in EMPLOYER_ACTIONS
+        and app.state in TRANSITIONS[action].from_states
+        and action not in {b["action"] for b in employer_buttons(app.state)}
+    ):
+        return {"form": MSG_NOT_OFFERED}
     return _decide(s, user, app, EMPLOYER_ACTIONS, action, message, reason)
 
 

@@ -261,8 +261,9 @@ def mail(s: Session, x: Loaded, person: dict[str, Any], event: str, url: str, ke
     }
     if person.get("email"):
         subject, body = templates.render(
-            "conv_event", url=url, event=event, first_name=person.get("first_name", ""), **ctx
-        )
+            "conv_event", url=url, event=event, first_name=person.get("first_name", ""),
+            tu=person["role"] == "pupil", **ctx,
+        )  # fmt: skip
         queue_mail(
             s, to=person["email"], subject=subject, body=body, action_url=templates.link(url),
             template=f"conv_{event}", user_id=person.get("user_id"), dedupe_key=dedupe + ":mail",

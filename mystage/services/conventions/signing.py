@@ -233,11 +233,11 @@ def request_code(
         target=address, action=_action(xs, role), ttl=CODE_TTL,
     )  # fmt: skip
     if channel == "sms":
-        _, body = templates.render("sms_conv_code", code=code)
+        _, body = templates.render("sms_conv_code", code=code, tu=role == "pupil")
         queue_sms(s, to=address, body=body, template="sms_conv_code")
         said = f"Code envoyé par SMS au {mask(channel, address)}."
     else:
-        subject, body = templates.render("conv_code", code=code, count=len(xs))
+        subject, body = templates.render("conv_code", code=code, count=len(xs), tu=role == "pupil")
         queue_mail(s, to=address, subject=subject, body=body, template="conv_code")
         said = f"Code envoyé par e-mail à {mask(channel, address)}."
     s.commit()

@@ -60,6 +60,7 @@ from mystage.services.exports.applications import age_on
 from mystage.services.exports.files import (
     TOKEN_RE,
     download_path,
+    download_path_of_job,
     export_status,
     exports_dir,
     my_exports,
@@ -111,6 +112,7 @@ __all__ = [
     "can_export",
     "claim_next",
     "download_path",
+    "download_path_of_job",
     "export_for_download",
     "export_status",
     "exports_dir",

@@ -23,6 +23,9 @@ LINK_DAYS = 7
 
 
 DOWNLOAD_URL = "/api/exports/{token}"
+# « Vos derniers exports »: each finished file downloads again while its link is valid,
+# through the same checks as the mailed link (the requester's session, unexpired, present).
+AGAIN_URL = "/api/exports/fichier/{id}"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
@@ -57,7 +60,19 @@ def _job_dict(job: ExportJob) -> dict[str, Any]:
         "error": job.error or "",
         "created_at": clock.fmt_paris(job.created_at),
         "expires_at": clock.fmt_paris(job.expires_at),
+        "download_url": AGAIN_URL.format(id=job.id) if _downloadable(job) else "",
     }
+
+
+def _downloadable(job: ExportJob) -> bool:
+    """Done, its file still there (not purged) and its link not expired."""
+    expires = clock.as_utc(job.expires_at)
+    return (
+        job.status == "done"
+        and bool(job.file_path)
+        and expires is not None
+        and expires > clock.now()
+    )
 
 
 def export_status(s: Session, user: Any, job_id: Any) -> dict[str, Any] | None:
@@ -94,6 +109,18 @@ def exports_dir() -> Path:
     return path
 
 
+def _file_of(job: ExportJob | None, user: Any) -> tuple[Path, str] | None:
+    """The file of ``job`` for ``user`` when it is theirs and downloadable, else None."""
+    if job is None or job.user_id != user.id or not _downloadable(job):
+        return None
+    root = get_settings().private_dir.resolve()
+    path = (root / job.file_path).resolve()
+    if root / "exports" not in path.parents or not path.is_file():
+        return None
+    name = f"mystage-{FILE_SLUGS.get(job.kind, 'export')}-{clock.fmt_paris(job.created_at, False)}"
+    return path, name.replace("/", "-") + ".xlsx"
+
+
 def download_path(s: Session, user: Any, raw_token: Any) -> tuple[Path, str] | None:
     """The file of a finished export for its requester, with a valid unexpired link; None
     otherwise (unknown, expired, purged, someone else's)."""
@@ -104,17 +131,17 @@ def download_path(s: Session, user: Any, raw_token: Any) -> tuple[Path, str] | N
     job = s.execute(
         sa.select(ExportJob).where(ExportJob.token_hash == tokens.hash_token(raw_token))
     ).scalar_one_or_none()
-    if job is None or job.user_id != user.id or job.status != "done" or not job.file_path:
+    return _file_of(job, user)
+
+
+def download_path_of_job(s: Session, user: Any, job_id: Any) -> tuple[Path, str] | None:
+    """« Vos derniers exports »: the file of the requester's export ``job_id`` while its
+    link is valid (same rules as :func:`download_path`); None for anyone else, an unknown
+    or crafted id, an expired or purged file."""
+    if not permissions.is_authenticated(user):
         return None
-    expires = clock.as_utc(job.expires_at)
-    if expires is None or expires <= clock.now():
-        return None
-    root = get_settings().private_dir.resolve()
-    path = (root / job.file_path).resolve()
-    if root / "exports" not in path.parents or not path.is_file():
-        return None
-    name = f"mystage-{FILE_SLUGS.get(job.kind, 'export')}-{clock.fmt_paris(job.created_at, False)}"
-    return path, name.replace("/", "-") + ".xlsx"
+    jid = client_id(job_id)
+    return _file_of(s.get(ExportJob, jid) if jid is not None else None, user)
 
 
 def purge_expired(s: Session) -> int:

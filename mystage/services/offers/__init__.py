@@ -25,7 +25,9 @@ from mystage.services.offers.dashboard import (
     period_text,
 )
 from mystage.services.offers.duplication import (
+    copy_title,
     duplicate,
+    form_heading,
 )
 from mystage.services.offers.fields import (
     DAYS,
@@ -78,13 +80,17 @@ from mystage.services.offers.fields import (
     STEPS,
 )
 from mystage.services.offers.form import (
+    WINDOW_GAP,
     create_draft,
     load_step,
     missing_steps,
     save_step,
+    window_warning,
+    window_warning_of,
 )
 from mystage.services.offers.lifecycle import (
     ACTION_LABELS,
+    DEACTIVATED_LABEL,
     MSG_ALREADY,
     MSG_CONFLICT,
     MSG_DEACTIVATED,
@@ -97,6 +103,7 @@ from mystage.services.offers.lifecycle import (
     OFFER_TRANSITIONS,
     SYSTEM_ACTIONS,
     available_actions,
+    deactivations,
     pending_applications_count,
     transition,
 )
@@ -185,8 +192,15 @@ __all__ = [
     "TODO_STATES",
     "application_open",
     "available_actions",
+    "WINDOW_GAP",
+    "window_warning",
+    "window_warning_of",
+    "deactivations",
+    "DEACTIVATED_LABEL",
     "create_draft",
+    "copy_title",
     "duplicate",
+    "form_heading",
     "employer_applications",
     "employer_offers",
     "has_applied",

@@ -23,7 +23,7 @@ from mystage.models import (
 )
 from mystage.services import permissions, weeks
 from mystage.services.ids import client_id
-from mystage.services.offers.lifecycle import available_actions
+from mystage.services.offers.lifecycle import DEACTIVATED_LABEL, available_actions, deactivations
 from mystage.services.offers.records import editable_offer
 
 # Application states as the employer sees them (seed 003 tabs).
@@ -130,12 +130,19 @@ def employer_offers(
         .where(*conds)
     )
     rows = _page_rows(s, stmt, order, page, per_page)
+    deactivated = deactivations(s, [(r.id, r.state) for r in rows])
     return [
         {
             "id": r.id,
             "title": r.title or "(offre sans titre)",
             "state": r.state,
-            "state_label": OFFER_STATE_LABELS.get(r.state, r.state),
+            # « Désactivée » (its open applications were refused) is not « Dépubliée » (a
+            # pause): the badge and the line under it say which, and what happened.
+            "badge": "deactivated" if r.id in deactivated else r.state,
+            "state_label": DEACTIVATED_LABEL
+            if r.id in deactivated
+            else OFFER_STATE_LABELS.get(r.state, r.state),
+            "state_note": deactivated.get(r.id, ""),
             "period": period_text(r.all_year, r.first_week, r.last_week),
             "places_total": int(r.places_total or 0),
             "places_left": int(r.places_left or 0),

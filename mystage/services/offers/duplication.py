@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import Offer, OfferSchool, OfferState, OfferWeek, User
+from mystage.models import AuditLog, Offer, OfferSchool, OfferState, OfferWeek, User
 from mystage.services import audit, permissions, weeks
 from mystage.services.offers.fields import SECONDE_PERIODS
 from mystage.services.offers.records import (
@@ -44,6 +45,24 @@ _NOT_COPIED = {
     "application_start",
     "application_end",
 }
+
+
+COPY_SUFFIX = " (copie)"
+TITLE_MAX = 150  # Offer.title's max_length
+
+
+def copy_title(title: str) -> str:
+    """« … (copie) »: the copy's title until its editor changes it, cut at a word so that it
+    fits the column with the suffix (a copy of a copy is not « (copie) (copie) »)."""
+    title = (title or "").strip()
+    if title.endswith(COPY_SUFFIX.strip()):
+        return title[:TITLE_MAX]
+    room = TITLE_MAX - len(COPY_SUFFIX)
+    if len(title) > room:
+        cut = title[: room - 1]
+        head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+        title = head.rstrip(" -–—,;:") + "…"
+    return title + COPY_SUFFIX
 
 
 def _next_year_date(d: date | None) -> date | None:
@@ -101,6 +120,8 @@ def duplicate(
 
     now = clock.now()
     values = {name: getattr(src, name) for name in Offer.model_fields if name not in _NOT_COPIED}
+    if not next_year:  # a renewal is told apart by its year (and its form's title)
+        values["title"] = copy_title(src.title)
     copy = Offer(
         **values,
         state=OfferState.DRAFT,
@@ -135,3 +156,24 @@ def duplicate(
     )
     s.commit()
     return copy.id, ""
+
+
+def form_heading(s: Session, offer: Offer | None) -> str:
+    """The offer form's title: « Copie de l'offre n° 18 » (or « Renouvellement de l'offre
+    n° 18 ») for a draft made by « Dupliquer » (« Renouveler »), « Modifier l'offre n° 7 »
+    once the offer has been published, « Déposer une offre » otherwise."""
+    if offer is None:
+        return "Déposer une offre"
+    if offer.state == OfferState.DRAFT and offer.mother_id:
+        renewed = s.execute(
+            sa.select(AuditLog.id).where(
+                AuditLog.entity == "offer",
+                AuditLog.entity_id == offer.id,
+                AuditLog.action == "renew",
+            )
+        ).first()
+        kind = "Renouvellement" if renewed else "Copie"
+        return f"{kind} de l'offre n° {offer.mother_id}"
+    if offer.state != OfferState.DRAFT:
+        return f"Modifier l'offre n° {offer.id}"
+    return "Déposer une offre"

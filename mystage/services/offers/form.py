@@ -284,3 +284,35 @@ def missing_steps(s: Session, offer_id: int) -> list[int]:
     if offer is None:
         return list(STEPS)
     return [k for k in STEPS if k >= (offer.draft_step or 1)]
+
+
+# « Période de candidature » that ends long before some of the offer's weeks (4 February,
+# a week in June): allowed, but most likely a slip — step 3 warns next to the field.
+WINDOW_GAP = 56  # days: about two months between the window's end and a week
+
+
+def window_warning(end: date | None, mondays: list[date]) -> str:
+    """The warning of step 3 when the application window closes more than :data:`WINDOW_GAP`
+    days before some of ``mondays`` (pupils cannot apply for them after that date); ""
+    when it does not (or without an end date)."""
+    if end is None:
+        return ""
+    late = sorted(m for m in mondays if (m - end).days > WINDOW_GAP)
+    if not late:
+        return ""
+    first = weeks.in_sentence(weeks.week_label(late[0]))
+    others = len(late) - 1
+    more = f" et {others} autre{'s' if others > 1 else ''} semaine{'s' if others > 1 else ''}"
+    return (
+        f"Attention : les candidatures fermeront le {weeks.date_label(end)}, plus de deux "
+        f"mois avant la {first}{more if others else ''}. Passé cette date, plus aucun élève "
+        "ne pourra postuler pour "
+        f"{'ces semaines' if others else 'cette semaine'}. Vérifiez la date de fin, ou "
+        "gardez-la si c'est voulu."
+    )
+
+
+def window_warning_of(s: Session, actor: User | None, offer_id: int) -> str:
+    """:func:`window_warning` for the offer as saved (its weeks, 2de June weeks included)."""
+    offer = editable_offer(s, actor, offer_id)
+    return window_warning(offer.application_end, [r.week_start for r in week_rows(s, offer.id)])

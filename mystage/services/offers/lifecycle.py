@@ -7,6 +7,7 @@ raising, as the UI shows it next to the button.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -96,6 +97,13 @@ MSG_NO_WINDOW_TO_CLOSE = "Les candidatures sont déjà suspendues pour cette off
 # explicitly, with a message, from the application's page).
 OPEN_STATES = PENDING_STATES | {AppState.ACCEPTED}
 
+# The audit note of « Désactiver » / « Supprimer » (read back by :func:`deactivations`).
+REFUSED_NOTE = "{n} candidature(s) en cours refusée(s)."
+_REFUSED_NOTE_RE = re.compile(r"(\d+) candidature\(s\) en cours refusée\(s\)\.")
+# The actions that decide whether an offer is online (the last one tells why it is not).
+_PUBLICATION_ACTIONS = ("publish", "republish", "unpublish", "deactivate")
+DEACTIVATED_LABEL = "Désactivée"
+
 _ALREADY_LABELS = {
     S.PUBLISHED: "publiée",
     S.UNPUBLISHED: "dépubliée",
@@ -110,6 +118,45 @@ def available_actions(state: str) -> list[str]:
         for action, (from_states, _to) in OFFER_TRANSITIONS.items()
         if action not in SYSTEM_ACTIONS and state in from_states
     ]
+
+
+def deactivation_note(refused: int, when: str) -> str:
+    """What « Désactiver » did, in words: « 3 candidatures refusées le 12/12/2026 »."""
+    if refused <= 0:
+        return f"le {when}, sans candidature en cours"
+    plural = "s" if refused > 1 else ""
+    return f"{refused} candidature{plural} refusée{plural} le {when}"
+
+
+def deactivations(s: Session, offers: list[tuple[int, str]]) -> dict[int, str]:
+    """Which of ``offers`` (``(id, state)`` pairs) are offline because they were deactivated,
+    not paused (« Dépublier »): no state of their own (no migration), the audit log tells
+    it — the last publication action of an unpublished offer is ``deactivate``.  Returns
+    ``{offer id: what happened}`` (:func:`deactivation_note`), one query for the page."""
+    ids = [oid for oid, state in offers if state == S.UNPUBLISHED]
+    if not ids:
+        return {}
+    rows = s.execute(
+        sa.select(AuditLog.entity_id, AuditLog.action, AuditLog.message, AuditLog.created_at)
+        .where(
+            AuditLog.entity == "offer",
+            AuditLog.entity_id.in_(ids),
+            AuditLog.action.in_(_PUBLICATION_ACTIONS),
+        )
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+    ).all()
+    last: dict[int, Any] = {}
+    for r in rows:
+        last.setdefault(r.entity_id, r)
+    out = {}
+    for oid, r in last.items():
+        if r.action != "deactivate":
+            continue
+        found = _REFUSED_NOTE_RE.search(r.message or "")
+        out[oid] = deactivation_note(
+            int(found.group(1)) if found else 0, clock.fmt_paris(r.created_at, with_time=False)
+        )
+    return out
 
 
 def pending_applications_count(s: Session, offer_id: int) -> int:
@@ -302,7 +349,7 @@ def transition(
         refused = _refuse_pending(s, offer, actor, removed=action == "remove")
     note = message.strip()[:1000] if isinstance(message, str) else ""
     if refused:
-        note = (note + " " if note else "") + f"{refused} candidature(s) en cours refusée(s)."
+        note = (note + " " if note else "") + REFUSED_NOTE.format(n=refused)
     audit.record(
         s, "offer", offer.id, action, actor,
         from_state=current, to_state=to_state or current, message=note,

@@ -10,15 +10,16 @@ from mystage.state.values import form_str
 
 
 def _activate(s, token: str):
+    from mystage.models import Role
     from mystage.services import accounts
 
     user, error = accounts.activate(s, token)
     s.commit()
     if user is None:
-        return False, error or "", "/connexion", False
+        return False, error or "", "/connexion", False, False
     next_url = accounts.after_signup_url(user, "")
-    login_url = "/connexion" + (f"?suivant={next_url}" if next_url else "")
-    return True, "", login_url, accounts.awaits_validation(user)
+    login_url = accounts.login_url(next_url) if next_url else "/connexion"
+    return True, "", login_url, accounts.awaits_validation(user), user.role == Role.ELEVE
 
 
 class ActivationState(rx.State):
@@ -29,6 +30,8 @@ class ActivationState(rx.State):
     pending: bool = False
     # « Se connecter » after activation: back to the offer the pupil came from, if any.
     login_url: str = "/connexion"
+    # A pupil's account: the page says « tu » (the recipient's role decides, as in mails).
+    tu: bool = False
 
     @rx.event
     async def load(self):
@@ -39,8 +42,9 @@ class ActivationState(rx.State):
             self.pending = False
             self.error = "Lien d'activation incomplet. Copiez le lien entier reçu par courriel."
             return
-        ok, error, login_url, pending = await db.call(_activate, token)
+        ok, error, login_url, pending, tu = await db.call(_activate, token)
         self.done = ok
+        self.tu = tu
         self.pending = ok and pending
         self.error = "" if ok else error
         self.login_url = login_url

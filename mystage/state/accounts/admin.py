@@ -10,7 +10,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import accounts, permissions
 from mystage.services.ids import client_id
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 
 MSG_ADMIN_ONLY = "Action réservée aux administrateurs."
 MSG_BAD_REQUEST = "Demande invalide."
@@ -81,7 +81,7 @@ class AdminState(rx.State):
             self.pending = []
             self.qpv = []
             if actor is None:
-                return rx.redirect("/connexion?suivant=/espace/admin")
+                return login_redirect(self)
             return
         self.pending = await db.call(_pending, actor)
         await self._load_structures(actor)

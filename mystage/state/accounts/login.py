@@ -16,9 +16,14 @@ from mystage.state.values import form_str
 
 
 def _safe_next(raw: str) -> str:
-    if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw[:300]
-    return "/espace"
+    """Where to go after logging in: the whole local address given (path and query string,
+    ``/espace/employeur?onglet=traitees``), never another site; « /espace » otherwise."""
+    from mystage.services.accounts import safe_next_url
+
+    if not isinstance(raw, str) or not raw.strip():
+        return "/espace"
+    url = safe_next_url(raw)
+    return url if url != "/" or raw.strip() == "/" else "/espace"
 
 
 def _login(s, identifier: str, password: str, ip: str, next_url: str):

@@ -7,7 +7,7 @@ import reflex as rx
 from mystage import db
 from mystage.models import LEVEL_LABELS, REFERENT_ROLES, ROLE_LABELS, Role, User
 from mystage.services import permissions
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 
 
 def _profile(s, user_id: int) -> dict[str, str]:
@@ -59,7 +59,7 @@ class AccountState(rx.State):
         if not permissions.can_view_profile(user):
             self.profile = {}
             self.is_referent = self.is_admin = False
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         self.is_referent = user.role in REFERENT_ROLES
         self.is_admin = user.role == Role.ADMIN
         if self.router.url.path.rstrip("/") == "/espace":

@@ -14,7 +14,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import conventions
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str, flat_rows, form_str, id_param
 
 NOT_FOUND = "Convention introuvable."
@@ -105,7 +105,7 @@ class ConventionPage(rx.State, mixin=True):
 
     def _login_redirect(self):
         self._clear()
-        return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        return login_redirect(self)
 
     async def _show(self, user) -> None:
         self._set_view(

@@ -11,7 +11,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import conventions
 from mystage.state.schools.space import SpacePage
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import flat_rows, id_param
 
 EMPLOYER_URL = "/espace/employeur/conventions"
@@ -71,7 +71,7 @@ class EmployerConventionsState(_ConventionList, rx.State):
         user = await caller(self)
         if user is None:
             self.rows = []
-            return rx.redirect(f"/connexion?suivant={EMPLOYER_URL}")
+            return login_redirect(self)
         self._set_rows(await db.call(conventions.employer_list, user))
         self.loaded = True
 

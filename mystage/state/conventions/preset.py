@@ -11,6 +11,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import conventions
 from mystage.state.schools.space import SpacePage
+from mystage.state.session import login_redirect
 from mystage.state.values import as_str, form_str
 
 PRESET_URL = "/espace/etablissement/modele-convention"
@@ -49,7 +50,7 @@ class ConventionPresetState(SpacePage, rx.State):
     async def save(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={PRESET_URL}")
+            return login_redirect(self)
         data = {k: form_str(form_data, k, LIMITS.get(k, 2000)) for k in PRESET_KEYS}
         self.saved = False
         errors = await db.call(conventions.save_preset, user, data)

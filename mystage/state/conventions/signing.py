@@ -25,7 +25,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import conventions, pupils
 from mystage.services.ids import client_id
-from mystage.state.session import caller, client_ip
+from mystage.state.session import caller, client_ip, login_redirect
 from mystage.state.values import as_str
 
 # At most this many conventions in one group signature (the services' GROUP_MAX).
@@ -218,7 +218,7 @@ class SigningState(rx.State):
         self._shut()
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         conv_ids = bounded_ids(ids)
         if not conv_ids:
             return

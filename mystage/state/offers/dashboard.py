@@ -12,7 +12,7 @@ from mystage.services import permissions
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.offers.preview import DENIED, transition_offer
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import form_str, id_param, str_dict
 
 
@@ -114,7 +114,7 @@ class EmployerDashboardState(rx.State):
     async def _refresh(self):
         user = await caller(self)
         if user is None:
-            return rx.redirect("/connexion?suivant=/espace/employeur")
+            return login_redirect(self)
         if not permissions.can_create_offer(user):
             self.allowed = False
             self.rows = []

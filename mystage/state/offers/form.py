@@ -12,7 +12,7 @@ from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.navigation import scroll_request
 from mystage.state.offers.preview import DENIED
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import form_flag, form_str, id_param, int_param, str_dict
 
 WEEKDAYS = list(offers.DAYS)
@@ -48,6 +48,8 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         "seconde": {},
         "reserved": [],
         "map_url": "",
+        "heading": offers.form_heading(s, offer),
+        "window_warning": "",
     }
     if step == 1 and offer is not None and offer.latitude is not None:
         from mystage.services import map_store
@@ -87,6 +89,7 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         periods = weeks.seconde_periods(year if today.month < 9 else year)
         out["seconde"] = {k: weeks.week_label(v) for k, v in periods.items()}
         out["reserved"] = values.get("reserved_schools") or []
+        out["window_warning"] = offers.window_warning_of(s, user, offer_id)
     return out
 
 
@@ -106,10 +109,14 @@ def _today():
     return clock.today_paris()
 
 
-def _save_step(s, user, offer_id: int, step: int, data: dict) -> dict:
+def _save_step(s, user, offer_id: int, step: int, data: dict) -> tuple[dict, str]:
+    """The step's errors, and once step 3 is saved the warning about its window."""
     from mystage.services import offers
 
-    return offers.save_step(s, user, offer_id, step, data)
+    errors = offers.save_step(s, user, offer_id, step, data)
+    if errors or step != 3:
+        return errors, ""
+    return errors, offers.window_warning_of(s, user, offer_id)
 
 
 def _suggest_schools(s, query: str) -> list[dict]:
@@ -135,6 +142,12 @@ class OfferFormState(rx.State):
     school_query: str = ""
     school_suggestions: list[dict[str, str]] = []
     map_url: str = ""  # /api/carte/<key>
+    # « Déposer une offre », « Copie de l'offre n° 18 », « Modifier l'offre n° 7 ».
+    heading: str = "Déposer une offre"
+    # Step 3: the application window closes long before some weeks (a warning, not an
+    # error: the first « Enregistrer » shows it and stays, the next one goes on).
+    window_warning: str = ""
+    _warned: str = ""
     can_publish: bool = True
     publish_block_reason: str = ""
     form_version: int = 0
@@ -153,7 +166,7 @@ class OfferFormState(rx.State):
     async def new_offer(self):
         user = await caller(self)
         if not permissions.can_create_offer(user):
-            return rx.redirect("/connexion?suivant=/espace/employeur")
+            return login_redirect(self)
         try:
             offer_id = await db.call(_create_draft, user)
         except PermissionDenied:
@@ -182,7 +195,7 @@ class OfferFormState(rx.State):
         self.school_suggestions = []
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant=/espace/employeur/offre?id={self.offer_id}")
+            return login_redirect(self)
         try:
             data = await db.call(_load_form, user, self.offer_id, self.step)
         except PermissionDenied:
@@ -209,6 +222,8 @@ class OfferFormState(rx.State):
         self.seconde = data["seconde"]
         self.reserved = [str_dict(r) for r in data["reserved"]]
         self.map_url = data["map_url"]
+        self.heading = data["heading"]
+        self.window_warning = self._warned = data["window_warning"]
         self.can_publish = bool(data["ctx"].get("can_publish", True))
         self.publish_block_reason = data["ctx"].get("publish_block_reason", "")
         self.form_version += 1
@@ -277,7 +292,7 @@ class OfferFormState(rx.State):
             return rx.redirect("/connexion")
         data = self._collect(form_data)
         try:
-            errors = await db.call(_save_step, user, self.offer_id, self.step, data)
+            errors, warning = await db.call(_save_step, user, self.offer_id, self.step, data)
         except PermissionDenied:
             self.denied = DENIED
             return
@@ -291,6 +306,12 @@ class OfferFormState(rx.State):
             self.scroll_to_id = scroll_request("form-errors")
             return
         self.errors = {}
+        self.window_warning = warning
+        if warning and warning != self._warned:
+            # Saved; the step stays open once with the warning next to the date.
+            self._warned = warning
+            self.scroll_to_id = scroll_request("f-application_end-warn")
+            return
         if self.step >= 4:
             return rx.redirect(f"/espace/employeur/offre/apercu?id={self.offer_id}")
         self.step += 1

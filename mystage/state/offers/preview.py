@@ -8,7 +8,7 @@ import reflex as rx
 
 from mystage import db
 from mystage.services.permissions import PermissionDenied
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import id_param, str_dict
 
 DENIED = "Vous n'avez pas accès à cette offre."
@@ -21,6 +21,14 @@ def _preview(s, user, offer_id: int):
     if view is None:
         raise PermissionDenied
     ctx = structures.employer_context(s, user)
+    deactivated = offers.deactivations(s, [(view["id"], view["state"])])
+    if view["id"] in deactivated:
+        view = {
+            **view,
+            "state_label": offers.DEACTIVATED_LABEL,
+            "state_note": deactivated[view["id"]],
+            "badge": "deactivated",
+        }
     return view, offers.missing_steps(s, offer_id), ctx
 
 
@@ -35,7 +43,8 @@ VIEW_KEYS = (
     "logo_url", "sector", "city", "postal_code", "street", "places_left", "hours",
     "lunch_break", "meals", "travel", "work_environment", "accessibility_text", "reserved",
     "state", "state_label", "application_window", "contact_name", "contact_email",
-    "contact_phone", "all_year", "application_open", "applications_closed",
+    "contact_phone", "all_year", "application_open", "applications_closed", "state_note",
+    "badge",
 )  # fmt: skip
 
 
@@ -90,7 +99,7 @@ class OfferPreviewState(rx.State):
         self.error = ""
         user = await caller(self)
         if user is None:
-            return rx.redirect("/connexion?suivant=/espace/employeur")
+            return login_redirect(self)
         try:
             view, missing, ctx = await db.call(_preview, user, self.offer_id)
         except PermissionDenied:

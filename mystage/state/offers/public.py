@@ -9,7 +9,7 @@ import reflex as rx
 from mystage import db
 from mystage.services.ids import client_id
 from mystage.state.offers.preview import flatten_view
-from mystage.state.session import SessionState
+from mystage.state.session import SessionState, login_redirect
 from mystage.state.values import str_dict
 
 
@@ -114,7 +114,7 @@ class OfferPageState(rx.State):
 
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant=/offres/{self.offer_id}")
+            return login_redirect(self)
         on, error = await db.call(_set_favorite, user, self.offer_id, not self.is_favorite)
         self.is_favorite = bool(on)
         self.favorite_error = error

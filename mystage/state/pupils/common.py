@@ -16,7 +16,10 @@ FAVORITES_URL = "/espace/eleve/favoris"
 
 
 def login(next_path: str):
-    return rx.redirect(f"/connexion?suivant={next_path}")
+    """To « Se connecter », back to ``next_path`` (path and query) afterwards."""
+    from mystage.services import accounts
+
+    return rx.redirect(accounts.login_url(next_path))
 
 
 def form_values(form_data: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 
 DENIED = "Vous n'avez pas accès à cet établissement ou à cette page."
 NOT_STAFF = "Cet espace est réservé aux personnels d'un établissement."
@@ -57,7 +57,7 @@ class SpacePage(rx.State, mixin=True):
         user = await caller(self)
         if user is None:
             self.denied = ""
-            return None, rx.redirect(f"/connexion?suivant={path}")
+            return None, login_redirect(self)
         try:
             ctx = await db.call(schools.space_context, user)
         except PermissionDenied:

@@ -17,7 +17,7 @@ import reflex as rx
 from mystage import db
 from mystage.services import map_store, stats
 from mystage.services.ids import client_id
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 
 FILTER_FIELDS = (
     "school_year",
@@ -32,7 +32,6 @@ FILTER_FIELDS = (
 )
 TOP_SECTORS = 12
 PAGE_URL = "/espace/statistiques"
-LOGIN_URL = f"/connexion?suivant={PAGE_URL}"
 # The filters in the page's address (French names), so a view can be bookmarked or sent
 # to a colleague: read on load, rewritten (history.replaceState) when a filter changes.
 # What comes from the address goes through the same checks and scope as the selects.
@@ -79,6 +78,18 @@ def _pick(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return [{k: r[k] for k in keys} for r in rows]
 
 
+def _with_rate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with ``registered_rate``: the share (%) of the eligible schools registered,
+    drawn instead of the two counts (140 next to 2 cannot be read; 1 % can)."""
+    return [
+        {
+            **r,
+            "registered_rate": round(100 * r["registered"] / r["eligible"]) if r["eligible"] else 0,
+        }
+        for r in rows
+    ]
+
+
 def _view(data: dict[str, Any]) -> dict[str, Any]:
     """The service's dashboard as JSON-friendly state values (numbers stay numbers for the
     charts; the tables under the charts show them as text)."""
@@ -93,8 +104,10 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
         "by_structure": _pick(ch["by_structure"], *rates),
         "by_ep": _pick(ch["by_ep"], "label", "applications", "filled"),
         "by_school_kind": _pick(ch["by_school_kind"], "label", "applications", "filled"),
-        "schools": _pick(data["schools"], "label", "eligible", "registered"),
-        "schools_by_kind": _pick(data["schools_by_kind"], "label", "eligible", "registered"),
+        "schools": _with_rate(_pick(data["schools"], "label", "eligible", "registered")),
+        "schools_by_kind": _with_rate(
+            _pick(data["schools_by_kind"], "label", "eligible", "registered")
+        ),
         "top_communes": _pick(ch["top_communes"], "label", "offers", "places"),
         "off_by_kind": [
             {"label": r["label"], "platform": p["filled"], "off_platform": r["count"]}
@@ -230,7 +243,7 @@ class StatsState(rx.State):
     async def load(self):
         actor = await caller(self)
         if actor is None:
-            return rx.redirect(LOGIN_URL)
+            return login_redirect(self)
         self.off_message = ""
         self.off_errors = {}
         asked = filters_from_query(dict(self.router.url.query_parameters))
