@@ -322,7 +322,7 @@ def test_head_with_an_academy_address_waits_for_an_admin(s):
     s.refresh(user)
     assert user.status == AccountStatus.PENDING_VALIDATION  # the link alone is not enough
     _, message = accounts.authenticate(s, "n.lefevre@ac-creteil.fr", PW, "203.0.113.9")
-    assert message == accounts.MSG_PENDING_VALIDATION
+    assert message == accounts.MSG_PENDING_HEAD
     assert not permissions.is_school_head(user)
     admin = account(s, Role.ADMIN, "admin@exemple.fr", None)
     assert [p["email"] for p in admin_svc.pending_accounts(s, admin)] == ["n.lefevre@ac-creteil.fr"]
