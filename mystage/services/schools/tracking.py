@@ -264,7 +264,12 @@ def class_rows(
         cid = None
     else:
         row = visible_class(s, sc, class_id)
-        cls = {"id": row.id, "name": row.name, "level": LEVEL_LABELS.get(row.level, "")}
+        cls = {
+            "id": row.id,
+            "name": row.name,
+            "level": LEVEL_LABELS.get(row.level, ""),
+            "join_code": row.join_code or "",
+        }
         cid = row.id
     y = school_year_asked(year, for_edit=False)
     if y is None:
