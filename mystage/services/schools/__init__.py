@@ -174,6 +174,7 @@ from mystage.services.schools.qpv import (
 )
 from mystage.services.schools.reminders import REMIND_EVERY, remind_class
 from mystage.services.schools.roster import (
+    MSG_ROSTER_EMPTY,
     ROSTER_INVITATION_TTL,
     ROSTER_INVITATION_URL,
     ROSTER_MAX_LINES,
@@ -218,6 +219,7 @@ from mystage.services.schools.tracking import (
 )
 
 __all__ = [
+    "MSG_ROSTER_EMPTY",
     "CLASS_CODE_URL",
     "MSG_CODE_LIMITED",
     "MSG_CODE_UNKNOWN",
