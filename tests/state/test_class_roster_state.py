@@ -210,3 +210,15 @@ async def _load_with_query(st, query: dict):
 
 def test_outbox_is_imported():
     assert Outbox.__tablename__ == "outbox"
+
+
+@pytest.mark.asyncio
+async def test_dashboard_names_a_class_without_pupils(s, world):
+    from tests.state.test_school_state import dashboard
+    from tests.unit.test_schools import klass
+
+    empty = klass(s, world["a"], "3e Vide")
+    st = dashboard(s, world["ha"])
+    await st.load()
+    assert {"id": str(empty.id), "name": "3e Vide"} in st.empty_classes
+    assert not st.nothing_to_do

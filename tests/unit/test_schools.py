@@ -1091,6 +1091,12 @@ def test_demo_population_is_full_and_consistent(s):
     staff = schools.staff_list(s, head_user)
     assert len(staff["pending"]) == 1 and len(staff["invitations"]) == 1
     assert meaux.validation_required and meaux.email == "ce.0771029a@ac-creteil.fr"
+    # 3e A: three listed pupils not signed up yet, and the class code.
+    cls_a = s.exec(
+        select(SchoolClass).where(SchoolClass.school_id == meaux.id, SchoolClass.name == "3e A")
+    ).one()
+    assert cls_a.join_code == "DEM3A7"
+    assert len(schools.class_table(s, head_user, cls_a.id)["roster"]) == 3
     # The demo accounts keep their behaviour.
     lea = s.exec(select(User).where(User.email == "eleve@demo.mystage.fr")).one()
     assert lea.parental_authorization_at is None
