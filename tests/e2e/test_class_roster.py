@@ -79,12 +79,12 @@ def test_roster_paste_invitation_and_kept_row(page: Page):
 
     # A paste with an error: nothing stored, the error on its line; then corrected.
     _open_roster(page)
-    page.fill("#roster-paste", f"{last.upper()} Lou ; {email}\nMALO Inès ; pas-un-contact")
+    page.fill("#roster-paste", f"{last.upper()} Lou ; {email}\nMALO{tag} Inès ; pas-un-contact")
     page.click("#paste-check")
     expect(page.locator("#paste-line-2")).to_contain_text("ni une adresse e-mail")
     expect(page.locator("#paste-add")).to_have_count(0)
     shot(page, "class-roster-preview")
-    page.fill("#roster-paste", f"{last.upper()} Lou ; {email}\nMALO Inès")
+    page.fill("#roster-paste", f"{last.upper()} Lou ; {email}\nMALO{tag} Inès")
     page.locator("#roster-paste").blur()
     page.click("#paste-check")
     expect(page.locator("#paste-summary")).to_contain_text("2 ligne(s) correcte(s)")
@@ -115,7 +115,7 @@ def test_roster_paste_invitation_and_kept_row(page: Page):
     # Ticked in « Sans autorisation »: the row stays, the message names her, « Annuler ».
     mine.get_by_role("checkbox").click()
     expect(page.locator("#auth-notice")).to_contain_text(
-        f"Autorisation enregistrée pour Lou {last}"
+        f"Autorisation enregistrée pour Lou {last.title()}"
     )
     expect(mine).to_have_count(1)
     expect(mine.get_by_role("checkbox")).to_be_checked()

@@ -345,7 +345,7 @@ def roster_tools() -> rx.Component:
             id="roster-open",
         ),
         rx.box(body, padding_top="0.75rem"),
-        open=(S.counts.get("tous", "0") == "0") | (R.notice != "") | R.checked,
+        open=(S.counts.get("tous", "0") == "0") | R.keep_open,
         id="roster-tools",
         style={
             "background": theme.GREY_LIGHT,

@@ -87,6 +87,8 @@ class ClassRosterState(rx.State):
     error: str = ""
     # Bumped after a list or a pupil is added: the forms start again empty.
     round: int = 0
+    # « Ajouter des élèves » stays open once used (until the page is loaded again).
+    keep_open: bool = False
 
     @rx.var
     def code_url(self) -> str:
@@ -99,6 +101,7 @@ class ClassRosterState(rx.State):
         return len(self.lines) > 0
 
     async def _user(self):
+        self.keep_open = True
         user = await caller(self)
         if user is None or self.class_id <= 0:
             return None
@@ -118,6 +121,7 @@ class ClassRosterState(rx.State):
         self.error = ""
         self.code = ""
         user = await self._user()
+        self.keep_open = False
         if user is None:
             return
         try:
@@ -129,6 +133,7 @@ class ClassRosterState(rx.State):
     def set_paste(self, value: Any):
         """The list was edited after « Vérifier la liste »: the preview must be redone."""
         value = value[:PASTE_MAX] if isinstance(value, str) else ""
+        self.keep_open = True
         if value != self.paste:
             self.paste = value
             self.lines = []

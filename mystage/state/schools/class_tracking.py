@@ -284,9 +284,13 @@ class SchoolClassState(rx.State):
         self.auth_error = ""
 
     def _pupil_name(self, pupil_id: int) -> str:
+        """« Léa Martin » (a last name typed in capitals in ordinary case)."""
         for r in self.rows:
             if r.get("id") == str(pupil_id):
-                return f"{r.get('first_name', '')} {r.get('last_name', '')}".strip()
+                last = r.get("last_name", "")
+                if last.isupper():
+                    last = last.title()
+                return f"{r.get('first_name', '')} {last}".strip()
         return ""
 
     @rx.event
@@ -316,7 +320,7 @@ class SchoolClassState(rx.State):
                     return await self._refresh(keep_rows=True)
                 self.auth_error = ""
                 self.auth_notice = (
-                    f"Autorisation enregistrée pour {name} : {name} peut postuler et en est "
+                    f"Autorisation enregistrée pour {name} : l'élève peut postuler et en est "
                     "prévenu(e) par courriel ou SMS."
                 )
             else:
@@ -324,7 +328,7 @@ class SchoolClassState(rx.State):
                 self.error = error
                 if not error:
                     self.auth_notice = (
-                        f"Autorisation retirée pour {name} : {name} ne peut plus postuler."
+                        f"Autorisation retirée pour {name} : l'élève ne peut plus postuler."
                     )
             if self.auth_notice:
                 self.undo_id = str(pupil_id)
