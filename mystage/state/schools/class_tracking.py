@@ -151,7 +151,9 @@ class SchoolClassState(rx.State):
 
     @rx.var
     def export_label(self) -> str:
-        n = len(self.rows) + len(self.roster)
+        """The rows of the filter (what the file holds: a row kept after its box was ticked
+        has left the filter)."""
+        n = int(self.counts.get(self.filter_key, "0") or 0)
         return f"Exporter les {n} élève{'s' if n > 1 else ''} affiché{'s' if n > 1 else ''}"
 
     @rx.var
