@@ -113,12 +113,10 @@ def _tpl_class_invitation(
 
 @templates.template("sms_class_invitation")
 def _tpl_sms_class_invitation(url: str, pupil_first_name: str, class_name: str) -> tuple[str, str]:
-    """SMS of :func:`_tpl_class_invitation` (one segment with the link)."""
+    """SMS of :func:`_tpl_class_invitation` (one segment with the link: the class is named
+    on the page the link opens)."""
     first = (pupil_first_name or "")[:20]
-    return (
-        "",
-        f"MyStage : {first}, crée ton compte pour ton stage ({class_name[:12]}) : {templates.link(url)}",
-    )
+    return "", f"MyStage : {first}, crée ton compte de stage : {templates.link(url)}"
 
 
 @templates.template("authorization_recorded")
