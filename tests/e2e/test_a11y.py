@@ -210,6 +210,7 @@ def _class_code() -> str:
 
 def _roster_preview(page: Page) -> bool:
     """The class roster's paste checked, with a line in error (nothing is stored)."""
+    goto(page, page.url)  # the previous state's dialog is still open
     if not page.locator("#roster-paste").is_visible():
         page.click("#roster-open")
     page.fill("#roster-paste", "MARTIN Léa ; lea.martin@exemple.fr\nDUPONT ; pas-un-contact")

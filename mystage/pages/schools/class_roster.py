@@ -73,19 +73,24 @@ def roster_row(r) -> rx.Component:
 
 
 def _preview_line(x) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(x["line"], color=MUTED),
-        rx.table.cell(rx.cond(x["name"] != "", x["name"], x["raw"])),
-        rx.table.cell(rx.cond(x["contact"] != "", x["contact"], "—")),
-        rx.table.cell(
-            rx.cond(
-                x["error"] != "",
-                rx.text(x["error"], color=theme.ERROR, font_size=SMALL),
-                rx.text("✓", color=theme.SUCCESS),
-            )
+    """One line of the pasted list as read: its number, the pupil, the contact, ✓ or the
+    error (a list, not a table: it reads on a phone without scrolling sideways)."""
+    return rx.el.li(
+        rx.text(
+            rx.text.span("Ligne " + x["line"] + " : ", color=MUTED),
+            rx.text.strong(rx.cond(x["name"] != "", x["name"], x["raw"])),
+            rx.cond(x["contact"] != "", " — " + x["contact"], ""),
+            rx.cond(x["error"] == "", rx.text.span(" ✓", color=theme.SUCCESS), ""),
+            font_size=SMALL,
+            word_break="break-word",
+        ),
+        rx.cond(
+            x["error"] != "",
+            rx.text(x["error"], color=theme.ERROR, font_size=SMALL, word_break="break-word"),
         ),
         id="paste-line-" + x["line"],
         class_name=rx.cond(x["error"] != "", "paste-line-error", "paste-line-ok"),
+        style={"padding": "0.3rem 0", "border_bottom": f"1px solid {theme.GREY_BORDER}"},
     )
 
 
@@ -100,24 +105,10 @@ def _preview() -> rx.Component:
                 font_weight="600",
                 id="paste-summary",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Ligne"),
-                            rx.table.column_header_cell("Élève"),
-                            rx.table.column_header_cell("Contact"),
-                            rx.table.column_header_cell("Vérification"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(R.lines, _preview_line)),
-                    size="1",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
-                margin_y="0.5rem",
-            ),
+            rx.el.ul(
+                rx.foreach(R.lines, _preview_line),
+                style={"list_style": "none", "padding": "0", "margin": "0.5rem 0", "width": "100%"},
+            ),  # fmt: skip
             rx.cond(
                 R.invalid > 0,
                 rx.text(

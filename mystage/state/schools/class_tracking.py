@@ -207,6 +207,7 @@ class SchoolClassState(rx.State):
         self.error = ""
         self._forget_undo()
         self.remind_notice = ""
+        self.confirm_all = False  # a dialog left open does not come back with the page
         self.loaded = False
         return await self._refresh()
 
