@@ -121,7 +121,11 @@ def _preview() -> rx.Component:
                 rx.cond(
                     R.invalid == 0,
                     rx.button(
-                        "Ajouter les " + R.valid.to_string() + " élèves",
+                        rx.cond(
+                            R.valid == 1,
+                            "Ajouter l'élève",
+                            "Ajouter les " + R.valid.to_string() + " élèves",
+                        ),
                         on_click=R.add_paste(False),
                         id="paste-add",
                         cursor="pointer",
@@ -129,7 +133,13 @@ def _preview() -> rx.Component:
                     rx.cond(
                         R.valid > 0,
                         rx.button(
-                            "Ajouter seulement les " + R.valid.to_string() + " lignes correctes",
+                            rx.cond(
+                                R.valid == 1,
+                                "Ajouter seulement la ligne correcte",
+                                "Ajouter seulement les "
+                                + R.valid.to_string()
+                                + " lignes correctes",
+                            ),
                             on_click=R.add_paste(True),
                             id="paste-add-valid",
                             variant="outline",
