@@ -8,6 +8,8 @@
   authorization, authorized without application, applications awaiting the school,
   refused by the school, sent, read, « à l'étude », accepted, confirmed (some with a signed
   convention), refused, expired, cancelled, withdrawn.
+  In 3e A, three listed pupils have not created their account yet (« pas encore inscrit »),
+  and the class code is ``DEM3A7`` (``/classe/DEM3A7``).
 - A collège of Nantes (0440284V): its head, two classes, applications straight to employers.
 - A lycée of Meaux, Lycée Henri Moissan (0770930T): its head (the lycée's official mailbox),
   a class « 2de 3 » (2de GT) of four seconde pupils with their parents' authorization —
@@ -42,6 +44,7 @@ from mystage.models import (
     AppState,
     Offer,
     Role,
+    RosterEntry,
     School,
     SchoolClass,
     SchoolWeek,
@@ -610,6 +613,34 @@ def _seed_lycee(b: _Builder) -> None:
     s.commit()
 
 
+# 3e A's list: three pupils who have not created their account yet (« pas encore
+# inscrit »; invited two days ago, the last one without a contact), and the class code.
+DEMO_CLASS_CODE = "DEM3A7"
+DEMO_ROSTER = [
+    ("Camille", "Perrin", "famille.perrin@demo.mystage.fr", "email"),
+    ("Enzo", "Lambert", "+33600000077", "phone"),
+    ("Jade", "Moreau", "", ""),
+]
+
+
+def _roster(s: Session, school: School, cls: SchoolClass, by: User | None, now) -> None:
+    from mystage.services.text import fold
+
+    cls.join_code = DEMO_CLASS_CODE
+    cls.join_code_at = now - timedelta(days=2)
+    for first, last, contact, kind in DEMO_ROSTER:
+        s.add(
+            RosterEntry(
+                school_id=school.id, class_id=cls.id,
+                school_year=weeks_svc.active_school_year(), first_name=first, last_name=last,
+                name_key=f"{fold(last)}|{fold(first)}", contact=contact, contact_kind=kind,
+                invited_at=now - timedelta(days=2) if contact else None,
+                invitations=1 if contact else 0, created_by_id=by.id if by else None,
+                created_at=now - timedelta(days=2),
+            )
+        )  # fmt: skip
+
+
 def seed_schools(s: Session, password: str) -> dict[str, int]:
     """Create the demo population (see the module notes); returns a few counts."""
     rng = random.Random(77)
@@ -664,6 +695,7 @@ def seed_schools(s: Session, password: str) -> dict[str, int]:
         lea.class_id = classes["3e A"].id
         lea.birth_date = date(year - 14, 5, 12)
         lea.gender = "f"
+    _roster(s, meaux, classes["3e A"], teachers.get("3e A") or head, now)
     s.commit()
 
     # --- Meaux: applications -----------------------------------------------------------------

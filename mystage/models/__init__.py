@@ -26,7 +26,14 @@ from .ops import (
     PlatformSetting,
 )
 from .reference import Commune, CommuneAlias, Department, NafCode, Sector
-from .school import School, SchoolClass, SchoolWeek, StaffClass, StaffMembership
+from .school import (
+    RosterEntry,
+    School,
+    SchoolClass,
+    SchoolWeek,
+    StaffClass,
+    StaffMembership,
+)
 from .structure import EmployerSpace, Operator, SpaceMember, Structure, StructureMember
 from .user import (
     LEVEL_LABELS,
@@ -88,6 +95,7 @@ __all__ = [
     "PlatformSetting",
     "PupilCV",
     "PupilLevel",
+    "RosterEntry",
     "Role",
     "School",
     "SchoolClass",

@@ -63,8 +63,39 @@ class SchoolClass(SQLModel, table=True):
     school_id: int = Field(foreign_key="schools.id", index=True)
     name: str = Field(max_length=60)
     level: str = Field(default="", max_length=20)
+    # « stage.fr/classe/AB7K2C »: the code staff hand out in class to sign up into it (None:
+    # no code, or revoked).  Unambiguous capitals and digits; regenerated on demand.
+    join_code: str | None = Field(default=None, max_length=8, unique=True, index=True)
+    join_code_at: datetime | None = dt()
     created_at: datetime = created()
     deleted_at: datetime | None = dt()
+
+
+class RosterEntry(SQLModel, table=True):
+    """A pupil the staff listed in a class (« Liste de la classe »), signed up or not yet.
+
+    ``contact`` (a pupil's or parent's e-mail or mobile, personal data seen only by the
+    staff of that class) receives the invitation; it is erased once the pupil's account is
+    linked (``user_id``).  Rows are deleted with their class, and those of past school years
+    by the ``class_roster_purge`` job."""
+
+    __tablename__ = "class_roster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="schools.id", index=True)
+    class_id: int = Field(foreign_key="school_classes.id", index=True)
+    school_year: int = Field(index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    name_key: str = Field(default="", max_length=210)  # folded « nom|prénom »
+    contact: str = Field(default="", max_length=254)  # e-mail or E.164 mobile, "" once linked
+    contact_kind: str = Field(default="", max_length=8)  # "email", "phone" or ""
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    invited_at: datetime | None = dt()
+    invitations: int = 0
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = created()
+    linked_at: datetime | None = dt()
 
 
 class SchoolWeek(SQLModel, table=True):

@@ -177,6 +177,7 @@ class TokenPurpose(StrEnum):
     MAGIC_LINK = "magic_link"
     LOGIN_GRANT = "login_grant"  # short-lived, exchanged for the session cookie
     INVITATION = "invitation"
+    CLASS_INVITATION = "class_invitation"  # a listed pupil's link to sign up into the class
     SIGNATURE_CODE = "signature_code"
     ACTION_LINK = "action_link"  # direct link in a mail (opens a page after login)
     DOWNLOAD = "download"  # expiring private download link

@@ -197,6 +197,28 @@ def _school_convention() -> int:
     )
 
 
+def _class_code() -> str:
+    """The demo class code of 3e A (the sign-up into that class)."""
+    return (
+        _q(
+            "SELECT c.join_code FROM school_classes c JOIN schools s ON s.id = c.school_id "
+            "WHERE s.uai = '0771029A' AND c.name = '3e A'"
+        )
+        or "ZZZZZZ"
+    )
+
+
+def _roster_preview(page: Page) -> bool:
+    """The class roster's paste checked, with a line in error (nothing is stored)."""
+    goto(page, page.url)  # the previous state's dialog is still open
+    if not page.locator("#roster-paste").is_visible():
+        page.click("#roster-open")
+    page.fill("#roster-paste", "MARTIN Léa ; lea.martin@exemple.fr\nDUPONT ; pas-un-contact")
+    page.click("#paste-check")
+    expect(page.locator("#paste-preview")).to_be_visible()
+    return True
+
+
 def _sign_link() -> str:
     """A legal representative's link that does not exist: the page every failure shows."""
     return "lien-inconnu"
@@ -215,6 +237,7 @@ DYNAMIC: dict[str, Callable[[], int | str]] = {
     "/espace/employeur/conventions/[conv_id]": _employer_convention,
     "/espace/etablissement/conventions/[conv_id]": _school_convention,
     "/convention/signer/[token]": _sign_link,
+    "/classe/[code]": _class_code,
 }
 
 
@@ -360,6 +383,7 @@ STATES: dict[tuple[str, str], list[tuple[str, Callable[[Page], bool]]]] = {
     ("chef", "/espace/etablissement"): [("traitées", _tab("traitees"))],
     ("chef", "/espace/etablissement/classe/[classe_id]"): [
         ("autorisations", _dialog("#auth-all")),
+        ("liste collée", _roster_preview),
     ],
 }
 

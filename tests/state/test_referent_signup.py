@@ -318,8 +318,9 @@ async def test_login_refused_while_pending(s):
     login = make_state(LoginState, path="/connexion")
     login.load()
     await login.submit({"identifier": user.email, "password": PW})
-    assert login.error == accounts.MSG_PENDING_VALIDATION
+    assert login.error == accounts.MSG_PENDING_REFERENT
     assert "équipe MyStage" in login.error
+    assert "établissement" not in login.error  # a référent has no établissement
     assert stats.can_view_stats(user_by_email(s, user.email)) is False
 
 

@@ -180,7 +180,7 @@ async def test_class_table_filters_sorts_and_authorizations(s, world):
     # One pupil's authorization, at a chosen date, then undone.
     st.set_auth_date("2026-09-21")
     await st.toggle_auth(str(lina.id), True)
-    assert st.auth_error == "" and st.notice.startswith("Autorisation parentale enregistrée")
+    assert st.auth_error == "" and st.auth_notice.startswith("Autorisation enregistrée pour Lina")
     when = authorized_at(s, lina)
     assert when is not None and when.date().isoformat() == "2026-09-21"
     await st.toggle_auth(lina.id, False)

@@ -512,7 +512,7 @@ def test_status_messages_after_right_password_only(dbs):
     dbs.commit()
     assert accounts.authenticate(dbs, "attente@exemple.fr", PW, IP) == (
         None,
-        accounts.MSG_PENDING_VALIDATION,
+        accounts.MSG_PENDING_HEAD,
     )
     assert accounts.authenticate(dbs, "attente@exemple.fr", "mauvais mot de passe", IP) == (
         None,

@@ -322,7 +322,7 @@ def test_head_with_an_academy_address_waits_for_an_admin(s):
     s.refresh(user)
     assert user.status == AccountStatus.PENDING_VALIDATION  # the link alone is not enough
     _, message = accounts.authenticate(s, "n.lefevre@ac-creteil.fr", PW, "203.0.113.9")
-    assert message == accounts.MSG_PENDING_VALIDATION
+    assert message == accounts.MSG_PENDING_HEAD
     assert not permissions.is_school_head(user)
     admin = account(s, Role.ADMIN, "admin@exemple.fr", None)
     assert [p["email"] for p in admin_svc.pending_accounts(s, admin)] == ["n.lefevre@ac-creteil.fr"]
@@ -1091,6 +1091,12 @@ def test_demo_population_is_full_and_consistent(s):
     staff = schools.staff_list(s, head_user)
     assert len(staff["pending"]) == 1 and len(staff["invitations"]) == 1
     assert meaux.validation_required and meaux.email == "ce.0771029a@ac-creteil.fr"
+    # 3e A: three listed pupils not signed up yet, and the class code.
+    cls_a = s.exec(
+        select(SchoolClass).where(SchoolClass.school_id == meaux.id, SchoolClass.name == "3e A")
+    ).one()
+    assert cls_a.join_code == "DEM3A7"
+    assert len(schools.class_table(s, head_user, cls_a.id)["roster"]) == 3
     # The demo accounts keep their behaviour.
     lea = s.exec(select(User).where(User.email == "eleve@demo.mystage.fr")).one()
     assert lea.parental_authorization_at is None

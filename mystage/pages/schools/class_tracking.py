@@ -10,6 +10,7 @@ from mystage.components.controls import print_button
 from mystage.components.dialogs import confirm_dialog
 from mystage.components.forms import field_label, page_title
 from mystage.components.layout import page
+from mystage.pages.schools.class_roster import roster_row, roster_tools
 from mystage.pages.schools.parts import (
     MUTED,
     SMALL,
@@ -27,6 +28,7 @@ from mystage.state.schools import (
     FILTERS,
     SPACE_URL,
     AuthorizationSheetState,
+    ClassRosterState,
     SchoolClassState,
 )
 
@@ -161,7 +163,9 @@ def _filters() -> rx.Component:
     return rx.flex(
         *[
             rx.button(
-                FILTER_LABELS[key],
+                FILTER_LABELS[key] + " (",
+                S.counts.get(key, "0"),
+                ")",
                 variant=rx.cond(S.filter_key == key, "solid", "outline"),
                 on_click=S.set_filter(key),
                 id=f"filter-{key}",
@@ -289,7 +293,91 @@ def _class_table() -> rx.Component:
             _sort_header("Dernière activité", "last_activity"),
         ),
         rx.foreach(S.rows, _pupil_row),
+        rx.foreach(S.roster, roster_row),
         table_id="class-table",
+    )
+
+
+def _auth_notice() -> rx.Component:
+    """What the last box did, next to the table, naming the pupil, with « Annuler »."""
+    S = SchoolClassState
+    return rx.cond(
+        S.auth_notice != "",
+        rx.flex(
+            rx.text(S.auth_notice, id="auth-notice-text"),
+            rx.cond(
+                S.undo_id != "",
+                rx.button(
+                    "Annuler",
+                    on_click=S.undo_auth,
+                    id="auth-undo",
+                    size="1",
+                    variant="outline",
+                    color_scheme="green",
+                    cursor="pointer",
+                ),  # fmt: skip
+            ),
+            background=theme.SUCCESS_BG,
+            color=theme.SUCCESS,
+            border_left=f"4px solid {theme.SUCCESS}",
+            padding="0.6rem 0.9rem",
+            border_radius="4px",
+            gap="0.75rem",
+            align="center",
+            wrap="wrap",
+            width="100%",
+            margin_bottom="0.75rem",
+            role="status",
+            id="auth-notice",
+        ),
+    )
+
+
+def _exports() -> rx.Component:
+    """« Exporter les 7 élèves affichés » with a filter, and always the whole class."""
+    S = SchoolClassState
+    return rx.flex(
+        rx.cond(S.is_filtered, export_button(S.export_url, S.export_label)),
+        export_button(S.export_all_url, S.export_all_label, button_id="export-xlsx-all"),
+        gap="0.5rem",
+        wrap="wrap",
+    )
+
+
+def _remind() -> rx.Component:
+    S = SchoolClassState
+    return rx.box(
+        rx.flex(
+            rx.button(
+                rx.icon("send", size=16),
+                "Relancer les élèves sans candidature (",
+                S.to_remind,
+                ")",
+                on_click=S.remind,
+                id="class-remind",
+                variant="soft",
+                cursor="pointer",
+                disabled=S.to_remind == "0",
+                white_space="normal",
+                height="auto",
+                min_height="2rem",
+            ),
+            muted("Par courriel ou SMS, une fois par semaine au plus.", size="0.8rem"),
+            gap="0.75rem",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.remind_notice != "",
+            rx.text(
+                S.remind_notice,
+                id="remind-notice",
+                role="status",
+                font_size=SMALL,
+                margin_top="0.4rem",
+            ),  # fmt: skip
+        ),
+        margin_top="0.75rem",
     )
 
 
@@ -302,13 +390,25 @@ def _class_view() -> rx.Component:
             "Suivi des élèves",
             _filters(),
             rx.box(height="0.75rem"),
+            _auth_notice(),
             rx.cond(
-                S.rows.length() == 0,
-                rx.text("Aucun élève ne correspond à ce filtre.", color=MUTED, id="class-empty"),
+                S.shown_count == 0,
+                rx.text(
+                    rx.cond(
+                        S.counts.get("tous", "0") == "0",
+                        "Aucun élève dans cette classe pour l'instant : ajoutez la liste de la "
+                        "classe ci-dessous, ou donnez aux élèves le code de la classe.",
+                        "Aucun élève ne correspond à ce filtre.",
+                    ),
+                    color=MUTED,
+                    id="class-empty",
+                ),
                 _class_table(),
             ),
-            right=export_button(S.export_url),
+            _remind(),
+            right=_exports(),
         ),
+        rx.cond(S.is_real_class, roster_tools()),
         _confirm_all_dialog(),
         back="← Tableau de bord",
         back_href=SPACE_URL,
@@ -327,7 +427,7 @@ def _class_view() -> rx.Component:
 @page(
     "/espace/etablissement/classe/[classe_id]",
     "Suivi d'une classe",
-    on_load=SchoolClassState.load,
+    on_load=[SchoolClassState.load, ClassRosterState.load],
 )
 def school_class_page() -> rx.Component:
     S = SchoolClassState

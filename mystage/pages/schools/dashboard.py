@@ -85,6 +85,24 @@ def _todo() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    S.empty_classes.length() > 0,
+                    rx.el.li(
+                        "Aucun élève inscrit pour l'instant : ajoutez la liste de la classe ou "
+                        "donnez-lui son code : ",
+                        rx.foreach(
+                            S.empty_classes,
+                            lambda c: rx.link(
+                                c["name"],
+                                href=SPACE_URL + "/classe/" + c["id"],
+                                margin_right="0.75rem",
+                                white_space="nowrap",
+                                id="todo-empty-" + c["id"],
+                            ),
+                        ),
+                        id="todo-empty",
+                    ),
+                ),
+                rx.cond(
                     S.conventions_to_validate > 0,
                     rx.el.li(
                         _todo_link(

@@ -91,7 +91,7 @@ def scroll_box(table: rx.Component, **props) -> rx.Component:
     )
 
 
-def export_button(href, label: str = "Exporter (xlsx)") -> rx.Component:
+def export_button(href, label="Exporter (xlsx)", button_id: str = "export-xlsx") -> rx.Component:
     """A plain link (the browser downloads the file sent by the API route)."""
     return rx.el.a(
         rx.icon("download", size=16),
@@ -100,7 +100,7 @@ def export_button(href, label: str = "Exporter (xlsx)") -> rx.Component:
         download="",
         # A document navigation (the router would otherwise look for a page there).
         custom_attrs={"reloadDocument": True},
-        id="export-xlsx",
+        id=button_id,
         style={
             "display": "inline-flex",
             "align_items": "center",

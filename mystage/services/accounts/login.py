@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import AccountStatus, User
+from mystage.models import REFERENT_ROLES, AccountStatus, Role, User
 from mystage.services.accounts import passwords, ratelimit
 from mystage.services.accounts.identifiers import parse_identifier
 from mystage.services.accounts.limits import (
@@ -25,6 +25,8 @@ from mystage.services.accounts.messages import (
     MSG_DISABLED,
     MSG_LOCKED,
     MSG_NOT_ACTIVATED,
+    MSG_PENDING_HEAD,
+    MSG_PENDING_REFERENT,
     MSG_PENDING_VALIDATION,
     MSG_REFUSED,
     MSG_SLOWED,
@@ -58,12 +60,23 @@ def _register_failure(s: Session, user: User) -> bool:
     return False
 
 
+def pending_validation_message(user: User | None) -> str:
+    """Who validates an account awaiting validation, in words fitting its role."""
+    role = user.role if user is not None else ""
+    if role in REFERENT_ROLES:
+        return MSG_PENDING_REFERENT
+    if role == Role.CHEF_ETABLISSEMENT:
+        return MSG_PENDING_HEAD
+    return MSG_PENDING_VALIDATION
+
+
 def _status_message(user: User) -> str | None:
     if user.status == AccountStatus.ACTIVE:
         return None
+    if user.status == AccountStatus.PENDING_VALIDATION:
+        return pending_validation_message(user)
     return {
         AccountStatus.PENDING_ACTIVATION: MSG_NOT_ACTIVATED,
-        AccountStatus.PENDING_VALIDATION: MSG_PENDING_VALIDATION,
         AccountStatus.REFUSED: MSG_REFUSED,
     }.get(user.status, MSG_DISABLED)
 

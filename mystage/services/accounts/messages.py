@@ -22,13 +22,24 @@ MSG_NOT_ACTIVATED = (
     "Votre compte n'est pas encore activé : ouvrez le lien ou saisissez le code que nous "
     "vous avons envoyé. Vous pouvez demander un nouvel envoi."
 )
+# Accounts awaiting validation are validated by the MyStage team (a référent, a head who
+# signed up with another address than the school's official mailbox): the wording says who,
+# by role (a référent has no établissement).
 MSG_PENDING_VALIDATION = (
-    "Votre compte est en attente de validation par votre établissement ou par l'équipe "
-    "MyStage. Vous recevrez un message dès qu'il sera validé."
+    "Votre compte est en attente de validation par l'équipe MyStage. Vous recevrez un "
+    "message dès qu'il sera validé."
 )
-MSG_REFUSED = (
-    "Votre demande d'inscription a été refusée. Contactez votre établissement ou l'équipe MyStage."
+MSG_PENDING_REFERENT = (
+    "Votre compte de référent est en attente de validation par l'équipe MyStage, qui vérifie "
+    "chaque demande d'accès aux statistiques d'un territoire. Vous recevrez un courriel dès "
+    "qu'il sera validé."
 )
+MSG_PENDING_HEAD = (
+    "Votre compte de chef d'établissement est en attente de validation par l'équipe MyStage "
+    "(vous vous êtes inscrit avec une autre adresse que la boîte officielle de "
+    "l'établissement). Vous recevrez un courriel dès qu'il sera validé."
+)
+MSG_REFUSED = "Votre demande d'inscription a été refusée. Contactez l'équipe MyStage."
 MSG_DISABLED = "Ce compte est désactivé. Contactez l'équipe MyStage."
 MSG_ACTIVATION_INVALID = (
     "Ce lien d'activation n'est plus valide (déjà utilisé ou expiré). "

@@ -19,7 +19,9 @@ Conventions (as in :mod:`offers` and :mod:`structures`)
 The package: :mod:`.scope` (who acts on which school), :mod:`.signup`, :mod:`.team`,
 :mod:`.invitations`, :mod:`.classes`, :mod:`.internship_weeks`, :mod:`.school_settings`,
 :mod:`.authorizations`, :mod:`.tracking`, :mod:`.applications` (staff views), :mod:`.exports`,
-:mod:`.qpv` (a lycée's QPV declaration, confirmed by an admin);
+:mod:`.qpv` (a lycée's QPV declaration, confirmed by an admin), :mod:`.roster` (a class's
+list of pupils and their invitations), :mod:`.class_signup` (the class code and signing up
+into a class), :mod:`.reminders` (« Relancer »);
 :mod:`.academies` (mail domains), :mod:`.mails`, :mod:`.messages`, :mod:`.constants`.
 
 Decisions
@@ -58,6 +60,17 @@ from mystage.services.schools.authorizations import (
     record_authorization,
     record_class_authorizations,
     undo_authorization,
+)
+from mystage.services.schools.class_signup import (
+    CLASS_CODE_URL,
+    MSG_CODE_LIMITED,
+    MSG_CODE_UNKNOWN,
+    MSG_INVITATION_GONE,
+    class_by_code,
+    class_by_invitation,
+    normalize_code,
+    register_class_pupil,
+    set_class_code,
 )
 from mystage.services.schools.classes import (
     LEVELS_BY_KIND,
@@ -159,6 +172,21 @@ from mystage.services.schools.qpv import (
     pending_qpv,
     qpv_status,
 )
+from mystage.services.schools.reminders import REMIND_EVERY, remind_class
+from mystage.services.schools.roster import (
+    MSG_ROSTER_EMPTY,
+    ROSTER_INVITATION_TTL,
+    ROSTER_INVITATION_URL,
+    ROSTER_MAX_LINES,
+    add_roster,
+    add_roster_pupil,
+    link_by_name,
+    parse_roster,
+    preview_roster,
+    purge_roster,
+    remove_roster,
+    resend_roster_invitation,
+)
 from mystage.services.schools.school_settings import (
     school_settings,
     update_settings,
@@ -183,6 +211,7 @@ from mystage.services.schools.tracking import (
     CLOSED_STATES,
     STAGES,
     STATE_RANK,
+    class_counts,
     class_table,
     school_table,
     stage_of,
@@ -190,6 +219,30 @@ from mystage.services.schools.tracking import (
 )
 
 __all__ = [
+    "MSG_ROSTER_EMPTY",
+    "CLASS_CODE_URL",
+    "MSG_CODE_LIMITED",
+    "MSG_CODE_UNKNOWN",
+    "MSG_INVITATION_GONE",
+    "class_by_code",
+    "class_by_invitation",
+    "normalize_code",
+    "register_class_pupil",
+    "set_class_code",
+    "REMIND_EVERY",
+    "remind_class",
+    "ROSTER_INVITATION_TTL",
+    "ROSTER_INVITATION_URL",
+    "ROSTER_MAX_LINES",
+    "add_roster",
+    "add_roster_pupil",
+    "link_by_name",
+    "parse_roster",
+    "preview_roster",
+    "purge_roster",
+    "remove_roster",
+    "resend_roster_invitation",
+    "class_counts",
     "CLASS_COLUMNS",
     "CLASS_FILTERS",
     "CLASS_NAME_MAX",

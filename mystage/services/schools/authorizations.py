@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,9 +11,14 @@ from sqlmodel import Session
 
 from mystage import clock
 from mystage.models import (
+    Channel,
+    Outbox,
+    OutboxStatus,
     Role,
     User,
 )
+from mystage.notify import templates
+from mystage.notify.outbox import queue_many
 from mystage.services import audit, weeks
 from mystage.services.schools.messages import (
     MSG_AUTH_DATE,
@@ -28,6 +33,67 @@ from mystage.services.schools.scope import (
     visible_pupil,
 )
 from mystage.services.schools.values import full_name
+
+FAVORITES_URL = "/espace/eleve/favoris"
+# « Tu peux maintenant postuler » waits this long in the outbox, so that « Annuler » (a box
+# ticked by mistake) withdraws it before it leaves.
+NOTICE_GRACE = timedelta(minutes=2)
+
+
+def _notice_key(pupil_id: int, when: datetime) -> str:
+    return f"authorization_recorded:{pupil_id}:{when.date().isoformat()}"
+
+
+def _queue_notices(s: Session, pupils: list[Any], when: datetime, school_name: str) -> int:
+    """« Tu peux maintenant postuler » to each pupil (a mail, else an SMS), once per
+    authorization (dedupe key: pupil and date), held back :data:`NOTICE_GRACE`.  One
+    multi-row INSERT and one UPDATE whatever the number of pupils."""
+    messages = []
+    for p in pupils:
+        key = _notice_key(p.id, when)
+        if p.email:
+            subject, body = templates.render(
+                "authorization_recorded", url=FAVORITES_URL, first_name=p.first_name or "",
+                school_name=school_name,
+            )  # fmt: skip
+            messages.append(
+                {"to": p.email, "subject": subject, "body": body,
+                 "template": "authorization_recorded", "action_url": templates.link(FAVORITES_URL),
+                 "user_id": p.id, "dedupe_key": key}
+            )  # fmt: skip
+        elif p.phone:
+            _, body = templates.render("sms_authorization_recorded", url=FAVORITES_URL)
+            messages.append(
+                {"channel": Channel.SMS, "to": p.phone, "body": body,
+                 "template": "sms_authorization_recorded",
+                 "action_url": templates.link(FAVORITES_URL), "user_id": p.id,
+                 "dedupe_key": key}
+            )  # fmt: skip
+    if not messages:
+        return 0
+    queued = queue_many(s, messages)
+    if queued:
+        s.execute(
+            sa.update(Outbox)
+            .where(Outbox.dedupe_key.in_(sorted(queued)), Outbox.status == OutboxStatus.PENDING)
+            .values(next_attempt_at=clock.now() + NOTICE_GRACE)
+            .execution_options(synchronize_session=False)
+        )
+    return len(queued)
+
+
+def _withdraw_notice(s: Session, pupil_id: int) -> None:
+    """An authorization undone: its « Tu peux maintenant postuler » not sent yet goes."""
+    s.execute(
+        sa.delete(Outbox)
+        .where(
+            Outbox.dedupe_key.startswith(f"authorization_recorded:{pupil_id}:", autoescape=True),
+            Outbox.status == OutboxStatus.PENDING,
+            Outbox.attempts == 0,
+            Outbox.claimed_at.is_(None),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _auth_datetime(raw: Any) -> tuple[datetime | None, str | None]:
@@ -70,12 +136,15 @@ def record_authorization(
     when, err = _auth_datetime(on)
     if err:
         return {"date": err}
+    was = pupil.parental_authorization_at
     pupil.parental_authorization_at = when
     pupil.parental_authorization_by_id = sc.user.id
     pupil.updated_at = clock.now()
     audit.record(
         s, "user", pupil.id, "parental_authorization", sc.user, message=when.date().isoformat()
     )
+    if was is None:  # a new authorization (not a date corrected): the pupil is told
+        _queue_notices(s, [pupil], when, sc.school.name)
     s.commit()
     return {}
 
@@ -90,15 +159,19 @@ def record_class_authorizations(
     when, err = _auth_datetime(on)
     if err:
         return 0, {"date": err}
+    missing = (
+        User.class_id == row.id,
+        User.school_id == sc.school.id,
+        User.role == Role.ELEVE,
+        User.deleted_at.is_(None),
+        User.parental_authorization_at.is_(None),
+    )
+    pupils = s.execute(
+        sa.select(User.id, User.email, User.phone, User.first_name).where(*missing)
+    ).all()
     count = s.execute(
         sa.update(User)
-        .where(
-            User.class_id == row.id,
-            User.school_id == sc.school.id,
-            User.role == Role.ELEVE,
-            User.deleted_at.is_(None),
-            User.parental_authorization_at.is_(None),
-        )
+        .where(*missing, User.id.in_([p.id for p in pupils] or [-1]))
         .values(
             parental_authorization_at=when,
             parental_authorization_by_id=sc.user.id,
@@ -110,6 +183,7 @@ def record_class_authorizations(
         s, "school_class", row.id, "parental_authorizations", sc.user,
         message=f"{count} élève(s), {when.date().isoformat()}",
     )  # fmt: skip
+    _queue_notices(s, pupils, when, sc.school.name)
     s.commit()
     return int(count or 0), {}
 
@@ -125,6 +199,7 @@ def undo_authorization(s: Session, actor: User | None, pupil_id: Any) -> str:
     pupil.parental_authorization_by_id = None
     pupil.updated_at = clock.now()
     audit.record(s, "user", pupil.id, "parental_authorization_undo", sc.user)
+    _withdraw_notice(s, pupil.id)
     s.commit()
     return ""
 

@@ -30,6 +30,7 @@ from mystage.services.schools.messages import (
     MSG_DENIED,
     MSG_MOVE_SAME,
 )
+from mystage.services.schools.roster import delete_class_roster
 from mystage.services.schools.scope import (
     caller_scope,
     scope_for_class,
@@ -240,6 +241,8 @@ def delete_class(s: Session, actor: User | None, class_id: Any) -> str:
     row.deleted_at = clock.now()
     s.execute(sa.delete(StaffClass).where(StaffClass.class_id == row.id))
     s.execute(sa.delete(SchoolWeek).where(SchoolWeek.class_id == row.id))
+    delete_class_roster(s, row.id)  # the listed pupils (and their contacts) go with it
+    row.join_code = None
     audit.record(s, "school_class", row.id, "delete", sc.user, message=old)
     s.commit()
     return ""

@@ -12,6 +12,7 @@ from mystage.models import (
 )
 from mystage.services import weeks
 from mystage.services.exports import xlsx
+from mystage.services.schools.roster import roster_rows
 from mystage.services.schools.tracking import class_rows, pupil_row, school_table
 from mystage.services.text import fold
 
@@ -62,8 +63,9 @@ def class_table_xlsx(
     descending: Any = False,
     year: Any = None,
 ) -> bytes:
-    """The class table as an xlsx file (same rows, filter and sort as :func:`class_table`),
-    dates as real dates."""
+    """The class table as an xlsx file (same rows, filter and sort as :func:`class_table`,
+    with the listed pupils not signed up yet for the whole class), dates as real dates.
+    Their contacts are not exported."""
     _sc, cls, _y, rows = class_rows(s, actor, class_id, filter, sort, descending, year)
 
     def item(r: Any) -> dict[str, Any]:
@@ -77,7 +79,16 @@ def class_table_xlsx(
         d["state_label"] = d["state_label"] if d["applications"] else ""
         return d
 
-    return xlsx.write((item(r) for r in rows), CLASS_COLUMNS, sheet=cls["name"])
+    listed = []
+    f = filter if isinstance(filter, str) else ""
+    if cls["id"] and f in ("", "pas_inscrit") and _y == weeks.active_school_year():
+        listed = [
+            {"last_name": r["last_name"], "first_name": r["first_name"],
+             "state_label": "Pas encore inscrit", "applications": None}
+            for r in roster_rows(s, _sc, cls["id"], _y)
+        ]  # fmt: skip
+    out = [*(item(r) for r in rows), *listed]
+    return xlsx.write(out, CLASS_COLUMNS, sheet=cls["name"])
 
 
 def export_filename(kind: str, name: str = "") -> str:

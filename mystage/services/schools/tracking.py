@@ -26,6 +26,7 @@ from mystage.services.permissions import PermissionDenied
 from mystage.services.schools.classes import classes
 from mystage.services.schools.constants import NO_CLASS, A
 from mystage.services.schools.messages import MSG_DENIED, MSG_YEAR
+from mystage.services.schools.roster import link_by_name, roster_rows
 from mystage.services.schools.scope import (
     Scope,
     caller_scope,
@@ -67,6 +68,7 @@ CLASS_FILTERS = {
     "en_attente": "En attente",
     "confirme": "Confirmé",
     "sans_autorisation": "Sans autorisation parentale",
+    "pas_inscrit": "Pas encore inscrits",
 }
 CLASS_SORTS = ("name", "authorization", "applications", "state", "last_activity")
 CLOSED_STATES = frozenset(AppState) - PENDING_STATES - {A.ACCEPTED, A.CONFIRMED}
@@ -225,7 +227,9 @@ def _class_query(sc: Scope, class_id: int | None, y: int, filter_: str, sort: st
         .outerjoin(Convention, Convention.application_id == conf.id)
         .where(*conds)
     )
-    if filter_ == "sans_candidature":
+    if filter_ == "pas_inscrit":  # listed pupils only (roster rows): no account row
+        stmt = stmt.where(sa.false())
+    elif filter_ == "sans_candidature":
         stmt = stmt.where(n == 0)
     elif filter_ == "en_attente":
         stmt = stmt.where(sa.func.coalesce(st.c.n_pending, 0) > 0, st.c.confirmed_id.is_(None))
@@ -260,15 +264,54 @@ def class_rows(
         cid = None
     else:
         row = visible_class(s, sc, class_id)
-        cls = {"id": row.id, "name": row.name, "level": LEVEL_LABELS.get(row.level, "")}
+        cls = {
+            "id": row.id,
+            "name": row.name,
+            "level": LEVEL_LABELS.get(row.level, ""),
+            "join_code": row.join_code or "",
+        }
         cid = row.id
     y = school_year_asked(year, for_edit=False)
     if y is None:
         raise PermissionDenied(MSG_YEAR)
     f = filter_ if isinstance(filter_, str) and filter_ in CLASS_FILTERS else ""
     srt = sort if isinstance(sort, str) and sort in CLASS_SORTS else "name"
+    if cid is not None and y == weeks.active_school_year() and link_by_name(s, cid, y):
+        s.commit()  # pupils who signed up on their own, linked to their listed row
     rows = s.execute(_class_query(sc, cid, y, f, srt, descending is True)).all()
     return sc, cls, y, rows
+
+
+def class_counts(s: Session, sc: Scope, class_id: int | None, y: int) -> dict[str, int]:
+    """How many pupils each filter of the class table shows (one aggregate query):
+    ``{"" (all, listed pupils not signed up included), "sans_candidature", "en_attente",
+    "confirme", "sans_autorisation", "pas_inscrit"}``."""
+    conds = list(sc.pupil_conditions())
+    conds.append(User.class_id.is_(None) if class_id is None else User.class_id == class_id)
+    st = _pupil_stats(y, sa.select(User.id).where(*conds))
+    n = sa.func.coalesce(st.c.n_apps, 0)
+
+    def total(cond):
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+    r = s.execute(
+        sa.select(
+            sa.func.count(User.id).label("all"),
+            total(n == 0).label("sans_candidature"),
+            total(
+                sa.and_(sa.func.coalesce(st.c.n_pending, 0) > 0, st.c.confirmed_id.is_(None))
+            ).label("en_attente"),
+            total(st.c.confirmed_id.is_not(None)).label("confirme"),
+            total(User.parental_authorization_at.is_(None)).label("sans_autorisation"),
+        )
+        .select_from(User)
+        .outerjoin(st, st.c.pupil_id == User.id)
+        .where(*conds)
+    ).one()
+    out = {k: int(getattr(r, k) or 0) for k in CLASS_FILTERS if k and k != "pas_inscrit"}
+    out["pas_inscrit"] = 0
+    out[""] = int(r.all or 0)
+    return out
 
 
 def pupil_row(r: Any) -> dict[str, Any]:
@@ -316,12 +359,25 @@ def class_table(
     """One row per pupil of the class (``class_id`` 0/None: pupils without a class, for
     whole-school staff): authorization, number of applications, best state reached (label
     and colour), confirmed offer with structure and week, last activity.  ``filter`` in
-    :data:`CLASS_FILTERS` (sans_candidature, en_attente, confirme, sans_autorisation),
-    ``sort`` in :data:`CLASS_SORTS`.  One query."""
+    :data:`CLASS_FILTERS` (sans_candidature, en_attente, confirme, sans_autorisation,
+    pas_inscrit), ``sort`` in :data:`CLASS_SORTS`; ``counts``: the rows of each filter;
+    ``roster``: the listed pupils not signed up yet (:func:`roster.roster_rows`, with
+    « Tous » and « Pas encore inscrits »).  Three queries (rows, counts, roster)."""
     sc, cls, y, rows = class_rows(s, actor, class_id, filter, sort, descending, year)
     out = [pupil_row(r) for r in rows]
+    counts = class_counts(s, sc, cls["id"] or None, y)
+    listed: list[dict[str, Any]] = []
+    if cls["id"] and y == weeks.active_school_year():
+        listed = roster_rows(s, sc, cls["id"], y)
+    counts["pas_inscrit"] = len(listed)
+    counts[""] += len(listed)
+    f = filter if isinstance(filter, str) else ""
     return {
         "class": cls,
+        # Listed pupils who have not signed up yet (« pas encore inscrit »): with « Tous »
+        # and « Pas encore inscrits » only.
+        "roster": listed if f in ("", "pas_inscrit") else [],
+        "counts": counts,
         "school_name": sc.school.name,
         "year_label": weeks.school_year_label(y),
         "rows": out,

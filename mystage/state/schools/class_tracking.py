@@ -25,6 +25,7 @@ FILTERS = {
     "en_attente": "en_attente",
     "confirme": "confirme",
     "sans_autorisation": "sans_autorisation",
+    "pas_inscrit": "pas_inscrit",
 }
 FILTER_LABELS = {
     "tous": "Tous",
@@ -32,6 +33,7 @@ FILTER_LABELS = {
     "en_attente": "En attente",
     "confirme": "Confirmé",
     "sans_autorisation": "Sans autorisation",
+    "pas_inscrit": "Pas encore inscrits",
 }
 SORTS = ("name", "authorization", "applications", "state", "last_activity")
 
@@ -54,6 +56,26 @@ def _undo(s, user, pupil_id: Any) -> str:
 
 def _record_class(s, user, class_id: int, on: str) -> tuple[int, dict[str, str]]:
     return schools.record_class_authorizations(s, user, class_id, on)
+
+
+def _remind(s, user, class_id: int) -> dict[str, Any]:
+    return schools.remind_class(s, user, class_id)
+
+
+def remind_message(result: dict[str, Any]) -> str:
+    """« Relancer »'s answer: how many pupils were reminded and when the next is possible."""
+    n, waiting, nxt = result.get("reminded", 0), result.get("waiting", 0), result.get("next_on")
+    if not result.get("without"):
+        return "Tous les élèves inscrits de la classe ont déjà postulé : personne à relancer."
+    if n == 0:
+        return (
+            f"Les {waiting} élève(s) sans candidature ont déjà été relancé(s) cette semaine : "
+            f"prochaine relance possible le {nxt}."
+        )
+    text = f"{n} élève(s) sans candidature relancé(s) par courriel ou SMS."
+    if waiting:
+        text += f" {waiting} autre(s) l'avaient déjà été cette semaine."
+    return text + f" Prochaine relance possible le {nxt}."
 
 
 def _sheet(s, user, class_id: int) -> dict[str, Any]:
@@ -86,6 +108,9 @@ class SchoolClassState(rx.State):
     school_name: str = ""
     year_label: str = ""
     rows: list[dict[str, str]] = []
+    # Listed pupils not signed up yet (« pas encore inscrit »), and each filter's count.
+    roster: list[dict[str, str]] = []
+    counts: dict[str, str] = {}
     filter_key: str = "tous"
     sort: str = "name"
     descending: bool = False
@@ -95,17 +120,53 @@ class SchoolClassState(rx.State):
     paper_mode: bool = False
     notice: str = ""
     error: str = ""
+    # The last box ticked or unticked, said next to the table with « Annuler ».
+    auth_notice: str = ""
+    undo_id: str = ""
+    undo_checked: bool = False
+    remind_notice: str = ""
 
     @rx.var
     def is_real_class(self) -> bool:
         return self.class_id > 0
 
-    @rx.var
-    def export_url(self) -> str:
-        query = {"filtre": FILTERS.get(self.filter_key, ""), "tri": self.sort}
+    def _export(self, filter_key: str) -> str:
+        query = {"filtre": FILTERS.get(filter_key, ""), "tri": self.sort}
         if self.descending:
             query["ordre"] = "desc"
         return f"/api/etablissement/export/classe/{max(self.class_id, 0)}?{urlencode(query)}"
+
+    @rx.var
+    def export_url(self) -> str:
+        """The rows shown (the filter applied)."""
+        return self._export(self.filter_key)
+
+    @rx.var
+    def export_all_url(self) -> str:
+        return self._export("tous")
+
+    @rx.var
+    def shown_count(self) -> int:
+        return len(self.rows) + len(self.roster)
+
+    @rx.var
+    def export_label(self) -> str:
+        """The rows of the filter (what the file holds: a row kept after its box was ticked
+        has left the filter)."""
+        n = int(self.counts.get(self.filter_key, "0") or 0)
+        return f"Exporter les {n} élève{'s' if n > 1 else ''} affiché{'s' if n > 1 else ''}"
+
+    @rx.var
+    def export_all_label(self) -> str:
+        return f"Exporter toute la classe ({self.counts.get('tous', '0')})"
+
+    @rx.var
+    def is_filtered(self) -> bool:
+        return self.filter_key != "tous"
+
+    @rx.var
+    def to_remind(self) -> str:
+        return self.counts.get("sans_candidature", "0")
 
     @rx.var
     def sheet_url(self) -> str:
@@ -125,6 +186,8 @@ class SchoolClassState(rx.State):
     def _clear(self) -> None:
         self.cls = {}
         self.rows = []
+        self.roster = []
+        self.counts = {}
         self.confirm_all = False
 
     @rx.event
@@ -142,10 +205,25 @@ class SchoolClassState(rx.State):
         self.auth_error = ""
         self.notice = ""
         self.error = ""
+        self._forget_undo()
+        self.remind_notice = ""
+        self.confirm_all = False  # a dialog left open does not come back with the page
         self.loaded = False
         return await self._refresh()
 
-    async def _refresh(self):
+    @rx.event
+    async def reload(self):
+        """The table again (after the roster changed), same filter and sort."""
+        return await self._refresh()
+
+    def _forget_undo(self) -> None:
+        self.auth_notice = ""
+        self.undo_id = ""
+
+    async def _refresh(self, keep_rows: bool = False):
+        """Load the table.  ``keep_rows``: the rows shown stay, in their order, with their new
+        values (a box ticked in « Sans autorisation » keeps its row until the filter is
+        applied again)."""
         user = await caller(self)
         if user is None:
             self._clear()
@@ -156,10 +234,11 @@ class SchoolClassState(rx.State):
             self.denied = DENIED
             self.loaded = True
             return
+        shown = [r.get("id") for r in self.rows] if keep_rows else []
         try:
             table = await db.call(
-                _class_table, user, self.class_id, FILTERS[self.filter_key], self.sort,
-                self.descending,
+                _class_table, user, self.class_id, "" if keep_rows else FILTERS[self.filter_key],
+                self.sort, self.descending,
             )  # fmt: skip
         except PermissionDenied as exc:
             self._clear()
@@ -171,7 +250,15 @@ class SchoolClassState(rx.State):
         self.school_name = as_str(table.get("school_name"))
         self.year_label = as_str(table.get("year_label"))
         self.paper_mode = table.get("convention_mode") == "paper"
-        self.rows = [_with_convention(r) for r in flat_rows(table.get("rows"))]
+        rows = [_with_convention(r) for r in flat_rows(table.get("rows"))]
+        if keep_rows:
+            by_id = {r["id"]: r for r in rows}
+            rows = [by_id[i] for i in shown if i in by_id]
+        else:
+            self.roster = flat_rows(table.get("roster"))
+        self.rows = rows
+        counts = table.get("counts") or {}
+        self.counts = {key: as_str(counts.get(f, 0)) for key, f in FILTERS.items()}
         self.loaded = True
 
     @rx.event
@@ -180,6 +267,7 @@ class SchoolClassState(rx.State):
             return
         self.filter_key = key
         self.notice = ""
+        self._forget_undo()
         return await self._refresh()
 
     @rx.event
@@ -198,34 +286,95 @@ class SchoolClassState(rx.State):
         self.auth_date = value[:20] if isinstance(value, str) else ""
         self.auth_error = ""
 
+    def _pupil_name(self, pupil_id: int) -> str:
+        """« Léa Martin » (a last name typed in capitals in ordinary case)."""
+        for r in self.rows:
+            if r.get("id") == str(pupil_id):
+                last = r.get("last_name", "")
+                if last.isupper():
+                    last = last.title()
+                return f"{r.get('first_name', '')} {last}".strip()
+        return ""
+
     @rx.event
     async def toggle_auth(self, pupil_id: Any, checked: Any):
         """A pupil's checkbox: ticked → the parents' authorization at the chosen date,
-        unticked → removed (the service checks the pupil is one the caller sees)."""
+        unticked → removed (the service checks the pupil is one the caller sees).  The row
+        stays where it is (until the filter is applied again) and the message names the
+        pupil, with « Annuler »."""
         pupil_id = client_id(pupil_id)
         if not isinstance(checked, bool) or pupil_id is None:
             return
+        return await self._toggle(pupil_id, checked)
+
+    async def _toggle(self, pupil_id: int, checked: bool):
         user = await caller(self)
         if user is None:
             return rx.redirect(f"/connexion?suivant={self.router.url.path}")
         self.notice = ""
         self.error = ""
+        self._forget_undo()
+        name = self._pupil_name(pupil_id) or "l'élève"
         try:
             if checked:
                 errors = await db.call(_record, user, pupil_id, self.auth_date)
                 if errors:
                     self.auth_error = as_str(errors.get("date")) or DENIED
-                    return await self._refresh()
+                    return await self._refresh(keep_rows=True)
                 self.auth_error = ""
-                self.notice = "Autorisation parentale enregistrée : l'élève peut postuler."
+                self.auth_notice = (
+                    f"Autorisation enregistrée pour {name} : l'élève peut postuler et en est "
+                    "prévenu(e) par courriel ou SMS."
+                )
             else:
                 error = await db.call(_undo, user, pupil_id)
                 self.error = error
                 if not error:
-                    self.notice = "Autorisation parentale retirée : l'élève ne peut plus postuler."
+                    self.auth_notice = (
+                        f"Autorisation retirée pour {name} : l'élève ne peut plus postuler."
+                    )
+            if self.auth_notice:
+                self.undo_id = str(pupil_id)
+                self.undo_checked = not checked
         except PermissionDenied as exc:
             self.error = denial(exc)
-        return await self._refresh()
+        return await self._refresh(keep_rows=True)
+
+    @rx.event
+    async def undo_auth(self):
+        """« Annuler » in the message: the last box back as it was (an authorization
+        recorded by mistake is removed, and its message to the pupil withdrawn if not sent)."""
+        pupil_id = client_id(self.undo_id)
+        if pupil_id is None:
+            return
+        back_to = self.undo_checked
+        self._forget_undo()
+        result = await self._toggle(pupil_id, back_to)
+        self.undo_id = ""
+        if self.auth_notice:
+            name = self._pupil_name(pupil_id) or "l'élève"
+            self.auth_notice = (
+                f"Annulé : l'autorisation de {name} est de nouveau enregistrée."
+                if back_to
+                else f"Annulé : pas d'autorisation enregistrée pour {name}."
+            )
+        return result
+
+    @rx.event
+    async def remind(self):
+        """« Relancer les élèves sans candidature » (at most once a week per pupil)."""
+        user = await caller(self)
+        if user is None:
+            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+        if self.class_id <= 0:
+            return
+        self.error = ""
+        try:
+            result = await db.call(_remind, user, self.class_id)
+        except PermissionDenied as exc:
+            self.error = denial(exc)
+            return
+        self.remind_notice = remind_message(result)
 
     @rx.event
     async def toggle_paper(self, conv_id: Any, checked: Any):
@@ -285,9 +434,10 @@ class SchoolClassState(rx.State):
         self.notice = (
             "Toute la classe avait déjà une autorisation parentale."
             if n == 0
-            else f"{n} autorisation(s) parentale(s) enregistrée(s)."
+            else f"{n} autorisation(s) parentale(s) enregistrée(s) : chaque élève en est "
+            "prévenu(e) par courriel ou SMS."
         )
-        return await self._refresh()
+        return await self._refresh(keep_rows=True)
 
 
 class AuthorizationSheetState(rx.State):

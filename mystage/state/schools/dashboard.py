@@ -84,6 +84,8 @@ class SchoolDashboardState(rx.State):
     classes: list[dict[str, str]] = []
     total: dict[str, str] = {}
     missing_auth: list[dict[str, str]] = []
+    # Classes without any pupil signed up (their roster, or the class code, is to hand out).
+    empty_classes: list[dict[str, str]] = []
     weeks_set: bool = True
     conventions_to_validate: int = 0
     conventions_to_sign: int = 0
@@ -112,7 +114,7 @@ class SchoolDashboardState(rx.State):
     def nothing_to_do(self) -> bool:
         return (
             self.awaiting == 0 and not self.missing_auth and self.weeks_set
-            and self.conventions_to_validate == 0 and self.conventions_to_sign == 0
+            and not self.empty_classes and self.conventions_to_validate == 0 and self.conventions_to_sign == 0
         )  # fmt: skip
 
     @rx.var
@@ -180,6 +182,11 @@ class SchoolDashboardState(rx.State):
             for r in table.get("rows") or []
             if r["pupils"] > r["authorized"]
         ]
+        self.empty_classes = [
+            {"id": as_str(r["id"]), "name": as_str(r["name"])}
+            for r in table.get("rows") or []
+            if r["pupils"] == 0 and isinstance(r["id"], int) and r["id"] > 0
+        ]
         self.weeks_set = bool(data["weeks_set"])
         self.conventions_to_validate, self.conventions_to_sign = data["conventions"]
         back = {v: k for k, v in TABS.items()}
@@ -202,6 +209,7 @@ class SchoolDashboardState(rx.State):
         self.classes = []
         self.total = {}
         self.missing_auth = []
+        self.empty_classes = []
         self.tabs = []
         self.counts = {}
         self.rows = []
