@@ -15,7 +15,7 @@ from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import DENIED, SPACE_URL
 from mystage.state.schools.values import denial, flat, flat_rows, id_after
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str
 
 # The class table's filters: the key in the page (ids ``filter-<key>``) → service filter.
@@ -228,7 +228,7 @@ class SchoolClassState(rx.State):
         if user is None:
             self._clear()
             self.loaded = True
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         if self.class_id < 0:
             self._clear()
             self.denied = DENIED
@@ -310,7 +310,7 @@ class SchoolClassState(rx.State):
     async def _toggle(self, pupil_id: int, checked: bool):
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         self.notice = ""
         self.error = ""
         self._forget_undo()
@@ -365,7 +365,7 @@ class SchoolClassState(rx.State):
         """« Relancer les élèves sans candidature » (at most once a week per pupil)."""
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         if self.class_id <= 0:
             return
         self.error = ""
@@ -385,7 +385,7 @@ class SchoolClassState(rx.State):
             return
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         self.notice = ""
         self.error = await db.call(conventions.set_paper_signed, user, conv_id, checked)
         if not self.error:
@@ -417,7 +417,7 @@ class SchoolClassState(rx.State):
         self.confirm_all = False
         user = await caller(self)
         if user is None:
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         if self.class_id <= 0:
             return
         self.notice = ""
@@ -470,7 +470,7 @@ class AuthorizationSheetState(rx.State):
         if user is None:
             self.sheets = []
             self.loaded = True
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         try:
             if self.class_id <= 0:
                 raise PermissionDenied(DENIED)

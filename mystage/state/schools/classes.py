@@ -12,6 +12,7 @@ from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import CLASSES_URL, SpacePage
 from mystage.state.schools.values import safe_id
+from mystage.state.session import login_redirect
 from mystage.state.values import form_str
 
 LEVEL_CHOICES = [{"value": str(k), "label": v} for k, v in LEVEL_LABELS.items()]
@@ -120,7 +121,7 @@ class SchoolClassesState(SpacePage, rx.State):
     async def create(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={CLASSES_URL}")
+            return login_redirect(self, CLASSES_URL)
         self.message, self.error = "", ""
         form = form_data if isinstance(form_data, dict) else {}
         name, level = form_str(form, "name", 100), form_str(form, "level", 20)
@@ -155,7 +156,7 @@ class SchoolClassesState(SpacePage, rx.State):
     async def rename(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={CLASSES_URL}")
+            return login_redirect(self, CLASSES_URL)
         self.message, self.error = "", ""
         if not self.renaming:
             return
@@ -192,7 +193,7 @@ class SchoolClassesState(SpacePage, rx.State):
     async def delete(self):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={CLASSES_URL}")
+            return login_redirect(self, CLASSES_URL)
         self.message, self.error = "", ""
         cid, self.confirm_delete = self.confirm_delete, ""
         if not cid:
@@ -216,7 +217,7 @@ class SchoolClassesState(SpacePage, rx.State):
     async def show_pupils(self, class_id: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={CLASSES_URL}")
+            return login_redirect(self, CLASSES_URL)
         cid = safe_id(class_id)
         if cid == "0":
             name = "Élèves sans classe"
@@ -240,7 +241,7 @@ class SchoolClassesState(SpacePage, rx.State):
     async def move(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={CLASSES_URL}")
+            return login_redirect(self, CLASSES_URL)
         self.message, self.error = "", ""
         form = form_data if isinstance(form_data, dict) else {}
         pupil_id = form_str(form, "pupil_id", 12)

@@ -11,7 +11,7 @@ from mystage.services import conventions, schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import NOT_STAFF, SPACE_URL
 from mystage.state.schools.values import flat, flat_rows
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str
 
 MEMBER_MESSAGES = {
@@ -138,7 +138,7 @@ class SchoolDashboardState(rx.State):
         if user is None:
             self._clear()
             self.loaded = True
-            return rx.redirect(f"/connexion?suivant={SPACE_URL}")
+            return login_redirect(self, SPACE_URL)
         tab = self.tab or "attente"
         try:
             data = await db.call(_dashboard, user, tab, self.page)

@@ -12,6 +12,7 @@ from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import WEEKS_URL, SpacePage
 from mystage.state.schools.values import safe_id
+from mystage.state.session import login_redirect
 
 
 def week_periods(mondays: list[str]) -> list[str]:
@@ -152,7 +153,7 @@ class SchoolWeeksState(SpacePage, rx.State):
     async def set_year(self, value: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={WEEKS_URL}")
+            return login_redirect(self, WEEKS_URL)
         self.saved = False
         self.error = ""
         await self._fetch(user, value)
@@ -174,7 +175,7 @@ class SchoolWeeksState(SpacePage, rx.State):
     async def save(self):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={WEEKS_URL}")
+            return login_redirect(self, WEEKS_URL)
         try:
             errors = await db.call(
                 schools.set_weeks,

@@ -14,6 +14,7 @@ from mystage.services.accounts import passwords
 from mystage.state.navigation import open_session
 from mystage.state.schools.space import SPACE_URL
 from mystage.state.schools.values import display_row, form_checked, form_raw
+from mystage.state.session import login_redirect
 from mystage.state.values import form_str
 
 
@@ -101,4 +102,4 @@ class InvitationState(rx.State):
         if self.done and grant and time.monotonic() - self._grant_at < 110:
             await open_session(self, grant)
             return None
-        return rx.redirect(f"/connexion?suivant={SPACE_URL}")
+        return login_redirect(self, SPACE_URL)

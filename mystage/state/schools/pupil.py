@@ -13,7 +13,7 @@ from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import DENIED, SPACE_URL
 from mystage.state.schools.values import denial, flat, flat_rows, id_after
-from mystage.state.session import caller
+from mystage.state.session import caller, login_redirect
 from mystage.state.values import as_str
 
 # The pupil page's decision dialog: (title, hint, button).
@@ -131,7 +131,7 @@ class SchoolPupilState(rx.State):
         if user is None:
             self._clear()
             self.loaded = True
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         await self._refresh(user)
         self.loaded = True
 
@@ -167,7 +167,7 @@ class SchoolPupilState(rx.State):
         user = await caller(self)
         if user is None:
             self.close_dialog()
-            return rx.redirect(f"/connexion?suivant={self.router.url.path}")
+            return login_redirect(self)
         if action not in DIALOGS or app_id <= 0:
             self.close_dialog()
             return

@@ -11,6 +11,7 @@ from mystage.services import schools
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import SETTINGS_URL, SpacePage
 from mystage.state.schools.values import form_checked
+from mystage.state.session import login_redirect
 from mystage.state.values import form_str
 
 
@@ -74,7 +75,7 @@ class SchoolSettingsState(SpacePage, rx.State):
         300 m d'un QPV » (the service checks the caller is this school's head)."""
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={SETTINGS_URL}")
+            return login_redirect(self, SETTINGS_URL)
         declared = form_checked(form_data, "qpv_declared")
         self.qpv_message = ""
         try:
@@ -95,7 +96,7 @@ class SchoolSettingsState(SpacePage, rx.State):
     async def save(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={SETTINGS_URL}")
+            return login_redirect(self, SETTINGS_URL)
         form = form_data if isinstance(form_data, dict) else {}
         data = {
             "search_scope": form_str(form, "search_scope", 20),

@@ -12,6 +12,7 @@ from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.state.schools.space import TEAM_URL, SpacePage
 from mystage.state.schools.values import display_row, form_picked, safe_id
+from mystage.state.session import login_redirect
 from mystage.state.values import form_str
 
 SCOPE_CHOICES = [{"value": k, "label": v} for k, v in schools.SCOPE_LABELS.items()]
@@ -103,7 +104,7 @@ class SchoolTeamState(SpacePage, rx.State):
             return
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={TEAM_URL}")
+            return login_redirect(self, TEAM_URL)
         self.message, self.error = "", ""
         accepted = accept is True
         try:
@@ -127,7 +128,7 @@ class SchoolTeamState(SpacePage, rx.State):
     async def remove(self):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={TEAM_URL}")
+            return login_redirect(self, TEAM_URL)
         self.message, self.error = "", ""
         mid, self.confirm_remove = self.confirm_remove, ""
         if not mid:
@@ -161,7 +162,7 @@ class SchoolTeamState(SpacePage, rx.State):
     async def save_rights(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={TEAM_URL}")
+            return login_redirect(self, TEAM_URL)
         self.message, self.error = "", ""
         if not self.editing:
             return
@@ -195,7 +196,7 @@ class SchoolTeamState(SpacePage, rx.State):
     async def invite(self, form_data: Any):
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={TEAM_URL}")
+            return login_redirect(self, TEAM_URL)
         self.message, self.error = "", ""
         form = form_data if isinstance(form_data, dict) else {}
         allowed = {c["id"] for c in self.class_options}
@@ -229,7 +230,7 @@ class SchoolTeamState(SpacePage, rx.State):
             return
         user = await self._actor()
         if user is None:
-            return rx.redirect(f"/connexion?suivant={TEAM_URL}")
+            return login_redirect(self, TEAM_URL)
         self.message, self.error = "", ""
         try:
             err = await db.call(schools.cancel_invitation, user, invitation_id)
