@@ -13,6 +13,11 @@ PASSWORD_HINT = (
     "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
     "bien ; évitez les suites du clavier (azerty…), les mots de passe courants et votre nom."
 )
+# The same, said to a pupil (« tu »).
+PASSWORD_HINT_PUPIL = (
+    "12 caractères au minimum. Une phrase de quelques mots facile à retenir convient très "
+    "bien ; évite les suites du clavier (azerty…), les mots de passe courants et ton nom."
+)
 
 
 TERMS = "J'accepte les conditions d'utilisation et j'ai lu la politique de données personnelles."
@@ -42,9 +47,13 @@ def name_fields(errors, values) -> tuple:
 
 
 def new_password_fields(
-    errors, label: str = "Nouveau mot de passe", confirm: str = "Confirmez le mot de passe"
+    errors,
+    label: str = "Nouveau mot de passe",
+    confirm: str = "Confirmez le mot de passe",
+    hint: str | rx.Var = PASSWORD_HINT,
 ) -> tuple:
-    """The new password and its confirmation (sign-ups, both reset paths, « Mon profil »)."""
+    """The new password and its confirmation (sign-ups, both reset paths, « Mon profil »);
+    ``hint``: :data:`PASSWORD_HINT_PUPIL` where a pupil signs up."""
     return (
         field(
             label,
@@ -52,7 +61,7 @@ def new_password_fields(
             error=errors.get("password", ""),
             type="password",
             autocomplete="new-password",
-            hint=PASSWORD_HINT,
+            hint=hint,
             required=True,
         ),
         field(

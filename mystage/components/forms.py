@@ -53,14 +53,14 @@ def field_box(
     input_id: str,
     *controls: rx.Component,
     error: rx.Var | str = "",
-    hint: str = "",
+    hint: rx.Var | str = "",
     required: bool = False,
 ) -> rx.Component:
     """The frame of a field: its label, the hint if any, the ``controls`` (the input and
     what goes with it), then the error text (id ``<input_id>-err``)."""
     return rx.box(
         field_label(label, input_id, required),
-        field_hint(hint) if hint else rx.fragment(),
+        field_hint(hint) if isinstance(hint, rx.Var) or hint else rx.fragment(),
         *controls,
         field_error(error, input_id),
         width="100%",
@@ -74,7 +74,7 @@ def field(
     error: rx.Var | str = "",
     default: rx.Var | str = "",
     type: str = "text",
-    hint: str = "",
+    hint: rx.Var | str = "",
     autocomplete: str = "",
     required: bool = False,
     input_mode: str = "",

@@ -23,3 +23,21 @@ def test_every_page_has_a_french_title_and_the_session_loader():
     for route, title, _component, loads in PAGES:
         assert title.endswith(" — MyStage") and len(title) > len(" — MyStage"), route
         assert loads[0] == SessionState.load_session, route
+
+
+def test_pupils_read_the_password_hint_with_tu():
+    """A pupil signing up (by class code or invitation, or choosing « Élève » on /inscription)
+    reads « évite … ton nom »; adults read « évitez … votre nom »."""
+    import json
+
+    def rendered(route: str) -> str:
+        (component,) = [p[2] for p in PAGES if p[0] == route]
+        return json.dumps(component().render(), ensure_ascii=False, default=str)
+
+    class_signup = [r for r, *_ in PAGES if r.startswith("/classe/")]
+    assert class_signup, "the class code sign-up page"
+    page = rendered(class_signup[0])
+    assert "ton nom." in page and "votre nom." not in page
+    generic = rendered("/inscription")
+    assert "ton nom." in generic and "votre nom." in generic  # chosen by the role
+    assert "votre nom." in rendered("/inscription/etablissement")

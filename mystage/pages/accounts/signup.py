@@ -6,6 +6,8 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.account_fields import (
+    PASSWORD_HINT,
+    PASSWORD_HINT_PUPIL,
     errors_summary,
     name_fields,
     new_password_fields,
@@ -82,7 +84,11 @@ def _signup_form() -> rx.Component:
             autocomplete="tel",
             hint="Sans adresse électronique, un code de confirmation est envoyé par SMS.",
         ),
-        *new_password_fields(S.errors, "Mot de passe"),
+        *new_password_fields(
+            S.errors,
+            "Mot de passe",
+            hint=rx.cond(S.role == "eleve", PASSWORD_HINT_PUPIL, PASSWORD_HINT),
+        ),
         terms_field(S.errors),
         *errors_summary(S.errors, "signup-errors"),
         primary_button("Créer mon compte", type="submit", id="signup-submit"),

@@ -7,6 +7,7 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.account_fields import (
+    PASSWORD_HINT_PUPIL,
     errors_summary,
     name_fields,
     new_password_fields,
@@ -123,7 +124,7 @@ def _form() -> rx.Component:
             autocomplete="tel",
             hint="Sans adresse électronique, un code de confirmation est envoyé par SMS.",
         ),  # fmt: skip
-        *new_password_fields(S.errors, "Mot de passe"),
+        *new_password_fields(S.errors, "Mot de passe", hint=PASSWORD_HINT_PUPIL),
         terms_field(S.errors),
         *errors_summary(S.errors, "class-signup-errors"),
         primary_button("Créer mon compte", type="submit", id="signup-submit"),
