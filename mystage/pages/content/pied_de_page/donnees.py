@@ -72,7 +72,13 @@ DONNEES = Page(
                                 "qui l'a enregistrée ;",
                                 "pour chaque candidature : texte de motivation, moyen de "
                                 "contact choisi, copie du CV (scolarité, centres d'intérêt, "
-                                "langues, fichier PDF facultatif) et réponses reçues.",
+                                "langues, fichier PDF facultatif) et réponses reçues ;",
+                                "avant l'inscription, si l'établissement ajoute l'élève à la "
+                                "liste de sa classe : prénom, nom et, s'il l'indique, "
+                                "l'adresse électronique ou le portable de l'élève ou d'un "
+                                "parent, pour l'invitation à créer le compte. Seuls les "
+                                "personnels qui suivent la classe les voient ; le contact est "
+                                "effacé dès que l'élève s'inscrit.",
                             )
                         ),
                     ),
@@ -192,6 +198,8 @@ DONNEES = Page(
                         "Comptes des personnels, des employeurs et des référents : tant qu'ils "
                         "sont utilisés ; supprimés ou anonymisés après [2 ans] sans connexion, "
                         "après un courriel d'avertissement.",
+                        "Listes de classe (élèves pas encore inscrits) : supprimées avec la "
+                        "classe, et chaque jour celles des années scolaires passées.",
                         "Sessions de connexion : supprimées 30 jours après leur expiration.",
                         "Tentatives de connexion et liens à usage unique expirés : supprimés "
                         "au bout d'une journée.",
