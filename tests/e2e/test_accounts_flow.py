@@ -99,7 +99,7 @@ def test_signup_activation_login_reset_logout_by_email(page: Page):
     page.click("#login-submit")
     expect(page.locator("#login-error")).to_contain_text("activé")
 
-    link = _mail_link(page, email, "Activez")
+    link = _mail_link(page, email, "Active ton compte")  # a pupil: « tu »
     shot(page, "dev-mailbox")
     goto(page, link)
     expect(page.locator("#activation-ok")).to_be_visible()

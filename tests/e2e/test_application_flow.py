@@ -96,7 +96,7 @@ def test_pupil_applies_school_validates_employer_accepts_pupil_confirms(browser,
     pupil.click("#signup-submit")
     expect(pupil.locator("#signup-done")).to_contain_text(email)
     assert_no_horizontal_scroll(pupil)
-    goto(pupil, _mail_link(pupil, email, "Activez"))
+    goto(pupil, _mail_link(pupil, email, "Active ton compte"))
     expect(pupil.locator("#activation-ok")).to_be_visible()
     goto(pupil, "/connexion")
     pupil.fill("#f-identifier", email)

@@ -99,6 +99,6 @@ def test_signup_with_a_taken_address_and_a_keyboard_walk(page: Page):
     # …and the owner is told (at most once an hour: the other viewport sees the same mail).
     goto(page, "/dev/mails")
     mail = page.locator(".mail", has_text=DEMO_PUPIL).filter(
-        has_text="Quelqu'un a voulu créer un compte MyStage avec votre adresse"
+        has_text="Quelqu'un a voulu créer un compte MyStage avec ton adresse"  # a pupil
     )
     expect(mail.first).to_be_visible()

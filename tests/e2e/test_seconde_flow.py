@@ -26,8 +26,8 @@ STUDIO = "studio@demo.mystage.fr"  # Studio Pixel, Torcy: 3e in February, 2de bo
 DEMO_PASSWORD = "stage-demo-2026"
 
 
-def _activate(page: Page, email: str) -> None:
-    goto(page, _mail_link(page, email, "Activez"))
+def _activate(page: Page, email: str, subject: str) -> None:
+    goto(page, _mail_link(page, email, subject))
     expect(page.locator("#activation-ok")).to_be_visible()
 
 
@@ -63,7 +63,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     head.check("#f-accept_terms")
     head.click("#school-signup-submit")
     expect(head.locator("#school-signup-done")).to_contain_text(HEAD)
-    _activate(head, HEAD)
+    _activate(head, HEAD, "Activez votre compte")
     _login(head, HEAD, PASSWORD, "#school-dashboard")
     expect(head.locator("#school-dashboard")).to_contain_text("Coubertin")
     goto(head, "/espace/etablissement/classes")
@@ -90,7 +90,7 @@ def test_lycee_head_seconde_pupil_two_week_period_collegien_sees_no_june_week(br
     pupil.check("#f-accept_terms")
     pupil.click("#signup-submit")
     expect(pupil.locator("#signup-done")).to_contain_text(email)
-    _activate(pupil, email)
+    _activate(pupil, email, "Active ton compte")
 
     # The head records the parents' authorization in the class table.
     with engine.connect() as c:
