@@ -174,18 +174,20 @@ from mystage.services.schools.qpv import (
 )
 from mystage.services.schools.reminders import REMIND_EVERY, remind_class
 from mystage.services.schools.roster import (
-    MSG_ROSTER_EMPTY,
     ROSTER_INVITATION_TTL,
     ROSTER_INVITATION_URL,
-    ROSTER_MAX_LINES,
     add_roster,
     add_roster_pupil,
     link_by_name,
-    parse_roster,
     preview_roster,
     purge_roster,
     remove_roster,
     resend_roster_invitation,
+)
+from mystage.services.schools.roster_parse import (
+    MSG_ROSTER_EMPTY,
+    ROSTER_MAX_LINES,
+    parse_roster,
 )
 from mystage.services.schools.school_settings import (
     school_settings,
