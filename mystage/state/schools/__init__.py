@@ -1,17 +1,18 @@
 """The school space's states, one module per page or page group: :mod:`.signup`,
 :mod:`.invitation`, :mod:`.team`, :mod:`.classes`, :mod:`.internship_weeks`,
-:mod:`.school_settings`, :mod:`.dashboard`, :mod:`.class_tracking` (a class's table and its
-authorization form), :mod:`.class_roster` (its list of pupils, invitations and code),
-:mod:`.class_signup` (a pupil signing up into a class by code or invitation), :mod:`.pupil`; :mod:`.space` (what every page of the space shares),
-:mod:`.values` (shaping values) and :mod:`.school_search` (the school autocomplete of the sign-up
-forms)."""
+:mod:`.school_settings`, :mod:`.dashboard`, :mod:`.class_tracking` (a class's table),
+:mod:`.authorization_sheet` (its printable authorization form), :mod:`.class_roster` (its
+list of pupils, invitations and code), :mod:`.class_signup` (a pupil signing up into a class
+by code or invitation), :mod:`.pupil`; :mod:`.space` (what every page of the space shares),
+:mod:`.values` (shaping values) and :mod:`.school_search` (the school autocomplete of the
+sign-up forms)."""
 
+from mystage.state.schools.authorization_sheet import AuthorizationSheetState
 from mystage.state.schools.class_roster import ClassRosterState
 from mystage.state.schools.class_signup import ClassSignupState
 from mystage.state.schools.class_tracking import (
     FILTER_LABELS,
     FILTERS,
-    AuthorizationSheetState,
     SchoolClassState,
 )
 from mystage.state.schools.classes import LEVEL_CHOICES, SchoolClassesState

@@ -1,5 +1,6 @@
 """A class's tracking table with the parents' authorizations
-(``/espace/etablissement/classe/[classe_id]``) and its printable authorization form."""
+(``/espace/etablissement/classe/[classe_id]``); its printable form is
+:mod:`.authorization_sheet`."""
 
 from __future__ import annotations
 
@@ -76,10 +77,6 @@ def remind_message(result: dict[str, Any]) -> str:
     if waiting:
         text += f" {waiting} autre(s) l'avaient déjà été cette semaine."
     return text + f" Prochaine relance possible le {nxt}."
-
-
-def _sheet(s, user, class_id: int) -> dict[str, Any]:
-    return schools.authorization_sheet(s, user, class_id)
 
 
 def _with_convention(row: dict[str, str]) -> dict[str, str]:
@@ -438,68 +435,3 @@ class SchoolClassState(rx.State):
             "prévenu(e) par courriel ou SMS."
         )
         return await self._refresh(keep_rows=True)
-
-
-class AuthorizationSheetState(rx.State):
-    """``/espace/etablissement/classe/[classe_id]/autorisation``: one A4 form per pupil."""
-
-    class_id: int = -1
-    loaded: bool = False
-    denied: str = ""
-    sheet_title: str = ""
-    school_name: str = ""
-    class_name: str = ""
-    year_label: str = ""
-    sheets: list[dict[str, str]] = []
-    paragraphs: list[str] = []
-    only_missing: bool = False
-
-    @rx.var
-    def shown(self) -> list[dict[str, str]]:
-        if not self.only_missing:
-            return self.sheets
-        return [x for x in self.sheets if x.get("authorized") != "1"]
-
-    @rx.event
-    async def load(self):
-        found = id_after(self.router.url.path, "classe")
-        self.class_id = found if found is not None else -1
-        self.only_missing = False
-        self.loaded = False
-        user = await caller(self)
-        if user is None:
-            self.sheets = []
-            self.loaded = True
-            return login_redirect(self)
-        try:
-            if self.class_id <= 0:
-                raise PermissionDenied(DENIED)
-            data = await db.call(_sheet, user, self.class_id)
-        except PermissionDenied as exc:
-            self.sheets = []
-            self.paragraphs = []
-            self.denied = denial(exc)
-            self.loaded = True
-            return
-        self.denied = ""
-        self.sheet_title = as_str(data.get("title"))
-        self.school_name = as_str(data.get("school_name"))
-        self.class_name = as_str(data.get("class_name"))
-        self.year_label = as_str(data.get("year_label"))
-        paragraphs = [as_str(p) for p in data.get("paragraphs") or []]
-        first, rest = (paragraphs[0], paragraphs[1:]) if paragraphs else ("", [])
-        self.paragraphs = rest
-        self.sheets = [
-            {
-                "id": as_str(p.get("id")),
-                "name": as_str(p.get("name")),
-                "authorized": as_str(bool(p.get("authorized"))),
-                "text": first.replace("{pupil}", as_str(p.get("name"))),
-            }
-            for p in data.get("pupils") or []
-        ]
-        self.loaded = True
-
-    @rx.event
-    def set_only_missing(self, value: Any):
-        self.only_missing = value is True
