@@ -9,9 +9,9 @@ from mystage import db
 from mystage.models import REFERENT_ROLES, SCHOOL_STAFF_ROLES, PupilLevel, Role
 from mystage.services import ministries
 from mystage.services.ids import client_id
-from mystage.state.navigation import open_session
 from mystage.state.schools import search_schools
 from mystage.state.session import client_ip
+from mystage.state.signup_steps import check_phone_code, show_next_step
 from mystage.state.values import form_str
 
 # Employers sign up with their structure on /inscription/employeur.  School staff roles stay
@@ -53,17 +53,6 @@ def _referent_choices(s):
     from mystage.services import accounts
 
     return accounts.referent_choices(s)
-
-
-def _confirm_phone(s, phone: str, code: str):
-    from mystage.services import accounts
-
-    user, error = accounts.confirm_phone(s, phone, code)
-    if user is None:
-        return None, error or "Code incorrect."
-    grant = accounts.issue_login_grant(s, user, accounts.after_signup_url(user))
-    s.commit()
-    return grant, ""
 
 
 def _kind_error(level: str, kind: str) -> str:
@@ -299,24 +288,8 @@ class SignupState(rx.State):
         if created is None:
             self.errors = errors
             return
-        self.errors = {}
-        if created["email"]:
-            self.step = "check_mail"
-            self.sent_to = created["email"]
-        else:
-            self.step = "phone_code"
-            self.sent_to = created["phone"]
-            self._phone = created["phone"]
+        show_next_step(self, created)
 
     @rx.event
     async def submit_code(self, form_data: dict):
-        if self.step != "phone_code" or not self._phone:
-            return
-        form_data = form_data if isinstance(form_data, dict) else {}
-        code = form_str(form_data, "code", 12)
-        grant, error = await db.call(_confirm_phone, self._phone, code)
-        if grant is None:
-            self.code_error = error
-            return
-        self.code_error = ""
-        await open_session(self, grant)
+        await check_phone_code(self, form_data)

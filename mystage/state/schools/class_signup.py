@@ -9,8 +9,8 @@ import reflex as rx
 from mystage import db
 from mystage.models import LEVEL_LABELS, PupilLevel
 from mystage.services import schools
-from mystage.state.navigation import open_session
 from mystage.state.session import client_ip
+from mystage.state.signup_steps import check_phone_code, show_next_step
 from mystage.state.values import as_str, form_str
 
 _KEYS = ("first_name", "last_name", "email", "phone", "birth_date", "gender", "level")
@@ -38,17 +38,6 @@ def _register(s, code: str, invitation: str, data: dict, ip: str | None):
     if user is not None:
         email, phone = user.email, user.phone
     return {"email": email or "", "phone": "" if email else phone or ""}, {}
-
-
-def _confirm_phone(s, phone: str, code: str):
-    from mystage.services import accounts
-
-    user, error = accounts.confirm_phone(s, phone, code)
-    if user is None:
-        return None, error or "Code incorrect."
-    grant = accounts.issue_login_grant(s, user, accounts.after_signup_url(user))
-    s.commit()
-    return grant, ""
 
 
 class ClassSignupState(rx.State):
@@ -128,23 +117,8 @@ class ClassSignupState(rx.State):
                 self.invalid = errors["code"]
             self.errors = errors
             return
-        self.errors = {}
-        if created["email"]:
-            self.step = "check_mail"
-            self.sent_to = created["email"]
-        else:
-            self.step = "phone_code"
-            self.sent_to = created["phone"]
-            self._phone = created["phone"]
+        show_next_step(self, created)
 
     @rx.event
     async def submit_code(self, form: dict):
-        if self.step != "phone_code" or not self._phone:
-            return
-        code = form_str(form if isinstance(form, dict) else {}, "code", 12)
-        grant, error = await db.call(_confirm_phone, self._phone, code)
-        if grant is None:
-            self.code_error = error
-            return
-        self.code_error = ""
-        await open_session(self, grant)
+        await check_phone_code(self, form)
