@@ -38,9 +38,10 @@ def test_owner_invites_colleague_who_signs_up_and_sees_the_offers(browser, serve
     _login(owner, EMPLOYER, DEMO_PASSWORD, ready="#new-offer")
     goto(owner, "/espace/employeur/equipe")
     expect(owner.locator("#team-members")).to_contain_text("Responsable")
-    owner.fill("#f-invite-email", "pas-une-adresse")
+    owner.fill("#f-invite-email", EMPLOYER)  # already in the team
     owner.click("#invite-submit")
-    expect(owner.locator("#f-invite-email-err")).to_contain_text("invalide")
+    expect(owner.locator("#f-invite-email-err")).to_contain_text("déjà partie")
+    expect(owner.locator("#f-invite-email")).to_have_value(EMPLOYER)  # input kept
     owner.fill("#f-invite-email", email)
     owner.click("#invite-submit")
     expect(owner.locator("#team-message")).to_contain_text(email)
