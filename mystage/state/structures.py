@@ -1,4 +1,5 @@
-"""Employer side, the structure: sign-up, team (join requests), structure profile and logo.
+"""Employer side, the structure: sign-up, structure profile and logo (the team:
+:mod:`mystage.state.structures_team`).
 
 Thin: every handler re-derives the caller from the session cookie and lets the services
 check role and ownership (they raise PermissionDenied); ids from the client are only
@@ -13,7 +14,6 @@ import reflex as rx
 
 from mystage import db
 from mystage.services import ministries
-from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
 from mystage.services.structures import LOGO_MAX_BYTES, MSG_LOGO_SIZE
 from mystage.state.session import caller, client_ip, login_redirect
@@ -77,56 +77,6 @@ class EmployerSignupState(rx.State):
         self.done = True
         self.joined_existing = bool(result.get("joined_existing"))
         self.sent_to = data["email"]
-
-
-# ---------------------------------------------------------------- team (join requests)
-
-
-def _requests(s, user):
-    from mystage.services import structures
-
-    return structures.join_requests(s, user)
-
-
-def _decide_request(s, user, member_id: int, accept: bool) -> str:
-    from mystage.services import structures
-
-    return structures.decide_join_request(s, user, member_id, accept)
-
-
-class TeamState(rx.State):
-    requests: list[dict[str, str]] = []
-    message: str = ""
-    allowed: bool = True
-
-    @rx.event
-    async def load(self):
-        user = await caller(self)
-        if user is None:
-            return login_redirect(self)
-        try:
-            rows = await db.call(_requests, user)
-        except PermissionDenied:
-            self.allowed = False
-            self.requests = []
-            return
-        self.allowed = True
-        self.requests = [str_dict(r) for r in rows]
-
-    @rx.event
-    async def decide(self, member_id: Any, accept: bool):
-        member_id = client_id(member_id)
-        user = await caller(self)
-        if user is None or member_id is None:
-            return
-        try:
-            error = await db.call(_decide_request, user, member_id, bool(accept))
-        except PermissionDenied:
-            self.message = "Action réservée au responsable de la structure."
-            return
-        self.message = error or ("Demande acceptée." if accept else "Demande refusée.")
-        rows = await db.call(_requests, user)
-        self.requests = [str_dict(r) for r in rows]
 
 
 # ---------------------------------------------------------------- structure profile and logo

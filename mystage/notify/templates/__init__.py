@@ -59,6 +59,7 @@ from mystage.notify.templates.registry import (
     template,
     template_names,
 )
+from mystage.notify.templates.team import team_invitation, team_ownership, team_removed
 
 __all__ = [
     "Builder",
@@ -98,6 +99,9 @@ __all__ = [
     "structure_join_decision",
     "structure_join_request",
     "structure_validation_decision",
+    "team_invitation",
+    "team_ownership",
+    "team_removed",
     "template",
     "template_names",
 ]

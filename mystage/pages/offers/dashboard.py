@@ -446,6 +446,7 @@ def employer_dashboard_page() -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
+                rx.link("Mon équipe", href="/espace/employeur/equipe", id="my-team"),
                 rx.link(
                     "Mes conventions de stage",
                     href="/espace/employeur/conventions",

@@ -76,7 +76,7 @@ def structure_page() -> rx.Component:
                     max_width="40rem",
                 ),
                 rx.link(
-                    "Gérer les demandes pour rejoindre la structure",
+                    "Mon équipe : membres, invitations et demandes pour rejoindre la structure",
                     href="/espace/employeur/equipe",
                 ),
                 align="start",

@@ -3,7 +3,8 @@ profile and logo, validation by the MyStage team.
 
 Submodules: :mod:`.inputs` (form input helpers, shared with the offer form),
 :mod:`.naf`, :mod:`.profile` (the structure form), :mod:`.signup`, :mod:`.membership`
-(who acts for which structure), :mod:`.team` (join requests), :mod:`.logo`,
+(who acts for which structure), :mod:`.team` (join requests, members, ownership, leaving),
+:mod:`.invitations` (« Inviter un collègue »), :mod:`.logo`,
 :mod:`.approval` (validation by the MyStage team), :mod:`.decisions`.
 
 Conventions (as in :mod:`accounts`): form-like results are ``errors: dict[str, str]``
@@ -36,6 +37,20 @@ from mystage.services.structures.inputs import (
     normalize_website,
     too_long,
 )
+from mystage.services.structures.invitations import (
+    MSG_LINK_EXPIRED,
+    MSG_LINK_INVALID,
+    MSG_LINK_USED,
+    TEAM_INVITATION_TTL,
+    TEAM_INVITATION_URL,
+    accept_as_user,
+    accept_with_signup,
+    cancel_invitation,
+    invitation_info,
+    invite_colleague,
+    pending_invitations,
+    resend_invitation,
+)
 from mystage.services.structures.logo import (
     LOGO_MAX_BYTES,
     LOGO_MAX_PIXELS,
@@ -51,6 +66,7 @@ from mystage.services.structures.membership import (
     MSG_PENDING_VALIDATION,
     MSG_REFUSED,
     employer_context,
+    owner_of,
     pending_membership,
     personal_structure,
     publish_block_reason,
@@ -88,13 +104,44 @@ from mystage.services.structures.signup import (
     register_employer,
 )
 from mystage.services.structures.team import (
+    MSG_MEMBER_GONE,
+    MSG_NOT_MEMBER,
+    MSG_OWNER_CANNOT_LEAVE,
     MSG_REQUEST_DONE,
+    active_member_ids,
     decide_join_request,
+    hand_over,
     join_requests,
+    leave_team,
+    remove_member,
     team_members,
+    team_overview,
+    transfer_work,
 )
 
 __all__ = [
+    "MSG_LINK_EXPIRED",
+    "MSG_LINK_INVALID",
+    "MSG_LINK_USED",
+    "TEAM_INVITATION_TTL",
+    "TEAM_INVITATION_URL",
+    "accept_as_user",
+    "accept_with_signup",
+    "cancel_invitation",
+    "invitation_info",
+    "invite_colleague",
+    "pending_invitations",
+    "resend_invitation",
+    "owner_of",
+    "MSG_MEMBER_GONE",
+    "MSG_NOT_MEMBER",
+    "MSG_OWNER_CANNOT_LEAVE",
+    "active_member_ids",
+    "hand_over",
+    "leave_team",
+    "remove_member",
+    "team_overview",
+    "transfer_work",
     "checked_postal_code",
     "checked_text",
     "CIVILITIES",

@@ -177,3 +177,23 @@ def target_structure(s: Session, actor: User | None, structure_id: int | None) -
         )
         return structure
     return owned_structure(s, actor)
+
+
+def owner_of(s: Session, structure: Structure | None) -> User | None:
+    """The structure's owner (``Structure.owner_id``, else its active « owner » member)."""
+    if structure is None:
+        return None
+    if structure.owner_id:
+        owner = s.get(User, structure.owner_id)
+        if owner is not None:
+            return owner
+    uid = s.execute(
+        sa.select(StructureMember.user_id)
+        .where(
+            StructureMember.structure_id == structure.id,
+            StructureMember.role == "owner",
+            StructureMember.status == "active",
+        )
+        .order_by(StructureMember.id)
+    ).scalar()
+    return s.get(User, uid) if uid else None
