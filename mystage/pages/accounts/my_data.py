@@ -35,6 +35,7 @@ def _contents() -> rx.Component:
         *[rx.el.li(_say(t, v)) for t, v in items],
         padding_left="1.25rem",
         margin_y="0.5rem",
+        list_style_type="disc",
         id="my-data-contents",
     )
 
@@ -77,9 +78,9 @@ def _body() -> rx.Component:
             rx.text(
                 _say(
                     "Tu peux télécharger à tout moment toutes les données que MyStage "
-                    "conserve sur toi, dans un fichier .zip :",
+                    "conserve sur toi, dans un fichier .zip\u00a0:",
                     "Vous pouvez télécharger à tout moment toutes les données que MyStage "
-                    "conserve sur vous, dans un fichier .zip :",
+                    "conserve sur vous, dans un fichier .zip\u00a0:",
                 )
             ),
             _contents(),

@@ -18,7 +18,6 @@ no session or link secret.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +29,13 @@ from mystage.models import (
     APP_STATE_LABELS,
     LEVEL_LABELS,
     OFFER_STATE_LABELS,
-    ROLE_LABELS,
     Application,
     AuditLog,
-    AuthSession,
     Convention,
-    ExportJob,
     Favorite,
     Offer,
     OfferWeek,
-    OneTimeToken,
     Operator,
-    Outbox,
     ParentLink,
     PupilCV,
     RosterEntry,
@@ -54,15 +48,13 @@ from mystage.models import (
     StructureMember,
     User,
 )
+from mystage.services.privacy import my_data_activity as activity
+from mystage.services.privacy.my_data_activity import actor_label, day, role_label, ts
 from mystage.settings import get_settings
 
 FORMAT_VERSION = 1
 JSON_NAME = "mes-donnees.json"
 FILES_DIR = "fichiers"
-
-# Entities of the audit log whose rows about the person (``entity_id`` = their id) are
-# theirs: the account itself.
-SUBJECT_ENTITY = "user"
 
 ABOUT = (
     "Ce fichier contient les données que MyStage conserve sur votre compte, au format JSON "
@@ -71,20 +63,6 @@ ABOUT = (
     "des autres personnes n'y figurent pas, sauf les messages qui vous ont été adressés. Les "
     "courriels et SMS envoyés sont listés sans leur texte."
 )
-
-
-def _ts(value: datetime | None) -> str | None:
-    """A timestamp in Paris time, ISO 8601 with its offset (None stays None)."""
-    v = clock.paris(value)
-    return v.isoformat() if v is not None else None
-
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _role(role: str) -> str:
-    return ROLE_LABELS.get(role, role or "")
 
 
 def _json_or_text(raw: str) -> Any:
@@ -133,7 +111,7 @@ class _Files:
 def _account(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
-        "profil": _role(user.role),
+        "profil": role_label(user.role),
         "statut": user.status,
         "civilite": user.civility,
         "prenom": user.first_name,
@@ -141,28 +119,28 @@ def _account(user: User) -> dict[str, Any]:
         "fonction": user.job_title,
         "courriel": user.email,
         "telephone": user.phone,
-        "date_de_naissance": _day(user.birth_date),
+        "date_de_naissance": day(user.birth_date),
         "genre": user.gender,
         "niveau": LEVEL_LABELS.get(user.level, user.level),
-        "autorisation_parentale_le": _ts(user.parental_authorization_at),
+        "autorisation_parentale_le": ts(user.parental_authorization_at),
         "perimetre_equipe": user.staff_scope,
         "departement": user.department_code,
         "academie": user.academy,
         "ministere": user.ministry,
         "consentement_contact_courriel": user.consent_contact_email,
         "consentement_contact_telephone": user.consent_contact_phone,
-        "conditions_acceptees_le": _ts(user.terms_accepted_at),
-        "confidentialite_acceptee_le": _ts(user.privacy_accepted_at),
-        "active_le": _ts(user.activated_at),
-        "courriel_verifie_le": _ts(user.email_verified_at),
-        "telephone_verifie_le": _ts(user.phone_verified_at),
-        "valide_le": _ts(user.validated_at),
+        "conditions_acceptees_le": ts(user.terms_accepted_at),
+        "confidentialite_acceptee_le": ts(user.privacy_accepted_at),
+        "active_le": ts(user.activated_at),
+        "courriel_verifie_le": ts(user.email_verified_at),
+        "telephone_verifie_le": ts(user.phone_verified_at),
+        "valide_le": ts(user.validated_at),
         "echecs_de_connexion": user.failed_logins,
-        "bloque_jusqu_au": _ts(user.locked_until),
-        "derniere_connexion": _ts(user.last_login_at),
-        "mot_de_passe_change_le": _ts(user.password_changed_at),
-        "cree_le": _ts(user.created_at),
-        "modifie_le": _ts(user.updated_at),
+        "bloque_jusqu_au": ts(user.locked_until),
+        "derniere_connexion": ts(user.last_login_at),
+        "mot_de_passe_change_le": ts(user.password_changed_at),
+        "cree_le": ts(user.created_at),
+        "modifie_le": ts(user.updated_at),
     }
 
 
@@ -185,8 +163,8 @@ def _school(s: Session, user: User) -> dict[str, Any] | None:
     ).all()
     if memberships:
         out["rattachements"] = [
-            {"etablissement": name, "statut": m.status, "demande_le": _ts(m.created_at),
-             "decide_le": _ts(m.decided_at)}
+            {"etablissement": name, "statut": m.status, "demande_le": ts(m.created_at),
+             "decide_le": ts(m.decided_at)}
             for m, name in memberships
         ]  # fmt: skip
     classes = s.execute(
@@ -209,8 +187,8 @@ def _roster(s: Session, user: User) -> list[dict[str, Any]]:
     ).all()
     return [
         {"classe": cls, "annee_scolaire": r.school_year, "prenom": r.first_name,
-         "nom": r.last_name, "invitations": r.invitations, "invite_le": _ts(r.invited_at),
-         "ajoute_le": _ts(r.created_at), "relie_le": _ts(r.linked_at)}
+         "nom": r.last_name, "invitations": r.invitations, "invite_le": ts(r.invited_at),
+         "ajoute_le": ts(r.created_at), "relie_le": ts(r.linked_at)}
         for r, cls in rows
     ]  # fmt: skip
 
@@ -236,8 +214,8 @@ def _structures(s: Session, user: User, files: _Files) -> list[dict[str, Any]]:
             "ville": st.city,
             "role": "propriétaire" if owner else m.role,
             "statut": m.status,
-            "demande_le": _ts(m.created_at),
-            "decide_le": _ts(m.decided_at),
+            "demande_le": ts(m.created_at),
+            "decide_le": ts(m.decided_at),
         }
         if owner:
             item["logo"] = files.add(st.logo_path, f"logo-structure-{st.id}")
@@ -266,16 +244,8 @@ def _cv(s: Session, user: User, files: _Files) -> dict[str, Any] | None:
         "langues": cv.languages,
         "qualites": cv.qualities,
         "pdf": files.add(cv.pdf_path, "cv"),
-        "modifie_le": _ts(cv.updated_at),
+        "modifie_le": ts(cv.updated_at),
     }
-
-
-def _actor_label(row: AuditLog, user: User) -> str:
-    if row.actor_id is not None and row.actor_id == user.id:
-        return "moi"
-    if row.actor_role == "system" or not row.actor_role:
-        return "MyStage (automatique)"
-    return _role(row.actor_role)
 
 
 def _applications(s: Session, user: User, files: _Files) -> list[dict[str, Any]]:
@@ -296,14 +266,14 @@ def _applications(s: Session, user: User, files: _Files) -> list[dict[str, Any]]
     ).scalars()
     for r in audit:
         history[r.entity_id].append(
-            {"date": _ts(r.created_at), "action": r.action, "de": r.from_state,
-             "vers": r.to_state, "par": _actor_label(r, user), "message": r.message}
+            {"date": ts(r.created_at), "action": r.action, "de": r.from_state,
+             "vers": r.to_state, "par": actor_label(r, user), "message": r.message}
         )  # fmt: skip
     out = []
     for a, title, employer_name, city in rows:
         out.append({
             "id": a.id, "offre_id": a.offer_id, "offre": title, "employeur": employer_name,
-            "ville": city, "semaine": _day(a.week_start), "semaines": a.week_count,
+            "ville": city, "semaine": day(a.week_start), "semaines": a.week_count,
             "etat": a.state, "etat_libelle": APP_STATE_LABELS.get(a.state, a.state),
             "annee_scolaire": a.school_year, "motivation": a.motivation,
             "telephone_de_contact": a.contact_phone, "courriel_de_contact": a.contact_email,
@@ -316,14 +286,14 @@ def _applications(s: Session, user: User, files: _Files) -> list[dict[str, Any]]
                 "annulation": a.cancel_message,
             },
             "dates": {
-                "creee": _ts(a.created_at), "envoyee": _ts(a.submitted_at),
-                "validee_par_l_etablissement": _ts(a.school_validated_at),
-                "refusee_par_l_etablissement": _ts(a.school_refused_at),
-                "transmise": _ts(a.sent_at), "lue": _ts(a.read_at),
-                "a_l_etude": _ts(a.reviewed_at), "acceptee": _ts(a.accepted_at),
-                "confirmee": _ts(a.confirmed_at), "refusee": _ts(a.refused_at),
-                "annulee": _ts(a.cancelled_at), "retiree": _ts(a.withdrawn_at),
-                "expiree": _ts(a.expired_at),
+                "creee": ts(a.created_at), "envoyee": ts(a.submitted_at),
+                "validee_par_l_etablissement": ts(a.school_validated_at),
+                "refusee_par_l_etablissement": ts(a.school_refused_at),
+                "transmise": ts(a.sent_at), "lue": ts(a.read_at),
+                "a_l_etude": ts(a.reviewed_at), "acceptee": ts(a.accepted_at),
+                "confirmee": ts(a.confirmed_at), "refusee": ts(a.refused_at),
+                "annulee": ts(a.cancelled_at), "retiree": ts(a.withdrawn_at),
+                "expiree": ts(a.expired_at),
             },
             "historique": history.get(a.id, []),
         })  # fmt: skip
@@ -338,7 +308,7 @@ def _favorites(s: Session, user: User) -> list[dict[str, Any]]:
         .order_by(Favorite.id)
     ).all()
     return [
-        {"offre_id": oid, "offre": title, "employeur": emp, "ajoute_le": _ts(at)}
+        {"offre_id": oid, "offre": title, "employeur": emp, "ajoute_le": ts(at)}
         for oid, title, emp, at in rows
     ]
 
@@ -357,15 +327,15 @@ def _offers(s: Session, user: User) -> list[dict[str, Any]]:
         .where(OfferWeek.offer_id.in_(list(weeks)))
         .order_by(OfferWeek.offer_id, OfferWeek.week_start)
     ).scalars():
-        weeks[w.offer_id].append({"semaine": _day(w.week_start), "places": w.places})
+        weeks[w.offer_id].append({"semaine": day(w.week_start), "places": w.places})
     return [
         {
             "id": o.id, "etat": OFFER_STATE_LABELS.get(o.state, o.state), "titre": o.title,
             "employeur": o.employer_name, "description": o.description,
             "adresse": o.street, "code_postal": o.postal_code, "ville": o.city,
             "places": o.places_total, "semaines": weeks.get(o.id, []),
-            "creee_le": _ts(o.created_at), "publiee_le": _ts(o.published_at),
-            "modifiee_le": _ts(o.updated_at),
+            "creee_le": ts(o.created_at), "publiee_le": ts(o.published_at),
+            "modifiee_le": ts(o.updated_at),
         }
         for o in offers
     ]  # fmt: skip
@@ -387,9 +357,9 @@ def _conventions(s: Session, user: User, files: _Files) -> list[dict[str, Any]]:
     return [
         {
             "reference": c.uuid, "candidature_id": c.application_id, "etat": c.state,
-            "semaine": _day(c.week_start), "version": c.version, "papier": c.paper,
-            "creee_le": _ts(c.created_at), "validee_le": _ts(c.validated_at),
-            "signee_le": _ts(c.signed_at), "annulee_le": _ts(c.cancelled_at),
+            "semaine": day(c.week_start), "version": c.version, "papier": c.paper,
+            "creee_le": ts(c.created_at), "validee_le": ts(c.validated_at),
+            "signee_le": ts(c.signed_at), "annulee_le": ts(c.cancelled_at),
             "pdf_signe": files.add(c.pdf_path, f"convention-{c.uuid}")
             if c.state == "signed" else None,
         }
@@ -410,85 +380,10 @@ def _signatures(s: Session, user: User, files: _Files) -> list[dict[str, Any]]:
             "code_envoye_par": sig.method, "code_envoye_a": sig.sent_to, "ip": sig.ip,
             "navigateur": sig.user_agent, "nom_saisi": sig.typed_name,
             "empreinte_sha256": sig.document_hash, "version": sig.version,
-            "signee_le": _ts(sig.signed_at), "annulee_le": _ts(sig.voided_at),
+            "signee_le": ts(sig.signed_at), "annulee_le": ts(sig.voided_at),
             "image": files.add(sig.image_path, f"signature-{sig.id}"),
         }
         for sig, uuid in rows
-    ]  # fmt: skip
-
-
-def _sessions(s: Session, user: User) -> list[dict[str, Any]]:
-    rows = s.execute(
-        sa.select(AuthSession).where(AuthSession.user_id == user.id).order_by(AuthSession.id)
-    ).scalars()
-    return [
-        {"ouverte_le": _ts(r.created_at), "derniere_activite": _ts(r.last_seen_at),
-         "expire_le": _ts(r.expires_at), "fermee_le": _ts(r.revoked_at), "ip": r.ip,
-         "navigateur": r.user_agent}
-        for r in rows
-    ]  # fmt: skip
-
-
-def _tokens(s: Session, user: User) -> list[dict[str, Any]]:
-    own = {v for v in (user.email, user.phone) if v}
-    rows = s.execute(
-        sa.select(OneTimeToken).where(OneTimeToken.user_id == user.id).order_by(OneTimeToken.id)
-    ).scalars()
-    return [
-        {"usage": t.purpose, "envoye_a": t.target if t.target in own else "",
-         "cree_le": _ts(t.created_at), "expire_le": _ts(t.expires_at),
-         "utilise_le": _ts(t.used_at), "essais": t.attempts}
-        for t in rows
-    ]  # fmt: skip
-
-
-def _messages(s: Session, user: User) -> list[dict[str, Any]]:
-    own = {v.lower() for v in (user.email, user.phone) if v}
-    rows = s.execute(
-        sa.select(Outbox.channel, Outbox.recipient, Outbox.template, Outbox.status,
-                  Outbox.created_at, Outbox.sent_at)
-        .where(Outbox.user_id == user.id)
-        .order_by(Outbox.id)
-    ).all()  # fmt: skip
-    return [
-        {"canal": ch, "a": to if to.lower() in own else "", "modele": tpl, "etat": st,
-         "cree_le": _ts(at), "envoye_le": _ts(sent)}
-        for ch, to, tpl, st, at, sent in rows
-    ]  # fmt: skip
-
-
-def _journal(s: Session, user: User) -> list[dict[str, Any]]:
-    rows = s.execute(
-        sa.select(AuditLog)
-        .where(
-            sa.or_(
-                AuditLog.actor_id == user.id,
-                sa.and_(AuditLog.entity == SUBJECT_ENTITY, AuditLog.entity_id == user.id),
-            )
-        )
-        .order_by(AuditLog.created_at, AuditLog.id)
-    ).scalars()
-    out = []
-    for r in rows:
-        about_me = r.entity == SUBJECT_ENTITY and r.entity_id == user.id
-        out.append({
-            "date": _ts(r.created_at), "objet": r.entity, "objet_id": r.entity_id,
-            "action": r.action, "de": r.from_state, "vers": r.to_state,
-            "par": _actor_label(r, user),
-            # The note of a row about someone else (a class list, an invitation) may name them.
-            "message": r.message if about_me else "",
-        })  # fmt: skip
-    return out
-
-
-def _exports(s: Session, user: User) -> list[dict[str, Any]]:
-    rows = s.execute(
-        sa.select(ExportJob).where(ExportJob.user_id == user.id).order_by(ExportJob.id)
-    ).scalars()
-    return [
-        {"type": j.kind, "etat": j.status, "demande_le": _ts(j.created_at),
-         "termine_le": _ts(j.finished_at), "expire_le": _ts(j.expires_at)}
-        for j in rows
     ]  # fmt: skip
 
 
@@ -502,7 +397,7 @@ def collect(s: Session, user: User) -> tuple[dict[str, Any], list[tuple[str, Pat
     ).scalar_one()
     data: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "genere_le": _ts(clock.now()),
+        "genere_le": ts(clock.now()),
         "a_propos": ABOUT,
         "compte": _account(user),
         "etablissement": _school(s, user),
@@ -516,11 +411,11 @@ def collect(s: Session, user: User) -> tuple[dict[str, Any], list[tuple[str, Pat
         "offres_creees": _offers(s, user),
         "conventions": _conventions(s, user, files),
         "signatures": _signatures(s, user, files),
-        "sessions": _sessions(s, user),
-        "liens_a_usage_unique": _tokens(s, user),
-        "messages_envoyes": _messages(s, user),
-        "journal": _journal(s, user),
-        "exports": _exports(s, user),
+        "sessions": activity.sessions(s, user),
+        "liens_a_usage_unique": activity.single_use_links(s, user),
+        "messages_envoyes": activity.messages(s, user),
+        "journal": activity.journal(s, user),
+        "exports": activity.exports(s, user),
     }
     return data, files.items
 
