@@ -335,3 +335,18 @@ def test_application_rows_stay_untouched(s, world):
     files.request(s, world["lea"])
     s.expire_all()
     assert [(a.id, a.state) for a in s.exec(select(Application).order_by(Application.id))] == before
+
+
+def test_forget_users_deletes_the_files_at_once(s, world):
+    lea, emp = world["lea"], world["emp"]
+    mine = files.request(s, lea)
+    theirs = files.request(s, emp)
+    path, _ = files.download_path(s, lea, mine["url"].rsplit("/", 1)[1])
+    assert files.forget_users(s, [lea.id]) == 1
+    s.commit()
+    s.expire_all()
+    assert not path.exists()
+    assert files.download_path(s, lea, mine["url"].rsplit("/", 1)[1]) is None
+    assert s.get(ExportJob, mine["job_id"]).status == "expired"
+    assert files.download_path(s, emp, theirs["url"].rsplit("/", 1)[1]) is not None
+    assert files.forget_users(s, []) == 0
