@@ -10,6 +10,7 @@ from mystage.api.files import routes as file_routes
 from mystage.api.guard import RequestGuard
 from mystage.api.health import routes as health_routes
 from mystage.api.maps import routes as map_routes
+from mystage.api.my_data import routes as my_data_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
@@ -32,6 +33,7 @@ api = Starlette(
         *file_routes,
         *school_export_routes,
         *export_routes,
+        *my_data_routes,
         *map_routes,
         *site_routes,
     ]

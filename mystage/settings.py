@@ -146,6 +146,11 @@ class Settings:
     # Exports of more rows than this run in the background and arrive by mail.
     # 0 or unset: services/exports.SMALL_LIMIT (20,000).
     export_sync_max_rows: int = field(default_factory=lambda: _int("EXPORT_SYNC_MAX_ROWS", 0))
+    # « Mes données »: a zip up to this size (JSON and files, bytes) is prepared at once;
+    # a larger one in the background, its link sent by mail (services/privacy/).
+    my_data_sync_max_bytes: int = field(
+        default_factory=lambda: _int("MY_DATA_SYNC_MAX_BYTES", 5_000_000)
+    )
     # The dev mailbox (/dev/mails shows every message, links included): only when asked
     # for explicitly, never on a public https address (see config_errors).
     dev_mailbox_flag: bool = field(default_factory=lambda: _bool("DEV_MAILBOX", False))

@@ -105,3 +105,4 @@ __all__ = [
     "template",
     "template_names",
 ]
+from mystage.notify.templates import my_data as _my_data  # noqa: E402, F401  (« Mes données »)

@@ -93,7 +93,7 @@ def my_exports(s: Session, user: Any, limit: int = 10) -> list[dict[str, Any]]:
         return []
     rows = s.execute(
         sa.select(ExportJob)
-        .where(ExportJob.user_id == user.id)
+        .where(ExportJob.user_id == user.id, ExportJob.kind.in_(EXPORT_KINDS))
         .order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
         .limit(max(1, min(int(limit), 50)))
     ).scalars()

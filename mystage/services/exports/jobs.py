@@ -16,7 +16,7 @@ from mystage.models import ExportJob, User
 from mystage.notify import templates
 from mystage.notify.outbox import queue_mail
 from mystage.services.exports.files import DOWNLOAD_URL, LINK_DAYS, _mark_done, exports_dir
-from mystage.services.exports.kinds import MSG_DENIED, MSG_FAILED
+from mystage.services.exports.kinds import EXPORT_KINDS, MSG_DENIED, MSG_FAILED
 from mystage.services.exports.request import prepare
 from mystage.services.exports.xlsx import write_xlsx
 from mystage.services.permissions import PermissionDenied
@@ -57,7 +57,10 @@ def claim_next(s: Session) -> ExportJob | None:
     jobs = ExportJob.__table__.c
     while True:
         job_id = s.execute(
-            sa.select(jobs.id).where(jobs.status == "queued").order_by(jobs.id).limit(1)
+            sa.select(jobs.id)
+            .where(jobs.status == "queued", jobs.kind.in_(EXPORT_KINDS))  # not « Mes données »
+            .order_by(jobs.id)
+            .limit(1)
         ).scalar()
         if job_id is None:
             return None
