@@ -28,7 +28,7 @@ def _when(value) -> str:
 
 
 def _account(s, user_id: int, token: str | None) -> dict:
-    from mystage.services.accounts.sessions import live_sessions
+    from mystage.services.accounts import live_sessions
 
     user = s.get(User, user_id)
     sessions = [
@@ -53,31 +53,31 @@ def _account(s, user_id: int, token: str | None) -> dict:
 
 
 def _save_names(s, user_id: int, first: str, last: str) -> dict[str, str]:
-    from mystage.services.accounts import profile_changes
+    from mystage.services import accounts
 
-    return profile_changes.change_names(s, user_id, first, last)
+    return accounts.change_names(s, user_id, first, last)
 
 
 def _ask_email(s, user_id: int, email: str, ip: str):
-    from mystage.services.accounts import profile_changes
+    from mystage.services import accounts
 
-    return profile_changes.request_email_change(s, user_id, email, ip)
+    return accounts.request_email_change(s, user_id, email, ip)
 
 
 def _ask_phone(s, user_id: int, phone: str, ip: str):
-    from mystage.services.accounts import profile_changes
+    from mystage.services import accounts
 
-    return profile_changes.request_phone_change(s, user_id, phone, ip)
+    return accounts.request_phone_change(s, user_id, phone, ip)
 
 
 def _confirm_phone(s, user_id: int, phone: str, code: str):
-    from mystage.services.accounts import profile_changes
+    from mystage.services import accounts
 
-    return profile_changes.confirm_phone_change(s, user_id, phone, code)
+    return accounts.confirm_phone_change(s, user_id, phone, code)
 
 
 def _revoke_one(s, user_id: int, session_id: int) -> bool:
-    from mystage.services.accounts.sessions import revoke_user_session
+    from mystage.services.accounts import revoke_user_session
 
     row = s.get(AuthSession, session_id)
     user = s.get(User, user_id)
@@ -87,15 +87,15 @@ def _revoke_one(s, user_id: int, session_id: int) -> bool:
 
 
 def _sign_out(s, user_id: int, keep_token: str | None) -> int:
-    from mystage.services.accounts.sessions import sign_out_everywhere
+    from mystage.services.accounts import sign_out_everywhere
 
     return sign_out_everywhere(s, user_id, keep_token)
 
 
 def _confirm_email(s, token: str):
-    from mystage.services.accounts import profile_changes
+    from mystage.services import accounts
 
-    user, message = profile_changes.confirm_email_change(s, token)
+    user, message = accounts.confirm_email_change(s, token)
     return (user is not None, message, bool(user is not None and user.role == Role.ELEVE))
 
 
