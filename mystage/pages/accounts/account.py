@@ -8,10 +8,12 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.account_fields import new_password_fields, sms_code_field, text_link
+from mystage.components.browser import document_load
 from mystage.components.forms import card, field, loading_line, notice, page_title, primary_button
 from mystage.components.layout import page
 from mystage.pages.accounts.space import logout_button
 from mystage.state.accounts import AccountState, EmailChangeState, MyAccountState
+from mystage.state.navigation import NavigationState
 
 M = MyAccountState
 MY_DATA_URL = "/espace/compte/donnees"
@@ -362,6 +364,7 @@ def account_page() -> rx.Component:
                 _sessions_card(),
                 _privacy_card(),
                 logout_button(),
+                document_load(NavigationState.document_url),  # after « Se déconnecter partout »
                 spacing="4",
                 width="100%",
                 max_width="44rem",

@@ -1,5 +1,5 @@
 """A new password: « Mot de passe oublié ? » by mailed link (1 h) or SMS code (15 min),
-and the change from « Mon profil »."""
+and the change from « Mon compte »."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Account states: login, sign-up, activation, recovery, « Mon espace » / « Mon profil », and
+"""Account states: login, sign-up, activation, recovery, « Mon espace » / « Mon compte », and
 the administrators' validation screen."""
 
 from mystage.state.accounts.account import EmailChangeState, MyAccountState

@@ -9,14 +9,11 @@ import reflex as rx
 from mystage import db
 from mystage.models import AuthSession, Role, User
 from mystage.services import permissions
+from mystage.state.navigation import load_document
 from mystage.state.session import SessionState, caller, client_ip, login_redirect
 from mystage.state.values import form_str, id_param
 
-# Clears the (already revoked) session cookie, then home: the same call as « Se déconnecter ».
-LOGOUT_JS = (
-    "fetch('/api/logout',{method:'POST',credentials:'same-origin'})"
-    ".finally(()=>window.location.assign('/'))"
-)
+SIGNED_OUT_URL = "/connexion"
 MSG_SESSION_UNKNOWN = "Cette session n'existe plus ou n'est pas la vôtre."
 
 
@@ -254,7 +251,9 @@ class MyAccountState(rx.State):
             return login_redirect(self)
         await db.call(_sign_out, user.id, None)
         self._clear()
-        return rx.call_script(LOGOUT_JS)
+        # Every session is revoked, this one too: the cookie left in this browser opens
+        # nothing.  A full page load (no eval, components/browser) shows the logged-out site.
+        await load_document(self, SIGNED_OUT_URL)
 
 
 class EmailChangeState(rx.State):
