@@ -364,7 +364,6 @@ def account_page() -> rx.Component:
                 _sessions_card(),
                 _privacy_card(),
                 logout_button(),
-                document_load(NavigationState.document_url),  # after « Se déconnecter partout »
                 spacing="4",
                 width="100%",
                 max_width="44rem",
@@ -372,6 +371,8 @@ def account_page() -> rx.Component:
             ),
             loading_line(),
         ),
+        # After « Se déconnecter partout » (outside the cond: the body is gone by then).
+        document_load(NavigationState.document_url),
         spacing="4",
         align="start",
         width="100%",
