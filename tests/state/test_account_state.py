@@ -84,7 +84,7 @@ async def test_load_shows_own_account_and_sessions(dbs):
     st = _state(token)
     await run_handler(st.load())
     assert st.loaded and st.tu is True
-    assert (st.first_name, st.email, st.phone) == ("Inès", "ines@exemple.fr", "+33611111111")
+    assert (st.first_name, st.email, st.phone) == ("Inès", "ines@exemple.fr", "06 11 11 11 11")
     assert len(st.sessions) == 2
     assert st.sessions[0]["current"] == "1" and st.sessions[0]["device"] == "Firefox sur Linux"
     assert st.sessions[1]["ip"] == "198.51.100.•••"
@@ -140,13 +140,13 @@ async def test_phone_change_through_the_states(dbs):
     await run_handler(st.request_phone({"new_phone": "01 23 45 67 89"}))
     assert st.phone_errors == {"phone": accounts.MSG_PHONE_INVALID} and st.phone_pending == ""
     await run_handler(st.request_phone({"new_phone": "06 12 34 56 78"}))
-    assert st.phone_pending == "+33612345678"
+    assert st.phone_pending == "06 12 34 56 78" and st._phone_pending == "+33612345678"
     sms = dbs.exec(select(Outbox).where(Outbox.recipient == "+33612345678")).one()
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
     await run_handler(st.confirm_phone({"code": "000000" if code != "000000" else "111111"}))
     assert st.phone_errors == {"code": accounts.MSG_CODE_INVALID}
     await run_handler(st.confirm_phone({"code": code}))
-    assert st.phone_errors == {} and st.phone_saved and st.phone == "+33612345678"
+    assert st.phone_errors == {} and st.phone_saved and st.phone == "06 12 34 56 78"
     assert st.phone_pending == ""
     assert _fresh(dbs, u.id).phone == "+33612345678"
 
@@ -223,3 +223,11 @@ async def test_disabled_account_loses_access_at_the_next_call(dbs):
     )
     assert st.loaded is False
     assert _fresh(dbs, u.id).first_name == "Inès"
+
+
+def test_phone_shown_in_the_national_format():
+    from mystage.state.accounts.account import display_phone
+
+    assert display_phone("+33612345678") == "06 12 34 56 78"
+    assert display_phone("+262692123456") == "06 92 12 34 56"
+    assert display_phone("") == ""

@@ -17,6 +17,18 @@ SIGNED_OUT_URL = "/connexion"
 MSG_SESSION_UNKNOWN = "Cette session n'existe plus ou n'est pas la vôtre."
 
 
+def display_phone(phone: str) -> str:
+    """``+33612345678`` → ``06 12 34 56 78`` (overseas mobiles too); others as stored."""
+    national = ""
+    if phone.startswith("+33") and len(phone) == 12:
+        national = "0" + phone[3:]
+    elif phone.startswith(("+590", "+594", "+596", "+262")) and len(phone) == 13:
+        national = "0" + phone[4:]
+    if not national:
+        return phone
+    return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+
+
 def _when(value) -> str:
     from mystage import clock
 
@@ -43,7 +55,7 @@ def _account(s, user_id: int, token: str | None) -> dict:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email or "",
-        "phone": user.phone or "",
+        "phone": display_phone(user.phone or ""),
         "tu": user.role == Role.ELEVE,
         "sessions": sessions,
     }
@@ -112,7 +124,8 @@ class MyAccountState(rx.State):
     email_errors: dict[str, str] = {}
     email_sent_to: str = ""
     phone_errors: dict[str, str] = {}
-    phone_pending: str = ""  # the new number a code was sent to (display only)
+    phone_pending: str = ""  # the new number a code was sent to, as shown
+    _phone_pending: str = ""  # the same, normalised (backend only: no client sets it)
     phone_saved: bool = False
     sessions_message: str = ""
 
@@ -138,7 +151,7 @@ class MyAccountState(rx.State):
         self.loaded = False
         self.first_name = self.last_name = self.email = self.phone = ""
         self.sessions = []
-        self.phone_pending = self.email_sent_to = ""
+        self.phone_pending = self._phone_pending = self.email_sent_to = ""
 
     @rx.event
     async def load(self):
@@ -191,7 +204,8 @@ class MyAccountState(rx.State):
         sent_to, errors = await db.call(_ask_phone, user.id, phone, client_ip(self))
         self.phone_errors = errors
         if sent_to:
-            self.phone_pending = sent_to
+            self._phone_pending = sent_to
+            self.phone_pending = display_phone(sent_to)
 
     @rx.event
     async def confirm_phone(self, form_data: dict):
@@ -199,20 +213,20 @@ class MyAccountState(rx.State):
         if user is None:
             self._clear()
             return login_redirect(self)
-        if not self.phone_pending:
+        if not self._phone_pending:
             self.phone_errors = {"code": "Il faut d'abord demander un code pour le nouveau numéro."}
             return
         code = form_str(form_data, "code", 20)
-        number, errors = await db.call(_confirm_phone, user.id, self.phone_pending, code)
+        number, errors = await db.call(_confirm_phone, user.id, self._phone_pending, code)
         self.phone_errors = errors
         if number:
-            self.phone_pending = ""
+            self.phone_pending = self._phone_pending = ""
             self.phone_saved = True
             await self._refresh(user.id)
 
     @rx.event
     async def cancel_phone(self):
-        self.phone_pending = ""
+        self.phone_pending = self._phone_pending = ""
         self.phone_errors = {}
 
     @rx.event
