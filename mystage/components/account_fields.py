@@ -52,7 +52,7 @@ def new_password_fields(
     confirm: str = "Confirmez le mot de passe",
     hint: str | rx.Var = PASSWORD_HINT,
 ) -> tuple:
-    """The new password and its confirmation (sign-ups, both reset paths, « Mon profil »);
+    """The new password and its confirmation (sign-ups, both reset paths, « Mon compte »);
     ``hint``: :data:`PASSWORD_HINT_PUPIL` where a pupil signs up."""
     return (
         field(

@@ -105,6 +105,19 @@ def can_change_password(user: User | None, obj: Any = None) -> bool:
     return _active(user) and (obj is None or _is_self(user, obj))
 
 
+def can_edit_account(user: User | None, obj: Any = None) -> bool:
+    """« Mon compte » (names, e-mail address, mobile number, sessions): only one's own
+    account, whatever the role (nobody, admins included, edits someone else's here)."""
+    return _active(user) and (obj is None or _is_self(user, obj))
+
+
+def can_revoke_session(user: User | None, session: Any = None) -> bool:
+    """Close a login session: only one of one's own (``session``: an ``AuthSession``)."""
+    if not _active(user):
+        return False
+    return session is None or getattr(session, "user_id", None) == user.id
+
+
 # --- Platform -------------------------------------------------------------------------------
 
 

@@ -1,18 +1,15 @@
-"""« Mon espace » (cards by profile) and « Mon profil » (password change, logout)."""
+"""« Mon espace » (cards by profile) and the logout button (« Mon compte »:
+:mod:`mystage.pages.accounts.account`)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from mystage.components import theme
-from mystage.components.account_fields import new_password_fields
 from mystage.components.forms import (
-    card,
-    field,
     loading_line,
     notice,
     page_title,
-    primary_button,
 )
 from mystage.components.layout import page
 from mystage.services.accounts import STATS_URL
@@ -248,67 +245,15 @@ def _space_body() -> rx.Component:
         ),
         rx.hstack(
             rx.link(
-                rx.button("Mon profil", variant="soft", cursor="pointer"), href="/espace/profil"
+                rx.button("Mon compte", variant="soft", cursor="pointer"),
+                href="/espace/compte",
+                id="space-account",
             ),
             logout_button(),
             spacing="3",
             wrap="wrap",
         ),
         spacing="3",
-        align="start",
-        width="100%",
-    )
-
-
-@page("/espace/profil", "Mon profil", on_load=AccountState.load)
-def profile_page() -> rx.Component:
-    return rx.vstack(
-        page_title("Mon profil"),
-        card(
-            rx.vstack(
-                _row("Nom", AccountState.profile.get("name", "")),
-                _row("Profil", AccountState.profile.get("role", "")),
-                _row("Territoire", AccountState.profile.get("territory", "")),
-                _row("Fonction", AccountState.profile.get("job_title", "")),
-                _row("Niveau", AccountState.profile.get("level", "")),
-                _row("Courriel", AccountState.profile.get("email", "")),
-                _row("Téléphone", AccountState.profile.get("phone", "")),
-                spacing="2",
-            ),
-            max_width="40rem",
-        ),
-        card(
-            rx.heading("Changer de mot de passe", as_="h2", size="5", margin_bottom="1rem"),
-            rx.cond(
-                AccountState.saved,
-                notice(
-                    "Mot de passe changé. Vos autres sessions ont été fermées.",
-                    "success",
-                    id="pw-changed",
-                ),
-            ),
-            rx.form(
-                field(
-                    "Mot de passe actuel",
-                    "current",
-                    error=AccountState.errors.get("current", ""),
-                    type="password",
-                    autocomplete="current-password",
-                    required=True,
-                ),
-                *new_password_fields(
-                    AccountState.errors,
-                    "Nouveau mot de passe",
-                    "Confirmez le nouveau mot de passe",
-                ),
-                primary_button("Changer le mot de passe", type="submit", id="pw-submit"),
-                on_submit=AccountState.change_password,
-                reset_on_submit=False,
-            ),
-            max_width="40rem",
-        ),
-        logout_button(),
-        spacing="4",
         align="start",
         width="100%",
     )

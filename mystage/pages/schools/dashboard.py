@@ -400,8 +400,8 @@ def _school_header(S) -> rx.Component:
             page_title("Tableau de bord"),
             rx.spacer(),
             rx.link(
-                "Mon profil",
-                href="/espace/profil",
+                "Mon compte",
+                href="/espace/compte",
                 font_size=SMALL,
                 id="school-profile",
                 white_space="nowrap",

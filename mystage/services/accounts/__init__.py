@@ -4,7 +4,8 @@ the administrators' validation of accounts.
 This ``__init__`` is the package's public API; the submodules each hold one idea:
 :mod:`signup` (the shared path, generic form), :mod:`pupil_signup`, :mod:`referents`,
 :mod:`creation` (identity checks, accounts created active), :mod:`activation`,
-:mod:`login`, :mod:`sessions` (grants and cookies), :mod:`recovery` (reset, change),
+:mod:`login`, :mod:`sessions` (grants, cookies, « Sessions ouvertes »), :mod:`recovery`
+(reset, change), :mod:`profile_changes` (« Mon compte »: names, e-mail, mobile),
 :mod:`magic_links`, :mod:`admin` (validation), :mod:`limits` (numbers and reasons),
 :mod:`messages`, :mod:`identifiers`, :mod:`users`; and the toolkits :mod:`passwords`
 (hashing and rules), :mod:`tokens` (one-time secrets), :mod:`ratelimit` (attempt rows),
@@ -113,6 +114,16 @@ from mystage.services.accounts.messages import (
     MSG_STAFF_SIGNUP,
     MSG_TERMS_REQUIRED,
 )
+from mystage.services.accounts.profile_changes import (
+    EMAIL_CHANGE_PATH,
+    EMAIL_CHANGE_PURPOSE,
+    EMAIL_CHANGE_TTL,
+    change_names,
+    confirm_email_change,
+    confirm_phone_change,
+    request_email_change,
+    request_phone_change,
+)
 from mystage.services.accounts.pupil_signup import (
     GENDER_LABELS,
     GENDERS,
@@ -153,10 +164,15 @@ from mystage.services.accounts.sessions import (
     GRANT_TTL,
     SESSION_TOUCH_EVERY,
     create_session,
+    device_label,
     exchange_login_grant,
     issue_login_grant,
+    live_sessions,
+    masked_ip,
     revoke_all_sessions,
     revoke_session,
+    revoke_user_session,
+    sign_out_everywhere,
     user_for_session,
 )
 from mystage.services.accounts.signup import (
@@ -170,6 +186,19 @@ from mystage.services.accounts.signup import (
 )
 
 __all__ = [
+    "EMAIL_CHANGE_PATH",
+    "EMAIL_CHANGE_PURPOSE",
+    "EMAIL_CHANGE_TTL",
+    "change_names",
+    "confirm_email_change",
+    "confirm_phone_change",
+    "request_email_change",
+    "request_phone_change",
+    "device_label",
+    "live_sessions",
+    "masked_ip",
+    "revoke_user_session",
+    "sign_out_everywhere",
     "ACTIVATION_TTL",
     "ADMIN_URL",
     "CODE_TTL",

@@ -59,6 +59,11 @@ LIMITS: dict[str, Limit] = {
     # Wrong magic links per address (links are 256-bit random: a valid one always works).
     "magic_consume_ip": Limit(20, timedelta(minutes=15)),
     "change_password_user": Limit(5, timedelta(minutes=15)),  # wrong current passwords
+    # « Mon compte »: a new e-mail address (link) or mobile number (SMS code) asked.  The
+    # address limits are sign-up's ("register_ip", "register_ip_day", counted on scope
+    # "account_change"); per account and per new address or number: 5 an hour.
+    "account_change_user": Limit(5, timedelta(hours=1)),
+    "account_change_id": Limit(5, timedelta(hours=1)),
 }
 SCOPE_LOGIN = "login"  # LoginAttempt scope of password failures (address and identifier keys)
 

@@ -1,5 +1,5 @@
 """A new password: « Mot de passe oublié ? » by mailed link (1 h) or SMS code (15 min),
-and the change from « Mon profil »."""
+and the change from « Mon compte »."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from mystage.services.accounts.messages import (
     MSG_RESET_INVALID,
     MSG_SAME_PASSWORD,
 )
+from mystage.services.accounts.profile_changes import tell_password_changed
 from mystage.services.accounts.sessions import revoke_all
 from mystage.services.accounts.users import (
     audit_user,
@@ -146,7 +147,8 @@ def change_password(
     """Change one's password (fields ``current_password``, ``new_password``).
 
     Other sessions are revoked; pass the current session token as ``keep_token`` to stay
-    logged in here (otherwise every session is revoked).  Wrong current passwords are
+    logged in here (otherwise every session is revoked).  The person is told (mail, or SMS
+    without an address).  Wrong current passwords are
     limited per user (scope ``change_password``).
     """
     me = s.get(User, user.id)
@@ -177,6 +179,7 @@ def change_password(
     me.updated_at = now
     revoke_all(s, me.id, keep_token)
     audit_user(s, me, "password_change", actor=me)
+    tell_password_changed(s, me)
     ratelimit.record(s, "change_password", key, True)
     s.commit()
     return {}

@@ -12,7 +12,7 @@ from mystage import clock
 from mystage.models import AuthSession, TokenPurpose, User
 from mystage.services.accounts import tokens
 from mystage.services.accounts.identifiers import safe_next_url
-from mystage.services.accounts.users import is_active
+from mystage.services.accounts.users import audit_user, is_active
 from mystage.settings import get_settings
 
 GRANT_TTL = timedelta(minutes=2)
@@ -149,5 +149,119 @@ def revoke_all(s: Session, user_id: int, except_token: str | None = None) -> int
 def revoke_all_sessions(s: Session, user_id: int, except_token: str | None = None) -> int:
     """Revoke every session of the user (but ``except_token``'s); returns how many."""
     count = revoke_all(s, user_id, except_token)
+    s.commit()
+    return count
+
+
+# --- « Mes sessions » (« Mon compte ») -----------------------------------------------------
+
+_BROWSERS = (  # the first match wins: Edge and Opera say « Chrome » too
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("CrOS", "ChromeOS"),
+    ("Mac OS X", "Mac"),
+    ("Macintosh", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str | None) -> str:
+    """« Firefox sur Android », « Safari sur iPhone »… from a User-Agent (« Appareil
+    inconnu » when it says nothing we know)."""
+    ua = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in ua), "")
+    system = next((name for key, name in _SYSTEMS if key in ua), "")
+    if browser and system:
+        return f"{browser} sur {system}"
+    return browser or system or "Appareil inconnu"
+
+
+def masked_ip(ip: str | None) -> str:
+    """The address with its end hidden: ``203.0.113.•••`` (IPv4), ``2001:db8:…`` (IPv6)."""
+    import ipaddress
+
+    raw = (ip or "").strip()
+    try:
+        addr = ipaddress.ip_address(raw)
+    except ValueError:
+        return ""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv4Address):
+        return ".".join(str(addr).split(".")[:3]) + ".•••"
+    groups = addr.exploded.split(":")[:2]
+    return ":".join(g.lstrip("0") or "0" for g in groups) + ":…"
+
+
+def live_sessions(s: Session, user_id: int, current_token: str | None) -> list[dict]:
+    """The user's sessions not revoked nor expired, the latest used first: ``id``,
+    ``device``, ``ip`` (masked), ``last_seen`` and ``created`` (aware datetimes), ``current``
+    (the one of ``current_token``)."""
+    now = clock.now()
+    current = tokens.hash_token(current_token) if current_token else ""
+    rows = s.exec(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+        )
+        .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
+        .limit(50)
+    ).all()
+    out = [
+        {
+            "id": row.id,
+            "device": device_label(row.user_agent),
+            "ip": masked_ip(row.ip),
+            "last_seen": clock.as_utc(row.last_seen_at or row.created_at),
+            "created": clock.as_utc(row.created_at),
+            "current": bool(current) and row.token_hash == current,
+        }
+        for row in rows
+    ]
+    out.sort(key=lambda r: not r["current"])  # « cette session » first
+    return out
+
+
+def revoke_user_session(s: Session, user_id: int, session_id: int) -> bool:
+    """Revoke one live session of ``user_id`` (never another person's: the UPDATE is
+    conditioned on the owner).  True when a session was revoked."""
+    result = s.exec(
+        sa.update(AuthSession)
+        .where(
+            AuthSession.id == session_id,
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1 and (user := s.get(User, user_id)) is not None:
+        audit_user(s, user, "session_revoked", actor=user)
+    s.commit()
+    return result.rowcount == 1
+
+
+def sign_out_everywhere(s: Session, user_id: int, keep_token: str | None = None) -> int:
+    """« Se déconnecter partout »: revoke every session of ``user_id`` but ``keep_token``'s
+    (None: all of them, this one too); an audit row; returns how many."""
+    count = revoke_all(s, user_id, keep_token)
+    user = s.get(User, user_id)
+    if user is not None:
+        action = "sessions_revoked_others" if keep_token else "sessions_revoked_all"
+        audit_user(s, user, action, actor=user, message=str(count))
     s.commit()
     return count

@@ -1,6 +1,7 @@
-"""Account states: login, sign-up, activation, recovery, « Mon espace » / « Mon profil », and
+"""Account states: login, sign-up, activation, recovery, « Mon espace » / « Mon compte », and
 the administrators' validation screen."""
 
+from mystage.state.accounts.account import EmailChangeState, MyAccountState
 from mystage.state.accounts.activation import ActivationState
 from mystage.state.accounts.admin import AdminState
 from mystage.state.accounts.login import LoginState, MagicLinkState
@@ -23,8 +24,10 @@ __all__ = [
     "ActivationState",
     "AdminState",
     "DevMailState",
+    "EmailChangeState",
     "LoginState",
     "MagicLinkState",
+    "MyAccountState",
     "NewPasswordState",
     "ResetState",
     "SignupState",

@@ -1,4 +1,5 @@
-"""« Mon espace » and « Mon profil »: only for the logged-in caller, re-checked in every handler."""
+"""« Mon espace » and the password form of « Mon compte »: only for the logged-in caller,
+re-checked in every handler."""
 
 from __future__ import annotations
 
