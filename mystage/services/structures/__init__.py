@@ -178,6 +178,7 @@ from mystage.services.structures.spaces import (  # noqa: E402
     rename_space,
     set_member_access,
     set_notify,
+    structure_offers,
 )
 
 __all__ += [
@@ -195,4 +196,5 @@ __all__ += [
     "rename_space",
     "set_member_access",
     "set_notify",
+    "structure_offers",
 ]

@@ -185,6 +185,28 @@ def member_access(s: Session, actor: User | None) -> list[dict[str, Any]]:
     ]
 
 
+def structure_offers(s: Session, actor: User | None) -> list[dict[str, Any]]:
+    """The offers to move (owner): ``[{"id", "title", "space_id", "space_name"}]`` of the
+    structure's offers that are not removed, newest first."""
+    structure = _owned(s, actor)
+    rows = s.execute(
+        sa.select(Offer.id, Offer.title, Offer.space_id, EmployerSpace.name)
+        .outerjoin(EmployerSpace, EmployerSpace.id == Offer.space_id)
+        .where(Offer.structure_id == structure.id, Offer.state != OfferState.REMOVED)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+        .limit(500)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "title": r.title or "(offre sans titre)",
+            "space_id": r.space_id,
+            "space_name": r.name or "",
+        }
+        for r in rows
+    ]
+
+
 # --- the owner's actions ------------------------------------------------------------------
 
 
