@@ -45,19 +45,32 @@ def _usable() -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _without_structure(s: Session, offer: Any) -> list[Recipient]:
+def _without_structure(offer: Any, users: dict[int, Any]) -> list[Recipient]:
     """Today's rule for offers without structure: the contact address overrides the
-    address of the recipient (else the creator) account."""
+    address of the recipient (else the creator) account (``users``: those accounts)."""
     user = None
     for uid in (offer.recipient_user_id, offer.created_by_id):
-        if uid is not None:
-            user = s.get(User, uid)
-            if user is not None:
-                break
+        if uid is not None and uid in users:
+            user = users[uid]
+            break
     email = offer.contact_email or (user.email if user is not None else "") or ""
     if not email:
         return []
     return [(email, user.first_name if user is not None else "", user.id if user else None)]
+
+
+def _accounts(s: Session, offers: list[Any]) -> dict[int, Any]:
+    """The recipient / creator accounts of ``offers`` (id → row), by chunks."""
+    ids = sorted(
+        {u for o in offers for u in (o.recipient_user_id, o.created_by_id) if u is not None}
+    )
+    out: dict[int, Any] = {}
+    for chunk in _chunks(ids):
+        for r in s.execute(
+            sa.select(User.id, User.email, User.first_name).where(User.id.in_(chunk))
+        ).all():
+            out[r.id] = r
+    return out
 
 
 def recipients_for_offers(s: Session, offers: Iterable[Any]) -> dict[int, list[Recipient]]:
@@ -106,7 +119,10 @@ def recipients_for_offers(s: Session, offers: Iterable[Any]) -> dict[int, list[R
         ).all():
             settings[(r.space_id, r.user_id)] = r
     # Account addresses are stored lower-cased (accounts.normalize_email).
-    contacts = sorted({(o.contact_email or "").strip().lower() for o in offers} - {""})
+    contacts = sorted(
+        {(o.contact_email or "").strip().lower() for o in offers if o.structure_id is not None}
+        - {""}
+    )
     account_addresses: set[str] = set()
     for i in range(0, len(contacts), CHUNK):
         account_addresses.update(
@@ -115,9 +131,11 @@ def recipients_for_offers(s: Session, offers: Iterable[Any]) -> dict[int, list[R
                 sa.select(User.email).where(User.email.in_(contacts[i : i + CHUNK]))
             ).scalars()
         )
+    fallback = [o for o in offers if o.structure_id is None]
+    users = _accounts(s, fallback)
     for o in offers:
         if o.structure_id is None:
-            out[o.id] = _without_structure(s, o)
+            out[o.id] = _without_structure(o, users)
             continue
         found: list[Recipient] = []
         for m in members.get(o.structure_id, []):
@@ -137,7 +155,7 @@ def recipients_for_offers(s: Session, offers: Iterable[Any]) -> dict[int, list[R
             if rec[0].lower() not in seen:
                 seen.add(rec[0].lower())
                 unique.append(rec)
-        out[o.id] = unique or _without_structure(s, o)
+        out[o.id] = unique or _without_structure(o, _accounts(s, [o]))
     return out
 
 
