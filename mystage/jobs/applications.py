@@ -40,6 +40,7 @@ from mystage.notify import templates
 from mystage.notify.outbox import queue_many
 from mystage.services import weeks
 from mystage.services.applications import PUPIL_URL, move
+from mystage.services.structures import recipients_for_offers
 
 A = AppState
 EXPIRY = timedelta(days=15)
@@ -106,32 +107,39 @@ def applications_employer_reminders(s: Session) -> int:
     dedupe key allows one per half-week (Monday–Wednesday, Thursday–Sunday): at most twice
     in any 7 days.  Returns the number of applications reminded."""
     now = clock.now()
-    creator = sa.orm.aliased(User)
-    recipient = sa.orm.aliased(User)
-    # Who receives the offer's applications (as services.applications.employer_contact).
-    to = sa.func.coalesce(sa.func.nullif(Offer.contact_email, ""), recipient.email, creator.email)
     rows = s.execute(
         sa.select(
             Application.id,
             Application.employer_reminded_at,
+            Application.offer_id,
             Offer.title,
-            to.label("to"),
-            sa.func.coalesce(recipient.first_name, creator.first_name).label("first_name"),
-            sa.func.coalesce(recipient.id, creator.id).label("user_id"),
         )  # fmt: skip
         .join(Offer, Offer.id == Application.offer_id)
-        .outerjoin(recipient, recipient.id == Offer.recipient_user_id)
-        .outerjoin(creator, creator.id == Offer.created_by_id)
         .where(
             Application.state.in_(WAITING_EMPLOYER),
             Application.sent_at <= now - EMPLOYER_REMINDER_AFTER,
         )
         .order_by(Application.id)
     ).all()
+    # Who receives each offer's applications (services.structures.recipients: the members
+    # of the offer's space who did not opt out, else the owner), a few queries per chunk.
+    offer_ids = sorted({r.offer_id for r in rows})
+    recipients: dict[int, list] = {}
+    for ids in _chunks(offer_ids):
+        found = s.execute(
+            sa.select(
+                Offer.id, Offer.structure_id, Offer.space_id, Offer.contact_email,
+                Offer.recipient_user_id, Offer.created_by_id,
+            ).where(_among(s, Offer.id, ids))
+        ).all()  # fmt: skip
+        recipients.update(recipients_for_offers(s, found))
     by_to: dict[str, list] = defaultdict(list)
+    who: dict[str, tuple[str, int | None]] = {}
     for r in rows:
-        if r.to:
-            by_to[r.to].append(r)
+        for address, first_name, user_id in recipients.get(r.offer_id, []):
+            if address:
+                by_to[address].append(r)
+                who.setdefault(address, (first_name, user_id))
     if not by_to:
         return 0
     recent = _last_digests(s, now - EMPLOYER_REMINDER_GAP)
@@ -148,20 +156,20 @@ def applications_employer_reminders(s: Session) -> int:
         titles = sorted({r.title for r in apps})
         subject, body = templates.render(
             "app_employer_reminder", url=EMPLOYER_DASHBOARD_URL, count=len(apps), titles=titles,
-            first_name=apps[0].first_name or "",
+            first_name=who[address][0] or "",
         )  # fmt: skip
         key = f"app_employer_reminder:{address}:{iso_year}-{iso_week}:{half}"
         messages.append(
             {
                 "to": address, "subject": subject, "body": body,
                 "action_url": templates.link(EMPLOYER_DASHBOARD_URL),
-                "template": "app_employer_reminder", "user_id": apps[0].user_id,
+                "template": "app_employer_reminder", "user_id": who[address][1],
                 "dedupe_key": key,
             }
         )  # fmt: skip
-        ids_by_key[key[:200]] = [r.id for r in apps]
+        ids_by_key.setdefault(key[:200], []).extend(r.id for r in apps)
     queued = queue_many(s, messages)
-    reminded = sorted(i for key in queued for i in ids_by_key.get(key, ()))
+    reminded = sorted({i for key in queued for i in ids_by_key.get(key, ())})
     count = 0
     for ids in _chunks(reminded):
         count += (

@@ -34,7 +34,14 @@ from .school import (
     StaffClass,
     StaffMembership,
 )
-from .structure import EmployerSpace, Operator, SpaceMember, Structure, StructureMember
+from .structure import (
+    DEFAULT_SPACE_NAME,
+    EmployerSpace,
+    Operator,
+    SpaceMember,
+    Structure,
+    StructureMember,
+)
 from .user import (
     LEVEL_LABELS,
     OFFER_POSTING_ROLES,
@@ -56,6 +63,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "APP_STATE_LABELS",
+    "DEFAULT_SPACE_NAME",
     "LEVEL_LABELS",
     "OFFER_POSTING_ROLES",
     "OFFER_STATE_LABELS",

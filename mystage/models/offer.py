@@ -43,7 +43,7 @@ class Offer(SQLModel, table=True):
     state: str = Field(default=OfferState.DRAFT, max_length=16, index=True)
     draft_step: int = 1  # last step reached in the form (1..4)
     structure_id: int | None = Field(default=None, foreign_key="structures.id", index=True)
-    space_id: int | None = Field(default=None, foreign_key="employer_spaces.id")
+    space_id: int | None = Field(default=None, foreign_key="employer_spaces.id", index=True)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     operator_id: int | None = Field(default=None, foreign_key="operators.id", index=True)
     remote_id: str | None = Field(default=None, max_length=100)  # operator API id

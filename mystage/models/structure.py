@@ -68,6 +68,11 @@ class StructureMember(SQLModel, table=True):
     status: str = Field(default="pending", max_length=10)  # pending, active, refused, removed
     created_at: datetime = created()
     decided_at: datetime | None = dt()
+    # False: the member only sees the spaces where they have a SpaceMember row with access.
+    all_spaces: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+
+
+DEFAULT_SPACE_NAME = "Espace principal"  # every structure's first space
 
 
 class EmployerSpace(SQLModel, table=True):
@@ -82,6 +87,8 @@ class EmployerSpace(SQLModel, table=True):
 
 
 class SpaceMember(SQLModel, table=True):
+    """A member's settings for one space.  No row: access as ``all_spaces`` says, notified."""
+
     __tablename__ = "space_members"
     __table_args__ = (sa.UniqueConstraint("space_id", "user_id"),)
 
@@ -89,3 +96,5 @@ class SpaceMember(SQLModel, table=True):
     space_id: int = Field(foreign_key="employer_spaces.id", index=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     notify: bool = True  # receives the application mails of this space
+    # Used when the membership is limited (StructureMember.all_spaces False).
+    access: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})

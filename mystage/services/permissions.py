@@ -22,9 +22,11 @@ from mystage.models import (
     REFERENT_ROLES,
     SCHOOL_STAFF_ROLES,
     AccountStatus,
+    EmployerSpace,
     Offer,
     Role,
     SchoolClass,
+    SpaceMember,
     StaffClass,
     StaffMembership,
     Structure,
@@ -156,6 +158,89 @@ def member_structure_ids(s: Session, user: User | None) -> set[int]:
     return set(rows)
 
 
+# --- Spaces: a member may be limited to some of the structure's spaces -------------------------
+#
+# ``StructureMember.all_spaces`` False limits the member to the spaces where they have a
+# ``SpaceMember`` row with ``access`` True; the owner always sees every space.  A member
+# sees an offer of their structure only in a space they may access — even one they created
+# (the creator rule only counts for structures they are not an active member of).
+
+
+def member_space_limits(s: Session, user: User | None) -> dict[int, set[int] | None]:
+    """Structure id → None (every space) or the ids of the spaces ``user`` is limited to,
+    for each structure where ``user`` is an active member."""
+    if not _active(user):
+        return {}
+    rows = s.execute(
+        sa.select(StructureMember.structure_id, StructureMember.all_spaces).where(
+            StructureMember.user_id == user.id, StructureMember.status == "active"
+        )
+    ).all()
+    out: dict[int, set[int] | None] = {}
+    for structure_id, all_spaces in rows:
+        if all_spaces or out.get(structure_id, 0) is None:
+            out[structure_id] = None
+        else:
+            out.setdefault(structure_id, set())
+    limited = sorted(k for k, v in out.items() if v is not None)
+    if limited:
+        found = s.execute(
+            sa.select(EmployerSpace.structure_id, SpaceMember.space_id)
+            .join(EmployerSpace, EmployerSpace.id == SpaceMember.space_id)
+            .where(
+                SpaceMember.user_id == user.id,
+                SpaceMember.access.is_(True),
+                EmployerSpace.structure_id.in_(limited),
+            )
+        ).all()
+        for structure_id, space_id in found:
+            out[structure_id].add(space_id)
+    return out
+
+
+def offer_scope(s: Session, user: User | None) -> sa.ColumnElement[bool]:
+    """SQL condition on ``offers``: the offers ``user`` may manage (as :func:`can_edit_offer`
+    for the non-admins): every offer of a structure where they see every space, the offers
+    of the spaces they are limited to, the offers they created outside their structures."""
+    limits = member_space_limits(s, user)
+    if not limits:
+        if not _active(user):
+            return sa.false()
+        return Offer.created_by_id == user.id
+    full = sorted(k for k, v in limits.items() if v is None)
+    spaces = sorted({sp for v in limits.values() if v is not None for sp in v})
+    conds: list[sa.ColumnElement[bool]] = [
+        sa.and_(
+            Offer.created_by_id == user.id,
+            sa.or_(Offer.structure_id.is_(None), Offer.structure_id.not_in(sorted(limits))),
+        )
+    ]
+    if full:
+        conds.append(Offer.structure_id.in_(full))
+    if spaces:
+        conds.append(Offer.space_id.in_(spaces))
+    return sa.or_(*conds)
+
+
+def can_access_space(s: Session, user: User | None, space: EmployerSpace | None) -> bool:
+    """See a space, its offers, and choose its notifications: the structure's active
+    members who may access it, admins."""
+    if space is None or not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    limits = member_space_limits(s, user)
+    if space.structure_id not in limits:
+        return False
+    allowed = limits[space.structure_id]
+    return allowed is None or space.id in allowed
+
+
+def can_manage_spaces(s: Session, user: User | None, structure: Structure | None) -> bool:
+    """Create, rename, delete spaces, move offers, limit members: the owner, admins."""
+    return can_manage_structure(s, user, structure)
+
+
 def can_create_offer(user: User | None, obj: Any = None) -> bool:
     """« Déposer une offre »: employers, référents, operators and admins (active accounts)."""
     return _has_role(user, OFFER_POSTERS)
@@ -170,9 +255,11 @@ def can_edit_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
         return True
     if user.role not in OFFER_POSTERS:
         return False
-    if offer.created_by_id is not None and offer.created_by_id == user.id:
-        return True
-    return offer.structure_id is not None and offer.structure_id in member_structure_ids(s, user)
+    limits = member_space_limits(s, user)
+    if offer.structure_id is not None and offer.structure_id in limits:
+        allowed = limits[offer.structure_id]
+        return allowed is None or (offer.space_id is not None and offer.space_id in allowed)
+    return offer.created_by_id is not None and offer.created_by_id == user.id
 
 
 def _structure_validated(s: Session, structure_id: int | None) -> bool:

@@ -90,6 +90,17 @@ def _filters() -> rx.Component:
                     rx.fragment(*[rx.el.option(lbl, value=v) for v, lbl in STATE_FILTERS_APPS]),
                 ),
             ),
+            rx.cond(
+                S.spaces.length() > 1,
+                _filter_select(
+                    "Espace",
+                    "filter-space",
+                    "space_id",
+                    S.filter_space,
+                    rx.el.option("Tous mes espaces", value=""),
+                    rx.foreach(S.spaces, lambda sp: rx.el.option(sp["name"], value=sp["id"])),
+                ),
+            ),
             _filter_select(
                 "Tri",
                 "filter-sort",
@@ -447,6 +458,7 @@ def employer_dashboard_page() -> rx.Component:
                 rx.spacer(),
                 rx.link("Ma structure", href="/espace/employeur/structure", id="my-structure"),
                 rx.link("Mon équipe", href="/espace/employeur/equipe", id="my-team"),
+                rx.link("Mes espaces", href="/espace/employeur/espaces", id="my-spaces"),
                 rx.link(
                     "Mes conventions de stage",
                     href="/espace/employeur/conventions",

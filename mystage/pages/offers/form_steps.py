@@ -16,7 +16,7 @@ from mystage.components.bound_fields import (
     public_structure_fields,
     side_by_side,
 )
-from mystage.components.forms import checkbox_field
+from mystage.components.forms import checkbox_field, field_error
 from mystage.components.maps import map_frame
 from mystage.state.offers import WEEKDAYS, OfferFormState
 
@@ -33,6 +33,28 @@ def _flag_group(legend: str, *children: rx.Component) -> rx.Component:
     )
 
 
+def space_picker(S) -> rx.Component:
+    """« Espace »: where the offer goes (its applications' recipients follow the space)."""
+    return rx.box(
+        rx.el.label("Espace", html_for="f-space_id", font_weight="600", display="block"),
+        rx.text(
+            "Les candidatures sont envoyées aux membres qui suivent cet espace.",
+            font_size="0.8rem",
+            color="#666",
+        ),
+        rx.el.select(
+            rx.foreach(S.spaces, lambda sp: rx.el.option(sp["name"], value=sp["id"])),
+            id="f-space_id",
+            name="space_id",
+            default_value=S.values.get("space_id", ""),
+            aria_describedby="f-space_id-err",
+            style={"padding": "0.5rem", "min_width": "14rem"},
+        ),
+        field_error(S.errors.get("space_id", ""), "f-space_id"),
+        margin_bottom="1rem",
+    )
+
+
 def step1() -> rx.Component:
     S = OfferFormState
     return rx.fragment(
@@ -41,6 +63,7 @@ def step1() -> rx.Component:
             "différer du siège.",
             margin_bottom="1rem",
         ),
+        rx.cond(S.spaces.length() > 1, space_picker(S)),
         bound_field(S, "Nom affiché de la structure", "employer_name", required=True),
         bound_textarea(
             S, "Présentation de la structure", "employer_description", max_chars=1000, rows=4

@@ -24,7 +24,11 @@ from mystage.notify import templates
 from mystage.notify.outbox import batched, queue_mail, queue_sms
 from mystage.services import weeks
 from mystage.services.applications.reasons import refuse_reason_label
-from mystage.services.offers import employer_contact
+from mystage.services.offers import (
+    employer_contact,  # noqa: F401  (re-exported)
+    offer_recipients,
+    recipients_for_offers,
+)
 
 A = AppState
 
@@ -98,20 +102,33 @@ def _mail_staff(
     queue_mail(s, to=to, subject=subject, body=body, action_url=templates.link(url), **queue)
 
 
+def _employer_recipients(s: Session, offer: Any) -> list[tuple[str, str, int | None]]:
+    """The offer's recipients (:func:`offers.offer_recipients`), read once per offer while
+    :func:`notify_moved` runs (its cache in ``s.info``)."""
+    cache = s.info.get(_CACHE)
+    if cache is None:
+        return offer_recipients(s, offer)
+    if offer.id not in cache:
+        cache.update(recipients_for_offers(s, [offer]))
+    return cache.get(offer.id, [])
+
+
 def _mail_employer(s: Session, action: str, c: Ctx, event: str) -> None:
-    to, first_name, user_id = employer_contact(s, c.offer)
-    if not to:
-        return
-    if event == "new":
-        name, ctx = "app_new_employer", {"first_name": first_name}
-    else:
-        name = "app_employer_event"
-        ctx = {"event": event, "message": c.message, "first_name": first_name}
-    _mail_staff(
-        s, c, to, EMPLOYER_URL.format(id=c.app.id), name, ctx,
-        template=f"app_employer_{event}", user_id=user_id,
-        dedupe_key=f"app:{action}:{c.app.id}:employer",
-    )  # fmt: skip
+    """One mail per recipient of the offer's space, deduplicated per recipient."""
+    for to, first_name, user_id in _employer_recipients(s, c.offer):
+        if not to:
+            continue
+        if event == "new":
+            name, ctx = "app_new_employer", {"first_name": first_name}
+        else:
+            name = "app_employer_event"
+            ctx = {"event": event, "message": c.message, "first_name": first_name}
+        who = user_id if user_id is not None else to.lower()
+        _mail_staff(
+            s, c, to, EMPLOYER_URL.format(id=c.app.id), name, ctx,
+            template=f"app_employer_{event}", user_id=user_id,
+            dedupe_key=f"app:{action}:{c.app.id}:employer:{who}",
+        )  # fmt: skip
 
 
 def _mail_school(s: Session, action: str, c: Ctx, event: str) -> None:
@@ -176,6 +193,7 @@ def employer_if_seen(event: str) -> Notifier:
 # --- the rows handed to the notifiers ---------------------------------------------------------
 
 CHUNK = 5000  # ids per IN (…) on SQLite: well under its parameter limit
+_CACHE = "mystage.offer_recipients"  # s.info key: offer id → recipients, while moving
 
 
 class Read:
@@ -232,29 +250,38 @@ def notify_moved(
     )]  # fmt: skip
     offer_cols = [offers_t.c[n] for n in (
         "id", "title", "employer_name", "city", "contact_email", "recipient_user_id",
-        "created_by_id", "structure_id",
+        "created_by_id", "structure_id", "space_id",
     )]  # fmt: skip
     user_cols = [users_t.c[n] for n in (
         "id", "role", "email", "phone", "first_name", "last_name", "school_id",
     )]  # fmt: skip
     offers: dict[int, Read] = {}
     pupils: dict[int, Read] = {}
-    with batched(s):
-        for i in range(0, len(changed), CHUNK):
-            rows = s.execute(
-                sa.select(*app_cols)
-                .where(among(apps_t.c.id, changed[i : i + CHUNK]))
-                .order_by(apps_t.c.id)
-            ).all()
-            new_offers = sorted({r.offer_id for r in rows} - offers.keys())
-            new_pupils = sorted({r.pupil_id for r in rows} - pupils.keys())
-            if new_offers:
-                found = s.execute(sa.select(*offer_cols).where(among(offers_t.c.id, new_offers)))
-                offers.update((r.id, Read(s, r, offers_t, Offer)) for r in found)
-            if new_pupils:
-                found = s.execute(sa.select(*user_cols).where(among(users_t.c.id, new_pupils)))
-                pupils.update((r.id, Read(s, r, users_t, User)) for r in found)
-            for r in rows:
-                ctx = Ctx(Read(s, r, apps_t, Application), offers[r.offer_id],
-                          pupils[r.pupil_id], old[r.id], message)  # fmt: skip
-                notify(s, action, ctx)
+    recipients: dict[int, list] = {}
+    s.info[_CACHE] = recipients
+    try:
+        with batched(s):
+            for i in range(0, len(changed), CHUNK):
+                rows = s.execute(
+                    sa.select(*app_cols)
+                    .where(among(apps_t.c.id, changed[i : i + CHUNK]))
+                    .order_by(apps_t.c.id)
+                ).all()
+                new_offers = sorted({r.offer_id for r in rows} - offers.keys())
+                new_pupils = sorted({r.pupil_id for r in rows} - pupils.keys())
+                if new_offers:
+                    found = s.execute(
+                        sa.select(*offer_cols).where(among(offers_t.c.id, new_offers))
+                    )
+                    fresh = [Read(s, r, offers_t, Offer) for r in found]
+                    offers.update((o.id, o) for o in fresh)
+                    recipients.update(recipients_for_offers(s, fresh))
+                if new_pupils:
+                    found = s.execute(sa.select(*user_cols).where(among(users_t.c.id, new_pupils)))
+                    pupils.update((r.id, Read(s, r, users_t, User)) for r in found)
+                for r in rows:
+                    ctx = Ctx(Read(s, r, apps_t, Application), offers[r.offer_id],
+                              pupils[r.pupil_id], old[r.id], message)  # fmt: skip
+                    notify(s, action, ctx)
+    finally:
+        s.info.pop(_CACHE, None)

@@ -28,7 +28,7 @@ from mystage.notify import templates
 from mystage.notify.outbox import queue_mail, queue_sms
 from mystage.services import audit, weeks
 from mystage.services.conventions.access import Loaded, head_of
-from mystage.services.offers import employer_contact
+from mystage.services.offers import employer_contact, offer_recipients
 
 C = ConventionState
 
@@ -259,6 +259,20 @@ def mail(s: Session, x: Loaded, person: dict[str, Any], event: str, url: str, ke
         "offer_title": x.offer.title,
         "week_label": weeks.application_period_label(conv.week_start, x.app.week_count),
     }
+    if person["role"] == "employer" and person.get("user_id") is not None:
+        # Every recipient of the offer's space (the signatory first), one mail each.
+        for email, first_name, uid in offer_recipients(s, x.offer):
+            if uid == person.get("user_id") or not email:
+                continue
+            subject, body = templates.render(
+                "conv_event", url=url, event=event, first_name=first_name, tu=False, **ctx
+            )
+            who = uid if uid is not None else email.lower()
+            queue_mail(
+                s, to=email, subject=subject, body=body, action_url=templates.link(url),
+                template=f"conv_{event}", user_id=uid,
+                dedupe_key=f"{dedupe}:{who}:mail",
+            )  # fmt: skip
     if person.get("email"):
         subject, body = templates.render(
             "conv_event", url=url, event=event, first_name=person.get("first_name", ""),

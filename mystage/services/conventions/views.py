@@ -106,10 +106,7 @@ def employer_list(s: Session, user: User | None) -> list[dict[str, str]]:
     """The conventions of the offers the caller may manage (structure members, author)."""
     if user is None or user.role not in permissions.OFFER_POSTERS:
         return []
-    structures = permissions.member_structure_ids(s, user)
-    owned = sa.or_(
-        Offer.created_by_id == user.id, Offer.structure_id.in_(sorted(structures) or [-1])
-    )
+    owned = permissions.offer_scope(s, user)  # a member limited to spaces: those only
     return _rows(s, [owned, Convention.state != C.CANCELLED], "employer",
                  machine.EMPLOYER_URL)  # fmt: skip
 

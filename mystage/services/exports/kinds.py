@@ -96,10 +96,8 @@ def _viewer(s: Session, user: Any, kind: Any) -> Viewer:
 def _employer_offer_condition(s: Session, user: User) -> sa.ColumnElement:
     """The offers of the user's structures (active membership), created by the user, or of
     the user's association (operators)."""
-    ids = sorted(permissions.member_structure_ids(s, user))
-    conds = [O.created_by_id == user.id]
-    if ids:
-        conds.append(O.structure_id.in_(ids))
+    # The structures' offers (a member limited to spaces: those), the user's own ones.
+    conds = [permissions.offer_scope(s, user)]
     if user.role == Role.OPERATEUR and user.operator_id is not None:
         conds.append(O.operator_id == user.operator_id)
     return sa.or_(*conds)

@@ -13,7 +13,11 @@ French error instead, as the UI shows it next to the button.
 
 from __future__ import annotations
 
-from mystage.services.offers.contact import employer_contact
+from mystage.services.offers.contact import (
+    employer_contact,
+    offer_recipients,
+    recipients_for_offers,
+)
 from mystage.services.offers.dashboard import (
     ACCEPTED_STATES,
     DONE_STATES,
@@ -125,6 +129,8 @@ from mystage.services.offers.view import (
 __all__ = [
     "reindex_search_text",
     "employer_contact",
+    "offer_recipients",
+    "recipients_for_offers",
     "ACCEPTED_STATES",
     "ACTION_LABELS",
     "DAYS",

@@ -35,11 +35,15 @@ DONE_STATES = frozenset(AppState) - TODO_STATES - NOT_SENT_STATES
 ACCEPTED_STATES = frozenset({AppState.ACCEPTED, AppState.CONFIRMED})
 
 
-def _scope(s: Session, actor: User) -> sa.ColumnElement:
-    """Offers of the actor's structures (shared with the active team) or created by them."""
-    ids = permissions.member_structure_ids(s, actor)
-    own = Offer.created_by_id == actor.id
-    return sa.or_(Offer.structure_id.in_(ids), own) if ids else own
+def _scope(s: Session, actor: User, space_id: Any = None) -> sa.ColumnElement:
+    """Offers of the actor's structures (shared with the active team; a member limited to
+    some spaces sees those only) or created by them; with ``space_id`` (the dashboard's
+    « espace » filter), those of that space only (an invalid id matches nothing)."""
+    scope = permissions.offer_scope(s, actor)
+    if space_id in (None, ""):
+        return scope
+    sid = client_id(space_id)
+    return sa.and_(scope, Offer.space_id == sid) if sid else sa.false()
 
 
 def _page(page: Any, per_page: Any) -> tuple[int, int]:
@@ -83,12 +87,13 @@ def employer_offers(
     sort: str = "recent",
     page: int = 1,
     per_page: int = 20,
+    space_id: Any = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """« Vos offres de stage »: one page of the offers of the actor's structure(s) and the
     total.  Removed offers only with ``state="removed"``.  Sorts: recent, oldest, title."""
     permissions.require(permissions.can_create_offer(actor))
     page, per_page = _page(page, per_page)
-    conds = [_scope(s, actor)]
+    conds = [_scope(s, actor, space_id)]
     if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
         conds.append(_id_is(Offer.id, offer_id))
     if state:
@@ -205,6 +210,7 @@ def employer_applications(
     sort: str = "recent",
     page: int = 1,
     per_page: int = 20,
+    space_id: Any = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """« Candidatures à traiter » (``tab="todo"``: transmitted, read, under review) and
     « Candidatures traitées » (``"done"``: every later state; applications still with
@@ -215,7 +221,7 @@ def employer_applications(
     states = TODO_STATES if tab == "todo" else DONE_STATES
     if state:
         states = states & {state}
-    conds = [_scope(s, actor), Application.state.in_(states)]
+    conds = [_scope(s, actor, space_id), Application.state.in_(states)]
     if offer_id is not None:  # a filter typed by the user: an invalid id matches nothing
         conds.append(_id_is(Application.offer_id, offer_id))
     base = sa.select(Application.id).join(Offer, Offer.id == Application.offer_id).where(*conds)

@@ -22,6 +22,7 @@ STEP_FIELDS: dict[int, tuple[str, ...]] = {
         "city",
         "is_public",
         "ministry",
+        "space_id",
     ),
     2: (
         "title",

@@ -110,6 +110,7 @@ def create_draft(s: Session, actor: User | None) -> int:
         tutor_phone=actor.phone or "",
         contact_email=actor.email or "",
         recipient_user_id=actor.id,
+        space_id=structures.default_space_for(s, actor, structure.id),
         places_total=1,
         created_at=now,
         updated_at=now,
@@ -132,6 +133,7 @@ def _stored_values(s: Session, offer: Offer, step: int) -> dict[str, Any]:
             "city": offer.city,
             "is_public": bool(offer.is_public),
             "ministry": offer.ministry,
+            "space_id": str(offer.space_id or ""),
         }
     if step == 2:
         out: dict[str, Any] = {
@@ -213,6 +215,23 @@ def _school_labels(s: Session, ids: list[int]) -> list[dict[str, str]]:
     ]
 
 
+MSG_SPACE = "Choisissez un des espaces de votre structure."
+
+
+def _checked_space(s: Session, actor: User | None, offer: Offer, raw: Any) -> int | None:
+    """The space picked at step 1: one of the offer's structure the actor may use (empty:
+    the offer's space, else the first usable one); None when refused."""
+    if offer.structure_id is None:
+        return offer.space_id
+    usable = [sp["id"] for sp in structures.accessible_spaces(s, actor, offer.structure_id)]
+    if raw in (None, ""):
+        if offer.space_id in usable:
+            return offer.space_id
+        return usable[0] if usable else None
+    picked = client_id(raw)
+    return picked if picked in usable else None
+
+
 def load_step(s: Session, actor: User | None, offer_id: int, step: int) -> dict[str, Any]:
     """The fields of one step as form values (strings, bools, lists, dicts), with what the
     user typed in a step that did not validate yet (``unsaved_draft`` True then).  Step 3
@@ -225,6 +244,11 @@ def load_step(s: Session, actor: User | None, offer_id: int, step: int) -> dict[
     values["unsaved_draft"] = bool(snapshot)
     if isinstance(snapshot, dict):
         values.update({k: v for k, v in snapshot.items() if k in STEP_FIELDS[step]})
+    if step == 1:
+        values["spaces"] = [
+            {"id": str(sp["id"]), "name": sp["name"]}
+            for sp in structures.accessible_spaces(s, actor, offer.structure_id)
+        ]
     if step == 3:
         ids = [n for n in (client_id(x) for x in values.get("reserved_school_ids") or []) if n]
         values["reserved_schools"] = _school_labels(s, ids)
@@ -249,6 +273,12 @@ def save_step(
         return {"form": MSG_STEP_ORDER.format(n=n, title=STEP_TITLES.get(n, ""))}
     today = today_paris()
     clean, errors, extra = VALIDATORS[step](s, offer, data, today)
+    if step == 1 and "space_id" in data:
+        space_id = _checked_space(s, actor, offer, data.get("space_id"))
+        if space_id is None:
+            errors["space_id"] = MSG_SPACE
+        else:
+            clean["space_id"] = space_id
     snapshot = parse_json(offer.draft_form)
     if errors:
         s.rollback()

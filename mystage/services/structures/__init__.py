@@ -204,3 +204,44 @@ __all__ = [
     "update_structure",
     "validate_structure",
 ]
+
+# --- « Espaces » and who receives an offer's mails ------------------------------------------
+from mystage.services.structures.recipients import (  # noqa: E402
+    offer_recipients,
+    recipients_for_offers,
+)
+from mystage.services.structures.spaces import (  # noqa: E402
+    DEFAULT_NAME as DEFAULT_SPACE_NAME,
+)
+from mystage.services.structures.spaces import (  # noqa: E402
+    accessible_spaces,
+    create_space,
+    default_space_for,
+    delete_space,
+    first_space,
+    member_access,
+    move_offers,
+    my_spaces,
+    rename_space,
+    set_member_access,
+    set_notify,
+    structure_offers,
+)
+
+__all__ += [
+    "DEFAULT_SPACE_NAME",
+    "accessible_spaces",
+    "create_space",
+    "default_space_for",
+    "delete_space",
+    "first_space",
+    "member_access",
+    "move_offers",
+    "my_spaces",
+    "offer_recipients",
+    "recipients_for_offers",
+    "rename_space",
+    "set_member_access",
+    "set_notify",
+    "structure_offers",
+]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mystage import clock
-from mystage.models import Role, Structure, StructureMember, User
+from mystage.models import DEFAULT_SPACE_NAME, EmployerSpace, Role, Structure, StructureMember, User
 from mystage.services import audit, permissions, platform
 
 MSG_PENDING_VALIDATION = (
@@ -72,6 +72,11 @@ def add_owner(s: Session, structure: Structure, user: User, now: datetime) -> No
     )
 
 
+def add_default_space(s: Session, structure: Structure, now: datetime) -> None:
+    """A new structure's first space, « Espace principal » (the structure is flushed)."""
+    s.add(EmployerSpace(structure_id=structure.id, name=DEFAULT_SPACE_NAME, created_at=now))
+
+
 def personal_structure(s: Session, user: User) -> Structure:
     """A minimal structure owned by ``user`` (poster without structure), flushed only."""
     now = clock.now()
@@ -99,6 +104,7 @@ def personal_structure(s: Session, user: User) -> Structure:
     s.add(structure)
     s.flush()
     add_owner(s, structure, user, now)
+    add_default_space(s, structure, now)
     audit.record(s, "structure", structure.id, "create", user, to_state=structure.validation_status)
     s.flush()
     return structure

@@ -27,7 +27,7 @@ from mystage.services.structures.inputs import (
     checked_text,
     normalize_any_phone,
 )
-from mystage.services.structures.membership import add_owner
+from mystage.services.structures.membership import add_default_space, add_owner
 from mystage.services.structures.profile import (
     MSG_SIRET_TAKEN,
     structure_by_siret,
@@ -250,6 +250,7 @@ def register_employer(
             return register_employer(s, data=data, ip=ip, _retry=False)
         return None, {"siret": MSG_SIRET_TAKEN}
     add_owner(s, structure, user, now)
+    add_default_space(s, structure, now)
     audit.record(s, "structure", structure.id, "create", user, to_state=status, message=landline)
     s.commit()
     return {"user_id": user.id, "structure_id": structure.id, "joined_existing": False}, {}

@@ -20,12 +20,14 @@ def _dashboard(s, user, tab: str, filters: dict, page: int):
     from mystage.services import offers, structures
 
     ctx = structures.employer_context(s, user)
+    ctx["spaces"] = structures.accessible_spaces(s, user, ctx.get("structure_id"))
     offer_id = filters.get("offer_id") or None
     state = filters.get("state") or None
     sort = filters.get("sort") or "recent"
+    space_id = filters.get("space_id") or None
     if tab == "offres":
         rows, total = offers.employer_offers(
-            s, user, offer_id=offer_id, state=state, sort=sort, page=page
+            s, user, offer_id=offer_id, state=state, sort=sort, page=page, space_id=space_id
         )
     else:
         rows, total = offers.employer_applications(
@@ -36,6 +38,7 @@ def _dashboard(s, user, tab: str, filters: dict, page: int):
             state=state,
             sort=sort,
             page=page,
+            space_id=space_id,
         )
         rows = _with_conventions(s, user, rows)
     return ctx, rows, total
@@ -79,6 +82,9 @@ class EmployerDashboardState(rx.State):
     per_page: int = 20
     filter_offer: str = ""
     filter_state: str = ""
+    # « Espace » filter (URL ``espace=<id>``): "" = every space the caller sees.
+    filter_space: str = ""
+    spaces: list[dict[str, str]] = []
     sort: str = "recent"
     structure_name: str = ""
     is_owner: bool = False
@@ -104,6 +110,8 @@ class EmployerDashboardState(rx.State):
         params = self.router.url.query_parameters
         tab = params.get("onglet", "a_traiter")
         self.tab = tab if tab in ("a_traiter", "traitees", "offres") else "a_traiter"
+        space = str(params.get("espace", "") or "")
+        self.filter_space = str(client_id(space) or "") if space else ""
         published = params.get("publiee", "")
         self.message = f"L'offre n° {published} est publiée." if published.isdigit() else ""
         self.error = ""
@@ -124,6 +132,7 @@ class EmployerDashboardState(rx.State):
             "offer_id": id_param(self.filter_offer) if self.filter_offer.strip() else None,
             "state": self.filter_state,
             "sort": self.sort,
+            "space_id": self.filter_space or None,
         }
         try:
             ctx, rows, total = await db.call(_dashboard, user, self.tab, filters, self.page)
@@ -136,6 +145,7 @@ class EmployerDashboardState(rx.State):
         self.pending_requests = int(ctx.get("pending_requests") or 0)
         self.can_publish = bool(ctx.get("can_publish", True))
         self.publish_block_reason = ctx.get("publish_block_reason", "")
+        self.spaces = [{"id": str(sp["id"]), "name": sp["name"]} for sp in ctx.get("spaces", [])]
         self.rows = [str_dict(r) for r in rows]
         self.total = total
 
@@ -153,6 +163,7 @@ class EmployerDashboardState(rx.State):
     async def apply_filters(self, form_data: dict):
         self.filter_offer = form_str(form_data, "offer_id", 10)
         self.filter_state = form_str(form_data, "state", 24)
+        self.filter_space = str(client_id(form_str(form_data, "space_id", 12)) or "")
         sort = form_str(form_data, "sort", 12)
         self.sort = sort if sort in ("recent", "oldest", "title") else "recent"
         self.page = 1

@@ -139,6 +139,7 @@ class OfferFormState(rx.State):
     seconde: dict[str, str] = {}
     per_day: dict[str, str] = {}
     reserved: list[dict[str, str]] = []
+    spaces: list[dict[str, str]] = []  # step 1: the spaces the user may put the offer in
     school_query: str = ""
     school_suggestions: list[dict[str, str]] = []
     map_url: str = ""  # /api/carte/<key>
@@ -221,6 +222,7 @@ class OfferFormState(rx.State):
         self.weeks = data["weeks"]
         self.seconde = data["seconde"]
         self.reserved = [str_dict(r) for r in data["reserved"]]
+        self.spaces = [str_dict(sp) for sp in values.get("spaces") or []]
         self.map_url = data["map_url"]
         self.heading = data["heading"]
         self.window_warning = self._warned = data["window_warning"]
@@ -238,6 +240,8 @@ class OfferFormState(rx.State):
                 for k in ("employer_name", "employer_description", "employer_website", "street")
             }
             data.update({k: form_str(form, k, 100) for k in ("postal_code", "city")})
+            if "space_id" in form:  # the picker is there when the user sees 2 spaces or more
+                data["space_id"] = form_str(form, "space_id", 12)
             data["is_public"] = form_flag(form, "is_public")
             data["ministry"] = form_str(form, "ministry", 60)
         elif step == 2:
