@@ -114,7 +114,9 @@ def _move_form() -> rx.Component:
                 lambda o: rx.el.label(
                     rx.hstack(
                         rx.el.input(type="checkbox", name=f"offer_{o['id']}"),
-                        rx.text(o["title"], " — ", rx.text.em(o["space_name"])),
+                        rx.text(
+                            o["title"], rx.el.span(" — ", o["space_name"], style={"color": "#555"})
+                        ),
                         align="center",
                     ),
                 ),
