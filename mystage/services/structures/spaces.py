@@ -407,7 +407,11 @@ def set_member_access(
     )
     audit.record(s, "structure_member", member.id, "space_access", actor,
                  to_state="all" if every else ",".join(map(str, chosen)))  # fmt: skip
-    s.commit()
+    try:
+        s.commit()
+    except sa.exc.IntegrityError:  # a double submit: the other request made the rows first
+        s.rollback()
+        return set_member_access(s, actor, member_id, all_spaces, space_ids)
     return ""
 
 
