@@ -1,0 +1,1 @@
+"""Personal data: « Mes données » (access, portability), erasure and retention."""
