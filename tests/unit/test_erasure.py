@@ -49,11 +49,11 @@ def _school(s) -> School:
     return school
 
 
-def _pupil(s, school, email=EMAIL, phone=PHONE, first=FIRST, last=LAST) -> User:
+def _pupil(s, school, email=EMAIL, phone=PHONE, first=FIRST, last=LAST, pw=PW) -> User:
     user = User(
         email=email, phone=phone, role=Role.ELEVE, status="active", first_name=first,
         last_name=last, school_id=school.id, level="3e", parental_authorization_at=NOW,
-        password_hash=passwords.hash_password(PW),
+        password_hash=passwords.hash_password(pw),
     )  # fmt: skip
     s.add(user)
     s.commit()
