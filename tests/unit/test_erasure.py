@@ -188,3 +188,46 @@ def test_anonymise_is_set_based_and_idempotent(reference_db, dbs):
     assert anonymise_users(s, ids, clock.now()) == 0
     s.commit()
     assert "Nom3" not in _dump(s)
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def test_retention_pupils_outbox_audit_idempotent(reference_db, dbs):
+    from datetime import UTC, datetime, timedelta
+
+    from mystage.jobs import runner
+    from mystage.models import AuditLog
+    from mystage.services.privacy import retention
+
+    s = dbs
+    w = _world(s)  # 5 October 2026: Zoélie signed up this school year
+    school = w["school"]
+    old = _pupil(s, school, "ancien@exemple.fr", "+33600000099", "Ancien", "Eleverton")
+    old.created_at = datetime(2025, 10, 1, tzinfo=UTC)
+    old.last_login_at = datetime(2026, 6, 20, tzinfo=UTC)
+    back = _pupil(s, school, "revenu@exemple.fr", "+33600000098", "Revenu", "Encoreici")
+    back.created_at = datetime(2025, 10, 1, tzinfo=UTC)
+    back.last_login_at = datetime(2026, 9, 10, tzinfo=UTC)  # came back this school year
+    s.add_all([old, back])
+    s.add(AuditLog(entity="offer", entity_id=1, action="x", actor_id=w["emp"].id,
+                   actor_role="employeur", message="vieux", created_at=NOW - timedelta(days=6 * 365)))  # fmt: skip
+    s.execute(sa.update(Outbox).values(status="sent"))  # delivered
+    s.commit()
+    # Before the grace period: 1 September 2026 + 60 days is not reached on 5 October.
+    assert retention.pupils_due(s, NOW) == []
+    later = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
+    assert retention.pupils_due(s, later) == [old.id]
+    clock.freeze(later)
+    assert runner.run_job("retention") >= 2
+    s.expire_all()
+    assert s.get(User, old.id).anonymized_at is not None
+    assert s.get(User, back.id).anonymized_at is None
+    assert s.get(User, w["pupil"].id).anonymized_at is None
+    # The mails of October are older than 30 days: emptied.
+    assert all(m.body == "" for m in s.exec(select(Outbox)).all())
+    row = s.exec(select(AuditLog).where(AuditLog.message == "vieux")).first()
+    assert row is None
+    assert runner.run_job("retention") == 0  # idempotent
+    assert "Eleverton" not in _dump(s)
+    clock.freeze(None)

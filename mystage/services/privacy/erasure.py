@@ -41,6 +41,7 @@ from mystage.models import (
     OutboxStatus,
     ParentLink,
     PupilCV,
+    Role,
     RosterEntry,
     Signature,
     SpaceMember,
@@ -126,15 +127,16 @@ def _after_commit(s: Session, paths: list[str]) -> None:
 # --- the erasure ---------------------------------------------------------------------------------
 
 
-def _identifiers(s: Session, ids: list[int]) -> tuple[list[int], list[str], list[str]]:
-    """(ids not anonymised yet, their e-mails and phones — the account's and those typed
-    into their applications, their full names)."""
+def _identifiers(s: Session, ids: list[int]) -> tuple[list[int], list[int], list[str], list[str]]:
+    """(ids not anonymised yet, those of them who are not pupils, their e-mails and phones —
+    the account's and those typed into their applications, their full names)."""
     rows = s.execute(
-        sa.select(User.id, User.email, User.phone, User.first_name, User.last_name).where(
-            User.id.in_(ids), User.anonymized_at.is_(None)
-        )
+        sa.select(
+            User.id, User.role, User.email, User.phone, User.first_name, User.last_name
+        ).where(User.id.in_(ids), User.anonymized_at.is_(None))
     ).all()
     live = [r.id for r in rows]
+    adults = [r.id for r in rows if r.role != Role.ELEVE]
     contacts = {v for r in rows for v in (r.email, r.phone) if v}
     names = {f"{r.first_name} {r.last_name}".strip() for r in rows}
     if live:
@@ -144,10 +146,10 @@ def _identifiers(s: Session, ids: list[int]) -> tuple[list[int], list[str], list
             )
         ).all()
         contacts |= {v for r in typed for v in r if v}
-    return live, sorted(contacts), sorted(n for n in names if len(n) >= 3)
+    return live, adults, sorted(contacts), sorted(n for n in names if len(n) >= 3)
 
 
-def _files_of(s: Session, ids: list[int]) -> list[str]:
+def _files_of(s: Session, ids: list[int], adults: list[int]) -> list[str]:
     app_ids = sa.select(Application.id).where(Application.pupil_id.in_(ids))
     unsigned = sa.select(Convention.id).where(
         Convention.application_id.in_(app_ids), Convention.state != ConventionState.SIGNED
@@ -155,7 +157,7 @@ def _files_of(s: Session, ids: list[int]) -> list[str]:
     queries = [
         sa.select(PupilCV.pdf_path).where(PupilCV.user_id.in_(ids)),
         sa.select(Application.cv_file).where(Application.pupil_id.in_(ids)),
-        sa.select(Structure.logo_path).where(Structure.owner_id.in_(ids)),
+        sa.select(Structure.logo_path).where(Structure.owner_id.in_(adults or [0])),
         sa.select(ExportJob.file_path).where(ExportJob.user_id.in_(ids)),
         sa.select(Convention.pdf_path).where(Convention.id.in_(unsigned)),
         sa.select(Signature.image_path).where(
@@ -197,60 +199,10 @@ def _scrub_outbox(s: Session, ids: list[int], contacts: list[str], names: list[s
         )
 
 
-def _anonymise_chunk(s: Session, chunk: list[int], now: datetime, actor: User | None) -> int:
-    ids, contacts, names = _identifiers(s, chunk)
-    if not ids:
-        return 0
-    files = _files_of(s, ids)
-    app_ids = sa.select(Application.id).where(Application.pupil_id.in_(ids)).scalar_subquery()
-    unsigned = (
-        sa.select(Convention.id)
-        .where(Convention.application_id.in_(app_ids), Convention.state != ConventionState.SIGNED)
-        .scalar_subquery()
-    )
-    # The applications stay (the counts stay true); what the pupil wrote or sent goes, and
-    # the messages written to them (they name them: « Bonjour Léa »).
-    _exec(
-        s,
-        sa.update(Application)
-        .where(Application.pupil_id.in_(ids))
-        .values(
-            motivation="", contact_phone="", contact_email="", cv_snapshot="", cv_file="",
-            school_message="", review_message="", accept_message="", refuse_message="",
-            cancel_message="",
-        ),
-    )  # fmt: skip
-    # Audit rows stay (dates and states); their free text about or by them goes.
-    _exec(
-        s,
-        sa.update(AuditLog)
-        .where(
-            sa.or_(
-                sa.and_(AuditLog.entity == "application", AuditLog.entity_id.in_(app_ids)),
-                sa.and_(AuditLog.entity == "user", AuditLog.entity_id.in_(ids)),
-                AuditLog.actor_id.in_(ids),
-            )
-        )
-        .values(message=""),
-    )
-    # Conventions never signed: the school's part (pupil, legal representatives) and the
-    # pupil's signature details go; signed ones are kept (legal retention).
-    _exec(
-        s,
-        sa.update(Convention)
-        .where(Convention.id.in_(unsigned))
-        .values(school_fields="", pdf_path="", updated_at=now),
-    )
-    _exec(
-        s,
-        sa.update(Signature)
-        .where(Signature.convention_id.in_(unsigned))
-        .values(
-            signer_name="", email="", phone="", sent_to="", ip="", user_agent="",
-            typed_name="", image_path="",
-        ),
-    )  # fmt: skip
-    _exec(s, sa.delete(ConventionLink).where(ConventionLink.convention_id.in_(unsigned)))
+def _anonymise_adults(
+    s: Session, ids: list[int], contacts: list[str], names: list[str], now: datetime
+) -> None:
+    """Employers, staff, référents: their contact details in offers, their teams."""
     # Offers they wrote: their own contact details (the offer stays the structure's).
     if contacts:
         for col in ("contact_email", "contact_phone", "tutor_email", "tutor_phone"):
@@ -269,12 +221,6 @@ def _anonymise_chunk(s: Session, chunk: list[int], now: datetime, actor: User | 
         .where(StructureMember.user_id.in_(ids))
         .values(status="removed", invited_email="", decided_at=now),
     )
-    _exec(
-        s,
-        sa.update(StaffMembership)
-        .where(StaffMembership.user_id.in_(ids))
-        .values(status="removed", decided_at=now),
-    )
     if contacts:
         _exec(
             s,
@@ -282,6 +228,70 @@ def _anonymise_chunk(s: Session, chunk: list[int], now: datetime, actor: User | 
             .where(StructureMember.invited_email.in_(contacts))
             .values(invited_email="", status="removed"),
         )
+
+
+def _anonymise_chunk(s: Session, chunk: list[int], now: datetime, actor: User | None) -> int:
+    ids, adults, contacts, names = _identifiers(s, chunk)
+    if not ids:
+        return 0
+    files = _files_of(s, ids, adults)
+    app_ids = sa.select(Application.id).where(Application.pupil_id.in_(ids)).scalar_subquery()
+    unsigned = (
+        sa.select(Convention.id)
+        .where(Convention.application_id.in_(app_ids), Convention.state != ConventionState.SIGNED)
+        .scalar_subquery()
+    )
+    # The applications stay (the counts stay true); what the pupil wrote or sent goes, and
+    # the messages written to them (they name them: « Bonjour Léa »).
+    _exec(
+        s,
+        sa.update(Application)
+        .where(Application.pupil_id.in_(ids))
+        .values(
+            motivation="", contact_phone="", contact_email="", cv_snapshot="", cv_file="",
+            school_message="", review_message="", accept_message="", refuse_message="",
+            cancel_message="",
+        ),
+    )  # fmt: skip
+    # Audit rows stay (dates and states); their free text about or by them goes (one
+    # statement per index: a pupil acts on their applications and their account only).
+    for cond in (
+        sa.and_(AuditLog.entity == "application", AuditLog.entity_id.in_(app_ids)),
+        sa.and_(AuditLog.entity == "user", AuditLog.entity_id.in_(ids)),
+    ):
+        _exec(s, sa.update(AuditLog).where(cond, AuditLog.message != "").values(message=""))
+    if adults:
+        _exec(
+            s,
+            sa.update(AuditLog)
+            .where(AuditLog.actor_id.in_(adults), AuditLog.message != "")
+            .values(message=""),
+        )
+        _anonymise_adults(s, adults, contacts, names, now)
+    # Conventions never signed: the school's part (pupil, legal representatives) and the
+    # pupil's signature details go; signed ones are kept (legal retention).
+    _exec(
+        s,
+        sa.update(Convention)
+        .where(Convention.id.in_(unsigned))
+        .values(school_fields="", pdf_path="", updated_at=now),
+    )
+    _exec(
+        s,
+        sa.update(Signature)
+        .where(Signature.convention_id.in_(unsigned))
+        .values(
+            signer_name="", email="", phone="", sent_to="", ip="", user_agent="",
+            typed_name="", image_path="",
+        ),
+    )  # fmt: skip
+    _exec(s, sa.delete(ConventionLink).where(ConventionLink.convention_id.in_(unsigned)))
+    _exec(
+        s,
+        sa.update(StaffMembership)
+        .where(StaffMembership.user_id.in_(ids))
+        .values(status="removed", decided_at=now),
+    )
     _scrub_outbox(s, ids, contacts, names)
     # Rows that are only theirs.
     tokens = sa.or_(OneTimeToken.user_id.in_(ids), OneTimeToken.target.in_(contacts or [""]))
