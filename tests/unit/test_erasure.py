@@ -231,3 +231,19 @@ def test_retention_pupils_outbox_audit_idempotent(reference_db, dbs):
     assert runner.run_job("retention") == 0  # idempotent
     assert "Eleverton" not in _dump(s)
     clock.freeze(None)
+
+
+def test_privacy_page_states_the_delays_in_force():
+    from mystage.pages.content.pied_de_page.donnees import DONNEES
+
+    conf = get_settings()
+    section = next(sec for sec in DONNEES.sections if sec.id == "conservation")
+    text = repr(section)
+    for value in (
+        f"{conf.retention_pupil_grace_days} jours après",
+        f"{conf.retention_outbox_body_days} jours",
+        f"{conf.retention_audit_years} ans",
+        f"{conf.retention_convention_years} ans après la semaine de stage",
+        f"{conf.retention_session_days} jours après leur expiration",
+    ):
+        assert value in text, value
