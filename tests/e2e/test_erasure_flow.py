@@ -72,7 +72,7 @@ def test_pupil_deletes_account_employer_sees_deleted_pupil(browser, server):
     expect(pupil.locator("#f-password-err")).to_contain_text("Mot de passe incorrect")
     pupil.fill("#f-password", PUPIL_PASSWORD)
     pupil.click("#erasure-submit")
-    expect(pupil).to_have_url(re.compile(r"/compte-supprime"))
+    expect(pupil).to_have_url(re.compile(r"/compte-supprime"), timeout=20_000)
     expect(pupil.locator("#account-deleted")).to_be_visible()
     shot(pupil, "erasure-done")
     # Cannot log in again.

@@ -10,12 +10,9 @@ from mystage.models import Role, User
 from mystage.services.privacy.account_deletion import delete_my_account, deletion_blockers
 from mystage.state.session import caller, login_redirect
 
+# The session rows are deleted with the account: the cookie left in the browser opens
+# nothing any more (every page and handler re-reads the session), so a plain redirect.
 DONE_URL = "/compte-supprime"
-# The session row is gone with the account: clear the cookie, then the farewell page.
-LOGOUT_THEN_DONE_JS = (
-    "fetch('/api/logout',{method:'POST',credentials:'same-origin'})"
-    f".finally(()=>window.location.assign('{DONE_URL}'))"
-)
 
 
 def _facts(s, user_id: int) -> dict:
@@ -79,4 +76,4 @@ class ErasureState(rx.State):
             return
         self.errors = {}
         self.loaded = False
-        yield rx.run_script(LOGOUT_THEN_DONE_JS)
+        yield rx.redirect(DONE_URL)
