@@ -154,6 +154,32 @@ class Settings:
     # The dev mailbox (/dev/mails shows every message, links included): only when asked
     # for explicitly, never on a public https address (see config_errors).
     dev_mailbox_flag: bool = field(default_factory=lambda: _bool("DEV_MAILBOX", False))
+    # Retention (RGPD; services/privacy/retention.py, job « retention »; the « Données
+    # personnelles » page states the same delays).  Pupils with no login since the end of
+    # the last school year (31 August) are anonymised this many days after it:
+    retention_pupil_grace_days: int = field(
+        default_factory=lambda: _int("RETENTION_PUPIL_GRACE_DAYS", 60)
+    )
+    # Text of the mails and SMS sent (subject, body, link) emptied after (days):
+    retention_outbox_body_days: int = field(
+        default_factory=lambda: _int("RETENTION_OUTBOX_BODY_DAYS", 30)
+    )
+    # Outbox rows (recipient, date, status) deleted after (days):
+    retention_outbox_days: int = field(default_factory=lambda: _int("RETENTION_OUTBOX_DAYS", 365))
+    # Audit rows: who acted (account id) and the free text anonymised after (years):
+    retention_audit_years: int = field(default_factory=lambda: _int("RETENTION_AUDIT_YEARS", 5))
+    # Conventions: the document, the parties' details and signatures erased this many years
+    # after the internship week:
+    retention_convention_years: int = field(
+        default_factory=lambda: _int("RETENTION_CONVENTION_YEARS", 5)
+    )
+    # Purged hourly by « purge_expired_tokens »: one-time tokens (days after expiry), login
+    # attempts (days), sessions (days after expiry).
+    retention_token_days: int = field(default_factory=lambda: _int("RETENTION_TOKEN_DAYS", 1))
+    retention_login_attempt_days: int = field(
+        default_factory=lambda: _int("RETENTION_LOGIN_ATTEMPT_DAYS", 1)
+    )
+    retention_session_days: int = field(default_factory=lambda: _int("RETENTION_SESSION_DAYS", 30))
 
     @property
     def async_database_url(self) -> str:

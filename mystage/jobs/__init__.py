@@ -11,6 +11,7 @@ from mystage.jobs import (
     conventions,  # noqa: F401  (registers conventions_reminders, conventions_school_warning)
     exports,  # noqa: F401  (registers exports_run, exports_purge, stats_refresh)
     offers,  # noqa: F401  (registers offers_housekeeping)
+    privacy,  # noqa: F401  (registers retention)
     privacy_export,  # noqa: F401  (registers my_data_run, my_data_purge)
     schools,  # noqa: F401  (registers class_roster_purge)
 )

@@ -10,10 +10,12 @@ from sqlmodel import Session
 from mystage import clock
 from mystage.jobs.runner import job
 from mystage.models.user import AuthSession, LoginAttempt, OneTimeToken
+from mystage.settings import get_settings
 
-TOKEN_GRACE = timedelta(days=1)  # expired tokens kept a day (support: « mon lien a expiré »)
-LOGIN_ATTEMPTS_KEPT = timedelta(days=1)  # longest rate-limit/lockout window
-SESSION_GRACE = timedelta(days=30)
+# The delays are settings (RETENTION_TOKEN_DAYS, RETENTION_LOGIN_ATTEMPT_DAYS,
+# RETENTION_SESSION_DAYS); the defaults: expired tokens kept a day (support: « mon lien a
+# expiré »), login attempts a day (the longest rate-limit/lockout window; never less),
+# sessions 30 days after their expiry.
 
 
 @job("deliver_outbox", every=timedelta(seconds=15))
@@ -27,13 +29,17 @@ def deliver_outbox(s: Session) -> int:
 @job("purge_expired_tokens", every=timedelta(hours=1))
 def purge_expired_tokens(s: Session) -> int:
     """Delete one-time tokens expired for more than a day, login attempts older than a
-    day and sessions expired for more than 30 days.  Returns the number of rows deleted."""
+    day and sessions expired for more than 30 days (the settings RETENTION_*_DAYS).  Returns the number of rows deleted."""
     now = clock.now()
+    conf = get_settings()
+    token_grace = timedelta(days=max(0, conf.retention_token_days))
+    attempts_kept = timedelta(days=max(1, conf.retention_login_attempt_days))
+    session_grace = timedelta(days=max(0, conf.retention_session_days))
     deleted = 0
     for stmt in (
-        sa.delete(OneTimeToken).where(OneTimeToken.expires_at < now - TOKEN_GRACE),
-        sa.delete(LoginAttempt).where(LoginAttempt.created_at < now - LOGIN_ATTEMPTS_KEPT),
-        sa.delete(AuthSession).where(AuthSession.expires_at < now - SESSION_GRACE),
+        sa.delete(OneTimeToken).where(OneTimeToken.expires_at < now - token_grace),
+        sa.delete(LoginAttempt).where(LoginAttempt.created_at < now - attempts_kept),
+        sa.delete(AuthSession).where(AuthSession.expires_at < now - session_grace),
     ):
         deleted += s.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0
     return deleted

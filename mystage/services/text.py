@@ -32,6 +32,15 @@ _SPECIAL = str.maketrans(
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
+# What employers and schools see in place of the name of a pupil whose account was deleted
+# (services/privacy/erasure.py empties the names).
+DELETED_PUPIL = "Élève (compte supprimé)"
+
+
+def pupil_name(first: str | None, last: str | None) -> str:
+    """« Prénom Nom » of a pupil, or :data:`DELETED_PUPIL` once the account is erased."""
+    return f"{first or ''} {last or ''}".strip() or DELETED_PUPIL
+
 
 def fold(s: str | None) -> str:
     """Lower-case, accents removed, every non-alphanumeric run → one space, trimmed.

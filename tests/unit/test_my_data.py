@@ -337,16 +337,21 @@ def test_application_rows_stay_untouched(s, world):
     assert [(a.id, a.state) for a in s.exec(select(Application).order_by(Application.id))] == before
 
 
-def test_forget_users_deletes_the_files_at_once(s, world):
+def test_an_erased_account_loses_its_files_at_once(s, world):
+    """« Supprimer mon compte » / retention: the zip goes with the account, not at its
+    link's expiry; another person's stays."""
+    from mystage import clock
+    from mystage.services.privacy.erasure import anonymise_users
+
     lea, emp = world["lea"], world["emp"]
     mine = files.request(s, lea)
     theirs = files.request(s, emp)
-    path, _ = files.download_path(s, lea, mine["url"].rsplit("/", 1)[1])
-    assert files.forget_users(s, [lea.id]) == 1
+    token = mine["url"].rsplit("/", 1)[1]
+    path, _ = files.download_path(s, lea, token)
+    assert path.exists()
+    assert anonymise_users(s, [lea.id], clock.now()) == 1
     s.commit()
     s.expire_all()
     assert not path.exists()
-    assert files.download_path(s, lea, mine["url"].rsplit("/", 1)[1]) is None
-    assert s.get(ExportJob, mine["job_id"]).status == "expired"
+    assert s.get(ExportJob, mine["job_id"]) is None
     assert files.download_path(s, emp, theirs["url"].rsplit("/", 1)[1]) is not None
-    assert files.forget_users(s, []) == 0

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from mystage.models import Application, AppState, Offer, School, User
 from mystage.notify import templates
 from mystage.notify.outbox import batched, queue_mail, queue_sms
-from mystage.services import weeks
+from mystage.services import text, weeks
 from mystage.services.applications.reasons import refuse_reason_label
 from mystage.services.offers import (
     employer_contact,  # noqa: F401  (re-exported)
@@ -55,7 +55,7 @@ Notifier = Callable[[Session, str, Ctx], None]
 
 
 def _name(u: User) -> str:
-    return f"{u.first_name} {u.last_name}".strip() or "Un élève"
+    return text.pupil_name(u.first_name, u.last_name)
 
 
 def _week(d: date, count: int = 1) -> str:

@@ -32,7 +32,7 @@ from mystage.models import (
     SchoolClass,
     User,
 )
-from mystage.services import permissions, structures, weeks
+from mystage.services import permissions, structures, text, weeks
 from mystage.services.applications.machine import (
     ACTION_LABELS,
     MESSAGE_MAX,
@@ -183,6 +183,8 @@ def _base_view(s: Session, app: Application, offer: Offer) -> dict[str, Any]:
     )
     first = pupil.first_name if pupil else ""
     last = pupil.last_name if pupil else ""
+    if not f"{first}{last}".strip():  # account deleted: « Élève (compte supprimé) »
+        first, last = text.DELETED_PUPIL, ""
     return {
         "id": app.id,
         "state": app.state,
@@ -195,7 +197,7 @@ def _base_view(s: Session, app: Application, offer: Offer) -> dict[str, Any]:
         "offer_place": place,
         "pupil_first_name": first,
         "pupil_last_name": last,
-        "pupil_name": f"{first} {last}".strip() or "Élève",
+        "pupil_name": text.pupil_name(first, last),
         "level_label": LEVEL_LABELS.get(pupil.level, pupil.level) if pupil else "",
         "class_name": klass.name if klass is not None else "",
         "school_name": school.name if school else "",
@@ -328,7 +330,7 @@ def school_list(s: Session, user: User | None, tab: Any, page: Any = 1) -> dict[
         "rows": [
             {
                 "id": r.id,
-                "pupil_name": f"{r.first_name} {r.last_name}".strip(),
+                "pupil_name": text.pupil_name(r.first_name, r.last_name),
                 "class_name": r.class_name or "",
                 "offer_title": r.title,
                 "employer_name": r.employer_name,

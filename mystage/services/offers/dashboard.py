@@ -21,7 +21,7 @@ from mystage.models import (
     School,
     User,
 )
-from mystage.services import permissions, weeks
+from mystage.services import permissions, text, weeks
 from mystage.services.ids import client_id
 from mystage.services.offers.lifecycle import DEACTIVATED_LABEL, available_actions, deactivations
 from mystage.services.offers.records import editable_offer
@@ -259,7 +259,7 @@ def employer_applications(
             "id": r.id,
             "offer_id": r.offer_id,
             "offer_title": r.title,
-            "pupil_name": f"{r.first_name} {r.last_name}".strip(),
+            "pupil_name": text.pupil_name(r.first_name, r.last_name),
             "school": f"{r.school_name} ({r.school_city})"
             if r.school_name and r.school_city
             else (r.school_name or ""),

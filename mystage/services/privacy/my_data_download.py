@@ -384,29 +384,3 @@ def download_path_of_job(s: Session, user: User | None, job_id: Any) -> tuple[Pa
         return None
     jid = client_id(job_id)
     return _file_of(s.get(ExportJob, jid) if jid is not None else None, user)
-
-
-def forget_users(s: Session, user_ids: list[int]) -> int:
-    """For an erasure (``services/privacy/erasure.py``): delete the « Mes données » files of
-    these accounts now (not at their link's expiry) and void their links, set-based, in the
-    caller's transaction (no commit).  Returns the files deleted."""
-    ids = sorted({int(i) for i in user_ids})
-    if not ids:
-        return 0
-    root = get_settings().private_dir.resolve()
-    c = ExportJob.__table__.c
-    deleted = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        cond = sa.and_(c.user_id.in_(chunk), c.kind == KIND)
-        for (relative,) in s.execute(sa.select(c.file_path).where(cond, c.file_path != "")):
-            path = (root / relative).resolve()
-            if root / FOLDER in path.parents and path.is_file():
-                path.unlink()
-                deleted += 1
-        s.execute(
-            sa.update(ExportJob.__table__)
-            .where(cond, c.status.in_(("queued", "running", "done")))
-            .values(status="expired", file_path="", token_hash=None)
-        )
-    return deleted

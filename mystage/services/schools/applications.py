@@ -17,7 +17,7 @@ from mystage.models import (
     SchoolClass,
     User,
 )
-from mystage.services import permissions, weeks
+from mystage.services import permissions, text, weeks
 from mystage.services.applications import ACTION_LABELS, actions_for
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
@@ -31,7 +31,7 @@ from mystage.services.schools.scope import (
     visible_pupil,
 )
 from mystage.services.schools.tracking import CLOSED_STATES, STAGES, stage_of, state_colour
-from mystage.services.schools.values import fmt_date, full_name
+from mystage.services.schools.values import fmt_date
 
 
 def pupil_applications(s: Session, actor: User | None, pupil_id: Any) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def pupil_applications(s: Session, actor: User | None, pupil_id: Any) -> dict[st
     return {
         "pupil": {
             "id": pupil.id,
-            "name": pupil.full_name,
+            "name": text.pupil_name(pupil.first_name, pupil.last_name),
             "email": pupil.email or "",
             "class_id": pupil.class_id or NO_CLASS,
             "class_name": class_name,
@@ -194,7 +194,7 @@ def application_tabs(
                 "employer_name": r.employer_name,
                 "city": r.city,
                 "pupil_id": r.pupil_id,
-                "pupil_name": full_name(r.first_name, r.last_name),
+                "pupil_name": text.pupil_name(r.first_name, r.last_name),
                 "class_name": r.class_name or "",
                 "week_label": weeks.application_period_label(r.week_start, r.week_count),
                 "state": r.state,

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from mystage.settings import get_settings
+
 from ..blocks import Bullets, Link, Links, Page, Para, Section, Sub
 from ..common import PLACEHOLDER_EMAIL, PLACEHOLDER_ORG
+
+_C = get_settings()  # the delays in force (RETENTION_* settings), read at start-up
+
+
+def _days(n: int) -> str:
+    return "une journée" if n <= 1 else f"{n} jours"
+
 
 ORG = PLACEHOLDER_ORG
 EMAIL = PLACEHOLDER_EMAIL
@@ -192,24 +201,44 @@ DONNEES = Page(
             (
                 Bullets(
                     (
-                        "Comptes des élèves, candidatures et CV : jusqu'à la fin de l'année "
-                        "scolaire, puis anonymisés. [Date et durée à confirmer par "
-                        "l'organisme, par exemple le 31 juillet.]",
+                        "Comptes des élèves : tant qu'ils servent. Un élève qui ne s'est pas "
+                        "connecté depuis la fin de l'année scolaire (31 août) voit son compte "
+                        f"anonymisé {_C.retention_pupil_grace_days} jours après : nom, "
+                        "adresse électronique, téléphone, mot de passe, date de naissance, "
+                        "CV et son fichier, lettres de motivation, favoris sont effacés.",
+                        "Candidatures : gardées sans nom ni texte libre une fois le compte de "
+                        "l'élève supprimé ou anonymisé (« Élève (compte supprimé) »), pour "
+                        "que les chiffres restent justes.",
                         "Comptes des personnels, des employeurs et des référents : tant qu'ils "
-                        "sont utilisés ; supprimés ou anonymisés après [2 ans] sans connexion, "
-                        "après un courriel d'avertissement.",
+                        "sont utilisés, ou jusqu'à leur suppression (« Supprimer mon "
+                        "compte »).",
+                        "Équipes des employeurs : l'adresse d'un collègue invité reste "
+                        "visible du responsable dans « Mon équipe » (même si l'invitation est "
+                        "annulée ou a expiré) ; les choix de chaque membre par espace "
+                        "(notifications, accès) sont gardés tant que son compte existe.",
                         "Listes de classe (élèves pas encore inscrits) : supprimées avec la "
                         "classe, et chaque jour celles des années scolaires passées.",
-                        "Sessions de connexion : supprimées 30 jours après leur expiration.",
+                        "Courriels et SMS envoyés : leur texte est effacé au bout de "
+                        f"{_C.retention_outbox_body_days} jours, la trace de l'envoi "
+                        f"(destinataire, date) au bout de {_C.retention_outbox_days} jours.",
+                        "Historique des actions (qui a fait quoi, quand) : l'auteur et les "
+                        f"messages sont anonymisés au bout de {_C.retention_audit_years} ans ; "
+                        "les dates et les étapes restent.",
+                        "Sessions de connexion : supprimées "
+                        f"{_C.retention_session_days} jours après leur expiration.",
                         "Tentatives de connexion et liens à usage unique expirés : supprimés "
-                        "au bout d'une journée.",
+                        f"au bout de {_days(_C.retention_token_days)}.",
                         "Statistiques : conservées sans aucune donnée permettant "
                         "d'identifier un élève.",
                     )
                 ),
                 Para(
-                    "Les conventions signées sont conservées par les établissements selon "
-                    "leurs propres règles d'archivage."
+                    "Conventions de stage : gardées sur MyStage "
+                    f"{_C.retention_convention_years} ans après la semaine de stage, avec "
+                    "ce qu'elles contiennent (les parties, les signatures), même si un "
+                    "compte est supprimé entre-temps ; elles sont ensuite effacées (le "
+                    "document et les coordonnées ; la date et l'état restent). Les "
+                    "établissements les archivent aussi selon leurs propres règles."
                 ),
             ),
         ),
@@ -273,8 +302,26 @@ DONNEES = Page(
                     "Vous pouvez accéder à vos données, les faire rectifier ou effacer, "
                     "demander la limitation de leur traitement ou vous y opposer. Pour un "
                     "élève mineur, ces droits peuvent être exercés par l'élève lui-même ou "
-                    "par ses représentants légaux. Une partie de vos données se corrige "
-                    "directement depuis « Mon profil »."
+                    "par ses représentants légaux. Dans « Mon compte » (« Mon espace » → "
+                    "« Mon compte »), vous corrigez votre nom, changez votre adresse "
+                    "électronique (confirmée par un lien), votre portable (confirmé par un "
+                    "code SMS) et votre mot de passe, et voyez vos sessions ouvertes."
+                ),
+                Para(
+                    "Recevoir vos données (droit d'accès et portabilité) : « Mon compte », "
+                    "puis « Mes données » donne un fichier .zip avec tout ce que MyStage "
+                    "garde sur vous (mes-donnees.json, lisible par un autre service, et vos "
+                    "fichiers : CV, logo, conventions signées). Il ne contient rien sur "
+                    "d'autres personnes, sauf les messages qui vous ont été adressés. Le "
+                    "fichier est gardé 1 heure (téléchargement immédiat) ou 7 jours (préparé "
+                    "en arrière-plan, lien envoyé par courriel), puis supprimé ; il est "
+                    "supprimé aussitôt si vous supprimez votre compte."
+                ),
+                Para(
+                    "Supprimer votre compte : « Mon compte », puis « Supprimer mon compte » "
+                    "(votre mot de passe est demandé). Les candidatures en cours sont "
+                    "annulées et les employeurs prévenus ; ce qui est gardé, et combien de "
+                    "temps, est indiqué ci-dessus."
                 ),
                 Para(
                     f"Pour exercer vos droits : écrivez à [adresse du DPO] ou à {EMAIL}. Si "
