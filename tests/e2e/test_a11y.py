@@ -219,6 +219,66 @@ def _roster_preview(page: Page) -> bool:
     return True
 
 
+A11Y_INVITATION = "a11y-invitation-equipe-0001"
+
+
+def _team_invitation() -> str:
+    """A valid team invitation of the demo bakery (its sign-up form), made once in the
+    server's database: the invited row and its token (only the secret's hash is stored)."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from mystage.services.accounts.tokens import hash_token
+
+    digest = hash_token(A11Y_INVITATION)
+    engine = sa.create_engine(server_db())
+    try:
+        with engine.begin() as c:
+            if c.execute(
+                sa.text("SELECT id FROM one_time_tokens WHERE token_hash = :h"), {"h": digest}
+            ).scalar():
+                return A11Y_INVITATION
+            structure_id = c.execute(
+                sa.text(
+                    "SELECT m.structure_id FROM structure_members m JOIN users u "
+                    "ON u.id = m.user_id WHERE u.email = 'employeur@demo.mystage.fr' "
+                    "AND m.role = 'owner'"
+                )
+            ).scalar()
+            now = datetime.now(UTC)
+            c.execute(
+                sa.text(
+                    "INSERT INTO structure_members (structure_id, invited_email, role, status, "
+                    "created_at, all_spaces) VALUES (:s, 'a11y.invite@exemple.fr', 'member', "
+                    "'invited', :now, :t)"
+                ),
+                {"s": structure_id, "now": now, "t": True},
+            )
+            member_id = c.execute(
+                sa.text(
+                    "SELECT id FROM structure_members WHERE invited_email = "
+                    "'a11y.invite@exemple.fr' AND structure_id = :s"
+                ),
+                {"s": structure_id},
+            ).scalar()
+            c.execute(
+                sa.text(
+                    "INSERT INTO one_time_tokens (purpose, token_hash, target, payload, "
+                    "created_at, expires_at, attempts) VALUES ('invitation', :h, "
+                    "'a11y.invite@exemple.fr', :p, :now, :exp, 0)"
+                ),
+                {
+                    "h": digest,
+                    "p": json.dumps({"member_id": member_id, "structure_id": structure_id}),
+                    "now": now,
+                    "exp": now + timedelta(days=14),
+                },
+            )
+    finally:
+        engine.dispose()
+    return A11Y_INVITATION
+
+
 def _sign_link() -> str:
     """A legal representative's link that does not exist: the page every failure shows."""
     return "lien-inconnu"
@@ -238,6 +298,7 @@ DYNAMIC: dict[str, Callable[[], int | str]] = {
     "/espace/etablissement/conventions/[conv_id]": _school_convention,
     "/convention/signer/[token]": _sign_link,
     "/classe/[code]": _class_code,
+    "/invitation/equipe/[token]": _team_invitation,
 }
 
 
