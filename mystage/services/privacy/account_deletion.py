@@ -37,10 +37,9 @@ from mystage.models import (
     StructureMember,
     User,
 )
-from mystage.services import applications
+from mystage.services import applications, structures
 from mystage.services.accounts import passwords, ratelimit
 from mystage.services.privacy.erasure import anonymise_users
-from mystage.services.structures import team
 
 SCOPE = "account_delete"
 MAX_FAILURES = 5  # wrong passwords per account per WINDOW
@@ -247,7 +246,7 @@ def delete_my_account(
     # A team member's offers and pending work go to the structure's owner (as when a
     # member leaves the team), so their applications keep a recipient.
     for structure_id, owner_id in _teams_with_owner(s, user_id):
-        team.transfer_work(s, structure_id, user_id, owner_id, user)
+        structures.transfer_work(s, structure_id, user_id, owner_id, user)
     # Anonymise first, so the withdrawal mails already say « Élève (compte supprimé) ».
     anonymise_users(s, [user_id], now, actor=user)
     applications.move(
