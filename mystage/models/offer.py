@@ -126,6 +126,15 @@ class Offer(SQLModel, table=True):
     unpublished_at: datetime | None = dt()
     removed_at: datetime | None = dt()
     owner_notified_at: datetime | None = dt()  # told the offer left the search
+    # Moderation (issue 18; platform setting « offer_moderation »): when the offer was last
+    # submitted for publication, the moderator's last decision and its reason (shown to
+    # the author after a refusal, kept until the next submission).
+    submitted_at: datetime | None = dt()
+    moderated_at: datetime | None = dt()
+    moderated_by_id: int | None = Field(default=None, foreign_key="users.id")
+    moderation_reason: str = Field(
+        default="", sa_type=sa.Text(), sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = created(index=True)
     updated_at: datetime | None = dt()
 

@@ -81,6 +81,41 @@ class JobRun(SQLModel, table=True):
     lease_until: datetime | None = dt()  # single runner on SQLite / without advisory locks
 
 
+class JobRunLog(SQLModel, table=True):
+    """One run of a scheduled job (issue 18's « Tâches » page): start, end, rows, error."""
+
+    __tablename__ = "job_run_log"
+    __table_args__ = (sa.Index("ix_job_run_log_name_started", "name", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    started_at: datetime = created()
+    finished_at: datetime | None = dt()
+    status: str = Field(default="", max_length=16)  # ok, error
+    count: int = 0
+    error: str = text()
+    trigger: str = Field(default="", max_length=16)  # loop, cli, admin (« Lancer maintenant »)
+
+
+class OfferReport(SQLModel, table=True):
+    """« Signaler cette offre »: a visitor's or user's report, decided by a moderator."""
+
+    __tablename__ = "offer_reports"
+    __table_args__ = (sa.Index("ix_offer_reports_status_created", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offers.id", index=True)
+    reason: str = Field(max_length=32)
+    text: str = Field(default="", sa_type=sa.Text())
+    reporter_id: int | None = Field(default=None, foreign_key="users.id")
+    client_key: str = Field(default="", max_length=64)  # hashed client address (rate limit)
+    status: str = Field(default="open", max_length=16)  # open, dismissed, actioned
+    decided_at: datetime | None = dt()
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+    decision_note: str = Field(default="", sa_type=sa.Text())
+    created_at: datetime = created()
+
+
 class ExportJob(SQLModel, table=True):
     __tablename__ = "export_jobs"
 

@@ -19,7 +19,30 @@ class Operator(SQLModel, table=True):
     name: str = Field(max_length=150, unique=True)
     website: str = Field(default="", max_length=300)
     api_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    # Issue 18: the operator's page in the back office (logo in private storage).
+    logo_path: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    contact_name: str = Field(default="", max_length=150, sa_column_kwargs={"server_default": ""})
+    contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
+    contact_phone: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     created_at: datetime = created()
+
+
+class OperatorToken(SQLModel, table=True):
+    """An operator's API token: only its SHA-256 is stored; ``prefix`` (the first
+    characters, shown in lists) tells tokens apart.  Revoked tokens stay for the audit."""
+
+    __tablename__ = "operator_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", index=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    scopes: str = Field(default="offers:read,offers:write,applications", max_length=200)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = created()
+    last_used_at: datetime | None = dt()
+    revoked_at: datetime | None = dt()
 
 
 class Structure(SQLModel, table=True):
@@ -50,6 +73,13 @@ class Structure(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operators.id")
     owner_id: int | None = Field(default=None, foreign_key="users.id")
     validation_status: str = Field(default="validated", max_length=20)  # pending/validated/refused
+    # Issue 18: a suspended structure's offers leave the search; a merged duplicate points
+    # at the structure that took its members, offers and history.
+    suspended_at: datetime | None = dt()
+    suspension_reason: str = Field(
+        default="", sa_type=sa.Text(), sa_column_kwargs={"server_default": ""}
+    )
+    merged_into_id: int | None = Field(default=None, foreign_key="structures.id")
     created_at: datetime = created()
     updated_at: datetime | None = dt()
 

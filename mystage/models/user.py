@@ -24,6 +24,7 @@ class Role(StrEnum):
     REFERENT_ACADEMIQUE = "referent_academique"
     REFERENT_CENTRAL = "referent_central"
     OPERATEUR = "operateur"
+    MODERATEUR = "moderateur"  # offers and structures only (issue 18), named by an admin
     ADMIN = "admin"
 
 
@@ -40,6 +41,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.REFERENT_ACADEMIQUE: "Référent académique",
     Role.REFERENT_CENTRAL: "Référent central",
     Role.OPERATEUR: "Opérateur",
+    Role.MODERATEUR: "Modérateur",
     Role.ADMIN: "Administrateur",
 }
 
@@ -135,6 +137,11 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = dt()
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     anonymized_at: datetime | None = dt()
+    # Issue 18: blocked by an admin (no login, sessions revoked) until unblocked.
+    blocked_at: datetime | None = dt()
+    blocked_reason: str = Field(
+        default="", sa_type=sa.Text(), sa_column_kwargs={"server_default": ""}
+    )
     deleted_at: datetime | None = dt()
     created_at: datetime = created()
     updated_at: datetime | None = dt()
