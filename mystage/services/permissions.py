@@ -67,13 +67,14 @@ def require(allowed: bool, message: str | None = None) -> None:
 
 
 def _active(user: User | None) -> bool:
-    """A logged-in, active, not deleted account."""
+    """A logged-in, active, not deleted nor blocked account."""
     return (
         user is not None
         and user.id is not None
         and user.status == AccountStatus.ACTIVE
         and user.deleted_at is None
         and user.anonymized_at is None
+        and user.blocked_at is None
     )
 
 
@@ -134,8 +135,17 @@ def can_view_dev_mailbox(user: User | None, obj: Any = None) -> bool:
 
 
 def can_admin(user: User | None, obj: Any = None) -> bool:
-    """Administration pages and actions."""
+    """Administration pages and actions (administrators only)."""
     return _has_role(user, ADMINS)
+
+
+MODERATORS = frozenset({Role.ADMIN, Role.MODERATEUR})
+
+
+def can_moderate(user: User | None, obj: Any = None) -> bool:
+    """Moderation of offers and structures (issue 18): the offers' review queue, reports,
+    pending structures, merges and suspensions — administrators and moderators."""
+    return _has_role(user, MODERATORS)
 
 
 # --- Structures and offers ------------------------------------------------------------------

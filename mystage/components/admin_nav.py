@@ -1,0 +1,66 @@
+"""The back office's small navigation (every page under /espace/admin).
+
+``admin_nav(active)`` with ``active`` in :data:`NAV_KEYS`.  A moderator sees « Modération »
+and « Structures » only (display only: every handler and service checks the rights on the
+server with ``permissions.can_admin`` / ``can_moderate``).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mystage.components import theme
+from mystage.models import Role
+from mystage.state.session import SessionState
+
+ADMIN_URL = "/espace/admin"
+
+# key → (label, href, moderators see it too)
+NAV_ITEMS: list[tuple[str, str, str, bool]] = [
+    ("accueil", "Validations", ADMIN_URL, False),
+    ("moderation", "Modération des offres", f"{ADMIN_URL}/moderation", True),
+    ("structures", "Structures", f"{ADMIN_URL}/structures", True),
+    ("utilisateurs", "Utilisateurs", f"{ADMIN_URL}/utilisateurs", False),
+    ("operateurs", "Opérateurs", f"{ADMIN_URL}/operateurs", False),
+    ("envois", "Courriels et SMS", f"{ADMIN_URL}/envois", False),
+    ("taches", "Tâches", f"{ADMIN_URL}/taches", False),
+    ("journal", "Journal", f"{ADMIN_URL}/journal", False),
+    ("reglages", "Réglages", f"{ADMIN_URL}/reglages", False),
+]
+NAV_KEYS = tuple(item[0] for item in NAV_ITEMS)
+
+
+def _item(key: str, label: str, href: str, active: str) -> rx.Component:
+    is_active = key == active
+    return rx.link(
+        label,
+        href=href,
+        id=f"admin-nav-{key}",
+        aria_current="page" if is_active else None,
+        color=theme.BLUE,
+        font_weight="700" if is_active else "500",
+        padding="0.45rem 0.8rem",
+        border_radius="4px",
+        background=theme.BLUE_LIGHT if is_active else "transparent",
+        underline="none",
+        white_space="nowrap",
+        _hover={"background": theme.BLUE_LIGHT},
+    )
+
+
+def admin_nav(active: str) -> rx.Component:
+    """The links of the back office; ``active`` is the current page's key."""
+    links = []
+    for key, label, href, moderators in NAV_ITEMS:
+        link = _item(key, label, href, active)
+        if not moderators:
+            link = rx.cond(SessionState.user_role == Role.ADMIN.value, link)
+        links.append(link)
+    return rx.el.nav(
+        rx.flex(*links, gap="0.25rem", wrap="wrap"),
+        aria_label="Administration",
+        border_bottom=f"1px solid {theme.GREY_BORDER}",
+        padding_bottom="0.5rem",
+        margin_bottom="1.25rem",
+        width="100%",
+    )
