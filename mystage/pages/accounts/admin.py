@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mystage.components.admin_nav import admin_nav
 from mystage.components.forms import notice, page_title
 from mystage.components.layout import page
 from mystage.state.accounts import AdminState
@@ -127,6 +128,7 @@ def _qpv_section() -> rx.Component:
 def admin_page() -> rx.Component:
     return rx.vstack(
         page_title("Administration : comptes à valider"),
+        admin_nav("accueil"),
         rx.cond(
             AdminState.allowed,
             rx.vstack(
