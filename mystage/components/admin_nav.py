@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mystage.components import theme
+from mystage.components.space_nav import nav_bar, nav_link
 from mystage.models import Role
 from mystage.state.session import SessionState
 
@@ -30,37 +30,12 @@ NAV_ITEMS: list[tuple[str, str, str, bool]] = [
 NAV_KEYS = tuple(item[0] for item in NAV_ITEMS)
 
 
-def _item(key: str, label: str, href: str, active: str) -> rx.Component:
-    is_active = key == active
-    return rx.link(
-        label,
-        href=href,
-        id=f"admin-nav-{key}",
-        aria_current="page" if is_active else None,
-        color=theme.BLUE,
-        font_weight="700" if is_active else "500",
-        padding="0.45rem 0.8rem",
-        border_radius="4px",
-        background=theme.BLUE_LIGHT if is_active else "transparent",
-        underline="none",
-        white_space="nowrap",
-        _hover={"background": theme.BLUE_LIGHT},
-    )
-
-
 def admin_nav(active: str) -> rx.Component:
     """The links of the back office; ``active`` is the current page's key."""
     links = []
     for key, label, href, moderators in NAV_ITEMS:
-        link = _item(key, label, href, active)
+        link = nav_link("admin-nav", key, label, href, active)
         if not moderators:
             link = rx.cond(SessionState.user_role == Role.ADMIN.value, link)
         links.append(link)
-    return rx.el.nav(
-        rx.flex(*links, gap="0.25rem", wrap="wrap"),
-        aria_label="Administration",
-        border_bottom=f"1px solid {theme.GREY_BORDER}",
-        padding_bottom="0.5rem",
-        margin_bottom="1.25rem",
-        width="100%",
-    )
+    return nav_bar(links, "Administration")
