@@ -275,10 +275,14 @@ def can_edit_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
 def _structure_validated(s: Session, structure_id: int | None) -> bool:
     if structure_id is None:
         return True
-    status = s.execute(
-        sa.select(Structure.validation_status).where(Structure.id == structure_id)
-    ).scalar_one_or_none()
-    return status in (None, "validated")
+    row = s.execute(
+        sa.select(Structure.validation_status, Structure.suspended_at).where(
+            Structure.id == structure_id
+        )
+    ).first()
+    if row is None:
+        return True
+    return row[0] == "validated" and row[1] is None  # a suspended structure cannot publish
 
 
 def can_publish_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
@@ -315,8 +319,9 @@ def can_manage_structure(s: Session, user: User | None, structure: Structure | N
 
 
 def can_validate_structures(user: User | None, obj: Any = None) -> bool:
-    """Validate or refuse new structures (setting « employer_validation_required »)."""
-    return _has_role(user, ADMINS)
+    """Validate or refuse new structures (setting « employer_validation_required »):
+    administrators and moderators (issue 18)."""
+    return _has_role(user, MODERATORS)
 
 
 # --- Applications ---------------------------------------------------------------------------

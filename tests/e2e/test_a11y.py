@@ -408,6 +408,21 @@ def _tab(key: str) -> Callable[[Page], bool]:
     return open_it
 
 
+def _structure_merge(page: Page) -> bool:
+    """Back office « Structures »: search, then the merge dialog (left open)."""
+    page.fill("#structure-q", "e")
+    page.click("#structure-search")
+    page.locator(".structure-merge").first.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    return True
+
+
+def _new_operator(page: Page) -> bool:
+    page.click("#operator-new")
+    expect(page.locator("#operator-detail")).to_be_visible()
+    return True
+
+
 @dataclass
 class View:
     label: str
@@ -446,6 +461,8 @@ STATES: dict[tuple[str, str], list[tuple[str, Callable[[Page], bool]]]] = {
         ("autorisations", _dialog("#auth-all")),
         ("liste collée", _roster_preview),
     ],
+    ("admin", "/espace/admin/structures"): [("regroupement", _structure_merge)],
+    ("admin", "/espace/admin/operateurs"): [("nouvel opérateur", _new_operator)],
 }
 
 

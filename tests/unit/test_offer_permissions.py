@@ -165,7 +165,7 @@ def test_permission_functions_as_every_role(s, world):
         assert permissions.can_create_offer(user) == (role in permissions.OFFER_POSTERS)
         assert permissions.can_edit_offer(s, user, offer) == (role == Role.ADMIN)
         assert permissions.can_publish_offer(s, user, offer) == (role == Role.ADMIN)
-        assert permissions.can_validate_structures(user) == (role == Role.ADMIN)
+        assert permissions.can_validate_structures(user) == (role in permissions.MODERATORS)
         assert permissions.can_manage_structure(s, user, world["structure"]) == (role == Role.ADMIN)
     assert permissions.can_manage_structure(s, world["owner"], world["structure"])
     assert not permissions.can_manage_structure(s, world["member"], world["structure"])

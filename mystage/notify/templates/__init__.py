@@ -107,3 +107,4 @@ __all__ = [
     "template_names",
 ]
 from mystage.notify.templates import my_data as _my_data  # noqa: E402, F401  (« Mes données »)
+from mystage.notify.templates import orgs as _orgs  # noqa: E402, F401  (back office: structures)

@@ -53,7 +53,12 @@ from mystage.services.accounts.admin import (
     pending_structures,
     referent_territory,
 )
-from mystage.services.accounts.creation import PROFILE_FIELDS, create_active_account
+from mystage.services.accounts.creation import (
+    PROFILE_FIELDS,
+    create_active_account,
+    flush_new_user,
+    validate_identity,
+)
 from mystage.services.accounts.delivery import CODE_TTL
 from mystage.services.accounts.identifiers import (
     identifier_kind,
@@ -284,6 +289,8 @@ __all__ = [
     "confirm_phone",
     "consume_magic_link",
     "create_active_account",
+    "flush_new_user",
+    "validate_identity",
     "create_session",
     "decide_account",
     "exchange_login_grant",

@@ -58,6 +58,7 @@ from mystage.services.structures.logo import (
     MSG_LOGO_FORMAT,
     MSG_LOGO_SIZE,
     logo_bytes,
+    logo_png,
     save_logo,
 )
 from mystage.services.structures.membership import (
@@ -65,6 +66,7 @@ from mystage.services.structures.membership import (
     MSG_NOT_OWNER,
     MSG_PENDING_VALIDATION,
     MSG_REFUSED,
+    MSG_SUSPENDED,
     employer_context,
     owner_of,
     pending_membership,
@@ -173,6 +175,7 @@ __all__ = [
     "MSG_PRIVACY",
     "MSG_REFUSED",
     "MSG_REQUEST_DONE",
+    "MSG_SUSPENDED",
     "MSG_SIRET_TAKEN",
     "MSG_STATUT",
     "MSG_STRUCTURE_DONE",
@@ -187,6 +190,7 @@ __all__ = [
     "geocode_place",
     "join_requests",
     "logo_bytes",
+    "logo_png",
     "naf_code_of",
     "naf_suggestions",
     "normalize_any_phone",

@@ -39,18 +39,14 @@ def _logo_path(relative: str) -> Path | None:
     return path
 
 
-def save_logo(
-    s: Session, actor: User | None, data: bytes, filename: str = "", structure_id: int | None = None
-) -> str:
-    """Store the structure's logo (owner, or admin with ``structure_id``).  The file is
-    recognised by decoding it (PNG, JPEG or WebP, ≤ 2 Mo; the name is ignored), re-encoded
-    as a PNG of at most 256×256 in private storage; the previous logo is deleted.
-    Returns "" or a French error."""
-    st = target_structure(s, actor, structure_id)
+def logo_png(data: bytes) -> tuple[bytes, str]:
+    """``(png, "")`` for a PNG, JPEG or WebP image of at most 2 Mo (recognised by decoding
+    it, the name is ignored), re-encoded as a PNG of at most 256×256; else ``(b"", error)``.
+    Shared with the operators' logos (back office)."""
     if not isinstance(data, bytes | bytearray) or not data:
-        return MSG_LOGO_FORMAT
+        return b"", MSG_LOGO_FORMAT
     if len(data) > LOGO_MAX_BYTES:
-        return MSG_LOGO_SIZE
+        return b"", MSG_LOGO_SIZE
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -58,7 +54,7 @@ def save_logo(
             fmt = probe.format
             width, height = probe.size
             if fmt not in ("PNG", "JPEG", "WEBP") or width * height > LOGO_MAX_PIXELS:
-                return MSG_LOGO_FORMAT
+                return b"", MSG_LOGO_FORMAT
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
             img.load()
@@ -67,11 +63,25 @@ def save_logo(
             out = io.BytesIO()
             img.save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return MSG_LOGO_FORMAT
+        return b"", MSG_LOGO_FORMAT
+    return out.getvalue(), ""
+
+
+def save_logo(
+    s: Session, actor: User | None, data: bytes, filename: str = "", structure_id: int | None = None
+) -> str:
+    """Store the structure's logo (owner, or admin with ``structure_id``).  The file is
+    recognised by decoding it (PNG, JPEG or WebP, ≤ 2 Mo; the name is ignored), re-encoded
+    as a PNG of at most 256×256 in private storage; the previous logo is deleted.
+    Returns "" or a French error."""
+    st = target_structure(s, actor, structure_id)
+    png, error = logo_png(data)
+    if error:
+        return error
     folder = _logo_dir()
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{st.id}-{secrets.token_hex(8)}.png"
-    (folder / name).write_bytes(out.getvalue())
+    (folder / name).write_bytes(png)
     old = _logo_path(st.logo_path)
     st.logo_path = f"logos/{name}"
     st.updated_at = clock.now()

@@ -26,6 +26,10 @@ MSG_MEMBERSHIP_PENDING = (
     "Votre demande pour rejoindre {name} attend l'accord de son responsable : vous pourrez "
     "déposer des offres dès qu'il l'aura acceptée."
 )
+MSG_SUSPENDED = (
+    "Votre structure est suspendue par l'équipe MyStage : vos offres ne peuvent pas être "
+    "publiées. Répondez au courriel reçu pour en savoir plus."
+)
 MSG_NOT_OWNER = "Action réservée au responsable de la structure."
 
 
@@ -131,6 +135,8 @@ def publish_block_reason(s: Session, user: User | None, structure: Structure | N
         return MSG_PENDING_VALIDATION
     if structure.validation_status == "refused":
         return MSG_REFUSED
+    if structure.suspended_at is not None:
+        return MSG_SUSPENDED
     return ""
 
 

@@ -101,7 +101,12 @@ def validate_structure_form(
 def structure_by_siret(s: Session, siret: str | None) -> Structure | None:
     if not siret:
         return None
-    return s.exec(select(Structure).where(Structure.siret == siret)).first()
+    found = s.exec(select(Structure).where(Structure.siret == siret)).first()
+    for _ in range(5):  # a merged duplicate (back office) leads to the structure kept
+        if found is None or found.merged_into_id is None:
+            break
+        found = s.get(Structure, found.merged_into_id)
+    return found
 
 
 def structure_form(s: Session, actor: User | None, structure_id: int | None = None) -> dict:
