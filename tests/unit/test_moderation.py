@@ -20,6 +20,7 @@ from tests.unit.test_offers import (
     make_user,
     outbox,
     pupil,
+    step_data,
 )
 
 
@@ -209,3 +210,20 @@ def test_private_offers_cannot_be_reported(s):
         "form": "Cette offre n'existe pas ou n'est plus visible."
     }
     assert search is not None
+
+
+def test_approved_offer_is_found_by_the_search(s):
+    set_mode(s, "review")
+    owner, _ = employer(s)
+    modo = moderator(s)
+    oid = complete_offer(s, owner)
+    assert (
+        offers.save_step(
+            s, owner, oid, 2, step_data(s, 2, title="Librairie Skncix – Commerce – Libraire")
+        )
+        == {}
+    )
+    assert moderation.approve_offer(s, modo, oid) == ""
+    assert get(s, oid).places_left > 0
+    result = search.search(s, search.SearchCriteria(q="Skncix"), None)
+    assert oid in [r["id"] for r in result.results]
