@@ -14,7 +14,15 @@ from .application import (
     PupilCV,
     Signature,
 )
-from .offer import OFFER_STATE_LABELS, Favorite, Offer, OfferSchool, OfferState, OfferWeek
+from .offer import (
+    OFFER_STATE_LABELS,
+    PRIVATE_OFFER_STATES,
+    Favorite,
+    Offer,
+    OfferSchool,
+    OfferState,
+    OfferWeek,
+)
 from .ops import (
     AuditLog,
     Channel,
@@ -70,6 +78,7 @@ __all__ = [
     "LEVEL_LABELS",
     "OFFER_POSTING_ROLES",
     "OFFER_STATE_LABELS",
+    "PRIVATE_OFFER_STATES",
     "PENDING_STATES",
     "REFERENT_ROLES",
     "ROLE_LABELS",

@@ -18,6 +18,10 @@ class OfferState(StrEnum):
     FULL = "full"
     PAST = "past"
     REMOVED = "removed"
+    # Issue 18, platform setting « offer_moderation »: « Publier » submits the offer to the
+    # moderators (review mode) or mails its author an activation link (e-mail mode).
+    PENDING = "pending"
+    ACTIVATION = "activation"
 
 
 OFFER_STATE_LABELS = {
@@ -27,7 +31,14 @@ OFFER_STATE_LABELS = {
     OfferState.FULL: "Complète",
     OfferState.PAST: "Passée",
     OfferState.REMOVED: "Supprimée",
+    OfferState.PENDING: "En attente de modération",
+    OfferState.ACTIVATION: "À valider par e-mail",
 }
+
+# Offers that nobody but their editors (and moderators, from the back office) may see.
+PRIVATE_OFFER_STATES = frozenset(
+    {OfferState.DRAFT, OfferState.REMOVED, OfferState.PENDING, OfferState.ACTIVATION}
+)
 
 
 class Offer(SQLModel, table=True):

@@ -21,6 +21,8 @@ STATE_FILTERS_OFFERS = [
     ("draft", "Brouillon"),
     ("published", "Publiée"),
     ("unpublished", "Dépubliée"),
+    ("pending", "En attente de modération"),
+    ("activation", "À valider par e-mail"),
     ("full", "Complète"),
     ("past", "Passée"),
 ]
@@ -37,7 +39,8 @@ STATE_COLORS = {
     "draft": "gray", "published": "green", "unpublished": "orange", "full": "blue",
     "past": "gray", "removed": "red", "sent": "blue", "read": "indigo", "under_review": "amber",
     "accepted": "green", "confirmed": "green", "refused": "red", "expired": "gray",
-    "deactivated": "red",
+    "deactivated": "red", "pending": "amber", "activation": "amber",
+    "refused_moderation": "red",
 }  # fmt: skip
 # What the employer still has to do on an application of these states (« Répondre »).
 TODO_STATES = ("sent", "read", "under_review")
@@ -148,6 +151,10 @@ def _offer_actions(r) -> rx.Component:
         rx.cond(
             state == "unpublished",
             _action("Republier", S.act("republish", oid), color_scheme="green"),
+        ),
+        rx.cond(
+            state == "activation",
+            _action("Renvoyer le lien", S.act("publish", oid), class_name="act-resend-link"),
         ),
         rx.cond(
             (state == "published") | (state == "full"),

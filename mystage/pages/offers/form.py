@@ -68,6 +68,16 @@ def offer_form_page() -> rx.Component:
                         color="#666",
                         margin_bottom="0.5rem",
                     ),
+                    rx.cond(
+                        S.moderation_note != "",
+                        notice(
+                            "L'équipe MyStage n'a pas publié cette offre. "
+                            + S.moderation_note
+                            + " Corrigez-la puis cliquez sur « Publier » depuis l'aperçu.",
+                            "error",
+                            id="offer-moderation-note",
+                        ),
+                    ),
                     _stepper(),
                     card(
                         rx.heading(

@@ -9,6 +9,7 @@ from mystage.components.forms import card, notice
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
 from mystage.components.offer import favorite_button, offer_detail
+from mystage.pages.offers.report import report_dialog
 from mystage.state.offers import OfferPageState
 
 
@@ -91,6 +92,7 @@ def _apply_box() -> rx.Component:
             ),
         ),
         rx.text("Offre n° ", S.view["id"], font_size="0.8rem", color="#666", margin_top="0.5rem"),
+        report_dialog(),
         position=rx.breakpoints(initial="static", md="sticky"),
         top="1rem",
     )

@@ -4,7 +4,9 @@ table), the offer page, duplication/renewal and the employer dashboard.
 Submodules: :mod:`.fields` (the form's vocabulary and messages), :mod:`.validation`
 (one check per step), :mod:`.form` (draft, load/save a step), :mod:`.records` (an offer's
 weeks and derived columns), :mod:`.view` (the offer page), :mod:`.lifecycle` (the
-transition table), :mod:`.duplication`, :mod:`.dashboard`.
+transition table), :mod:`.submission` (where « Publier » leads: the platform's moderation
+mode), :mod:`.moderated` (moderators' decisions, the activation link),
+:mod:`.duplication`, :mod:`.dashboard`.
 
 Permissions: every public function checks the caller (``permissions.can_edit_offer``…)
 and raises :class:`PermissionDenied`; :func:`transition` and :func:`duplicate` return a
@@ -25,6 +27,7 @@ from mystage.services.offers.dashboard import (
     TODO_STATES,
     employer_applications,
     employer_offers,
+    moderation_badge,
     offer_stats,
     period_text,
 )
@@ -111,12 +114,32 @@ from mystage.services.offers.lifecycle import (
     pending_applications_count,
     transition,
 )
+from mystage.services.offers.moderated import (
+    MAX_REASON,
+    MSG_LINK_INVALID,
+    MSG_MODERATORS_ONLY,
+    MSG_REASON_REQUIRED,
+    MSG_REASON_TOO_LONG,
+    activate,
+    activation_offer,
+    approve,
+    check_reason,
+    reject,
+    unpublish_by_moderator,
+)
 from mystage.services.offers.records import (
     MSG_DENIED,
     mondays_for_level,
     places_left_expr,
     reindex_search_text,
     seconde_mondays,
+)
+from mystage.services.offers.submission import (
+    ACTIVATION_PURPOSE,
+    ACTIVATION_URL,
+    MODERATION_SETTING,
+    MODES,
+    moderation_mode,
 )
 from mystage.services.offers.view import (
     application_open,
@@ -127,6 +150,22 @@ from mystage.services.offers.view import (
 )
 
 __all__ = [
+    "ACTIVATION_PURPOSE",
+    "ACTIVATION_URL",
+    "MAX_REASON",
+    "MODERATION_SETTING",
+    "MODES",
+    "MSG_LINK_INVALID",
+    "MSG_MODERATORS_ONLY",
+    "MSG_REASON_REQUIRED",
+    "MSG_REASON_TOO_LONG",
+    "activate",
+    "activation_offer",
+    "approve",
+    "check_reason",
+    "moderation_mode",
+    "reject",
+    "unpublish_by_moderator",
     "reindex_search_text",
     "employer_contact",
     "offer_recipients",
@@ -209,6 +248,7 @@ __all__ = [
     "form_heading",
     "employer_applications",
     "employer_offers",
+    "moderation_badge",
     "has_applied",
     "hours_text",
     "increment_views",

@@ -127,6 +127,7 @@ def employer_offers(
             Offer.places_left,
             Offer.published_at,
             Offer.city,
+            Offer.moderation_reason,
             places_total.label("places_total"),
             sa.func.coalesce(apps.c.applications, 0).label("applications"),
             sa.func.coalesce(apps.c.pending, 0).label("pending"),
@@ -136,29 +137,45 @@ def employer_offers(
     )
     rows = _page_rows(s, stmt, order, page, per_page)
     deactivated = deactivations(s, [(r.id, r.state) for r in rows])
-    return [
-        {
-            "id": r.id,
-            "title": r.title or "(offre sans titre)",
-            "state": r.state,
-            # « Désactivée » (its open applications were refused) is not « Dépubliée » (a
-            # pause): the badge and the line under it say which, and what happened.
-            "badge": "deactivated" if r.id in deactivated else r.state,
-            "state_label": DEACTIVATED_LABEL
-            if r.id in deactivated
-            else OFFER_STATE_LABELS.get(r.state, r.state),
-            "state_note": deactivated.get(r.id, ""),
-            "period": period_text(r.all_year, r.first_week, r.last_week),
-            "places_total": int(r.places_total or 0),
-            "places_left": int(r.places_left or 0),
-            "applications": int(r.applications or 0),
-            "pending": int(r.pending or 0),
-            "published_at": clock.fmt_paris(r.published_at, with_time=False),
-            "city": r.city,
-            "actions": available_actions(r.state),
-        }
-        for r in rows
-    ], total
+    out = []
+    for r in rows:
+        # « Désactivée » (its open applications were refused) is not « Dépubliée » (a
+        # pause): the badge and the line under it say which, and what happened.  An offer
+        # a moderator refused or unpublished says so, with the reason (issue 18).
+        badge, label, note = moderation_badge(r.state, r.moderation_reason)
+        if r.id in deactivated:
+            badge, label, note = "deactivated", DEACTIVATED_LABEL, deactivated[r.id]
+        out.append(_offer_row(r, badge, label, note))
+    return out, total
+
+
+def moderation_badge(state: str, reason: str | None) -> tuple[str, str, str]:
+    """``(badge, label, note)`` of an offer's state as its author sees it."""
+    reason = (reason or "").strip()
+    if reason and state == OfferState.DRAFT:
+        return "refused_moderation", "Refusée par la modération", f"Motif : {reason}"
+    if reason and state == OfferState.UNPUBLISHED:
+        return "refused_moderation", "Dépubliée par la modération", f"Motif : {reason}"
+    return state, OFFER_STATE_LABELS.get(state, state), ""
+
+
+def _offer_row(r: Any, badge: str, label: str, note: str) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title or "(offre sans titre)",
+        "state": r.state,
+        "badge": badge,
+        "state_label": label,
+        "state_note": note,
+        "period": period_text(r.all_year, r.first_week, r.last_week),
+        "places_total": int(r.places_total or 0),
+        "places_left": int(r.places_left or 0),
+        "applications": int(r.applications or 0),
+        "pending": int(r.pending or 0),
+        "published_at": clock.fmt_paris(r.published_at, with_time=False),
+        "city": r.city,
+        "actions": available_actions(r.state),
+    }
 
 
 def offer_stats(s: Session, actor: User | None, offer_id: int) -> dict[str, int]:

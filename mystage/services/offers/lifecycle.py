@@ -39,6 +39,7 @@ from mystage.services.offers.records import (
     places_left_expr,
     today_paris,
 )
+from mystage.services.offers.submission import publication_route, send_activation_link
 
 # --- The offer state machine: action → (from states, to state) ------------------------------
 # ``close_applications`` keeps the state ("" = unchanged).  The system actions
@@ -47,7 +48,9 @@ from mystage.services.offers.records import (
 
 S = OfferState
 OFFER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "publish": (frozenset({S.DRAFT, S.UNPUBLISHED}), S.PUBLISHED),
+    # « Publier » leads to ``published``, or to ``pending`` / ``activation`` when the
+    # platform moderates offers (:func:`.submission.publication_route`).
+    "publish": (frozenset({S.DRAFT, S.UNPUBLISHED, S.ACTIVATION}), S.PUBLISHED),
     "unpublish": (frozenset({S.PUBLISHED, S.FULL}), S.UNPUBLISHED),
     "republish": (frozenset({S.UNPUBLISHED, S.FULL}), S.PUBLISHED),
     "deactivate": (frozenset({S.PUBLISHED, S.UNPUBLISHED, S.FULL}), S.UNPUBLISHED),
@@ -56,8 +59,16 @@ OFFER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "mark_full": (frozenset({S.PUBLISHED}), S.FULL),
     "mark_past": (frozenset({S.PUBLISHED, S.FULL}), S.PAST),
     "mark_available": (frozenset({S.FULL}), S.PUBLISHED),  # a place was freed
+    # Moderation (issue 18), fired by :mod:`.moderated` only: a moderator's decision on a
+    # submitted offer (« Refuser » → ``draft``, or ``unpublished`` when it was online
+    # before), « Dépublier » after a report, and the author's activation link.
+    "approve": (frozenset({S.PENDING}), S.PUBLISHED),
+    "reject": (frozenset({S.PENDING}), S.DRAFT),
+    "moderate_unpublish": (frozenset({S.PUBLISHED, S.FULL}), S.UNPUBLISHED),
+    "activate": (frozenset({S.ACTIVATION}), S.PUBLISHED),
 }
 SYSTEM_ACTIONS = frozenset({"mark_full", "mark_past", "mark_available"})
+MODERATION_ACTIONS = frozenset({"approve", "reject", "moderate_unpublish", "activate"})
 # Who may fire each user action, and the timestamp column it sets.
 _ACTION_PERMISSION = {
     "publish": permissions.can_publish_offer,
@@ -116,7 +127,9 @@ def available_actions(state: str) -> list[str]:
     return [
         action
         for action, (from_states, _to) in OFFER_TRANSITIONS.items()
-        if action not in SYSTEM_ACTIONS and state in from_states
+        if action not in SYSTEM_ACTIONS
+        and action not in MODERATION_ACTIONS
+        and state in from_states
     ]
 
 
@@ -174,7 +187,7 @@ def pending_applications_count(s: Session, offer_id: int) -> int:
     )
 
 
-def _has_future_places(s: Session, offer_id: int, today: date) -> bool:
+def has_future_places(s: Session, offer_id: int, today: date) -> bool:
     return (
         s.execute(
             sa.select(OfferWeek.id).where(
@@ -299,7 +312,7 @@ def transition(
     applications stay as they are (the employer may still answer them, « Republier »
     restores the offer) but an accepted pupil cannot confirm while it is unpublished
     (:func:`mystage.services.applications.confirm`)."""
-    if action not in OFFER_TRANSITIONS or action in SYSTEM_ACTIONS:
+    if action not in OFFER_TRANSITIONS or action in SYSTEM_ACTIONS | MODERATION_ACTIONS:
         return MSG_UNKNOWN_ACTION
     offer = get_offer(s, offer_id)
     if offer is None or not permissions.can_edit_offer(s, actor, offer):
@@ -317,17 +330,25 @@ def transition(
         if not _ACTION_PERMISSION[action](s, actor, offer):
             structure = s.get(Structure, offer.structure_id) if offer.structure_id else None
             return structures.publish_block_reason(s, actor, structure) or MSG_DENIED
-        if not _has_future_places(s, offer.id, today):
+        if not has_future_places(s, offer.id, today):
             return MSG_NO_FUTURE_WEEK
     now = clock.now()
+    audit_action = action
+    if action in ("publish", "republish"):
+        to_state = publication_route(s, offer, current)
+        if to_state != S.PUBLISHED:
+            audit_action = "submit"
     values: dict[str, Any] = {"updated_at": now}
     if to_state:
         values["state"] = to_state
-    if stamp := _ACTION_STAMP.get(action):
+    if (stamp := _ACTION_STAMP.get(action)) and audit_action != "submit":
         values[stamp] = now
     if action in ("publish", "republish"):
         values["owner_notified_at"] = None  # tell the owner again when it leaves the search
         values["places_left"] = places_left_expr(current_monday(today))
+        if audit_action == "submit":  # held for a moderator or the author's link
+            values["submitted_at"] = now
+            values["moderation_reason"] = ""
     if action == "close_applications":
         yesterday = today - timedelta(days=1)
         if offer.application_end is not None and offer.application_end < today:
@@ -347,11 +368,13 @@ def transition(
     refused = 0
     if action in ("deactivate", "remove"):
         refused = _refuse_pending(s, offer, actor, removed=action == "remove")
+    if to_state == S.ACTIVATION:
+        send_activation_link(s, actor, offer)
     note = message.strip()[:1000] if isinstance(message, str) else ""
     if refused:
         note = (note + " " if note else "") + REFUSED_NOTE.format(n=refused)
     audit.record(
-        s, "offer", offer.id, action, actor,
+        s, "offer", offer.id, audit_action, actor,
         from_state=current, to_state=to_state or current, message=note,
     )  # fmt: skip
     s.commit()

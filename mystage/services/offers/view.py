@@ -12,6 +12,7 @@ from sqlmodel import Session
 from mystage import clock
 from mystage.models import (
     OFFER_STATE_LABELS,
+    PRIVATE_OFFER_STATES,
     Application,
     Offer,
     OfferSchool,
@@ -169,7 +170,7 @@ def offer_view(
         return None
     applied = has_applied(s, viewer, offer.id)
     if not can_edit:
-        if offer.state in (OfferState.DRAFT, OfferState.REMOVED):
+        if offer.state in PRIVATE_OFFER_STATES:
             return None
         if offer.state == OfferState.UNPUBLISHED and not applied:
             return None

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import Offer, OfferState, Role, User
+from mystage.models import PRIVATE_OFFER_STATES, Offer, OfferState, Role, User
 from mystage.services import offers, permissions, weeks
 from mystage.services.applications import may_view_reserved
 
@@ -49,7 +49,7 @@ def visible_offer(s: Session, user: User | None, offer_id: int | None) -> Offer 
         return None
     can_edit = permissions.can_edit_offer(s, user, offer)
     if not can_edit:
-        if offer.state in (OfferState.DRAFT, OfferState.REMOVED):
+        if offer.state in PRIVATE_OFFER_STATES:
             return None
         if offer.state == OfferState.UNPUBLISHED and not offers.has_applied(s, user, offer.id):
             return None

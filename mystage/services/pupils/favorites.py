@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock
-from mystage.models import Favorite, Offer, OfferState, User
+from mystage.models import PRIVATE_OFFER_STATES, Favorite, Offer, OfferState, User
 from mystage.services import offers
 from mystage.services.applications import may_view_reserved
 from mystage.services.ids import client_id
@@ -85,7 +85,7 @@ def list_favorites(s: Session, user: User | None, limit: int = 200) -> list[dict
         if not may_view_reserved(s, user, offer.id, False):
             continue
         open_ = offers.application_open(offer, today)
-        gone = offer.state in (OfferState.DRAFT, OfferState.REMOVED)
+        gone = offer.state in PRIVATE_OFFER_STATES
         out.append(
             {
                 "offer_id": offer.id,

@@ -11,7 +11,12 @@ from mystage import db
 from mystage.services import permissions
 from mystage.services.ids import client_id
 from mystage.services.permissions import PermissionDenied
-from mystage.state.offers.preview import DENIED, transition_offer
+from mystage.state.offers.preview import (
+    DENIED,
+    PUBLISH_OUTCOMES,
+    offer_state,
+    transition_offer,
+)
 from mystage.state.session import caller, login_redirect
 from mystage.state.values import form_str, id_param, str_dict
 
@@ -112,8 +117,11 @@ class EmployerDashboardState(rx.State):
         self.tab = tab if tab in ("a_traiter", "traitees", "offres") else "a_traiter"
         space = str(params.get("espace", "") or "")
         self.filter_space = str(client_id(space) or "") if space else ""
-        published = params.get("publiee", "")
-        self.message = f"L'offre n° {published} est publiée." if published.isdigit() else ""
+        self.message = ""
+        for param, text in PUBLISH_OUTCOMES.values():
+            value = params.get(param, "")
+            if isinstance(value, str) and value.isdigit() and len(value) < 11:
+                self.message = text.format(id=value)
         self.error = ""
         self.page = 1
         self.stats_offer = 0
@@ -248,6 +256,10 @@ class EmployerDashboardState(rx.State):
         }
         self.error = error
         self.message = "" if error else f"L'offre n° {offer_id} est {labels[action]}."
+        if not error and action in ("publish", "republish"):
+            state = await db.call(offer_state, offer_id)
+            if state in ("pending", "activation"):
+                self.message = PUBLISH_OUTCOMES[state][1].format(id=offer_id)
         return await self._refresh()
 
     @rx.event

@@ -50,6 +50,9 @@ def _load_form(s, user, offer_id: int, step: int) -> dict:
         "map_url": "",
         "heading": offers.form_heading(s, offer),
         "window_warning": "",
+        "moderation_note": offers.moderation_badge(offer.state, offer.moderation_reason)[2]
+        if offer is not None
+        else "",
     }
     if step == 1 and offer is not None and offer.latitude is not None:
         from mystage.services import map_store
@@ -149,6 +152,8 @@ class OfferFormState(rx.State):
     # error: the first « Enregistrer » shows it and stays, the next one goes on).
     window_warning: str = ""
     _warned: str = ""
+    # « Motif : … » of a moderator's refusal (issue 18), until the offer is submitted again.
+    moderation_note: str = ""
     can_publish: bool = True
     publish_block_reason: str = ""
     form_version: int = 0
@@ -225,6 +230,7 @@ class OfferFormState(rx.State):
         self.spaces = [str_dict(sp) for sp in values.get("spaces") or []]
         self.map_url = data["map_url"]
         self.heading = data["heading"]
+        self.moderation_note = data.get("moderation_note", "")
         self.window_warning = self._warned = data["window_warning"]
         self.can_publish = bool(data["ctx"].get("can_publish", True))
         self.publish_block_reason = data["ctx"].get("publish_block_reason", "")

@@ -38,6 +38,31 @@ def transition_offer(s, user, offer_id: int, action: str) -> str:
     return offers.transition(s, user, offer_id, action)
 
 
+# What « Publier » did, by the offer's state after it (the platform may hold the offer for
+# a moderator or for the author's activation link, issue 18): the dashboard's address
+# parameter and its message.
+PUBLISH_OUTCOMES = {
+    "published": ("publiee", "L'offre n° {id} est publiée."),
+    "pending": (
+        "soumise",
+        "L'offre n° {id} est envoyée à l'équipe MyStage : elle sera publiée après "
+        "vérification. Vous recevrez un courriel.",
+    ),
+    "activation": (
+        "a_valider",
+        "L'offre n° {id} n'est pas encore visible : il vous faut la valider via le lien "
+        "envoyé par courriel.",
+    ),
+}
+
+
+def offer_state(s, offer_id: int) -> str:
+    from mystage.models import Offer
+
+    offer = s.get(Offer, offer_id)
+    return offer.state if offer is not None else ""
+
+
 VIEW_KEYS = (
     "id", "title", "description", "employer_name", "employer_description", "employer_website",
     "logo_url", "sector", "city", "postal_code", "street", "places_left", "hours",
@@ -131,4 +156,6 @@ class OfferPreviewState(rx.State):
         if error:
             self.error = error
             return
-        return rx.redirect(f"/espace/employeur?onglet=offres&publiee={self.offer_id}")
+        state = await db.call(offer_state, self.offer_id)
+        param = PUBLISH_OUTCOMES.get(state, PUBLISH_OUTCOMES["published"])[0]
+        return rx.redirect(f"/espace/employeur?onglet=offres&{param}={self.offer_id}")
