@@ -11,6 +11,7 @@ Later issues add their messages with ``@template("name")`` and call
 """
 
 from mystage.notify.templates import account_changes  # noqa: F401  (registers them)
+from mystage.notify.templates import admin_users  # noqa: F401  (registers them)
 from mystage.notify.templates.accounts import (
     account_validation_decision,
     activation,
