@@ -10,8 +10,10 @@ Later issues add their messages with ``@template("name")`` and call
 ``render("name", **ctx)``; :func:`link` turns a path into an absolute URL for mails.
 """
 
-from mystage.notify.templates import account_changes  # noqa: F401  (registers them)
-from mystage.notify.templates import admin_users  # noqa: F401  (registers them)
+from mystage.notify.templates import (
+    account_changes,  # noqa: F401  (registers them)
+    admin_users,  # noqa: F401  (registers them)
+)
 from mystage.notify.templates.accounts import (
     account_validation_decision,
     activation,
