@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from mystage.models import AuditLog, Role, User
 from mystage.services import accounts
-from mystage.state.admin.users import AdminUserState, AdminUsersState
+from mystage.state.admin.users import AdminUsersState, AdminUserState
 from tests.state.conftest import make_state, run_handler
 from tests.unit.test_admin_users import world  # noqa: F401  (fixture)
 

@@ -229,11 +229,14 @@ def test_block_closes_sessions_and_refuses_login(world):
     }
     s.expire_all()
     assert accounts.user_for_session(s, token) is None
-    assert s.execute(
-        sa.select(sa.func.count())
-        .select_from(AuthSession)
-        .where(AuthSession.user_id == teacher.id, AuthSession.revoked_at.is_(None))
-    ).scalar() == 0
+    assert (
+        s.execute(
+            sa.select(sa.func.count())
+            .select_from(AuthSession)
+            .where(AuthSession.user_id == teacher.id, AuthSession.revoked_at.is_(None))
+        ).scalar()
+        == 0
+    )
     user, msg = accounts.authenticate(s, "prof@exemple.fr", PW, "203.0.113.7")
     assert user is None and msg == accounts.MSG_BLOCKED
     user, msg = accounts.authenticate(s, "prof@exemple.fr", "faux", "203.0.113.7")
