@@ -7,7 +7,7 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.admin_nav import admin_nav
-from mystage.components.forms import field_label, notice, page_title, primary_button
+from mystage.components.forms import field_label, notice, page_title
 from mystage.components.layout import page
 from mystage.components.tables import data_table
 from mystage.state.admin.users import AdminUsersState as S
@@ -54,12 +54,22 @@ def _search_form() -> rx.Component:
                 default_value=S.query,
                 key=S.query,
                 size="3",
-                width="100%",
+                flex="1",
+                min_width="12rem",
                 max_length=120,
                 aria_describedby="f-q-hint",
                 auto_complete="off",
             ),
-            primary_button("Rechercher", type="submit", id="users-search"),
+            rx.button(
+                "Rechercher",
+                type="submit",
+                id="users-search",
+                size="3",
+                background=theme.BLUE,
+                color="white",
+                cursor="pointer",
+                flex_shrink="0",
+            ),
             width="100%",
             align="center",
         ),
