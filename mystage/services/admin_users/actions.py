@@ -139,6 +139,17 @@ def send_reset_link(s: Session, actor: User | None, user_id: Any) -> dict[str, s
     return _done(s)
 
 
+def _unlock_note(user: User, now) -> str:
+    """« verrouillé jusqu'au …, 3/10 échecs remis à zéro » (the state before the unlock)."""
+    locked = clock.as_utc(user.locked_until)
+    parts = []
+    if locked is not None and locked > now:
+        parts.append(f"verrouillé jusqu'au {clock.fmt_paris(locked)}")
+    if user.failed_logins:
+        parts.append(f"{user.failed_logins}/{LOCKOUT_THRESHOLD} échecs remis à zéro")
+    return ", ".join(parts)
+
+
 def unlock(s: Session, actor: User | None, user_id: Any) -> dict[str, str]:
     """End a lockout after wrong passwords (counter to 0, no lock)."""
     user, errors = _target(s, actor, user_id)
@@ -162,7 +173,7 @@ def unlock(s: Session, actor: User | None, user_id: Any) -> dict[str, str]:
         user.id,
         "admin_unlock",
         actor,
-        message=f"seuil {LOCKOUT_THRESHOLD} ; {user.failed_logins} échec(s) en cours",
+        message=_unlock_note(user, now),
     )
     return _done(s)
 
