@@ -185,6 +185,9 @@ def _table(title: str, headers: tuple, rows, cells, table_id: str, empty: str) -
                 data_table(headers, rows, cells, width="100%", font_size="0.85rem", id=table_id),
                 overflow_x="auto",
                 width="100%",
+                tab_index=0,  # a scrollable region is reachable with the keyboard
+                role="region",
+                aria_label=title,
             ),
         ),
         width="100%",

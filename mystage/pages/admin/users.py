@@ -147,6 +147,9 @@ def _results() -> rx.Component:
                     ),
                     overflow_x="auto",
                     width="100%",
+                    tab_index=0,  # a scrollable region is reachable with the keyboard
+                    role="region",
+                    aria_label="Comptes trouvés",
                 ),
             ),
             rx.cond(S.pages > 1, _pager()),
