@@ -153,6 +153,11 @@ def _class() -> int:
     )
 
 
+def _admin_user() -> int:
+    """The back office's user page of the demo pupil who logs in by phone (Yanis)."""
+    return _q("SELECT id FROM users WHERE phone = '+33612345678'")
+
+
 def _pupil_of_class() -> int:
     return _q(
         "SELECT u.id FROM users u WHERE u.class_id = :c AND u.role = 'eleve' ORDER BY u.id",
@@ -299,6 +304,7 @@ DYNAMIC: dict[str, Callable[[], int | str]] = {
     "/convention/signer/[token]": _sign_link,
     "/classe/[code]": _class_code,
     "/invitation/equipe/[token]": _team_invitation,
+    "/espace/admin/utilisateurs/[user_id]": _admin_user,
 }
 
 

@@ -12,7 +12,10 @@ Later issues add their messages with ``@template("name")`` and call
 
 from mystage.notify.templates import (
     account_changes,  # noqa: F401  (registers them)
+    admin_users,  # noqa: F401  (registers them)
     moderation,  # noqa: F401  (registers them)
+    my_data,  # noqa: F401  (registers them)
+    orgs,  # noqa: F401  (registers them)
 )
 from mystage.notify.templates.accounts import (
     account_validation_decision,
@@ -109,5 +112,3 @@ __all__ = [
     "template",
     "template_names",
 ]
-from mystage.notify.templates import my_data as _my_data  # noqa: E402, F401  (« Mes données »)
-from mystage.notify.templates import orgs as _orgs  # noqa: E402, F401  (back office: structures)

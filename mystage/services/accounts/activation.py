@@ -65,6 +65,22 @@ def send_activation_mail(s: Session, user: User) -> None:
     )
 
 
+def send_activation(s: Session, user: User) -> str:
+    """A new activation link by e-mail (or, for an account with a mobile number only, a new
+    SMS code) to a not-yet-activated account, in the caller's transaction (earlier links or
+    codes stop working).  Returns the channel used: ``"email"``, ``"sms"`` or ``""`` (the
+    account is not awaiting activation, or has nowhere to send to)."""
+    if not is_usable(user) or user.status != AccountStatus.PENDING_ACTIVATION:
+        return ""
+    if user.email:
+        send_activation_mail(s, user)
+        return "email"
+    if user.phone:
+        send_phone_code(s, user, "activation")
+        return "sms"
+    return ""
+
+
 def after_signup_url(user: User | None, default: str = "/espace") -> str:
     """Where a new account goes once activated: back to the offer it came from, if any."""
     if user is not None and user.targeted_offer_id:

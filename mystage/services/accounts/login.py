@@ -22,6 +22,7 @@ from mystage.services.accounts.limits import (
 )
 from mystage.services.accounts.messages import (
     MSG_BAD_CREDENTIALS,
+    MSG_BLOCKED,
     MSG_DISABLED,
     MSG_LOCKED,
     MSG_NOT_ACTIVATED,
@@ -71,6 +72,8 @@ def pending_validation_message(user: User | None) -> str:
 
 
 def _status_message(user: User) -> str | None:
+    if user.blocked_at is not None:
+        return MSG_BLOCKED
     if user.status == AccountStatus.ACTIVE:
         return None
     if user.status == AccountStatus.PENDING_VALIDATION:

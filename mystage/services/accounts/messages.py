@@ -41,6 +41,10 @@ MSG_PENDING_HEAD = (
 )
 MSG_REFUSED = "Votre demande d'inscription a été refusée. Contactez l'équipe MyStage."
 MSG_DISABLED = "Ce compte est désactivé. Contactez l'équipe MyStage."
+MSG_BLOCKED = (
+    "Ce compte est bloqué par l'équipe MyStage : la connexion est impossible. "
+    "Contactez l'équipe MyStage pour en savoir plus."
+)
 MSG_ACTIVATION_INVALID = (
     "Ce lien d'activation n'est plus valide (déjà utilisé ou expiré). "
     "Demandez un nouveau lien depuis la page de connexion."

@@ -52,20 +52,30 @@ def request_password_reset(s: Session, identifier: str | None, ip: str | None) -
     user = user_by(s, kind, norm)
     if _may_reset(user):
         if kind == "email":
-            mail_link(
-                s,
-                user,
-                TokenPurpose.PASSWORD_RESET,
-                to=norm,
-                path="/mot-de-passe/nouveau",
-                template="password_reset",
-                ttl=RESET_TTL,
-                valid_for="1 heure",
-            )
+            mail_reset_link(s, user)
         else:
             send_phone_code(s, user, "reset")
     s.commit()
     return kind
+
+
+def mail_reset_link(s: Session, user: User) -> bool:
+    """Mail a « choisir un nouveau mot de passe » link (1 h, single use) to the account's
+    address, in the caller's transaction.  False (nothing sent) for an account without an
+    address or one that may not reset (deleted, refused, disabled)."""
+    if not _may_reset(user) or not user.email:
+        return False
+    mail_link(
+        s,
+        user,
+        TokenPurpose.PASSWORD_RESET,
+        to=user.email,
+        path="/mot-de-passe/nouveau",
+        template="password_reset",
+        ttl=RESET_TTL,
+        valid_for="1 heure",
+    )
+    return True
 
 
 def _may_reset(user: User | None) -> bool:

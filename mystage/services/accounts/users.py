@@ -19,7 +19,9 @@ def is_usable(user: User | None) -> bool:
 
 
 def is_active(user: User | None) -> bool:
-    return is_usable(user) and user.status == AccountStatus.ACTIVE
+    """Usable, active and not blocked by an administrator (issue 18): a blocked account
+    opens no session, no login grant and no magic link."""
+    return is_usable(user) and user.status == AccountStatus.ACTIVE and user.blocked_at is None
 
 
 def audit_user(

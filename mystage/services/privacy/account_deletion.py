@@ -66,8 +66,10 @@ def _is_pupil(user: User) -> bool:
     return user.role == Role.ELEVE
 
 
-def _blocker(text: str, label: str = "", href: str = "") -> dict[str, str]:
-    return {"text": text, "label": label, "href": href}
+def _blocker(text: str, label: str = "", href: str = "", kind: str = "") -> dict[str, str]:
+    """``kind``: "internship", "team", "offers" or "last_admin" (the administrators' page
+    words each in its own way)."""
+    return {"text": text, "label": label, "href": href, "kind": kind}
 
 
 def _upcoming_internships(s: Session, user: User) -> int:
@@ -159,6 +161,7 @@ def deletion_blockers(s: Session, user: User | None) -> list[dict[str, str]]:
                 "prévenu et la place libérée), puis reviens ici.",
                 "Mes candidatures",
                 applications.PUPIL_URL,
+                "internship",
             )
         )
     owned = _owned_structures(s, user)
@@ -171,6 +174,7 @@ def deletion_blockers(s: Session, user: User | None) -> list[dict[str, str]]:
                     "confiez-la d'abord à l'un d'eux.",
                     "Mon équipe",
                     "/espace/employeur/equipe",
+                    "team",
                 )
             )
         else:
@@ -184,6 +188,7 @@ def deletion_blockers(s: Session, user: User | None) -> list[dict[str, str]]:
                     "par vos refus ou à l'expiration).",
                     "Mes offres",
                     "/espace/employeur",
+                    "offers",
                 )
             )
     if user.role == Role.ADMIN:
@@ -202,9 +207,46 @@ def deletion_blockers(s: Session, user: User | None) -> list[dict[str, str]]:
                     "Vous êtes le dernier administrateur : nommez-en un autre d'abord.",
                     "Administration",
                     "/admin",
+                    "last_admin",
                 )
             )
     return out
+
+
+def erase_account(s: Session, user: User, actor: User, note: str) -> bool:
+    """The erasure itself, in the caller's transaction (no commit): the account row locked
+    by a conditional UPDATE (False when it is anonymised already: a second click, another
+    tab, another administrator), a team member's work handed to the owners, the account
+    anonymised, its pending and accepted applications withdrawn (the employers told, with
+    ``note``).  Used by « Supprimer mon compte » and by the administrators (issue 18)."""
+    now = clock.now()
+    user_id = user.id
+    # Lock the account row: a second click (another tab) waits, then finds it anonymised.
+    locked = s.execute(
+        sa.update(User)
+        .where(User.id == user_id, User.anonymized_at.is_(None))
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not locked:
+        return False
+    # A team member's offers and pending work go to the structure's owner (as when a
+    # member leaves the team), so their applications keep a recipient.
+    for structure_id, owner_id in _teams_with_owner(s, user_id):
+        structures.transfer_work(s, structure_id, user_id, owner_id, actor)
+    # Anonymise first, so the withdrawal mails already say « Élève (compte supprimé) ».
+    anonymise_users(s, [user_id], now, actor=actor)
+    applications.move(
+        s,
+        "cancel_by_pupil",
+        [
+            Application.pupil_id == user_id,
+            Application.state.in_([*PENDING_STATES, AppState.ACCEPTED]),
+        ],
+        actor=actor,
+        note=note,
+    )
+    return True
 
 
 def delete_my_account(
@@ -231,34 +273,9 @@ def delete_my_account(
         return {"password": PUPIL_MSG_WRONG if pupil else MSG_WRONG}
     if deletion_blockers(s, user):
         return {"form": PUPIL_MSG_BLOCKED if pupil else MSG_BLOCKED}
-    now = clock.now()
-    user_id = user.id
-    # Lock the account row: a second click (another tab) waits, then finds it anonymised.
-    locked = s.execute(
-        sa.update(User)
-        .where(User.id == user_id, User.anonymized_at.is_(None))
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not locked:
+    if not erase_account(s, user, user, NOTE):
         s.rollback()
         return {"form": MSG_DENIED}
-    # A team member's offers and pending work go to the structure's owner (as when a
-    # member leaves the team), so their applications keep a recipient.
-    for structure_id, owner_id in _teams_with_owner(s, user_id):
-        structures.transfer_work(s, structure_id, user_id, owner_id, user)
-    # Anonymise first, so the withdrawal mails already say « Élève (compte supprimé) ».
-    anonymise_users(s, [user_id], now, actor=user)
-    applications.move(
-        s,
-        "cancel_by_pupil",
-        [
-            Application.pupil_id == user_id,
-            Application.state.in_([*PENDING_STATES, AppState.ACCEPTED]),
-        ],
-        actor=user,
-        note=NOTE,
-    )
     s.execute(
         sa.delete(LoginAttempt)
         .where(LoginAttempt.key == key)
