@@ -57,6 +57,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("blocked_at", TS, nullable=True))
         batch.add_column(_text("blocked_reason"))
 
+    # The back office's user page lists what a person did (audit rows by actor).
+    op.create_index("ix_audit_log_actor_id", "audit_log", ["actor_id"])
+
     op.create_table(
         "operator_tokens",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -113,6 +116,7 @@ def downgrade() -> None:
     op.drop_table("job_run_log")
     op.drop_table("offer_reports")
     op.drop_table("operator_tokens")
+    op.drop_index("ix_audit_log_actor_id", table_name="audit_log")
     with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("blocked_reason")
         batch.drop_column("blocked_at")

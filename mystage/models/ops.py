@@ -61,7 +61,7 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=40)
     from_state: str = Field(default="", max_length=24)
     to_state: str = Field(default="", max_length=24)
-    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     actor_role: str = Field(default="", max_length=32)  # or "system" for jobs
     message: str = text()
     created_at: datetime = created(index=True)
