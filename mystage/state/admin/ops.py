@@ -69,6 +69,10 @@ def _deliveries(s, actor, status: str, recipient: str, page: int):
     return admin_ops.outbox.counts(s, actor), rows, total, admin_ops.outbox.hourly(s, actor)
 
 
+def _status(value: Any) -> str:
+    return value if isinstance(value, str) and value in admin_ops.outbox.STATUS_LABELS else ""
+
+
 class DeliveriesState(_AdminPage, rx.State):
     counts: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
@@ -110,8 +114,7 @@ class DeliveriesState(_AdminPage, rx.State):
         if actor is None:
             return
         data = form if isinstance(form, dict) else {}
-        status = data.get("status", "")
-        self.status = status if status in admin_ops.outbox.STATUS_LABELS else ""
+        self.status = _status(data.get("status", ""))
         recipient = data.get("recipient", "")
         self.recipient = recipient[:254] if isinstance(recipient, str) else ""
         self.page = 1
@@ -122,7 +125,7 @@ class DeliveriesState(_AdminPage, rx.State):
         actor = await self._admin()
         if actor is None:
             return
-        self.status = status if status in admin_ops.outbox.STATUS_LABELS else ""
+        self.status = _status(status)
         self.page = 1
         await self._refresh(actor)
 
