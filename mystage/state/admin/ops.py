@@ -103,6 +103,8 @@ class DeliveriesState(_AdminPage, rx.State):
         if redirect is not None:
             return redirect
         self.page = 1
+        self.status = ""
+        self.recipient = ""
         self.confirm_id = 0
         if actor is not None:
             await self._refresh(actor)
