@@ -12,12 +12,12 @@ from mystage.components.dialogs import confirm_dialog
 from mystage.components.forms import page_title, radio_field, textarea_field
 from mystage.components.layout import page
 from mystage.pages.admin.ops_parts import admin_only, messages
-from mystage.services.admin_ops import settings as platform_settings
+from mystage.services import admin_ops
 from mystage.state.admin.ops import PlatformSettingsState as S
 
-MODERATION = platform_settings.OFFER_MODERATION
-VALIDATION = platform_settings.EMPLOYER_VALIDATION
-BANNER = platform_settings.HOME_BANNER
+MODERATION = admin_ops.settings.OFFER_MODERATION
+VALIDATION = admin_ops.settings.EMPLOYER_VALIDATION
+BANNER = admin_ops.settings.HOME_BANNER
 
 
 def _section(key: str, title: str, intro: str, *fields: rx.Component) -> rx.Component:
@@ -69,7 +69,7 @@ def platform_settings_page() -> rx.Component:
                 radio_field(
                     "Mode de publication",
                     MODERATION,
-                    list(platform_settings.MODERATION_MODES.items()),
+                    list(admin_ops.settings.MODERATION_MODES.items()),
                     default=S.values.get(MODERATION, "immediate"),
                     error=S.errors.get(MODERATION, ""),
                 ),
@@ -96,7 +96,7 @@ def platform_settings_page() -> rx.Component:
                     BANNER,
                     error=S.errors.get(BANNER, ""),
                     default=S.values.get(BANNER, ""),
-                    max_chars=platform_settings.BANNER_MAX,
+                    max_chars=admin_ops.settings.BANNER_MAX,
                     rows=2,
                 ),
             ),
