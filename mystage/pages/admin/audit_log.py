@@ -139,6 +139,7 @@ def audit_log_page() -> rx.Component:
                         "Date", "Compte", "Profil", "Objet", "Action", "Changement", "Message"
                     ),
                     rx.el.tbody(rx.foreach(S.rows, _row)),
+                    label="Lignes du journal",
                     id="journal-table",
                 ),
             ),

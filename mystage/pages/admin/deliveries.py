@@ -148,13 +148,15 @@ def deliveries_page() -> rx.Component:
                         "Créé le",
                         "Envoyé le / prochain essai",
                         "Raison de l'échec",
-                        "",
-                    ),  # fmt: skip
+                        "Action",
+                    ),
                     rx.el.tbody(rx.foreach(S.rows, _row)),
+                    label="Messages",
                     id="outbox-table",
                 ),
             ),
             pager(S, "outbox"),
+            rx.heading("Activité des envois", as_="h2", size="5", margin_top="1rem"),
             rx.box(
                 charts.bar_chart(
                     "deliveries",

@@ -81,6 +81,7 @@ def _job(j) -> rx.Component:
                 table(
                     header_row("Début", "Durée", "Lignes", "État", "Lancement", "Erreur"),
                     rx.el.tbody(rx.foreach(runs, _run)),
+                    label="Dernières exécutions : " + j["label"],
                 ),
             ),
             margin_top="0.5rem",

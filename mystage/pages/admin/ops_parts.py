@@ -39,11 +39,16 @@ def cell(*children, **props) -> rx.Component:
     return rx.el.td(*children, style=CELL, **props)
 
 
-def table(head: rx.Component, body: rx.Component, **props) -> rx.Component:
+def table(head: rx.Component, body: rx.Component, label="Tableau", **props) -> rx.Component:
+    """The table in a box that scrolls sideways on small screens (reachable with the
+    keyboard: a labelled, focusable region)."""
     return rx.box(
         rx.el.table(head, body, width="100%", border_collapse="collapse", font_size="0.85rem"),
         overflow_x="auto",
         width="100%",
+        tab_index=0,
+        role="region",
+        aria_label=label,
         **props,
     )
 
