@@ -13,6 +13,7 @@ from mystage.models import AuditLog, JobRunLog, Outbox, PlatformSetting, Role, U
 from mystage.models.user import AccountStatus
 from mystage.notify.outbox import queue_mail
 from mystage.services import accounts
+from mystage.settings import get_settings
 from mystage.state.admin.ops import (
     DeliveriesState,
     JobsState,
@@ -156,8 +157,12 @@ async def test_admin_actions_work_and_are_audited(s, world):
     assert jn.errors["actor"] and jn.filters == {"actor": "personne@exemple.fr"}
     await run_handler(jn.search({"entity": "outbox", "entity_id": str(oid)}))
     assert jn.total == 1 and jn.rows[0]["actor_id"] == str(admin.id)
+    folder = get_settings().private_dir / "exports"
+    before = set(folder.glob("*")) if folder.exists() else set()
     events = await run_handler(jn.export())
     assert events and jn.message.startswith("Fichier prêt : 1 ligne")
+    for path in set(folder.glob("*")) - before:  # job ids restart in the next test
+        path.unlink()
     rows = s.exec(select(AuditLog).order_by(AuditLog.id)).all()
     assert all(r.actor_id == admin.id for r in rows)
     assert clock.now()  # the clock is the domain's
