@@ -27,6 +27,11 @@ created) do the leases decide alone; a dead runner then blocks its job for at mo
 :data:`LEASE` (it used to be 15 minutes, which held back activation mails, reset links
 and SMS codes valid 15 minutes).
 
+**History.**  Every run also writes a :class:`~mystage.models.JobRunLog` row (start,
+end, status, rows, error and its trigger: ``loop``, ``cli`` or ``admin`` for « Lancer
+maintenant » in the back office); the last :data:`HISTORY_KEEP` rows of each job are kept
+(one set-based DELETE after each run).  Writing the history never fails a job.
+
 Where things run: ``job_loop()`` is a lifespan task of the web app (every
 ``JOBS_INTERVAL`` seconds, in a thread); ``python -m mystage job NAME|all|list`` is for
 cron (set ``JOBS_IN_PROCESS=0`` then).
@@ -49,7 +54,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from mystage import clock, db
-from mystage.models.ops import JobRun
+from mystage.models.ops import JobRun, JobRunLog
 from mystage.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +63,8 @@ ADVISORY_LOCK_KEY = 0x4D795374  # "MySt": the single-runner lock of the schedule
 LEASE = timedelta(seconds=30)  # renewed every HEARTBEAT_S while the job runs
 HEARTBEAT_S = 10.0
 RUN_JOB_WAIT_S = 30.0  # ``job NAME`` waits this long for a round of the loop to finish
+HISTORY_KEEP = 50  # JobRunLog rows kept per job
+TRIGGERS = ("loop", "cli", "admin")
 
 JobFn = Callable[[Session], int]
 
@@ -75,6 +82,8 @@ REGISTRY: dict[str, Job] = {}
 
 _T = JobRun.__table__
 _c = _T.c
+_L = JobRunLog.__table__
+_lc = _L.c
 
 
 class JobBusy(RuntimeError):
@@ -204,18 +213,67 @@ def _finish(j: Job, status: str, count: int, error: str = "") -> None:
         )
 
 
-def _execute(j: Job, started_at: datetime | None = None) -> int:
+def _log_start(name: str, started_at: datetime, trigger: str) -> int | None:
+    """The history row of a run that starts (None if it could not be written)."""
+    try:
+        with db.engine().begin() as conn:
+            return conn.execute(
+                sa.insert(_L)
+                .values(
+                    name=name,
+                    started_at=started_at,
+                    status="running",
+                    count=0,
+                    error="",
+                    trigger=trigger[:16],
+                )
+                .returning(_lc.id)
+            ).scalar_one()
+    except Exception:  # noqa: BLE001 - the history never fails a job
+        log.warning("Tâche %s : historique non écrit", name, exc_info=True)
+        return None
+
+
+def _log_finish(name: str, log_id: int | None, status: str, count: int, error: str) -> None:
+    """Close the run's history row and keep the last HISTORY_KEEP runs of the job."""
+    if log_id is None:
+        return
+    try:
+        with db.engine().begin() as conn:
+            conn.execute(
+                sa.update(_L)
+                .where(_lc.id == log_id)
+                .values(finished_at=clock.now(), status=status, count=count, error=error[:2000])
+            )
+            oldest_kept = (
+                sa.select(_lc.id)
+                .where(_lc.name == name)
+                .order_by(_lc.id.desc())
+                .limit(1)
+                .offset(HISTORY_KEEP - 1)
+                .scalar_subquery()
+            )
+            conn.execute(sa.delete(_L).where(_lc.name == name, _lc.id < oldest_kept))
+    except Exception:  # noqa: BLE001 - the history never fails a job
+        log.warning("Tâche %s : historique non écrit", name, exc_info=True)
+
+
+def _execute(j: Job, started_at: datetime | None = None, trigger: str = "loop") -> int:
     """Run a claimed job in its own session (its lease renewed meanwhile) and record the
-    outcome; re-raises errors."""
+    outcome (``job_runs`` and the history); re-raises errors."""
+    log_id = _log_start(j.name, started_at or clock.now(), trigger)
     try:
         with _Heartbeat(j, started_at), db.session() as s:
             count = int(j.fn(s) or 0)
             s.commit()
     except Exception as exc:
         log.exception("Tâche %s en échec", j.name)
-        _finish(j, "error", 0, f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        _finish(j, "error", 0, error)
+        _log_finish(j.name, log_id, "error", 0, error)
         raise
     _finish(j, "ok", count)
+    _log_finish(j.name, log_id, "ok", count, "")
     log.info("Tâche %s : %s", j.name, count)
     return count
 
@@ -325,8 +383,9 @@ def _acquire(lock: _AdvisoryLock | _FileLock, wait_s: float = 0.0) -> bool:
         time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
 
-def run_due(now: datetime | None = None) -> dict[str, int | str]:
+def run_due(now: datetime | None = None, trigger: str = "loop") -> dict[str, int | str]:
     """Run every due job once; returns ``{name: count}`` (``"erreur: …"`` for a failure).
+    ``trigger`` (``loop`` or ``cli``) is written in each run's history row.
 
     Empty when nothing was due or another runner holds the PostgreSQL lock.
     """
@@ -344,7 +403,7 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
             if not _claim(j, now, takeover=lock.exclusive):
                 continue
             try:
-                results[name] = _execute(j, now)
+                results[name] = _execute(j, now, trigger)
             except Exception as exc:  # noqa: BLE001 - recorded, the other jobs still run
                 results[name] = f"erreur: {type(exc).__name__}: {exc}"
     finally:
@@ -352,9 +411,11 @@ def run_due(now: datetime | None = None) -> dict[str, int | str]:
     return results
 
 
-def run_job(name: str, wait_s: float | None = None) -> int:
+def run_job(name: str, wait_s: float | None = None, trigger: str = "cli") -> int:
     """Run ``name`` now, due or not, under the runner lock (waiting up to ``wait_s``
-    seconds, default :data:`RUN_JOB_WAIT_S`, for a round of another runner to end)."""
+    seconds, default :data:`RUN_JOB_WAIT_S`, for a round of another runner to end).
+    ``trigger``: ``cli`` (``python -m mystage job NAME``) or ``admin`` (« Lancer
+    maintenant »), written in the run's history row."""
     j = REGISTRY.get(name)
     if j is None:
         raise KeyError(name)
@@ -367,7 +428,7 @@ def run_job(name: str, wait_s: float | None = None) -> int:
         now = clock.now()
         if not _claim(j, now, force=True, takeover=lock.exclusive):
             raise JobBusy(f"La tâche {name} est déjà en cours dans un autre processus.")
-        return _execute(j, now)
+        return _execute(j, now, trigger)
     finally:
         lock.release()
 
@@ -379,7 +440,7 @@ def run_cli(name: str) -> str:
     a failed job → exit 1 (the error is in ``job_runs.last_error`` and the log).
     """
     if name == "all":
-        results = run_due()
+        results = run_due(trigger="cli")
         if not results:
             return "Aucune tâche à exécuter."
         lines = [f"{n} : {r}" for n, r in results.items()]

@@ -6,7 +6,7 @@ import reflex as rx
 
 from mystage.components import theme
 from mystage.components.controls import search_button
-from mystage.components.forms import panel
+from mystage.components.forms import notice, panel
 from mystage.components.layout import page
 from mystage.state.home import HomeState
 
@@ -92,6 +92,10 @@ def _search_bar() -> rx.Component:
 def home_page() -> rx.Component:
     F = HomeState.figures
     return rx.vstack(
+        rx.cond(
+            HomeState.banner != "",
+            notice(HomeState.banner, "info", id="home-banner", width="100%"),
+        ),
         rx.box(
             rx.text(
                 rx.text.strong(F.get("places", "…"), id="home-counter"),

@@ -31,11 +31,19 @@ def _figures(s, department: str | None) -> dict[str, str]:
     }
 
 
+def _banner(s) -> str:
+    from mystage.services import admin_ops
+
+    return admin_ops.home_banner(s)
+
+
 class HomeState(rx.State):
     figures: dict[str, str] = {}
+    banner: str = ""  # the team's message (back office « Réglages »), plain text
 
     @rx.event
     async def load(self):
+        self.banner = await db.call(_banner)
         department = territory_department()
         shown = await db.call(_figures, department)
         public = await figures(weeks.active_school_year(), department)

@@ -26,6 +26,7 @@ EXPORT_KINDS = {
     "rep_schools": "Établissements REP et REP+",
     "stats_sector": "Statistiques par secteur",
     "stats_structure": "Statistiques par type de structure",
+    "audit_log": "Journal des actions",
 }
 FILE_SLUGS = {
     "offers": "offres",
@@ -33,8 +34,10 @@ FILE_SLUGS = {
     "rep_schools": "etablissements-rep",
     "stats_sector": "statistiques-secteurs",
     "stats_structure": "statistiques-structures",
+    "audit_log": "journal",
 }
 STATS_ONLY_KINDS = frozenset({"rep_schools", "stats_sector", "stats_structure"})
+ADMIN_ONLY_KINDS = frozenset({"audit_log"})  # the back office's « Journal »
 REGISTERED_FILTERS = {"tous": "Tous", "inscrits": "Inscrits", "non_inscrits": "Non inscrits"}
 JOB_STATUS_LABELS = {
     "queued": "En attente",
@@ -69,7 +72,7 @@ U = User.__table__.c
 
 @dataclass
 class Viewer:
-    kind: str  # "stats" (référents, admins) or "employer"
+    kind: str  # "stats" (référents, admins), "employer" or "admin" (the audit log)
     user: User
     scope: stats.Scope | None = None
 
@@ -78,6 +81,8 @@ def can_export(user: Any, kind: Any) -> bool:
     """Who may ask for an export of ``kind`` (the rows are then limited to their scope)."""
     if not isinstance(kind, str) or kind not in EXPORT_KINDS or not isinstance(user, User):
         return False
+    if kind in ADMIN_ONLY_KINDS:
+        return permissions.can_admin(user)
     if stats.can_view_stats(user):
         return True
     if kind in STATS_ONLY_KINDS:
@@ -88,6 +93,8 @@ def can_export(user: Any, kind: Any) -> bool:
 def _viewer(s: Session, user: Any, kind: Any) -> Viewer:
     if not can_export(user, kind):
         raise PermissionDenied(MSG_DENIED)
+    if kind in ADMIN_ONLY_KINDS:
+        return Viewer("admin", user)
     if stats.can_view_stats(user):
         return Viewer("stats", user, stats.scope_for(s, user))
     return Viewer("employer", user)

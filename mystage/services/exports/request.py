@@ -14,6 +14,7 @@ from sqlmodel import Session
 from mystage import clock
 from mystage.models import ExportJob
 from mystage.services.exports.applications import _applications
+from mystage.services.exports.audit import _audit_log
 from mystage.services.exports.files import DOWNLOAD_URL, _mark_done, exports_dir
 from mystage.services.exports.kinds import (
     EXPORT_KINDS,
@@ -47,6 +48,8 @@ def prepare(s: Session, user: Any, kind: Any, params: Any = None) -> tuple[Prepa
         return _applications(s, viewer, data)
     if kind == "rep_schools":
         return _rep_schools(s, viewer, data)
+    if kind == "audit_log":
+        return _audit_log(s, viewer, data)
     return _stats_table(s, viewer, data, kind)
 
 
