@@ -12,6 +12,7 @@ server, the page says « Envoyé » and the journal shows the admin's action.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -44,14 +45,50 @@ def smtp():
     server.stop()
 
 
+def _own_database(tmp: Path) -> tuple[str, str | None]:
+    """A database of this module's own (the session's e2e server keeps using its own): a
+    SQLite file, or a PostgreSQL database made next to the e2e one.  (URL, PostgreSQL
+    database to drop at the end)."""
+    shared = os.environ.get("TEST_DATABASE_URL")
+    if not shared:
+        return f"sqlite:///{tmp / 'e2e-ops.db'}", None
+    url = sa.engine.make_url(shared)
+    name = f"{url.database}_ops"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_database(name: str | None) -> None:
+    if name is None:
+        return
+    url = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="module")
 def smtp_app(smtp):
-    """A production server sending mail through ``smtp`` (DEV_MAILBOX off)."""
+    """A production server sending mail through ``smtp`` (DEV_MAILBOX off), beside the
+    session's e2e server: its own database, no Redis (one worker, state in the process),
+    and its own copy of the compiled front end (``REFLEX_WEB_WORKDIR``: a second
+    ``reflex run`` rebuilds it, which would pull the files from under the other server)."""
     port = _free_port()
     tmp = Path(tempfile.mkdtemp(prefix="mystage-e2e-ops-"))
-    db_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'e2e-ops.db'}"
+    db_url, pg_name = _own_database(tmp)
     env = _server_env(port, db_url)
-    env.update(SMTP_URL=smtp.url, DEV_MAILBOX="false")
+    env.pop("REDIS_URL", None)
+    web = tmp / "web"
+    top = str(ROOT / ".web")
+    shutil.copytree(  # without the other server's build output (only the top-level one)
+        top, web, symlinks=True, ignore=lambda d, names: ["build"] if d == top else []
+    )
+    env.update(SMTP_URL=smtp.url, DEV_MAILBOX="false", REFLEX_WEB_WORKDIR=str(web))
     _prepare_db(env)
     log = open(tmp / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -83,6 +120,8 @@ def smtp_app(smtp):
         log.close()
         if os.environ.get("E2E_KEEP_LOG"):
             print((tmp / "server.log").read_text()[-8000:])
+        _drop_database(pg_name)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _row(engine, oid: int) -> Outbox:
