@@ -2,6 +2,7 @@
 
 import reflex as rx
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
@@ -14,6 +15,7 @@ from mystage.api.my_data import routes as my_data_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
+from mystage.api.v1 import build_api
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import import_all_pages
@@ -36,6 +38,7 @@ api = Starlette(
         *my_data_routes,
         *map_routes,
         *site_routes,
+        Mount("/api/v1", app=build_api()),
     ]
 )
 api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is on

@@ -10,6 +10,7 @@ below; every function checks the caller (``permissions.can_moderate`` /
 
 from __future__ import annotations
 
+from mystage.services.admin_orgs.api_account import api_user
 from mystage.services.admin_orgs.operators import (
     SCOPES,
     TOKEN_PREFIX,
@@ -40,6 +41,7 @@ from mystage.services.admin_orgs.structures import (
 )
 
 __all__ = [
+    "api_user",
     "MSG_GONE",
     "SCOPES",
     "TOKEN_PREFIX",

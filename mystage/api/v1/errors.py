@@ -1,0 +1,94 @@
+"""The API's error answers, one shape for all: ``{"detail": "<French sentence>"}`` and, for
+invalid input (422), ``"errors": {"<field>": "<French message>"}`` — the same messages as the
+offer form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+MSG_INVALID = "Certaines valeurs ne sont pas valides : voir « errors »."
+
+
+class ApiError(BaseModel):
+    """An error: a French sentence, and the field messages for 422."""
+
+    detail: str = Field(examples=["Jeton manquant ou invalide."])
+    errors: dict[str, str] = Field(default_factory=dict, examples=[{"title": "Indiquez un titre."}])
+
+
+class FieldErrors(Exception):
+    """Raised by a route with the service's field errors: answered 422."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(MSG_INVALID)
+        self.errors = errors
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "requete"
+
+
+_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_too_long": "Texte trop long.",
+    "string_too_short": "Texte trop court.",
+    "int_parsing": "Indiquez un nombre entier.",
+    "int_type": "Indiquez un nombre entier.",
+    "float_parsing": "Indiquez un nombre.",
+    "bool_parsing": "Indiquez true ou false.",
+    "date_from_datetime_parsing": "Indiquez une date AAAA-MM-JJ.",
+    "date_parsing": "Indiquez une date AAAA-MM-JJ.",
+    "greater_than_equal": "Valeur trop petite.",
+    "less_than_equal": "Valeur trop grande.",
+    "literal_error": "Valeur non autorisée.",
+    "enum": "Valeur non autorisée.",
+    "json_invalid": "JSON invalide.",
+    "model_attributes_type": "Objet JSON attendu.",
+    "dict_type": "Objet JSON attendu.",
+    "list_type": "Liste attendue.",
+    "string_type": "Texte attendu.",
+    "extra_forbidden": "Champ inconnu.",
+}
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        errors.setdefault(
+            _field(tuple(err.get("loc", ()))), _MESSAGES.get(err.get("type"), "Valeur invalide.")
+        )
+    return JSONResponse({"detail": MSG_INVALID, "errors": errors}, status_code=422)
+
+
+async def _fields(request: Request, exc: FieldErrors) -> JSONResponse:
+    return JSONResponse({"detail": MSG_INVALID, "errors": exc.errors}, status_code=422)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else "Erreur."
+    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def install(api: Any) -> None:
+    api.add_exception_handler(RequestValidationError, _validation)
+    api.add_exception_handler(FieldErrors, _fields)
+    api.add_exception_handler(StarletteHTTPException, _http)
+
+
+# Documented on every operator route (OpenAPI ``responses``).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ApiError, "description": "Jeton manquant, invalide ou révoqué."},
+    403: {"model": ApiError, "description": "Le jeton n'a pas la permission (scope) nécessaire."},
+    422: {"model": ApiError, "description": "Valeurs invalides (un message par champ)."},
+    429: {
+        "model": ApiError,
+        "description": "Trop de requêtes : réessayez après Retry-After secondes.",
+    },
+}
