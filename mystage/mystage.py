@@ -12,6 +12,7 @@ from mystage.api.guard import RequestGuard
 from mystage.api.health import routes as health_routes
 from mystage.api.maps import routes as map_routes
 from mystage.api.my_data import routes as my_data_routes
+from mystage.api.partner import routes as partner_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
@@ -37,6 +38,7 @@ api = Starlette(
         *export_routes,
         *my_data_routes,
         *map_routes,
+        *partner_routes,
         *site_routes,
         Mount("/api/v1", app=build_api()),
     ]

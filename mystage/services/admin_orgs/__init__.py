@@ -3,7 +3,7 @@ with their SIRET checked, search, merge of duplicates, suspension) for administr
 moderators, and the operators' account side (their page, users and API tokens) for
 administrators.
 
-Submodules: :mod:`.structures`, :mod:`.operators`.  Used from outside through the names
+Submodules: :mod:`.structures`, :mod:`.operators`, :mod:`.webhooks` (issue 19).  Used from outside through the names
 below; every function checks the caller (``permissions.can_moderate`` /
 ``permissions.can_admin``), except :func:`token_for` (the API token is the credential).
 """
@@ -39,8 +39,16 @@ from mystage.services.admin_orgs.structures import (
     structure_history,
     suspend_structure,
 )
+from mystage.services.admin_orgs.webhooks import (
+    new_webhook_secret,
+    save_webhook,
+    webhook_url_error,
+)
 
 __all__ = [
+    "new_webhook_secret",
+    "save_webhook",
+    "webhook_url_error",
     "api_user",
     "MSG_GONE",
     "SCOPES",
