@@ -167,6 +167,16 @@ def test_review_moderation_holds_api_offers(s, api):
     assert r.status_code == 200 and r.json()["state"] == "pending"
 
 
+def test_email_moderation_does_not_hold_api_offers(s, api):
+    """E-mail mode confirms an author's address: the API token already authenticates the
+    operator (its technical account has no address a link could go to)."""
+    admin = make_user(s, role=Role.ADMIN, email="admin@mystage.fr")
+    platform.set_setting(s, admin, offers.MODERATION_SETTING, "email")
+    offer_id = api.post("/offers", json=body(s), headers=h()).json()["id"]
+    r = api.post(f"/offers/{offer_id}/publish", headers=h())
+    assert r.status_code == 200 and r.json()["state"] == "published"
+
+
 def test_incomplete_offer_cannot_be_published(s, api):
     offer_id = api.post("/offers", json=body(s), headers=h()).json()["id"]
     s.execute(sa.update(Offer).where(Offer.id == offer_id).values(draft_step=3))
