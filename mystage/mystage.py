@@ -16,6 +16,7 @@ from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
 from mystage.api.v1 import build_api
+from mystage.api.v1.cors import PublicCors
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import import_all_pages
@@ -46,10 +47,11 @@ api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is
 
 class MyStageApp(rx.App):
     """The Reflex app, wrapped in the security headers middleware as the outermost layer
-    (outside Reflex's CORS layers too), so it sees every response the server sends."""
+    (outside Reflex's CORS layers too), so it sees every response the server sends; inside
+    it, the open CORS of the public read API (``/api/v1/public/*``, any origin)."""
 
     def __call__(self):
-        return SecurityHeaders(super().__call__())
+        return SecurityHeaders(PublicCors(super().__call__()))
 
 
 app = MyStageApp(
