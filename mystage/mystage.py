@@ -6,6 +6,7 @@ from starlette.routing import Mount
 
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
+from mystage.api.docs import routes as docs_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
 from mystage.api.guard import RequestGuard
@@ -39,6 +40,7 @@ api = Starlette(
         *my_data_routes,
         *map_routes,
         *site_routes,
+        *docs_routes,
         Mount("/api/v1", app=build_api()),
     ]
 )

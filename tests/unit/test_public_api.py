@@ -154,3 +154,27 @@ def test_cors_open_on_public_paths_only(client, offers):
     assert pre.status_code == 400
     r = client.get("/api/v1/openapi.json", headers={"Origin": OTHER_SITE})
     assert "access-control-allow-origin" not in r.headers
+
+
+def test_docs_page_lists_every_endpoint_in_french_without_script(client):
+    from mystage.api.v1 import build_api
+
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "<script" not in html.lower() and "cdn" not in html.lower()
+    assert "src=" not in html and "<link" not in html  # nothing loaded from elsewhere
+    csp = r.headers["content-security-policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert "Documentation de l'API MyStage" in html and "Authentification" in html
+    doc = build_api().openapi()
+    for path, item in doc["paths"].items():
+        assert f"/api/v1{path}" in html, path
+        for method in item:
+            assert f"-X {method.upper()} " in html
+    assert "curl -sS" in html and "import httpx" in html and "Successful Response" not in html
+    assert 'id="schema-OfferPage"' in html

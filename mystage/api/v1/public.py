@@ -49,12 +49,14 @@ Handicap = Literal["visual", "motor", "mental", "hearing"]
 
 
 class Point(BaseModel):
+    """Un point (WGS 84)."""
+
     latitude: float
     longitude: float
 
 
 class OfferSummary(BaseModel):
-    """An offer in a list of results (a result card of « Rechercher un stage »)."""
+    """Une offre dans une liste de résultats (la carte d'un résultat de « Rechercher un stage »)."""
 
     id: int = Field(examples=[1234])
     title: str = Field(examples=["Découverte des métiers de la boulangerie"])
@@ -81,7 +83,7 @@ class OfferSummary(BaseModel):
 
 
 class OfferPage(BaseModel):
-    """A page of results."""
+    """Une page de résultats."""
 
     total: int = Field(description="Nombre d'offres trouvées.", examples=[42])
     page: int = Field(description="La page rendue (la dernière si au-delà).", examples=[1])
@@ -93,6 +95,8 @@ class OfferPage(BaseModel):
 
 
 class OfferWeekOut(BaseModel):
+    """Une semaine de stage de l'offre (du lundi au vendredi)."""
+
     monday: date = Field(examples=["2026-11-16"])
     label: str = Field(examples=["Semaine du 16 au 20 novembre 2026"])
     places: int
@@ -101,7 +105,7 @@ class OfferWeekOut(BaseModel):
 
 
 class OfferDetail(BaseModel):
-    """An offer as its public page shows it (no personal data)."""
+    """Une offre telle que sa page publique la montre (sans donnée personnelle)."""
 
     id: int
     title: str
