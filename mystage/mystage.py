@@ -6,6 +6,7 @@ from starlette.routing import Mount
 
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
+from mystage.api.docs import routes as docs_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
 from mystage.api.guard import RequestGuard
@@ -17,6 +18,7 @@ from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
 from mystage.api.v1 import build_api
+from mystage.api.v1.cors import PublicCors
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import import_all_pages
@@ -40,6 +42,7 @@ api = Starlette(
         *map_routes,
         *partner_routes,
         *site_routes,
+        *docs_routes,
         Mount("/api/v1", app=build_api()),
     ]
 )
@@ -48,10 +51,11 @@ api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is
 
 class MyStageApp(rx.App):
     """The Reflex app, wrapped in the security headers middleware as the outermost layer
-    (outside Reflex's CORS layers too), so it sees every response the server sends."""
+    (outside Reflex's CORS layers too), so it sees every response the server sends; inside
+    it, the open CORS of the public read API (``/api/v1/public/*``, any origin)."""
 
     def __call__(self):
-        return SecurityHeaders(super().__call__())
+        return SecurityHeaders(PublicCors(super().__call__()))
 
 
 app = MyStageApp(
