@@ -177,4 +177,4 @@ def test_docs_page_lists_every_endpoint_in_french_without_script(client):
         for method in item:
             assert f"-X {method.upper()} " in html
     assert "curl -sS" in html and "import httpx" in html and "Successful Response" not in html
-    assert 'id="schema-OfferPage"' in html
+    assert 'id="schema-PublicOfferPage"' in html

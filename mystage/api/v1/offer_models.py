@@ -185,7 +185,7 @@ class OfferOut(BaseModel):
     published_at: datetime | None
 
 
-class OfferPage(BaseModel):
+class OperatorOfferPage(BaseModel):
     items: list[OfferOut]
     total: int
     page: int

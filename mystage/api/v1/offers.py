@@ -18,8 +18,8 @@ from mystage.api.v1.offer_models import (
     OfferCreate,
     OfferFields,
     OfferOut,
-    OfferPage,
     OfferStateName,
+    OperatorOfferPage,
 )
 from mystage.services import api_offers
 
@@ -122,7 +122,7 @@ def create_offer(
 
 @router.get(
     "",
-    response_model=OfferPage,
+    response_model=OperatorOfferPage,
     summary="Lister les offres de l'opérateur",
     responses=errors.COMMON_RESPONSES,
 )
@@ -131,11 +131,11 @@ def list_offers(
     per_page: int = Query(20, ge=1, le=api_offers.MAX_PER_PAGE, description="Offres par page."),
     state: OfferStateName | None = Query(None, description="Seulement les offres dans cet état."),
     caller: auth.Caller = Depends(read),
-) -> OfferPage:
+) -> OperatorOfferPage:
     """Les offres de l'opérateur du jeton (les plus récentes d'abord), supprimées exclues."""
     with db.session() as s:
         rows, total = api_offers.list_offers(s, caller.operator_id, page, per_page, state)
-        return OfferPage(
+        return OperatorOfferPage(
             items=[_out(s, o) for o in rows], total=total, page=page, per_page=per_page
         )
 

@@ -82,7 +82,7 @@ class OfferSummary(BaseModel):
     url: str = Field(description="La page de l'offre sur MyStage.")
 
 
-class OfferPage(BaseModel):
+class PublicOfferPage(BaseModel):
     """Une page de résultats."""
 
     total: int = Field(description="Nombre d'offres trouvées.", examples=[42])
@@ -200,14 +200,14 @@ def search_page(
     s,
     criteria: search.SearchCriteria,
     per_page: int = DEFAULT_PER_PAGE,
-) -> OfferPage:
+) -> PublicOfferPage:
     """One page of the public search (raises :class:`errors.FieldErrors` on bad criteria):
     ``services.search.search`` as the UI runs it, for a caller eligible to no reservation."""
     result = search.search(s, criteria, viewer=NO_RESERVATION, per_page=per_page)
     if result.errors:
         raise errors.FieldErrors(dict(result.errors))
     center = result.center
-    return OfferPage(
+    return PublicOfferPage(
         total=result.total,
         page=result.page,
         pages=result.pages,
@@ -223,7 +223,7 @@ def search_page(
 
 @router.get(
     "/offers",
-    response_model=OfferPage,
+    response_model=PublicOfferPage,
     summary="Rechercher des offres publiées",
     responses={**NOT_MODIFIED, **INVALID},
 )
