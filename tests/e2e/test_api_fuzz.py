@@ -1,0 +1,111 @@
+"""Schemathesis against the production server: every operation of ``/api/v1/openapi.json``,
+with an operator's token, on the e2e server's database (SQLite, or PostgreSQL in the CI's
+PostgreSQL pass).  Fails on any 5xx, any response (status code, content type, headers, body)
+that the OpenAPI document does not describe, and any operator route answering without its
+token.  No browser: it runs once whatever E2E_VIEWPORTS says.
+
+``FUZZ_MAX_EXAMPLES`` (default 25 per operation and phase) and ``FUZZ_SEED`` tune a run;
+the report (with a curl line reproducing each failure) is printed when it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mystage.models import Operator, OperatorToken
+from mystage.services.admin_orgs import SCOPES, TOKEN_PREFIX, hash_api_token
+from tests.e2e.conftest import ROOT, server_db
+
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "ignored_auth",
+)
+PHASES = "examples,coverage,fuzzing,stateful"
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+TIMEOUT_S = 900  # the whole run; a hang fails the test instead of blocking CI
+
+
+def _operator_token() -> str:
+    """A fresh operator and its token (every scope, a limit the fuzzer never reaches) in the
+    server's database, as the back office makes them: only the token's SHA-256 is stored."""
+    raw = TOKEN_PREFIX + "fuzz" + uuid.uuid4().hex
+    engine = sa.create_engine(server_db())
+    try:
+        with Session(engine) as s:
+            op = Operator(
+                name=f"Opérateur fuzz {uuid.uuid4().hex[:8]}", website="https://exemple.fr"
+            )
+            s.add(op)
+            s.flush()
+            s.add(
+                OperatorToken(
+                    operator_id=op.id,
+                    name="fuzz",
+                    prefix=raw[:12],
+                    token_hash=hash_api_token(raw),
+                    scopes=",".join(SCOPES),
+                    rate_per_minute=1_000_000,
+                )
+            )
+            s.commit()
+    finally:
+        engine.dispose()
+    return raw
+
+
+def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
+    token = _operator_token()
+    me = httpx.get(f"{server}/api/v1/token", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text  # the token works before the fuzzer starts
+    schema = httpx.get(f"{server}/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1"), schema.get("openapi")
+    operations = sum(len(v) for v in schema["paths"].values())
+
+    work = Path(tempfile.mkdtemp(prefix="mystage-fuzz-"))
+    cmd = [
+        str(ROOT / ".venv/bin/st"), "run", f"{server}/api/v1/openapi.json",
+        "--url", f"{server}/api/v1",
+        "--header", f"Authorization: Bearer {token}",
+        "--checks", ",".join(CHECKS),
+        "--phases", PHASES,
+        "--max-examples", str(MAX_EXAMPLES),
+        "--workers", "2",
+        "--request-timeout", "30",
+        "--generation-database", "none",
+        "--suppress-health-check", "too_slow",
+        "--output-truncate", "false",
+        "--no-color",
+        "--report", "junit",
+        "--report-dir", str(work),
+    ]  # fmt: skip
+    if os.environ.get("FUZZ_SEED"):
+        cmd += ["--seed", os.environ["FUZZ_SEED"]]
+    start = time.monotonic()
+    run = subprocess.run(
+        cmd,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    took = time.monotonic() - start
+    summary = f"schemathesis: {operations} operations, {took:.0f} s, exit {run.returncode}"
+    print(summary)
+    print(run.stdout[-3000:])
+    if run.returncode != 0:
+        pytest.fail(f"{summary}\n{run.stdout[-30000:]}\n{run.stderr[-3000:]}", pytrace=False)
