@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mystage.api.v1 import errors
+from mystage.api.v1 import errors, inputs
 from mystage.api.v1.applications import router as applications_router
 from mystage.api.v1.offers import router as offers_router
 from mystage.api.v1.public import router as public_router
@@ -41,6 +41,7 @@ def build_api() -> FastAPI:
         openapi_tags=TAGS,
     )
     errors.install(api)
+    api.add_middleware(inputs.StripNul)
     api.include_router(offers_router)
     api.include_router(applications_router)
     api.include_router(public_router)
