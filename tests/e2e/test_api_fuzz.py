@@ -83,7 +83,7 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
         "--checks", ",".join(CHECKS),
         "--phases", PHASES,
         "--max-examples", str(MAX_EXAMPLES),
-        "--workers", "2",
+        "--workers", "1",  # hypothesis is not thread-safe here (SystemError in ast.parse)
         "--request-timeout", "30",
         "--generation-database", "none",
         "--suppress-health-check", "too_slow",

@@ -131,4 +131,6 @@ def test_nul_characters_never_reach_a_route(dbs):
         r = c.post("/echo", content='{"text": "a\\\\u0000"}')  # a backslash, then « u0000 »
         assert r.status_code == 200 and r.json()["text"] == "a\\u0000"
         r = c.post("/echo", content="pas du json\x00")
-        assert r.status_code == 422 and r.json()["errors"]
+        assert r.status_code == 422 and r.json()["errors"] == {"requete": "JSON invalide."}
+        r = c.post("/echo", content=b'{"text": "\xe9t\xe9"}')  # Latin-1, not UTF-8: 422
+        assert r.status_code == 422 and r.json()["errors"] == {"requete": "JSON invalide."}

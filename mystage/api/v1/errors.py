@@ -31,9 +31,12 @@ class FieldErrors(Exception):
         self.errors = errors
 
 
+BODY_FIELD = "requete"  # an error about the whole request (its body is not JSON…)
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "requete"
+    return ".".join(parts) or BODY_FIELD
 
 
 _MESSAGES = {
@@ -62,9 +65,9 @@ _MESSAGES = {
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors: dict[str, str] = {}
     for err in exc.errors():
-        errors.setdefault(
-            _field(tuple(err.get("loc", ()))), _MESSAGES.get(err.get("type"), "Valeur invalide.")
-        )
+        kind = err.get("type")
+        field = BODY_FIELD if kind == "json_invalid" else _field(tuple(err.get("loc", ())))
+        errors.setdefault(field, _MESSAGES.get(kind, "Valeur invalide."))
     return JSONResponse({"detail": MSG_INVALID, "errors": errors}, status_code=422)
 
 
@@ -76,8 +79,15 @@ async def _fields(request: Request, exc: FieldErrors) -> JSONResponse:
 _DEFAULT_DETAILS = {404: "Introuvable.", 405: "Méthode non autorisée pour cette adresse."}
 
 
+# FastAPI's 400 for a body it cannot decode (not UTF-8…): a 422 like invalid JSON.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "Erreur."
+    if exc.status_code == 400 and detail == _UNREADABLE_BODY:
+        errors = {BODY_FIELD: _MESSAGES["json_invalid"]}
+        return JSONResponse({"detail": MSG_INVALID, "errors": errors}, status_code=422)
     if detail == HTTPStatus(exc.status_code).phrase and exc.status_code in _DEFAULT_DETAILS:
         detail = _DEFAULT_DETAILS[exc.status_code]
     return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
