@@ -1,8 +1,9 @@
 """Schemathesis hooks for tests/e2e/test_api_fuzz.py (loaded by ``st run`` through
-``SCHEMATHESIS_HOOKS``): path parameters often take the ids of objects that exist but belong to
-others (the demo employers' offers, their pupils' applications: ``FUZZ_FOREIGN_OFFERS``,
-``FUZZ_FOREIGN_APPLICATIONS``), and a check fails when an operator route hands one out or
-changes it (any 2xx)."""
+``SCHEMATHESIS_HOOKS``): path parameters often take the ids of objects that exist — the
+fuzzing operator's own offers (``FUZZ_OWN_OFFERS``, ``FUZZ_OWN_REMOTE_IDS``: the fuzzer reaches
+past the 404s) and others' (the demo employers' offers, their pupils' applications:
+``FUZZ_FOREIGN_OFFERS``, ``FUZZ_FOREIGN_APPLICATIONS``) — and a check fails when an operator
+route hands one of the others' out or changes it (any 2xx)."""
 
 from __future__ import annotations
 
@@ -18,21 +19,23 @@ def _ids(name: str) -> list[int]:
 
 
 FOREIGN = {"offers": _ids("FUZZ_FOREIGN_OFFERS"), "applications": _ids("FUZZ_FOREIGN_APPLICATIONS")}
-POOL = sorted({*FOREIGN["offers"], *FOREIGN["applications"]})
+OWN = _ids("FUZZ_OWN_OFFERS")
+OWN_REMOTE = [x for x in os.environ.get("FUZZ_OWN_REMOTE_IDS", "").split(",") if x]
+POOL = sorted({*OWN, *FOREIGN["offers"], *FOREIGN["applications"]})
 _FIRST_ID = re.compile(r"^/(offers|applications)/\{([^}]+)\}")
 
 
 @schemathesis.hook
 def flatmap_path_parameters(ctx, path_parameters):
-    """Half the integer path parameters replaced by an id that exists (someone else's)."""
-    if not path_parameters or not POOL:
+    """Half the path parameters replaced by an id that exists (its own or someone else's)."""
+    if not path_parameters:
         return st.just(path_parameters)
-    return st.fixed_dictionaries(
-        {
-            k: st.one_of(st.just(v), st.sampled_from(POOL)) if type(v) is int else st.just(v)
-            for k, v in path_parameters.items()
-        }
-    )
+
+    def values(name, value):
+        pool = POOL if type(value) is int else OWN_REMOTE if "remote" in name else []
+        return st.one_of(st.just(value), st.sampled_from(pool)) if pool else st.just(value)
+
+    return st.fixed_dictionaries({k: values(k, v) for k, v in path_parameters.items()})
 
 
 @schemathesis.check

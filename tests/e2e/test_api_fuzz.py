@@ -84,6 +84,33 @@ def _operator_token() -> str:
     return raw
 
 
+def _seed_offers(server: str, token: str, schema: dict) -> dict[str, str]:
+    """A few offers of the fuzzing operator, made through ``POST /offers`` with the document's
+    own examples (one per field): the hooks put their ids and remote ids in path parameters,
+    so GET/PUT/DELETE/publish reach existing offers, not only 404s.  None when the route or
+    its examples are missing (the run goes on without)."""
+    post = schema["paths"].get("/offers", {}).get("post")
+    if not post:
+        return {}
+    ref = post.get("requestBody", {}).get("content", {}).get("application/json", {})
+    name = ref.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+    props = schema.get("components", {}).get("schemas", {}).get(name, {}).get("properties", {})
+    body = {k: v["examples"][0] for k, v in props.items() if v.get("examples")}
+    ids, remote_ids = [], []
+    for n in range(3):
+        if "remote_id" in props:
+            body["remote_id"] = f"fuzz-{n}"
+        r = httpx.post(
+            f"{server}/api/v1/offers", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        if r.status_code < 300 and isinstance(r.json().get("id"), int):
+            ids.append(str(r.json()["id"]))
+            remote_ids.append(body.get("remote_id", ""))
+        else:
+            print(f"POST /offers with the documented examples: {r.status_code} {r.text[:300]}")
+    return {"FUZZ_OWN_OFFERS": ",".join(ids), "FUZZ_OWN_REMOTE_IDS": ",".join(remote_ids)}
+
+
 def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
     token = _operator_token()
     me = httpx.get(f"{server}/api/v1/token", headers={"Authorization": f"Bearer {token}"})
@@ -91,6 +118,7 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
     schema = httpx.get(f"{server}/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1"), schema.get("openapi")
     operations = sum(len(v) for v in schema["paths"].values())
+    seeds = _seed_offers(server, token, schema)
 
     work = tempfile.mkdtemp(prefix="mystage-fuzz-")  # its cwd: nothing written in the repo
     cmd = [
@@ -119,6 +147,7 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
         env={
             **os.environ,
             **_foreign_ids(),
+            **seeds,
             "NO_COLOR": "1",
             "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks",
             "PYTHONPATH": str(ROOT),
@@ -126,7 +155,11 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
     )
     took = time.monotonic() - start
     shutil.rmtree(work, ignore_errors=True)
-    summary = f"schemathesis: {operations} operations, {took:.0f} s, exit {run.returncode}"
+    own = len([x for x in seeds.get("FUZZ_OWN_OFFERS", "").split(",") if x])
+    summary = (
+        f"schemathesis: {operations} operations, {own} offers of its own, {took:.0f} s, "
+        f"exit {run.returncode}"
+    )
     print(summary)
     print(run.stdout[-3000:])
     if run.returncode != 0:
