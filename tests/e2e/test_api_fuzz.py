@@ -86,7 +86,7 @@ def _operator_token() -> str:
 
 def _seed_offers(server: str, token: str, schema: dict) -> dict[str, str]:
     """A few offers of the fuzzing operator, made through ``POST /offers`` with the document's
-    own examples (one per field): the hooks put their ids and remote ids in path parameters,
+    own example (the body's, else one per field): the hooks put their ids and remote ids in path parameters,
     so GET/PUT/DELETE/publish reach existing offers, not only 404s.  None when the route or
     its examples are missing (the run goes on without)."""
     post = schema["paths"].get("/offers", {}).get("post")
@@ -94,8 +94,11 @@ def _seed_offers(server: str, token: str, schema: dict) -> dict[str, str]:
         return {}
     ref = post.get("requestBody", {}).get("content", {}).get("application/json", {})
     name = ref.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
-    props = schema.get("components", {}).get("schemas", {}).get(name, {}).get("properties", {})
-    body = {k: v["examples"][0] for k, v in props.items() if v.get("examples")}
+    component = schema.get("components", {}).get("schemas", {}).get(name, {})
+    props = component.get("properties", {})
+    whole = (component.get("examples") or [None])[0]  # a whole offer, when documented
+    body = dict(whole) if isinstance(whole, dict) else {}
+    body = body or {k: v["examples"][0] for k, v in props.items() if v.get("examples")}
     ids, remote_ids = [], []
     for n in range(3):
         if "remote_id" in props:
