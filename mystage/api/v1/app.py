@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mystage.api.v1 import errors
+from mystage.api.v1 import errors, inputs
 from mystage.api.v1.applications import router as applications_router
 from mystage.api.v1.offers import router as offers_router
 from mystage.api.v1.public import router as public_router
+from mystage.api.v1.token import router as token_router
 
 DESCRIPTION = """API de MyStage, la plateforme des stages d'observation (4e, 3e, 2de GT).
 
@@ -24,6 +25,7 @@ TAGS = [
     {"name": "Offres (opérateurs)", "description": "Les offres de l'opérateur du jeton."},
     {"name": "Candidatures (opérateurs)", "description": "Les candidatures à ses offres."},
     {"name": "Offres publiques", "description": "Les offres publiées, sans jeton."},
+    {"name": "Jeton", "description": "Le jeton utilisé : son opérateur, ses permissions."},
 ]
 
 
@@ -39,7 +41,9 @@ def build_api() -> FastAPI:
         openapi_tags=TAGS,
     )
     errors.install(api)
+    api.add_middleware(inputs.StripNul)
     api.include_router(offers_router)
     api.include_router(applications_router)
     api.include_router(public_router)
+    api.include_router(token_router)
     return api

@@ -54,9 +54,14 @@ def _check(raw: str) -> Caller | None | str:
         return caller
 
 
-def operator(scope: str):
-    """A route dependency: the calling operator, with ``scope`` (401 / 403 / 429 else)."""
-    assert scope in SCOPES, scope
+def unauthorized() -> HTTPException:
+    return HTTPException(401, MSG_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+
+
+def operator(scope: str | None):
+    """A route dependency: the calling operator, with ``scope`` (401 / 403 / 429 else);
+    ``None``: any live token."""
+    assert scope is None or scope in SCOPES, scope
 
     def dependency(
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
@@ -64,10 +69,10 @@ def operator(scope: str):
         raw = credentials.credentials if credentials is not None else ""
         found = _check(raw) if raw else None
         if found is None:
-            raise HTTPException(401, MSG_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+            raise unauthorized()
         if found == "rate":
             raise HTTPException(429, MSG_RATE, headers={"Retry-After": "60"})
-        if scope not in found.scopes:
+        if scope is not None and scope not in found.scopes:
             raise HTTPException(403, MSG_SCOPE.format(scope=scope))
         return found
 
