@@ -2,18 +2,23 @@
 
 import reflex as rx
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 import mystage.models  # noqa: F401  (registers the tables)
 from mystage.api.auth_routes import routes as auth_routes
+from mystage.api.docs import routes as docs_routes
 from mystage.api.exports import routes as export_routes
 from mystage.api.files import routes as file_routes
 from mystage.api.guard import RequestGuard
 from mystage.api.health import routes as health_routes
 from mystage.api.maps import routes as map_routes
 from mystage.api.my_data import routes as my_data_routes
+from mystage.api.partner import routes as partner_routes
 from mystage.api.school_exports import routes as school_export_routes
 from mystage.api.security import SecurityHeaders
 from mystage.api.site import routes as site_routes
+from mystage.api.v1 import build_api
+from mystage.api.v1.cors import PublicCors
 from mystage.components import theme
 from mystage.components.layout import PAGES
 from mystage.pages import import_all_pages
@@ -35,7 +40,10 @@ api = Starlette(
         *export_routes,
         *my_data_routes,
         *map_routes,
+        *partner_routes,
         *site_routes,
+        *docs_routes,
+        Mount("/api/v1", app=build_api()),
     ]
 )
 api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is on
@@ -43,10 +51,11 @@ api.add_middleware(RequestGuard)  # request size cap, /dev/mails only when it is
 
 class MyStageApp(rx.App):
     """The Reflex app, wrapped in the security headers middleware as the outermost layer
-    (outside Reflex's CORS layers too), so it sees every response the server sends."""
+    (outside Reflex's CORS layers too), so it sees every response the server sends; inside
+    it, the open CORS of the public read API (``/api/v1/public/*``, any origin)."""
 
     def __call__(self):
-        return SecurityHeaders(super().__call__())
+        return SecurityHeaders(PublicCors(super().__call__()))
 
 
 app = MyStageApp(

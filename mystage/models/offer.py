@@ -59,6 +59,12 @@ class Offer(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operators.id", index=True)
     remote_id: str | None = Field(default=None, max_length=100)  # operator API id
     permalink: str = Field(default="", max_length=300)  # operator's own page
+    # Issue 19: « candidature sur le site du partenaire » (the offer page links to
+    # ``permalink``, clicks counted) instead of the MyStage workflow.
+    apply_on_partner_site: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    partner_clicks: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     mother_id: int | None = Field(default=None, foreign_key="offers.id")  # duplicated from
     school_year: int = Field(default=0, index=True)
 

@@ -14,6 +14,7 @@ from .base import created, dt, text
 class Channel(StrEnum):
     MAIL = "mail"
     SMS = "sms"
+    WEBHOOK = "webhook"  # issue 19: an application event POSTed to an operator's URL
 
 
 class OutboxStatus(StrEnum):

@@ -24,6 +24,11 @@ class Operator(SQLModel, table=True):
     contact_name: str = Field(default="", max_length=150, sa_column_kwargs={"server_default": ""})
     contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
     contact_phone: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # Issue 19: application events on its offers are POSTed to ``webhook_url`` (empty: none),
+    # signed with HMAC-SHA256 under ``webhook_secret`` (the platform's signing key for this
+    # operator, shown to it once; it must be kept to sign, unlike the API tokens).
+    webhook_url: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    webhook_secret: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     created_at: datetime = created()
 
 
@@ -39,6 +44,7 @@ class OperatorToken(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     scopes: str = Field(default="offers:read,offers:write,applications", max_length=200)
+    rate_per_minute: int = Field(default=120, sa_column_kwargs={"server_default": "120"})
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = created()
     last_used_at: datetime | None = dt()

@@ -63,6 +63,7 @@ from mystage.notify.transports import (
     TransportUnavailable,
     default_transports,
 )
+from mystage.notify.webhook import WebhookTransport
 
 log = logging.getLogger(__name__)
 
@@ -284,13 +285,14 @@ def deliver_pending(
     """Send every due outbox message, claiming ``batch`` at a time (one by default);
     returns how many were sent.
 
-    ``transports`` maps a channel (``mail``, ``sms``) to a transport; missing channels
-    use :func:`mystage.notify.transports.default_transports` (SMTP if ``SMTP_URL`` else
-    the dev mailbox when it is on; the SMS gateway if ``SMS_URL`` else the dev mailbox).
+    ``transports`` maps a channel (``mail``, ``sms``, ``webhook``) to a transport; missing
+    channels use :func:`mystage.notify.transports.default_transports` (SMTP if ``SMTP_URL``
+    else the dev mailbox when it is on; the SMS gateway if ``SMS_URL`` else the dev
+    mailbox) and the operators' webhooks (:mod:`mystage.notify.webhook`, always on).
     A channel without any transport is left queued.  Every transport is closed at the
     end (its connections released; it can be used again).
     """
-    own = default_transports()
+    own: dict[str, Transport] = {"webhook": WebhookTransport(), **default_transports()}
     chosen: dict[str, Transport] = {**own, **(transports or {})}
     skip = frozenset(str(c) for c in Channel) - set(chosen)
     if skip:

@@ -66,6 +66,20 @@ def require(allowed: bool, message: str | None = None) -> None:
 # --- Helpers --------------------------------------------------------------------------------
 
 
+def is_operator_api_account(user: User | None) -> bool:
+    """The technical account an operator's API calls act as (``admin_orgs.api_user``:
+    role « opérateur », no e-mail, phone nor password, so it can never log in)."""
+    return (
+        _active(user)
+        and user.role == Role.OPERATEUR
+        and user.operator_id is not None
+        and user.first_name == "API"
+        and user.email is None
+        and user.phone is None
+        and user.password_hash is None
+    )
+
+
 def _active(user: User | None) -> bool:
     """A logged-in, active, not deleted nor blocked account."""
     return (
@@ -265,6 +279,8 @@ def can_edit_offer(s: Session, user: User | None, offer: Offer | None) -> bool:
         return True
     if user.role not in OFFER_POSTERS:
         return False
+    if is_operator_api_account(user) and offer.operator_id == user.operator_id:
+        return True  # issue 19: the API acts on every offer of its operator
     limits = member_space_limits(s, user)
     if offer.structure_id is not None and offer.structure_id in limits:
         allowed = limits[offer.structure_id]

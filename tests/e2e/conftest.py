@@ -154,6 +154,12 @@ def server() -> str:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The API fuzzer (test_api_fuzz.py) runs after the browser tests: the offers it creates
+    through the API would be seen by a test that counts offers."""
+    items.sort(key=lambda item: item.path.name == "test_api_fuzz.py")
+
+
 @pytest.fixture(scope="session")
 def browser():
     pw = sync_playwright().start()

@@ -298,6 +298,74 @@ def _tokens() -> rx.Component:
     )
 
 
+def _webhook() -> rx.Component:
+    """Issue 19: the URL that receives the application events, and its signing secret."""
+    e = S.webhook_errors
+    return rx.vstack(
+        rx.heading("Webhook", as_="h3", size="4"),
+        rx.text(
+            "Chaque événement d'une candidature à une offre de l'opérateur (nouvelle, acceptée, "
+            "refusée, confirmée, annulée, expirée…) est envoyé en POST à cette adresse, signé "
+            "(en-têtes X-MyStage-Timestamp et X-MyStage-Signature, HMAC-SHA256). Les envois "
+            "figurent sur la page « Courriels et SMS ».",
+            font_size="0.9rem",
+        ),
+        rx.form(
+            field(
+                "Adresse du webhook (vide : aucun envoi)",
+                "webhook_url",
+                e.get("webhook_url", ""),
+                S.selected["webhook_url"],
+                type="url",
+                input_id="webhook-url",
+            ),
+            rx.button("Enregistrer le webhook", type="submit", id="webhook-save"),
+            on_submit=S.save_webhook,
+            key=S.form_key.to_string() + "-webhook-" + S.selected["id"].to(str),
+            width="100%",
+            max_width="36rem",
+        ),
+        rx.text(
+            rx.cond(
+                S.selected["webhook_secret_set"] == "True",
+                "Un secret de signature est défini.",
+                "Aucun secret de signature : les événements ne partent pas.",
+            ),
+            font_size="0.9rem",
+            id="webhook-secret-state",
+        ),
+        rx.cond(
+            S.new_secret != "",
+            rx.box(
+                notice(
+                    "Copiez ce secret maintenant et transmettez-le à l'opérateur : il ne sera "
+                    "plus affiché.",
+                    "success",
+                ),
+                rx.code(S.new_secret, id="new-webhook-secret", word_break="break-all"),
+                rx.button(
+                    "J'ai copié le secret",
+                    size="1",
+                    variant="soft",
+                    on_click=S.hide_secret,
+                    margin_left="0.5rem",
+                ),
+                width="100%",
+            ),
+        ),
+        shown_error(e.get("form", ""), "webhook-form-err"),
+        rx.button(
+            "Générer un secret",
+            type="button",
+            variant="soft",
+            on_click=S.generate_secret,
+            id="webhook-secret",
+        ),
+        width="100%",
+        align="start",
+    )
+
+
 def _detail() -> rx.Component:
     return rx.vstack(
         rx.heading(
@@ -307,7 +375,10 @@ def _detail() -> rx.Component:
             margin_top="1rem",
         ),
         _operator_form(),
-        rx.cond(~S.is_new, rx.vstack(_logo(), _users(), _tokens(), width="100%", spacing="5")),
+        rx.cond(
+            ~S.is_new,
+            rx.vstack(_logo(), _users(), _tokens(), _webhook(), width="100%", spacing="5"),
+        ),
         width="100%",
         align="start",
         border_top=f"1px solid {theme.GREY_BORDER}",

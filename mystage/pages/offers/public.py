@@ -23,11 +23,47 @@ def _apply_link(href, **props) -> rx.Component:
     )
 
 
+def _partner_link() -> rx.Component:
+    """« Postuler sur le site du partenaire »: the counting redirect to the operator's page
+    (issue 19), opened in a new tab."""
+    return rx.vstack(
+        rx.link(
+            rx.button(
+                "Postuler sur le site du partenaire",
+                size="4",
+                width="100%",
+                background=theme.BLUE,
+                cursor="pointer",
+            ),
+            href=OfferPageState.partner_link,
+            id="apply-partner",
+            is_external=True,
+            rel="nofollow noopener noreferrer",
+            width="100%",
+        ),
+        rx.text(
+            "La candidature à cette offre se fait sur le site de notre partenaire (nouvel onglet).",
+            font_size="0.85rem",
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
 def _apply_action() -> rx.Component:
-    """« Postuler », or why this visitor cannot apply (« Candidatures closes », the reason
-    given by ``can_apply``)."""
+    """« Postuler » (or « Postuler sur le site du partenaire »), or why this visitor cannot
+    apply (« Candidatures closes », the reason given by ``can_apply``)."""
     S = OfferPageState
     open_ = S.view["application_open"] == "1"
+    return rx.cond(
+        open_ & (S.partner_link != ""),
+        _partner_link(),
+        _mystage_apply(open_),
+    )
+
+
+def _mystage_apply(open_) -> rx.Component:
+    S = OfferPageState
     return rx.cond(
         open_,
         rx.cond(

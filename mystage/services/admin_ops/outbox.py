@@ -23,7 +23,7 @@ STATUS_LABELS = {
     OutboxStatus.SENT.value: "Envoyé",
     OutboxStatus.FAILED.value: "Échec",
 }
-CHANNEL_LABELS = {"mail": "Courriel", "sms": "SMS"}
+CHANNEL_LABELS = {"mail": "Courriel", "sms": "SMS", "webhook": "Webhook"}
 
 MSG_NOT_FAILED = "Ce message n'est pas en échec : il ne peut pas être renvoyé."
 MSG_NOT_FOUND = "Message introuvable."

@@ -3,13 +3,14 @@ with their SIRET checked, search, merge of duplicates, suspension) for administr
 moderators, and the operators' account side (their page, users and API tokens) for
 administrators.
 
-Submodules: :mod:`.structures`, :mod:`.operators`.  Used from outside through the names
+Submodules: :mod:`.structures`, :mod:`.operators`, :mod:`.webhooks` (issue 19).  Used from outside through the names
 below; every function checks the caller (``permissions.can_moderate`` /
 ``permissions.can_admin``), except :func:`token_for` (the API token is the credential).
 """
 
 from __future__ import annotations
 
+from mystage.services.admin_orgs.api_account import api_user
 from mystage.services.admin_orgs.operators import (
     SCOPES,
     TOKEN_PREFIX,
@@ -38,8 +39,17 @@ from mystage.services.admin_orgs.structures import (
     structure_history,
     suspend_structure,
 )
+from mystage.services.admin_orgs.webhooks import (
+    new_webhook_secret,
+    save_webhook,
+    webhook_url_error,
+)
 
 __all__ = [
+    "new_webhook_secret",
+    "save_webhook",
+    "webhook_url_error",
+    "api_user",
     "MSG_GONE",
     "SCOPES",
     "TOKEN_PREFIX",

@@ -119,6 +119,8 @@ def operator_form(s: Session, actor: User | None, operator_id: Any) -> dict[str,
         "contact_email": op.contact_email,
         "contact_phone": structures.display_phone(op.contact_phone),
         "logo": _logo_data_url(op.logo_path),
+        "webhook_url": op.webhook_url,
+        "webhook_secret_set": bool(op.webhook_secret),
     }
 
 

@@ -9,7 +9,10 @@ one application as the employer and the school see it and decide on it.
   offer;
 - :mod:`.submit`: « Postuler » checked and stored, with a copy of the CV;
 - :mod:`.views`: the employer's and the school's pages of one application, the school's
-  list, their decisions.
+  list, their decisions;
+- :mod:`.operators`: the same for an operator's offers through the API (issue 19);
+- :mod:`.partner`: « Postuler sur le site du partenaire » and its counted clicks;
+- :mod:`.webhooks`: each application event queued for the operator's webhook.
 """
 
 from mystage.services.applications.eligibility import (
@@ -51,6 +54,22 @@ from mystage.services.applications.notifications import (
     SCHOOL_URL,
     employer_contact,
 )
+from mystage.services.applications.operators import (
+    API_ACTIONS,
+    PER_PAGE_MAX,
+    api_actions,
+    application_view,
+    offer_applications,
+)
+from mystage.services.applications.operators import decide as decide_as_operator
+from mystage.services.applications.partner import (
+    MSG_PARTNER_SITE,
+    PARTNER_LABEL,
+    PARTNER_URL,
+    partner_click,
+    partner_link,
+    valid_permalink,
+)
 from mystage.services.applications.reasons import (
     MSG_REASON_REQUIRED,
     MSG_REASON_UNKNOWN,
@@ -91,8 +110,24 @@ from mystage.services.applications.views import (
     school_list,
     school_view,
 )
+from mystage.services.applications.webhooks import EVENTS as WEBHOOK_EVENTS
+from mystage.services.applications.webhooks import payload as webhook_payload
 
 __all__ = [
+    "API_ACTIONS",
+    "MSG_PARTNER_SITE",
+    "PARTNER_LABEL",
+    "PARTNER_URL",
+    "PER_PAGE_MAX",
+    "WEBHOOK_EVENTS",
+    "api_actions",
+    "application_view",
+    "decide_as_operator",
+    "offer_applications",
+    "partner_click",
+    "partner_link",
+    "valid_permalink",
+    "webhook_payload",
     "ACTION_LABELS",
     "CV_SECTIONS",
     "EMPLOYER_ACTIONS",

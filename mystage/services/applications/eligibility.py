@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from mystage import clock
 from mystage.models import Offer, OfferSchool, OfferState, Role, School, User
 from mystage.services import geo, weeks
+from mystage.services.applications.partner import MSG_PARTNER_SITE
 
 # The level named in the refusal, by offer column.
 _LEVEL_NAMES = {"level_2de": "2de", "level_3e": "3e", "level_4e": "4e"}
@@ -27,6 +28,8 @@ def can_apply(s: Session, user: User | None, offer_id: int) -> tuple[bool, str]:
     offer = s.get(Offer, offer_id)
     if offer is None or offer.state != OfferState.PUBLISHED:
         return False, "Cette offre n'accepte pas de candidature."
+    if offer.apply_on_partner_site:
+        return False, MSG_PARTNER_SITE
     if reason := level_error(offer, user.level):
         return False, reason
     today = clock.today_paris()

@@ -39,6 +39,7 @@ from mystage.models import (
 )
 from mystage.services import conventions, permissions, weeks
 from mystage.services.applications import notifications as n
+from mystage.services.applications import webhooks
 from mystage.services.applications.limits import confirmed_limit_error, overlaps
 from mystage.services.applications.reasons import refuse_reason_error, refuse_reason_label
 from mystage.services.ids import client_id
@@ -275,6 +276,8 @@ def move(
             s.expire(obj)
     if notify and t.notify is not None:
         n.notify_moved(s, action, t.notify, old, message)
+    if notify:
+        webhooks.queue_events(s, action, old)  # the operators' webhooks (issue 19)
     return changed
 
 

@@ -6,7 +6,8 @@ Submodules: :mod:`.fields` (the form's vocabulary and messages), :mod:`.validati
 weeks and derived columns), :mod:`.view` (the offer page), :mod:`.lifecycle` (the
 transition table), :mod:`.submission` (where « Publier » leads: the platform's moderation
 mode), :mod:`.moderated` (moderators' decisions, the activation link),
-:mod:`.duplication`, :mod:`.dashboard`.
+:mod:`.duplication`, :mod:`.dashboard`, :mod:`.checks` (the four steps checked at once:
+the operators' API).
 
 Permissions: every public function checks the caller (``permissions.can_edit_offer``…)
 and raises :class:`PermissionDenied`; :func:`transition` and :func:`duplicate` return a
@@ -15,6 +16,7 @@ French error instead, as the UI shows it next to the button.
 
 from __future__ import annotations
 
+from mystage.services.offers.checks import check_steps
 from mystage.services.offers.contact import (
     employer_contact,
     offer_recipients,
@@ -163,6 +165,7 @@ __all__ = [
     "activation_offer",
     "approve",
     "check_reason",
+    "check_steps",
     "moderation_mode",
     "reject",
     "unpublish_by_moderator",

@@ -53,7 +53,9 @@ def publication_route(s: Session, offer: Offer, current: str) -> str:
     mode = moderation_mode(s)
     if mode == MODE_REVIEW or (offer.moderation_reason or "").strip():
         return OfferState.PENDING
-    if mode == MODE_EMAIL:
+    # E-mail mode confirms an author's address; an operator's offer (published with its API
+    # token, a credential the back office issued) has none to confirm.
+    if mode == MODE_EMAIL and offer.operator_id is None:
         return OfferState.ACTIVATION
     return OfferState.PUBLISHED
 

@@ -54,6 +54,8 @@ class OperatorsAdminState(rx.State):
     logo_error: str = ""
     form_key: int = 0  # remounts the forms (empty fields) after a success
     new_token: str = ""  # the secret just created, shown once
+    webhook_errors: dict[str, str] = {}
+    new_secret: str = ""  # the webhook signing secret just generated, shown once
     revoke_id: int = 0
     revoke_name: str = ""
 
@@ -62,7 +64,7 @@ class OperatorsAdminState(rx.State):
         if not permissions.can_admin(actor):
             self.allowed = False
             self.operators, self.users, self.tokens, self.selected = [], [], [], {}
-            self.new_token = ""
+            self.new_token, self.new_secret = "", ""
             self.message = MSG_ADMIN_ONLY
             return None
         return actor
@@ -76,7 +78,7 @@ class OperatorsAdminState(rx.State):
         self.allowed = permissions.can_admin(actor)
         self.selected, self.users, self.tokens, self.new_token = {}, [], [], ""
         self.errors, self.user_errors, self.token_errors, self.logo_error = {}, {}, {}, ""
-        self.message, self.revoke_id = "", 0
+        self.message, self.revoke_id, self.new_secret, self.webhook_errors = "", 0, "", {}
         if not self.allowed:
             self.operators = []
             if actor is None:
@@ -95,7 +97,8 @@ class OperatorsAdminState(rx.State):
             self.message = MSG_BAD_REQUEST
             return
         self.errors, self.user_errors, self.token_errors, self.logo_error = {}, {}, {}, ""
-        self.new_token, self.message = "", ""
+        self.new_token, self.message, self.new_secret = "", "", ""
+        self.webhook_errors = {}
         await self._open(actor, oid)
         self.form_key += 1
 
@@ -111,6 +114,7 @@ class OperatorsAdminState(rx.State):
 
     @rx.event
     def close(self):
+        self.new_secret, self.webhook_errors = "", {}
         self.selected, self.users, self.tokens, self.new_token = {}, [], [], ""
         self.errors, self.user_errors, self.token_errors = {}, {}, {}
 
@@ -198,6 +202,43 @@ class OperatorsAdminState(rx.State):
         self.form_key += 1
         self.operators = await db.call(_list, actor)
         await self._open(actor, oid)
+
+    @rx.event
+    async def save_webhook(self, form: dict):
+        """« Enregistrer le webhook » (issue 19): the URL that receives the events."""
+        actor = await self._guard()
+        if actor is None:
+            return
+        oid = client_id(self.selected.get("id", "")) if self.selected else None
+        if oid is None:
+            self.message = MSG_BAD_REQUEST
+            return
+        data = form if isinstance(form, dict) else {}
+        errors = await db.call(admin_orgs.save_webhook, actor, oid, data)
+        self.webhook_errors = errors
+        if not errors:
+            self.message = "Webhook enregistré."
+            await self._open(actor, oid)
+
+    @rx.event
+    async def generate_secret(self):
+        """« Générer un secret »: replaces the signing secret; shown once."""
+        actor = await self._guard()
+        if actor is None:
+            return
+        oid = client_id(self.selected.get("id", "")) if self.selected else None
+        if oid is None:
+            self.message = MSG_BAD_REQUEST
+            return
+        secret, error = await db.call(admin_orgs.new_webhook_secret, actor, oid)
+        self.new_secret = secret
+        self.webhook_errors = {"form": error} if error else {}
+        if not error:
+            await self._open(actor, oid)
+
+    @rx.event
+    def hide_secret(self):
+        self.new_secret = ""
 
     @rx.event
     def hide_token(self):

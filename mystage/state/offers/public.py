@@ -53,6 +53,7 @@ def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
         "eligible": bool(eligible),
         "reason": reason or "",
         "is_favorite": pupils.is_favorite(s, viewer, offer_id),
+        "partner_link": applications.partner_link(s, offer_id),
     }
 
 
@@ -76,6 +77,7 @@ class OfferPageState(rx.State):
     reason: str = ""
     is_favorite: bool = False
     favorite_error: str = ""
+    partner_link: str = ""  # « Postuler sur le site du partenaire » (issue 19)
 
     @rx.var
     def page_title(self) -> str:
@@ -92,6 +94,7 @@ class OfferPageState(rx.State):
             self.found = False
             self.view = {}
             self.weeks = []
+            self.partner_link = ""
             return
         self.found = True
         view = data["view"]
@@ -104,6 +107,7 @@ class OfferPageState(rx.State):
         self.eligible = data["eligible"]
         self.reason = data["reason"]
         self.is_favorite = data["is_favorite"]
+        self.partner_link = data["partner_link"]
         self.favorite_error = ""
 
     @rx.event
