@@ -80,6 +80,16 @@ def body(s, remote_id="offre-1", **over) -> dict:
     return data
 
 
+def test_the_documented_example_is_a_whole_offer(s, api):
+    """The OpenAPI example of « POST /offers » passes the form's checks (the documentation's
+    curl works as printed; the fuzz test seeds real offers from it)."""
+    example = build_api().openapi()["components"]["schemas"]["OfferCreate"]["examples"][0]
+    r = api.post("/offers", json=example, headers=h())
+    assert r.status_code == 201, r.text
+    r = api.post(f"/offers/{r.json()['id']}/publish", headers=h())
+    assert r.status_code == 200 and r.json()["state"] == "published", r.text
+
+
 def count_offers(s) -> int:
     s.expire_all()
     return s.execute(sa.select(sa.func.count(Offer.id))).scalar_one()

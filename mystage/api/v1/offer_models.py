@@ -6,10 +6,12 @@ the form's field name (``title``, ``sector_id``, ``weeks``, ``levels``…)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from mystage import clock
 
 REMOTE_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,80}$"
 OfferStateName = Literal[
@@ -103,8 +105,47 @@ class OfferFields(BaseModel):
     show_contact: bool = False
 
 
+def _two_school_weeks(today: date) -> list[str]:
+    """Two Mondays to come, at least three weeks away, outside July and August."""
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=3)
+    found: list[str] = []
+    while len(found) < 2:
+        if monday.month not in (7, 8):
+            found.append(monday.isoformat())
+        monday += timedelta(weeks=1)
+    return found
+
+
+def _complete_example(schema: dict[str, Any], *_: Any) -> None:
+    """A whole offer the form accepts (weeks to come, computed when the document is made),
+    so the documentation's example — and an API fuzzer — creates a real offer."""
+    schema["examples"] = [
+        {
+            "remote_id": "offre-2026-0042",
+            "employer_name": "Boulangerie Martin",
+            "employer_description": "Boulangerie artisanale du centre-ville.",
+            "street": "3 quai Ceineray",
+            "postal_code": "44000",
+            "city": "Nantes",
+            "title": "Découverte du métier de boulanger",
+            "description": "Découvrir la fabrication du pain et la vente en boutique.",
+            "sector_id": 1,
+            "level_3e": True,
+            "weeks": _two_school_weeks(clock.now().date()),
+            "places": 2,
+            "hours_start": "09:00",
+            "hours_end": "17:00",
+            "tutor_name": "Paul Martin",
+            "tutor_email": "paul@boulangerie-martin.fr",
+            "contact_email": "stages@tous-en-stage.fr",
+        }
+    ]
+
+
 class OfferCreate(OfferFields):
     """A new offer, or the new version of the offer with this ``remote_id``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_complete_example)
 
     remote_id: str = Field(
         pattern=REMOTE_ID_PATTERN,

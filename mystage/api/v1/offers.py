@@ -40,8 +40,6 @@ CONFLICT = {
         "description": "Action impossible dans l'état de l'offre (message en français).",
     }
 }
-# A body that is not JSON (FastAPI answers 400 before any check).
-BAD_BODY = {400: {"model": errors.ApiError, "description": "Corps de requête illisible (JSON)."}}
 OfferId = Path(description="Identifiant MyStage de l'offre.")
 RemoteId = Path(pattern=REMOTE_ID_PATTERN, description="Votre identifiant de l'offre.")
 
@@ -98,7 +96,6 @@ def _delete(operator_id: int, offer_id: int) -> Response:
     responses={
         200: {"model": OfferOut, "description": "L'offre de ce remote_id existait : mise à jour."},
         201: {"description": "Offre créée (brouillon : publiez-la ensuite)."},
-        **BAD_BODY,
         **errors.COMMON_RESPONSES,
     },
 )
@@ -156,7 +153,7 @@ def get_offer_by_remote_id(
     "/remote/{remote_id}",
     response_model=OfferOut,
     summary="Remplacer une offre par son remote_id",
-    responses={**NOT_FOUND, **BAD_BODY, **errors.COMMON_RESPONSES},
+    responses={**NOT_FOUND, **errors.COMMON_RESPONSES},
 )
 def put_offer_by_remote_id(
     body: OfferFields, remote_id: str = RemoteId, caller: auth.Caller = Depends(write)
@@ -196,7 +193,7 @@ def get_offer(offer_id: int = OfferId, caller: auth.Caller = Depends(read)) -> O
     "/{offer_id}",
     response_model=OfferOut,
     summary="Remplacer une offre",
-    responses={**NOT_FOUND, **BAD_BODY, **errors.COMMON_RESPONSES},
+    responses={**NOT_FOUND, **errors.COMMON_RESPONSES},
 )
 def put_offer(
     body: OfferFields, offer_id: int = OfferId, caller: auth.Caller = Depends(write)
