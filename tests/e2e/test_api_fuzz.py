@@ -121,6 +121,7 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
     schema = httpx.get(f"{server}/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1"), schema.get("openapi")
     operations = sum(len(v) for v in schema["paths"].values())
+    foreign = _foreign_ids()  # before the operator makes offers of its own
     seeds = _seed_offers(server, token, schema)
 
     work = tempfile.mkdtemp(prefix="mystage-fuzz-")  # its cwd: nothing written in the repo
@@ -149,7 +150,7 @@ def test_api_fuzz_no_server_error_and_every_response_in_the_schema(server):
         timeout=TIMEOUT_S,
         env={
             **os.environ,
-            **_foreign_ids(),
+            **foreign,
             **seeds,
             "NO_COLOR": "1",
             "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks",
