@@ -45,13 +45,13 @@ h1{font-size:1.9rem;margin:.5rem 0 1rem}h2{margin-top:2.5rem;border-bottom:2px s
 padding-bottom:.3rem}h3{margin:2rem 0 .5rem;font-size:1.1rem}
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.88rem}
 pre{background:#f6f6f6;border:1px solid #ddd;padding:.75rem;overflow-x:auto;border-radius:4px}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem;display:block;overflow-x:auto}
 th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f8}.method{display:inline-block;min-width:4.2rem;text-align:center;
 color:#fff;border-radius:3px;padding:0 .4rem;margin-right:.5rem;font-weight:700}
 .get{background:#1f6f43}.post{background:#000091}.put{background:#8a5300}
 .delete{background:#b30000}.patch{background:#5a3d8a}
-nav ul{columns:2;padding-left:1.2rem}a{color:#000091}.muted{color:#555}
+nav ul{columns:2;padding-left:1.2rem}@media (max-width:640px){nav ul{columns:1}}nav a,h3 code{overflow-wrap:anywhere}a{color:#000091}.muted{color:#555}
 .endpoint{border-top:1px solid #ddd;margin-top:2rem}
 """
 
