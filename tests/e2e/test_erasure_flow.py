@@ -33,11 +33,6 @@ def _pupil_with_application(engine) -> tuple[str, int]:
 
     week, bakery, _ = _common_week_and_offers(engine)
     email = f"zoelie.{uuid.uuid4().hex[:8]}@exemple.fr"
-    with engine.begin() as c:
-        c.execute(
-            sa.text("UPDATE schools SET validation_required = :f WHERE uai = :u"),
-            {"f": False, "u": SCHOOL_UAI},
-        )
     with Session(engine) as s:
         school = s.exec(sa.select(School).where(School.uai == SCHOOL_UAI)).scalars().first()
         pupil = User(
@@ -48,11 +43,25 @@ def _pupil_with_application(engine) -> tuple[str, int]:
         )  # fmt: skip
         s.add(pupil)
         s.commit()
-        app_id, errors = applications.apply(
-            s, pupil, bakery, week=week,
-            motivation="J'aime le pain et je voudrais découvrir le métier de boulanger.",
-            contact_phone="06 12 34 56 78", contact_email="", referent_email="",
-        )  # fmt: skip
+        # Straight to the employer, this once; the school's choice is put back afterwards
+        # (later browser tests expect the demo school to validate first).
+        validates = school.validation_required
+        school.validation_required = False
+        s.commit()
+        try:
+            app_id, errors = applications.apply(
+                s, pupil, bakery, week=week,
+                motivation="J'aime le pain et je voudrais découvrir le métier de boulanger.",
+                contact_phone="06 12 34 56 78", contact_email="", referent_email="",
+            )  # fmt: skip
+        finally:
+            s.rollback()
+            s.execute(
+                sa.update(School)
+                .where(School.id == school.id)
+                .values(validation_required=validates)
+            )
+            s.commit()
         assert errors == {}, errors
     return email, app_id
 

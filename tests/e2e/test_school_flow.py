@@ -140,6 +140,11 @@ def test_head_sets_up_school_and_team(browser, server):
 
 def test_class_table_follows_a_pupil_from_authorization_to_confirmation(browser, server):
     engine = sa.create_engine(server_db())
+    with engine.begin() as c:  # the demo school validates applications first (as seeded)
+        c.execute(
+            sa.text("UPDATE schools SET validation_required = :t WHERE uai = :u"),
+            {"t": True, "u": DEMO_UAI},
+        )
     class_id = _one(
         engine,
         "SELECT c.id FROM school_classes c JOIN schools s ON s.id = c.school_id "

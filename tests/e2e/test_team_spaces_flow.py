@@ -151,6 +151,13 @@ def test_application_mail_goes_only_to_the_members_who_follow_the_space(browser,
             ),
             {"e": PUPIL},
         )
+        validates = c.execute(
+            sa.text(
+                "SELECT validation_required FROM schools WHERE id = "
+                "(SELECT school_id FROM users WHERE email = :e)"
+            ),
+            {"e": PUPIL},
+        ).scalar_one()
         c.execute(
             sa.text(
                 "UPDATE schools SET validation_required = :f WHERE id = "
@@ -171,6 +178,14 @@ def test_application_mail_goes_only_to_the_members_who_follow_the_space(browser,
     pupil.click("#apply-submit")
     expect(pupil.locator("#apply-done")).to_be_visible()
     pupil.context.close()
+    with engine.begin() as c:  # the school's own choice back as it was
+        c.execute(
+            sa.text(
+                "UPDATE schools SET validation_required = :v WHERE id = "
+                "(SELECT school_id FROM users WHERE email = :e)"
+            ),
+            {"v": validates, "e": PUPIL},
+        )
 
     # --- The mail went to the colleague only ------------------------------------------------
     goto(colleague, "/dev/mails")
