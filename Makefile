@@ -18,7 +18,7 @@ export REFLEX_BUN_PATH := $(BUN)
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PORT
 
-.PHONY: run test setup deps db lint test-py test-e2e test-pg chromium clean
+.PHONY: run test setup deps db lint test-py test-e2e test-pg test-pg-py test-pg-e2e chromium clean
 
 ## make run: install, migrate, load reference + demo data, create the seal certificate if missing, serve on $(PORT).
 ## The demo's mails and SMS go to the dev mailbox (/dev/mails): DEV_MAILBOX=true here only.
@@ -69,11 +69,16 @@ test-py: deps
 test-e2e: deps chromium
 	$(VENV)/bin/pytest tests/e2e -q -p no:asyncio
 
-# Same suite against PostgreSQL (and Redis for the multi-worker browser run); used by .ci/run.
-test-pg: deps chromium
+# Same suite against PostgreSQL (and Redis for the multi-worker browser run); used by .ci/run
+# (which runs test-pg-py beside the SQLite browser tests: they share nothing).
+test-pg: test-pg-py test-pg-e2e
+
+test-pg-py: deps
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	  $(VENV)/bin/pytest tests/unit tests/state tests/integration -q
+
+test-pg-e2e: deps chromium
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  E2E_REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  E2E_VIEWPORTS=$${E2E_VIEWPORTS:-mobile} \
