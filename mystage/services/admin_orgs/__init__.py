@@ -11,6 +11,7 @@ below; every function checks the caller (``permissions.can_moderate`` /
 from __future__ import annotations
 
 from mystage.services.admin_orgs.api_account import api_user
+from mystage.services.admin_orgs.merge import find_target, merge_structures
 from mystage.services.admin_orgs.operators import (
     SCOPES,
     TOKEN_PREFIX,
@@ -29,9 +30,7 @@ from mystage.services.admin_orgs.operators import (
 from mystage.services.admin_orgs.structures import (
     MSG_GONE,
     decide_structure,
-    find_target,
     lift_suspension,
-    merge_structures,
     merged_ids,
     pending_structures,
     search_structures,
