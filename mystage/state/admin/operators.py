@@ -69,6 +69,23 @@ class OperatorsAdminState(rx.State):
             return None
         return actor
 
+    def _selected_id(self) -> int | None:
+        """The operator open on the page (an id the server put there, checked again by the
+        services)."""
+        return client_id(self.selected.get("id", "")) if self.selected else None
+
+    async def _guard_selected(self):
+        """(caller, open operator's id) for an action on the open operator, else None (the
+        refusal or « requête invalide » shown)."""
+        actor = await self._guard()
+        if actor is None:
+            return None
+        oid = self._selected_id()
+        if oid is None:
+            self.message = MSG_BAD_REQUEST
+            return None
+        return actor, oid
+
     async def _open(self, actor, operator_id: int):
         self.selected, self.users, self.tokens = await db.call(_details, actor, operator_id)
 
@@ -141,7 +158,7 @@ class OperatorsAdminState(rx.State):
         actor = await self._guard()
         if actor is None:
             return
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
+        oid = self._selected_id()
         if oid is None:
             self.logo_error = "Enregistrez d'abord l'opérateur."
             return
@@ -158,13 +175,10 @@ class OperatorsAdminState(rx.State):
     @rx.event
     async def create_user(self, form: dict):
         """« Créer le compte »: the person receives a link to choose their password."""
-        actor = await self._guard()
-        if actor is None:
+        found = await self._guard_selected()
+        if found is None:
             return
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
-        if oid is None:
-            self.message = MSG_BAD_REQUEST
-            return
+        actor, oid = found
         errors = await db.call(
             admin_orgs.create_operator_user, actor, oid, form if isinstance(form, dict) else {}
         )
@@ -180,13 +194,10 @@ class OperatorsAdminState(rx.State):
     @rx.event
     async def create_token(self, form: dict):
         """« Créer le jeton »: its secret is shown once, below the form."""
-        actor = await self._guard()
-        if actor is None:
+        found = await self._guard_selected()
+        if found is None:
             return
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
-        if oid is None:
-            self.message = MSG_BAD_REQUEST
-            return
+        actor, oid = found
         data = form if isinstance(form, dict) else {}
         picked = [key for key in admin_orgs.SCOPES if data.get(f"scope_{key}") in (True, "on")]
         raw, errors = await db.call(
@@ -206,13 +217,10 @@ class OperatorsAdminState(rx.State):
     @rx.event
     async def save_webhook(self, form: dict):
         """« Enregistrer le webhook » (issue 19): the URL that receives the events."""
-        actor = await self._guard()
-        if actor is None:
+        found = await self._guard_selected()
+        if found is None:
             return
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
-        if oid is None:
-            self.message = MSG_BAD_REQUEST
-            return
+        actor, oid = found
         data = form if isinstance(form, dict) else {}
         errors = await db.call(admin_orgs.save_webhook, actor, oid, data)
         self.webhook_errors = errors
@@ -223,13 +231,10 @@ class OperatorsAdminState(rx.State):
     @rx.event
     async def generate_secret(self):
         """« Générer un secret »: replaces the signing secret; shown once."""
-        actor = await self._guard()
-        if actor is None:
+        found = await self._guard_selected()
+        if found is None:
             return
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
-        if oid is None:
-            self.message = MSG_BAD_REQUEST
-            return
+        actor, oid = found
         secret, error = await db.call(admin_orgs.new_webhook_secret, actor, oid)
         self.new_secret = secret
         self.webhook_errors = {"form": error} if error else {}
@@ -272,7 +277,7 @@ class OperatorsAdminState(rx.State):
         error = await db.call(admin_orgs.revoke_token, actor, tid)
         self.message = error or "Jeton révoqué : il ne permet plus d'utiliser l'API."
         self.operators = await db.call(_list, actor)
-        oid = client_id(self.selected.get("id", "")) if self.selected else None
+        oid = self._selected_id()
         if oid is not None:
             await self._open(actor, oid)
 
