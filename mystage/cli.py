@@ -1,10 +1,38 @@
 """``python -m mystage …``: migrate, import-reference, reindex-search, seed-demo, job NAME,
-create-account, seal-cert."""
+job loop, create-account, seal-cert, check-config."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
+
+log = logging.getLogger("mystage.cli")
+
+
+def _job_loop() -> int:
+    """``job loop``: the scheduled jobs in this process, every ``JOBS_INTERVAL`` seconds,
+    until SIGTERM/SIGINT (the round under way ends first).  For the runner unit of a
+    deployment whose web workers have ``JOBS_IN_PROCESS=false`` (deploy/README.md); the
+    runner lock still makes sure a single process runs them."""
+    from mystage.jobs import runner
+    from mystage.settings import get_settings
+
+    interval = max(float(get_settings().jobs_interval_s), 1.0)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("Tâches planifiées : boucle dédiée, toutes les %s s", interval)
+    while not stop.is_set():
+        try:
+            runner.run_due(trigger="loop")
+        except Exception:
+            log.exception("Tâches planifiées : tour en échec")
+        stop.wait(interval)
+    log.info("Tâches planifiées : arrêt demandé, boucle terminée")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--force", action="store_true", help="seed even if users exist")
     sub.add_parser("setup", help="migrate + import-reference + seed-demo (if empty)")
     p_job = sub.add_parser("job", help="run one scheduled job now (for cron)")
-    p_job.add_argument("name", help="job name, or 'all' for every due job, or 'list'")
+    p_job.add_argument(
+        "name",
+        help="job name, 'all' (every due job once), 'list', or 'loop' (every due job every "
+        "JOBS_INTERVAL seconds until stopped: the job runner service)",
+    )
+    p_check = sub.add_parser(
+        "check-config",
+        help="refuse a production start with a dangerous setting (exit 1); run before start",
+    )
+    p_check.add_argument("--strict", action="store_true", help="warnings refuse the start too")
     sub.add_parser(
         "seal-cert",
         help="create the self-signed certificate that seals signed conventions, if missing",
@@ -32,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     p_acc.add_argument("--first-name", default="")
     p_acc.add_argument("--last-name", default="")
     args = parser.parse_args(argv)
+
+    from mystage import logs
+    from mystage.settings import get_settings
+
+    logs.configure(get_settings())
+    if args.cmd == "check-config":
+        from mystage import config_check
+
+        return config_check.run(get_settings(), strict=args.strict)
 
     if args.cmd == "migrate":
         from mystage import migrate
@@ -73,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in runner.job_names():
                 print(name)
             return 0
+        if args.name == "loop":
+            return _job_loop()
         result = runner.run_cli(args.name)
         print(result)
         return 0

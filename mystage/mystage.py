@@ -5,6 +5,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 import mystage.models  # noqa: F401  (registers the tables)
+from mystage import logs
 from mystage.api.auth_routes import routes as auth_routes
 from mystage.api.docs import routes as docs_routes
 from mystage.api.exports import routes as export_routes
@@ -28,6 +29,7 @@ from mystage.state.errors import backend_exception_handler, install_log_scrubber
 
 import_all_pages()  # every page module registers its pages (components.layout.page)
 install_log_scrubber()  # Reflex logs failed events with their headers: no cookie in the log
+logs.configure(get_settings())  # LOG_FORMAT text|json for mystage's loggers (mystage/logs.py)
 if _config_errors := get_settings().config_errors():
     raise SystemExit("Configuration refusée :\n- " + "\n- ".join(_config_errors))
 

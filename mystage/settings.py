@@ -180,6 +180,20 @@ class Settings:
         default_factory=lambda: _int("RETENTION_LOGIN_ATTEMPT_DAYS", 1)
     )
     retention_session_days: int = field(default_factory=lambda: _int("RETENTION_SESSION_DAYS", 30))
+    # Logs of mystage's own loggers (mystage/logs.py): "text" (one line a record, the
+    # default) or "json" (one JSON object a line, the keys of Reflex's REFLEX_LOG_JSON);
+    # WARNING by default (INFO adds a line per job run with its count).
+    log_format: str = field(
+        default_factory=lambda: (os.environ.get("LOG_FORMAT") or "text").strip().lower()
+    )
+    log_level: str = field(
+        default_factory=lambda: (os.environ.get("LOG_LEVEL") or "WARNING").strip().upper()
+    )
+    # Read here for `python -m mystage check-config` (Reflex and granian read them too):
+    # granian workers asked for (0: Reflex's default, 1 without Redis), and the tests' cheap
+    # argon2 cost (services/accounts/passwords.py), which production must never use.
+    granian_workers: int = field(default_factory=lambda: _int("GRANIAN_WORKERS", 0))
+    password_hash_fast: bool = field(default_factory=lambda: _bool("PASSWORD_HASH_FAST", False))
 
     @property
     def async_database_url(self) -> str:
