@@ -365,6 +365,26 @@ def check(s: Settings, *, cpus: int | None = None) -> list[Finding]:
             f"« {s.log_level} » : valeurs possibles {', '.join(LOG_LEVELS)}.",
             f"Possible values: {', '.join(LOG_LEVELS)}.",
         )
+    # Any value still holding the template's placeholder (host names, addresses…).
+    reported = {f.setting for f in out if f.level == ERROR}
+    for name, value in (
+        ("PUBLIC_URL", s.public_url),
+        ("DATABASE_URL", s.database_url),
+        ("REDIS_URL", s.redis_url),
+        ("SMTP_URL", s.smtp_url),
+        ("MAIL_FROM", s.mail_from),
+        ("SMS_URL", s.sms_url),
+        ("SMS_SENDER", s.sms_sender),
+        ("GEOCODER_URL", s.geocoder_url),
+        ("PRIVATE_DIR", str(s.private_dir)),
+    ):
+        if value and name not in reported and "change-me" in value.lower():
+            err(
+                name,
+                "contient encore « CHANGE-ME » (modèle deploy/mystage.env.example) : "
+                "indiquez la vraie valeur.",
+                "Still holds the template's CHANGE-ME: give the real value.",
+            )
     return sorted(out, key=lambda f: f.level != ERROR)
 
 

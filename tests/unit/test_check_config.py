@@ -209,3 +209,40 @@ def test_command_exit_codes(tmp_path):
     assert "[ERREUR] COOKIE_SECURE" in done.stdout
     assert "[ERREUR] DEV_MAILBOX" in done.stdout
     assert "Configuration refusée pour la production : 2 erreur(s)" in done.stdout
+
+
+def _template() -> dict[str, str]:
+    """deploy/mystage.env.example as the systemd units read it (NAME=value, quotes)."""
+    values = {}
+    for line in (ROOT / "deploy" / "mystage.env.example").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value.strip('"')
+    return values
+
+
+def test_the_env_template_is_refused_until_filled_in(env, tmp_path):
+    template = {
+        **_template(),
+        "PRIVATE_DIR": str(tmp_path / "private"),
+        "SEAL_CERT_PATH": None,
+        "SEAL_KEY_PATH": None,
+    }
+    found = errors(env(**template))
+    assert {"PUBLIC_URL", "DATABASE_URL", "REDIS_URL", "SMTP_URL", "MAIL_FROM"} <= set(found)
+    assert {"SMS_URL", "SMS_TOKEN"} <= set(found)
+    assert "CHANGE-ME" in found["PUBLIC_URL"]
+    filled = {
+        name: value.replace("stages.CHANGE-ME.fr", "stages.exemple.fr")
+        .replace("smtp.CHANGE-ME.fr", "smtp.exemple.fr")
+        .replace("sms.CHANGE-ME.fr", "sms.exemple.fr")
+        .replace("CHANGE-ME", "Kq7v-Wd3m-Zr8p")
+        if value
+        else value
+        for name, value in template.items()
+    }
+    s = env(**filled)
+    assert errors(s) == {}
+    assert warnings(s) == {"SEAL_CERT_PATH"}  # the template leaves the seal to be chosen
+    assert s.log_format == "json" and not s.jobs_in_process
