@@ -112,3 +112,29 @@ def test_job_loop_runs_rounds_and_stops_on_sigterm(tmp_path):
     text = log.read_text()
     assert "boucle dédiée, toutes les 1.0 s" in text
     assert "arrêt demandé, boucle terminée" in text
+
+
+def test_manage_sh_reads_the_env_file(tmp_path):
+    """deploy/manage.sh: the production settings file, then ``python -m mystage …``."""
+    from tests.unit.test_check_config import VARS, production_env
+
+    values = production_env(tmp_path)
+    env_file = tmp_path / "mystage.env"
+    env_file.write_text(
+        "".join(f"{k}={v}\n" for k, v in values.items()) + 'MAIL_FROM="MyStage <n@exemple.fr>"\n'
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in VARS}
+    run = [str(ROOT / "deploy" / "manage.sh"), "check-config"]
+    done = subprocess.run(
+        run, env={**clean, "MYSTAGE_ENV_FILE": str(env_file)}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    env_file.write_text(env_file.read_text() + "COOKIE_SECURE=false\n")
+    done = subprocess.run(
+        run, env={**clean, "MYSTAGE_ENV_FILE": str(env_file)}, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "[ERREUR] COOKIE_SECURE" in done.stdout
+    done = subprocess.run(
+        run, env={**clean, "MYSTAGE_ENV_FILE": str(tmp_path / "absent")}, capture_output=True
+    )
+    assert done.returncode == 1
