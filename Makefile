@@ -18,7 +18,7 @@ export REFLEX_BUN_PATH := $(BUN)
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 export PORT
 
-.PHONY: run test setup deps db lint test-py test-e2e test-pg test-pg-py test-pg-e2e chromium clean
+.PHONY: run test setup deps db lint test-py test-e2e test-pg test-pg-py test-pg-e2e chromium nginx clean
 
 ## make run: install, migrate, load reference + demo data, create the seal certificate if missing, serve on $(PORT).
 ## The demo's mails and SMS go to the dev mailbox (/dev/mails): DEV_MAILBOX=true here only.
@@ -58,6 +58,16 @@ chromium:
 	  || { echo "chromium is needed: apt-get install chromium (as root)"; exit 1; }; \
 	fi
 
+## make nginx: Debian's nginx for tests/e2e/test_two_hosts.py (two app hosts behind
+## deploy/nginx/mystage.conf); the test starts its own nginx on its own ports.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian nginx for the two-hosts browser test"; \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx \
+	   || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)) \
+	  || { echo "nginx is needed: apt-get install nginx (as root)"; exit 1; }; \
+	fi
+
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -78,7 +88,7 @@ test-pg-py: deps
 	  TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	  $(VENV)/bin/pytest tests/unit tests/state tests/integration -q
 
-test-pg-e2e: deps chromium
+test-pg-e2e: deps chromium nginx
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  E2E_REDIS_URL=$${E2E_REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  E2E_VIEWPORTS=$${E2E_VIEWPORTS:-mobile} \

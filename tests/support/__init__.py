@@ -1,0 +1,1 @@
+"""Helpers shared by tests and benchmarks (hosts in network namespaces behind nginx)."""
