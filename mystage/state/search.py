@@ -269,6 +269,7 @@ class SearchState(rx.State):
         url_params = self.router.url.query_parameters
         params = {k: v[:300] for k, v in url_params.items() if k in URL_PARAMS}
         view = "map" if url_params.get("vue") == "carte" else "list"
+        geo.warm_place_index()  # built in the background once per worker, before any keystroke
         session = await self.get_state(SessionState)
         # One thread, one database session: the caller (re-derived from the session
         # cookie), the search, the sectors and weeks (first load), the map (« Carte »).

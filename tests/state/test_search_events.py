@@ -45,6 +45,10 @@ class Reads:
 
 @pytest.fixture
 def reads(reference_db, dbs):
+    # The worker's place index, built: a page load would otherwise start its build in a
+    # background thread, whose reads are not the event's.
+    geo.suggest_communes(dbs, "x")
+    dbs.commit()
     r = Reads()
     yield r
     r.close()
@@ -101,8 +105,6 @@ async def test_map_view_in_the_same_session(dbs, reads):
 @pytest.mark.asyncio
 async def test_a_keystroke_reads_nothing_once_the_index_is_built(dbs, reads):
     st = make_state(SearchState, path="/offres")
-    geo.suggest_communes(dbs, "x")  # the worker's index, built at its first use
-    dbs.commit()
     for typed in ("Mea", "Meaux", "77", "saint denis 93", "l'haÿ"):
         reads.reset()
         await st.type_place(typed, st.place_epoch)

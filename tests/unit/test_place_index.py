@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -155,6 +156,21 @@ def test_built_once_per_database_and_shared_by_threads(s):
         t.join()
     for q, answer in results:
         assert answer == suggest_communes_sql(s, q, 8), q
+
+
+def test_warmed_in_the_background(s):
+    engine = db.engine()
+    place_index.reset()
+    geo.warm_place_index()
+    geo.warm_place_index()  # already building: nothing more
+    deadline = time.monotonic() + 60
+    while place_index.loaded(engine) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    index = place_index.loaded(engine)
+    assert index is not None
+    geo.warm_place_index()
+    assert place_index.loaded(engine) is index
+    assert geo.suggest_communes_if_loaded("meaux")[0]["label"] == "Meaux (77100)"
 
 
 def test_reference_import_forgets_the_index(s, reference_db):

@@ -41,6 +41,7 @@ from mystage.services.geo.suggestions import (
     suggest_communes,
     suggest_communes_if_loaded,
     suggest_schools,
+    warm_place_index,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "suggest_communes",
     "suggest_communes_if_loaded",
     "suggest_schools",
+    "warm_place_index",
 ]

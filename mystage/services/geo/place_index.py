@@ -24,6 +24,7 @@ workers start); :func:`reset` forgets the indexes of this process (the loader ca
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from array import array
@@ -309,6 +310,8 @@ class PlaceIndex:
 
 _indexes: weakref.WeakKeyDictionary[sa.Engine, PlaceIndex] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+_warming: weakref.WeakKeyDictionary[sa.Engine, bool] = weakref.WeakKeyDictionary()
+log = logging.getLogger(__name__)
 
 
 def _engine_of(s: Session) -> sa.Engine:
@@ -341,6 +344,24 @@ def for_session(s: Session) -> PlaceIndex:
 def loaded(engine: sa.Engine) -> PlaceIndex | None:
     """The index of ``engine`` if it is built already (never touches the database)."""
     return _indexes.get(engine)
+
+
+def warm(engine: sa.Engine) -> None:
+    """Build ``engine``'s index in a background thread if it is not built yet (the search
+    page asks at its first load, so that no keystroke waits for the build)."""
+    if engine in _indexes or engine in _warming:
+        return
+    _warming[engine] = True
+
+    def build() -> None:
+        try:
+            get(engine)
+        except Exception:  # the next suggestion builds it (or reports the error)
+            log.exception("place index not built")
+        finally:
+            _warming.pop(engine, None)
+
+    threading.Thread(target=build, name="place-index", daemon=True).start()
 
 
 def reset() -> None:

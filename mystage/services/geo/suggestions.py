@@ -37,6 +37,11 @@ def suggest_communes_if_loaded(prefix: str, limit: int = 10) -> list[dict[str, A
     return None if index is None else index.suggest(prefix, limit)
 
 
+def warm_place_index() -> None:
+    """Build the app database's place index in the background, if not built yet."""
+    place_index.warm(db.engine())
+
+
 _SCHOOL_NOISE = frozenset({"college", "clg", "de", "du", "des", "la", "le", "les", "l", "d"})
 _UAI_RE = re.compile(r"^\d{7}[a-z]$")
 
