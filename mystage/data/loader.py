@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from mystage import db
 from mystage.models import Commune, CommuneAlias, Department, NafCode, School, Sector
+from mystage.services.geo import reset_place_index
 from mystage.services.text import fold
 
 log = logging.getLogger(__name__)
@@ -279,5 +280,8 @@ def import_reference(url: str | None = None) -> dict[str, int]:
                 if any(changes.values()):
                     log.info("reference %s (%s): %s", name, build.__name__.strip("_"), changes)
             counts[name] = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    # The place autocomplete's in-memory index of this process is rebuilt at its next use
+    # (the workers of a running server read the new data when they restart).
+    reset_place_index()
     log.info("reference data imported in %.2f s: %s", time.perf_counter() - started, counts)
     return counts

@@ -10,7 +10,7 @@ from mystage.components.controls import search_button
 from mystage.components.forms import field_label, notice, page_title, panel, shown_error
 from mystage.components.layout import page
 from mystage.components.maps import map_frame
-from mystage.state.search import HANDICAPS, LEVELS, RADII, SearchState
+from mystage.state.search import FLAGS, HANDICAPS, LEVELS, RADII, SearchState
 
 INPUT_STYLE = {**theme.TEXT_INPUT, "background": "white"}
 
@@ -201,9 +201,9 @@ def _form() -> rx.Component:
     )
 
 
-def _flag(value, text: str, color: str = "orange") -> rx.Component:
-    """A soft badge shown when the result's flag ``value`` is "1"."""
-    return rx.cond(value == "1", rx.badge(text, color_scheme=color, variant="soft"))
+def _flag(flags, letter: str, text: str, color: str) -> rx.Component:
+    """A soft badge shown when the result's ``flags`` hold ``letter`` (state/search.FLAGS)."""
+    return rx.cond(flags.contains(letter), rx.badge(text, color_scheme=color, variant="soft"))
 
 
 def _card(r) -> rx.Component:
@@ -212,9 +212,9 @@ def _card(r) -> rx.Component:
             rx.hstack(
                 rx.heading(r["title"], as_="h2", size="4", color=theme.BLUE, flex="1"),
                 rx.cond(
-                    r["distance_km"] != "",
+                    r["km"] != "",
                     rx.text(
-                        r["distance_km"],
+                        r["km"],
                         " km",
                         font_size="0.85rem",
                         color="#666",
@@ -224,30 +224,17 @@ def _card(r) -> rx.Component:
                 align="start",
                 width="100%",
             ),
-            rx.text(r["employer_name"], font_weight="600", color="#161616"),
-            rx.text(
-                r["postal_code"],
-                " ",
-                r["city"],
-                " · ",
-                r["sector"],
-                font_size="0.9rem",
-                color="#3a3a3a",
-            ),
+            rx.text(r["employer"], font_weight="600", color="#161616"),
+            # « 77100 Meaux · Commerce »
+            rx.text(r["where"], font_size="0.9rem", color="#3a3a3a"),
             # One line: « 4 semaines · du 14 déc. au 22 janv. » (the weeks on the offer page).
             rx.cond(
-                r["weeks_label"] != "",
-                rx.text(
-                    r["weeks_label"], font_size="0.85rem", color="#3a3a3a", class_name="card-weeks"
-                ),
+                r["weeks"] != "",
+                rx.text(r["weeks"], font_size="0.85rem", color="#3a3a3a", class_name="card-weeks"),
             ),
             rx.flex(
-                rx.badge(r["places_label"], color_scheme="blue", variant="soft"),
-                _flag(r["accessible"], "Accessible", "green"),
-                _flag(r["reserved_rep"], "Réservé REP/REP+"),
-                _flag(r["reserved_qpv"], "Réservé QPV"),
-                _flag(r["reserved_schools"], "Réservé à votre établissement"),
-                _flag(r["applications_closed"], "Candidatures closes", "gray"),
+                rx.badge(r["places"], color_scheme="blue", variant="soft"),
+                *[_flag(r["flags"], letter, text, color) for _k, letter, text, color in FLAGS],
                 gap="0.35rem",
                 wrap="wrap",
                 margin_top="0.35rem",

@@ -74,7 +74,8 @@ class ErrorState(rx.State):
 
     @rx.event
     def dismiss(self):
-        self.error_message = ""
+        if self.error_message:  # every page load dismisses: no delta when nothing shows
+            self.error_message = ""
 
 
 def backend_exception_handler(exception: Exception) -> EventSpec:

@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from mystage import db
+from mystage.services import geo
 from mystage.settings import get_settings
-from mystage.state.session import SessionState
+from mystage.state.session import SessionState, session_user, summary_of
 
 RADII = ["0", "5", "10", "20", "30", "40", "60"]
 HANDICAPS = [
@@ -30,6 +31,10 @@ LEVELS = [
     ("2de_gt", "2de générale et technologique"),
 ]
 
+
+URL_PARAMS = frozenset(
+    ("q", "lieu", "rayon", "niveau", "secteurs", "semaines", "handicaps", "tout", "page")
+)
 
 # The service names errors after SearchCriteria fields; the page after URL parameters.
 ERROR_KEYS = {
@@ -48,13 +53,24 @@ def _viewer(s, user_id: int | None):
     return s.get(User, user_id) if user_id else None
 
 
+def _context(s, user_id: int | None):
+    """The caller's search context (a pupil's school and weeks), or None."""
+    from mystage.services import search
+
+    viewer = _viewer(s, user_id)
+    return viewer, (search.viewer_context(s, viewer) if viewer else None)
+
+
 def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bool):
+    viewer, ctx = _context(s, user_id)
+    return _search(s, params, viewer, ctx, with_options)
+
+
+def _search(s, params: dict[str, str], viewer, ctx, with_options: bool):
     from mystage import clock
     from mystage.models import School
     from mystage.services import search, sectors, weeks
 
-    viewer = _viewer(s, user_id)
-    ctx = search.viewer_context(s, viewer) if viewer else None
     defaults_applied = False
     if ctx and not params:
         # A pupil arriving without criteria starts from their default scope.
@@ -73,15 +89,15 @@ def _run_search(s, params: dict[str, str], user_id: int | None, with_options: bo
         # A departmental deployment (like MyStage77) opens on its own département.
         params = {"lieu": territory}
     criteria, errors = search.SearchCriteria.from_query(params)
-    result = search.search(s, criteria, viewer=viewer)
+    # The context read above: the search does not read the school and weeks again.
+    result = search.search(s, criteria, viewer=ctx)
     out: dict[str, Any] = {
         "criteria": criteria.to_query(),
         "errors": {ERROR_KEYS.get(k, k): v for k, v in {**errors, **(result.errors or {})}.items()},
-        "results": result.results,
+        "results": [_card(r) for r in result.results],
         "total": result.total,
         "page": result.page,
         "pages": result.pages,
-        "place_label": result.place_label or "",
         "place_phrase": search.results_place(result.place_label or "", result.place_is_department),
         "suggestions": [
             {"label": sug["label"], "href": "/offres?" + urlencode(_query(sug["criteria"]))}
@@ -108,13 +124,12 @@ def _query(criteria: Any) -> dict[str, str]:
     return {k: v for k, v in dict(criteria).items() if v not in ("", None)}
 
 
-def _map(s, params: dict[str, str], user_id: int | None) -> str:
+def _map(s, params: dict[str, str], ctx) -> str:
     """The URL of the « Carte » document for these criteria (see services/map_store)."""
     from mystage.services import map_store, maps, search
 
-    viewer = _viewer(s, user_id)
     criteria, _errors = search.SearchCriteria.from_query(params)
-    points = search.map_points(s, criteria, viewer=viewer, limit=1500)
+    points = search.map_points(s, criteria, viewer=ctx, limit=1500)
     document = maps.render_map(
         [
             maps.Point(
@@ -130,24 +145,54 @@ def _map(s, params: dict[str, str], user_id: int | None) -> str:
     return map_store.publish(document)
 
 
+def _load(s, token: str | None, params: dict[str, str], with_options: bool, view: str):
+    """All that a load of /offres reads, in one session: who calls (from the session
+    cookie, as on every event), the search, and the map's document when the map shows."""
+    from mystage.services import search
+
+    viewer = session_user(s, token)
+    ctx = search.viewer_context(s, viewer) if viewer else None
+    data = _search(s, params, viewer, ctx, with_options)
+    data["map_url"] = ""
+    if view == "map" and data["total"] > 0:
+        data["map_url"] = _map(s, {k: str(v) for k, v in data["criteria"].items()}, ctx)
+    return summary_of(viewer), data
+
+
 def _suggest(s, prefix: str) -> list[dict]:
     from mystage.services import geo
 
-    return geo.suggest_communes(s, prefix, limit=8)
+    return geo.suggest_communes(s, prefix, limit=SUGGESTIONS)
 
 
-def _flat(row: dict) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for k, v in row.items():
-        if isinstance(v, bool):
-            out[k] = "1" if v else ""
-        elif isinstance(v, list):
-            out[k] = ", ".join(str(x) for x in v)
-        elif isinstance(v, float):
-            out[k] = f"{v:.1f}".replace(".", ",")
-        else:
-            out[k] = "" if v is None else str(v)
-    return out
+SUGGESTIONS = 8  # places proposed under « Ville ou code postal »
+
+# The badges of a result card: (the service's key, its letter in the card's ``flags``,
+# text, colour): one short string per card instead of five keys.
+FLAGS = [
+    ("accessible", "a", "Accessible", "green"),
+    ("reserved_rep", "r", "Réservé REP/REP+", "orange"),
+    ("reserved_qpv", "q", "Réservé QPV", "orange"),
+    ("reserved_schools", "e", "Réservé à votre établissement", "orange"),
+    ("applications_closed", "c", "Candidatures closes", "gray"),
+]
+
+
+def _card(row: dict) -> dict[str, str]:
+    """What a result card shows, and nothing else: every card goes to the browser, so no
+    coordinates, week lists or counts it does not display."""
+    km = row.get("distance_km")
+    return {
+        "id": str(row["id"]),
+        "title": row.get("title") or "",
+        "employer": row.get("employer_name") or "",
+        # « 77100 Meaux · Commerce » as the card's line under the employer.
+        "where": f"{row.get('postal_code') or ''} {row.get('city') or ''} · {row.get('sector') or ''}",
+        "km": "" if km is None else f"{km:.1f}".replace(".", ","),
+        "weeks": row.get("weeks_label") or "",
+        "places": row.get("places_label") or "",
+        "flags": "".join(letter for key, letter, _text, _color in FLAGS if row.get(key)),
+    }
 
 
 class SearchState(rx.State):
@@ -158,7 +203,6 @@ class SearchState(rx.State):
     total: int = 0
     page: int = 1
     pages: int = 1
-    place_label: str = ""
     suggestions: list[dict[str, str]] = []
     sectors: list[dict[str, str]] = []
     week_options: list[dict[str, str]] = []
@@ -213,55 +257,53 @@ class SearchState(rx.State):
     def next_href(self) -> str:
         return "/offres?" + urlencode({**self.query, "page": str(min(self.pages, self.page + 1))})
 
+    def _set(self, **values: Any) -> None:
+        """Assign only what changed: Reflex sends (and stores) every var assigned, equal
+        or not, so an unchanged list of results would cross the network again."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     @rx.event
     async def load(self):
-        params = {
-            k: v[:300]
-            for k, v in self.router.url.query_parameters.items()
-            if k
-            in {
-                "q",
-                "lieu",
-                "rayon",
-                "niveau",
-                "secteurs",
-                "semaines",
-                "handicaps",
-                "tout",
-                "page",
-            }  # fmt: skip
-        }
+        url_params = self.router.url.query_parameters
+        params = {k: v[:300] for k, v in url_params.items() if k in URL_PARAMS}
+        view = "map" if url_params.get("vue") == "carte" else "list"
+        geo.warm_place_index()  # built in the background once per worker, before any keystroke
         session = await self.get_state(SessionState)
-        user_id = await session.current_user_id()
-        data = await db.call(_run_search, params, user_id, not self.sectors)
-        self.query = {k: str(v) for k, v in data["criteria"].items()}
-        self.errors = data["errors"]
-        self.results = [_flat(r) for r in data["results"]]
-        self.total = data["total"]
-        self.page = data["page"]
-        self.pages = max(1, data["pages"])
-        self.place_label = data["place_label"]
-        self.place_phrase = data["place_phrase"]
-        self.suggestions = data["suggestions"]
-        self.defaults_applied = data["defaults_applied"]
+        # One thread, one database session: the caller (re-derived from the session
+        # cookie), the search, the sectors and weeks (first load), the map (« Carte »).
+        summary, data = await db.call(_load, session._token(), params, not self.sectors, view)
+        session._remember(summary)
+        query = {k: str(v) for k, v in data["criteria"].items()}
+        errors = data["errors"]
+        self._set(
+            query=query,
+            errors=errors,
+            results=data["results"],
+            total=data["total"],
+            page=data["page"],
+            pages=max(1, data["pages"]),
+            place_phrase=data["place_phrase"],
+            suggestions=data["suggestions"],
+            defaults_applied=data["defaults_applied"],
+            selected_sectors=[x for x in query.get("secteurs", "").split(",") if x],
+            selected_weeks=[x for x in query.get("semaines", "").split(",") if x],
+            selected_handicaps=[x for x in query.get("handicaps", "").split(",") if x],
+            lieu=query.get("lieu", ""),
+            place_suggestions=[],
+            map_url=data["map_url"],
+            # Folded on a phone once a search has run, unless a criterion needs fixing:
+            # its message is shown next to the field.
+            filters_open=bool(errors),
+            view=view,
+            loaded=True,
+        )
         if data["sectors"]:
             self.sectors = data["sectors"]
             self.week_options = data["weeks"]
-        self.selected_sectors = [x for x in self.query.get("secteurs", "").split(",") if x]
-        self.selected_weeks = [x for x in self.query.get("semaines", "").split(",") if x]
-        self.selected_handicaps = [x for x in self.query.get("handicaps", "").split(",") if x]
-        self.lieu = self.query.get("lieu", "")
-        self.place_suggestions = []
         self.place_epoch += 1
-        self.map_url = ""
-        # Folded on a phone once a search has run, unless a criterion needs fixing: its
-        # message is shown next to the field.
-        self.filters_open = bool(self.errors)
-        self.view = "map" if self.router.url.query_parameters.get("vue") == "carte" else "list"
-        if self.view == "map" and self.total > 0:
-            await self._render_map(user_id)
-        self.version += 1
-        self.loaded = True
+        self.version += 1  # a new form: its fields start from this address's criteria
 
     @rx.event
     def submit(self, form_data: dict):
@@ -290,7 +332,7 @@ class SearchState(rx.State):
         query = {k: v for k, v in query.items() if v}
         if query.get("rayon") and not query.get("lieu"):
             query.pop("rayon")
-        self.place_suggestions = []
+        self._set(place_suggestions=[])
         self.place_epoch += 1
         if self.view == "map":  # a new search from the map stays on the map
             query["vue"] = "carte"
@@ -304,24 +346,24 @@ class SearchState(rx.State):
             return
         typed = value.strip()[:120] if isinstance(value, str) else ""
         if len(typed) < 2:
-            self.place_suggestions = []
+            self._set(place_suggestions=[])
             return
-        rows = await db.call(_suggest, typed)
-        if str(epoch) != str(self.place_epoch):  # a choice or a search came meanwhile
-            return
-        self.place_suggestions = [{"label": r["label"]} for r in rows]
+        # From memory once the worker's index is built (no thread, no session); the
+        # first call builds it in a thread.
+        rows = geo.suggest_communes_if_loaded(typed, SUGGESTIONS)
+        if rows is None:
+            rows = await db.call(_suggest, typed)
+            if str(epoch) != str(self.place_epoch):  # a choice or a search came meanwhile
+                return
+        self._set(place_suggestions=[{"label": r["label"]} for r in rows])
 
     @rx.event
     def pick_place(self, label: str):
         """A suggestion was chosen (the browser already wrote it into the field)."""
-        self.lieu = str(label)[:120]
-        self.place_suggestions = []
+        self._set(lieu=str(label)[:120], place_suggestions=[])
         self.place_epoch += 1
 
     @rx.event
     def toggle_filters(self):
         """« Filtres (n) »: unfold or fold the criteria (a phone's results come first)."""
         self.filters_open = not self.filters_open
-
-    async def _render_map(self, user_id: int | None):
-        self.map_url = await db.call(_map, dict(self.query), user_id)

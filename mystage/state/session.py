@@ -15,12 +15,18 @@ from mystage.models import ROLE_LABELS, User
 COOKIE_NAME = "mystage_session"
 
 
-def _user_summary(s, token: str | None):
+def session_user(s, token: str | None) -> User | None:
+    """The live session ``token``'s user, or None (in the caller's database session: a
+    handler that reads more resolves its caller in the same session)."""
     from mystage.services import accounts
 
     if not token:
         return None
-    user = accounts.user_for_session(s, token)
+    return accounts.user_for_session(s, token)
+
+
+def summary_of(user: User | None) -> dict | None:
+    """``{"id", "role", "name"}``: what :class:`SessionState` keeps of ``user``."""
     if user is None:
         return None
     return {
@@ -28,6 +34,10 @@ def _user_summary(s, token: str | None):
         "role": user.role,
         "name": user.full_name or (user.email or user.phone or ""),
     }
+
+
+def user_summary(s, token: str | None) -> dict | None:
+    return summary_of(session_user(s, token))
 
 
 def _load_user(s, user_id: int) -> User | None:
@@ -53,18 +63,22 @@ class SessionState(rx.State):
 
     async def current_user_id(self) -> int | None:
         """Re-derive the caller from the session cookie (authoritative on every call)."""
-        summary = await db.call(_user_summary, self._token())
-        if summary is None:
-            self._user_id = None
-            self.is_authenticated = False
-            self.user_name = ""
-            self.user_role = ""
-            return None
-        self._user_id = summary["id"]
-        self.is_authenticated = True
-        self.user_name = summary["name"]
-        self.user_role = summary["role"]
-        return summary["id"]
+        return self._remember(await db.call(user_summary, self._token()))
+
+    def _remember(self, summary: dict | None) -> int | None:
+        """Keep what :func:`user_summary` found; returns the user's id.  Only what changed
+        is assigned: Reflex sends and stores every assigned var, equal or not, and this
+        runs on most events of every page."""
+        values = {
+            "_user_id": summary["id"] if summary else None,
+            "is_authenticated": summary is not None,
+            "user_name": summary["name"] if summary else "",
+            "user_role": summary["role"] if summary else "",
+        }
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        return values["_user_id"]
 
     async def current_user(self) -> User | None:
         user_id = await self.current_user_id()

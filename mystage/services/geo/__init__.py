@@ -12,6 +12,9 @@ When ``GEOCODER_URL`` is set, addresses go first to a BAN-compatible API
 error, timeout or weak answer falls back to the embedded data.  No function here raises on
 bad input: they return ``None`` or an empty list.
 
+The place autocomplete (:func:`suggest_communes`) answers from an in-memory index of the
+communes, built once per worker (``place_index``).
+
 Prefix searches use the b-tree indexes on ``communes.search_name`` / ``postal_code`` as
 explicit ranges (``col >= 'mea' AND col <= 'meazzz…'``): SQLite does not use an index for
 ``LIKE`` by default, nor does PostgreSQL under a non-C collation, but both use it for a
@@ -33,7 +36,13 @@ from mystage.services.geo.distance import (
     haversine_km,
 )
 from mystage.services.geo.geocoding import geocode, geocode_address
-from mystage.services.geo.suggestions import suggest_communes, suggest_schools
+from mystage.services.geo.place_index import reset as reset_place_index
+from mystage.services.geo.suggestions import (
+    suggest_communes,
+    suggest_communes_if_loaded,
+    suggest_schools,
+    warm_place_index,
+)
 
 __all__ = [
     "BBox",
@@ -48,6 +57,9 @@ __all__ = [
     "geocode",
     "geocode_address",
     "haversine_km",
+    "reset_place_index",
     "suggest_communes",
+    "suggest_communes_if_loaded",
     "suggest_schools",
+    "warm_place_index",
 ]
