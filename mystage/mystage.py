@@ -25,6 +25,7 @@ from mystage.components.layout import PAGES
 from mystage.pages import import_all_pages
 from mystage.pages.sitemap import sitemap_context
 from mystage.settings import get_settings
+from mystage.state import socket_takeover
 from mystage.state.errors import backend_exception_handler, install_log_scrubber
 
 import_all_pages()  # every page module registers its pages (components.layout.page)
@@ -67,6 +68,7 @@ app = MyStageApp(
     html_lang="fr",
     backend_exception_handler=backend_exception_handler,
 )
+socket_takeover.install(app)  # several hosts: a tab keeps its state when its host dies
 
 if len({p[0] for p in PAGES}) != len(PAGES):
     raise RuntimeError("two pages claim the same route")
