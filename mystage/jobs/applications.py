@@ -39,7 +39,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_many
 from mystage.services import weeks
-from mystage.services.applications import PUPIL_URL, move
+from mystage.services.applications import PupilMessages, move, queue_pupil_messages
 from mystage.services.structures import recipients_for_offers
 
 A = AppState
@@ -203,54 +203,12 @@ def applications_pupil_confirm_reminder(s: Session) -> int:
             .execution_options(synchronize_session=False)
         ).scalars()
     )
-    link = templates.link(PUPIL_URL)
-    messages: list[dict] = []
-    for ids in _chunks(stamped):
-        rows = s.execute(
-            sa.select(
-                Application.id,
-                Application.contact_email,
-                Application.contact_phone,
-                Offer.title,
-                User.id.label("user_id"),
-                User.email,
-                User.phone,
-                User.first_name,
-            )  # fmt: skip
-            .join(Offer, Offer.id == Application.offer_id)
-            .join(User, User.id == Application.pupil_id)
-            .where(_among(s, Application.id, ids))
-            .order_by(Application.id)
-        ).all()
-        for r in rows:
-            email = r.email or r.contact_email
-            phone = r.contact_phone or r.phone
-            key = f"app_confirm_reminder:{r.id}"
-            if email:
-                subject, body = templates.render(
-                    "app_pupil_event", url=PUPIL_URL, event="confirm_reminder",
-                    offer_title=r.title, first_name=r.first_name or "",
-                )  # fmt: skip
-                messages.append(
-                    {
-                        "to": email, "subject": subject, "body": body, "action_url": link,
-                        "template": "app_confirm_reminder", "user_id": r.user_id,
-                        "dedupe_key": key + ":mail",
-                    }
-                )  # fmt: skip
-            if phone:
-                _, body = templates.render(
-                    "sms_app_pupil_event", url=PUPIL_URL, event="confirm_reminder",
-                    offer_title=r.title,
-                )  # fmt: skip
-                messages.append(
-                    {
-                        "channel": Channel.SMS, "to": phone, "body": body, "action_url": link,
-                        "template": "sms_app_confirm_reminder", "user_id": r.user_id,
-                        "dedupe_key": key + ":sms",
-                    }
-                )  # fmt: skip
-    queue_many(s, messages)
+    spec = PupilMessages(
+        event="confirm_reminder", key="app_confirm_reminder:",
+        mail_template="app_confirm_reminder", sms_template="sms_app_confirm_reminder",
+        sms_always=True,
+    )  # fmt: skip
+    queue_pupil_messages(s, stamped, spec)
     return len(stamped)
 
 

@@ -70,6 +70,7 @@ from mystage.services.applications.partner import (
     partner_link,
     valid_permalink,
 )
+from mystage.services.applications.pupil_messages import PupilMessages, queue_pupil_messages
 from mystage.services.applications.reasons import (
     MSG_REASON_REQUIRED,
     MSG_REASON_UNKNOWN,
@@ -114,6 +115,8 @@ from mystage.services.applications.webhooks import EVENTS as WEBHOOK_EVENTS
 from mystage.services.applications.webhooks import payload as webhook_payload
 
 __all__ = [
+    "PupilMessages",
+    "queue_pupil_messages",
     "API_ACTIONS",
     "MSG_PARTNER_SITE",
     "PARTNER_LABEL",
