@@ -1,13 +1,14 @@
-"""Application jobs at national scale: expiry and reminders against one raw SQL UPDATE each.
+"""Application jobs at national scale: expiry and reminders against the same work in raw SQL.
 
 Usage::
 
     .venv/bin/python bench/jobs.py                              # 1,000,000 applications, both
     .venv/bin/python bench/jobs.py --rows 100000 --engines sqlite
     .venv/bin/python bench/jobs.py --engines postgresql --keep  # leave the databases behind
+    .venv/bin/python bench/jobs.py --pg-db jobs_bench           # other PostgreSQL databases
 
 Data: a fresh SQLite file in a temporary folder and a fresh PostgreSQL database
-``bench_jobs`` (127.0.0.1, user postgres; dropped and created again), migrated with
+``bench_jobs`` (``--pg-db``; 127.0.0.1, user postgres; dropped and created again), migrated with
 ``mystage.migrate.upgrade``.  ``--rows`` applications (default 1,000,000) from about
 ``rows / 4`` pupils (1 to 8 applications each, 10 % with a phone only) to ``rows / 10``
 offers of ``rows / 30`` employers (20 % of the offers send their applications to another
@@ -23,11 +24,13 @@ calls them (``applications_expire``, ``applications_pupil_expire``,
 ``applications_employer_reminders``, ``applications_pupil_confirm_reminder``), each on a
 session then committed: the state changes with their audit rows and mails (outbox).
 Baseline: an identical copy of the data (a file copy on SQLite, ``CREATE DATABASE …
-TEMPLATE`` on PostgreSQL) and, for each job, the raw SQL ``UPDATE applications SET …
-WHERE state IN (…) AND sent_at <= …`` making the same change on one DBAPI cursor, then
-committed (no audit rows, no mails; the employer digest's « at most twice a week » is
-approximated per application).  Prints rows changed, seconds and the ratio; asserts
-nothing.
+TEMPLATE`` on PostgreSQL) and, for each job, the same work in raw SQL on one DBAPI cursor,
+then committed (``bench/jobs_base.py``): the audit rows and the outbox rows (mails and
+SMS, the employer digests) by ``INSERT … SELECT … ON CONFLICT DO NOTHING`` from the rows
+about to change, the mail bodies assembled in SQL from the app's templates, then the
+``UPDATE``.  Prints rows changed, audit rows and messages of both sides, seconds and the
+ratio, then compares the two outboxes message by message (the baseline's SMS keep the
+whole title: it does not fit them to one segment); asserts nothing.
 """
 
 from __future__ import annotations

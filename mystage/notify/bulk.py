@@ -17,15 +17,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+PARAMETERS = 30000  # per statement (SQLite allows 32,766 since 3.32)
+
 
 def sqlite_executemany(
-    s: Session, table: sa.Table, rows: list[dict[str, Any]], *, do_nothing_on: str = ""
-) -> None:
+    s: Session,
+    table: sa.Table,
+    rows: list[dict[str, Any]],
+    *,
+    do_nothing_on: str = "",
+    returning: str = "",
+) -> list[Any]:
     """``INSERT INTO table`` each of ``rows`` (dicts with the same keys, in order), with
-    ``ON CONFLICT (do_nothing_on) DO NOTHING`` when given.  No flush, no commit: the caller
-    flushes first if the session may hold pending rows."""
+    ``ON CONFLICT (do_nothing_on) DO NOTHING`` when given.  With ``returning`` (a column),
+    the rows go by pages of multi-row VALUES and the values of that column of the rows
+    inserted are returned (else an empty list).  No flush, no commit: the caller flushes
+    first if the session may hold pending rows."""
     if not rows:
-        return
+        return []
     dialect = s.get_bind().dialect
     cols = list(rows[0])
     processors = []
@@ -34,12 +43,9 @@ def sqlite_executemany(
         if proc is not None:
             processors.append((i, proc))
     quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) "
-        f"VALUES ({', '.join('?' for _ in cols)})"
-    )
-    if do_nothing_on:
-        sql += f" ON CONFLICT ({quote(do_nothing_on)}) DO NOTHING"
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) VALUES "
+    marks = f"({', '.join('?' for _ in cols)})"
+    tail = f" ON CONFLICT ({quote(do_nothing_on)}) DO NOTHING" if do_nothing_on else ""
     get = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
     memo: dict[tuple[int, Any], Any] = {}
 
@@ -61,4 +67,14 @@ def sqlite_executemany(
         return v
 
     conn = s.connection().connection.driver_connection
-    conn.executemany(sql, map(values, rows))
+    if not returning:
+        conn.executemany(head + marks + tail, map(values, rows))
+        return []
+    out: list[Any] = []
+    page = max(1, PARAMETERS // len(cols))
+    for i in range(0, len(rows), page):
+        part = rows[i : i + page]
+        sql = head + ", ".join([marks] * len(part)) + tail + f" RETURNING {quote(returning)}"
+        flat = [x for row in part for x in values(row)]
+        out.extend(r[0] for r in conn.execute(sql, flat).fetchall())
+    return out

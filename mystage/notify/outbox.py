@@ -113,9 +113,9 @@ def _copy_pg(s: Session, rows: list[dict[str, Any]], keys: bool = True) -> set[s
 
 def _insert_many(s: Session, rows: list[dict[str, Any]], keys: bool = True) -> set[str]:
     """Insert ``rows`` (column values) in bulk, in order; returns the dedupe keys inserted
-    (an empty set unless ``keys``: then SQLite gets the rows through the driver's
-    ``executemany``, :mod:`mystage.notify.bulk`).  The first row of a key wins, keys
-    already in the outbox add nothing."""
+    (an empty set unless ``keys``).  The first row of a key wins, keys already in the
+    outbox add nothing.  SQLite: through the driver (:mod:`mystage.notify.bulk`);
+    PostgreSQL: ``COPY`` from :data:`COPY_FROM` rows, else multi-row VALUES."""
     seen: set[str] = set()
     unique: list[dict[str, Any]] = []
     for row in rows:
@@ -135,14 +135,15 @@ def _insert_many(s: Session, rows: list[dict[str, Any]], keys: bool = True) -> s
             return _copy_pg(s, unique, keys)
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
-        if not keys:
-            bulk.sqlite_executemany(s, Outbox.__table__, unique, do_nothing_on="dedupe_key")
-            return set()
-        from sqlalchemy.dialects.sqlite import insert
+        inserted = bulk.sqlite_executemany(
+            s, Outbox.__table__, unique, do_nothing_on="dedupe_key",
+            returning="dedupe_key" if keys else "",
+        )  # fmt: skip
+        return {k for k in inserted if k is not None}
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         return {k for r in unique if (k := r["dedupe_key"]) and _insert(s, Outbox(**r))}
-    # One statement executed for many rows: SQLAlchemy sends pages of multi-row VALUES, in
-    # order (a NULL key never conflicts).
+    # PostgreSQL, a few rows: SQLAlchemy sends pages of multi-row VALUES, in order (a NULL
+    # key never conflicts).
     table = Outbox.__table__
     stmt = (
         insert(table)

@@ -70,7 +70,11 @@ from mystage.services.applications.partner import (
     partner_link,
     valid_permalink,
 )
-from mystage.services.applications.pupil_messages import PupilMessages, queue_pupil_messages
+from mystage.services.applications.pupil_messages import (
+    PupilMessages,
+    among,
+    queue_pupil_messages,
+)
 from mystage.services.applications.reasons import (
     MSG_REASON_REQUIRED,
     MSG_REASON_UNKNOWN,
@@ -116,6 +120,7 @@ from mystage.services.applications.webhooks import payload as webhook_payload
 
 __all__ = [
     "PupilMessages",
+    "among",
     "queue_pupil_messages",
     "API_ACTIONS",
     "MSG_PARTNER_SITE",
