@@ -120,31 +120,35 @@ def _employer_digest() -> list[tuple[str, dict]]:
         "LEFT JOIN users u ON u.id = coalesce(o.recipient_user_id, o.created_by_id) "
         "WHERE a.state IN ('sent', 'read', 'under_review') AND a.sent_at <= :c7"
     )
-    lines = (
-        "SELECT addr, group_concat('- ' || title, char(10)) AS lines, count(*) AS nt "
-        "FROM (SELECT addr, title, row_number() OVER (PARTITION BY addr ORDER BY title "
-        "{collate}) AS rn FROM (SELECT DISTINCT addr, title FROM due) d ORDER BY addr, title "
-        "{collate}) t WHERE rn <= 20 GROUP BY addr"
+    # One aggregation per address (a join of several per-address sets was planned as a
+    # nested loop by PostgreSQL: 90 s at 1,000,000 applications).
+    ranked = (
+        "SELECT due.*, "
+        "dense_rank() OVER (PARTITION BY addr ORDER BY title {collate}) AS tr, "
+        "row_number() OVER (PARTITION BY addr, title ORDER BY id) AS tk, "
+        "row_number() OVER (PARTITION BY addr ORDER BY id) AS k "
+        "FROM due WHERE coalesce(addr, '') <> ''"
     )
-    more = "SELECT addr, count(DISTINCT title) AS nt FROM due GROUP BY addr"
+    per = (
+        "SELECT addr, count(*) AS n, max(rem) AS last, max(CASE WHEN k = 1 THEN uid END) "
+        "AS uid, max(CASE WHEN k = 1 THEN first_name END) AS first_name, max(tr) AS nt, "
+        "group_concat(CASE WHEN tk = 1 AND tr <= 20 THEN '- ' || title END, char(10)"
+        "{agg_order}) AS lines FROM (SELECT * FROM ranked ORDER BY addr, title {collate}) r "
+        "GROUP BY addr"
+    )
     insert = (
-        f"WITH due AS ({due}), "
-        "addrs AS (SELECT addr, count(*) AS n, max(rem) AS last, min(id) AS first_id "
-        "FROM due WHERE coalesce(addr, '') <> '' GROUP BY addr), "
-        f"lines AS ({lines}), more AS ({more}), "
+        f"WITH due AS ({due}), ranked AS ({ranked}), per AS ({per}), "
         "recent AS (SELECT recipient FROM outbox WHERE template = 'app_employer_reminder' "
         "AND created_at > :gap GROUP BY recipient) "
-        f"INSERT INTO outbox ({OUTBOX_COLS}) SELECT 'mail', x.addr, d.uid, "
+        f"INSERT INTO outbox ({OUTBOX_COLS}) SELECT 'mail', x.addr, x.uid, "
         "'app_employer_reminder', "
         "CASE WHEN x.n = 1 THEN :one_s ELSE x.n || ' candidatures attendent votre réponse' END, "
-        f"{GREETING.format(f='trim(d.first_name)')} || CASE WHEN x.n = 1 THEN :one_intro ELSE "
-        ":n_pre || x.n || ' candidatures' || CASE WHEN m.nt = 1 THEN :n_post_one ELSE :n_post "
-        "END END || l.lines || CASE WHEN m.nt > 20 THEN char(10) || '- et ' || (m.nt - 20) || "
+        f"{GREETING.format(f='trim(x.first_name)')} || CASE WHEN x.n = 1 THEN :one_intro ELSE "
+        ":n_pre || x.n || ' candidatures' || CASE WHEN x.nt = 1 THEN :n_post_one ELSE :n_post "
+        "END END || x.lines || CASE WHEN x.nt > 20 THEN char(10) || '- et ' || (x.nt - 20) || "
         "' autre(s) offre(s)' ELSE '' END || :after, :url, "
         "'app_employer_reminder:' || x.addr || :week, 'pending', '', 0, :now, NULL, '', NULL, "
-        "'', :now FROM addrs x JOIN due d ON d.id = x.first_id AND d.addr = x.addr "
-        "JOIN lines l ON l.addr = x.addr JOIN more m ON m.addr = x.addr "
-        "WHERE (x.last IS NULL OR x.last <= :gap) "
+        "'', :now FROM per x WHERE (x.last IS NULL OR x.last <= :gap) "
         "AND NOT EXISTS (SELECT 1 FROM recent r WHERE r.recipient = x.addr) ORDER BY x.addr "
         "ON CONFLICT (dedupe_key) DO NOTHING"
     )
@@ -215,9 +219,10 @@ def statements(dialect: str, now: datetime) -> list[tuple[str, list[tuple[str, d
         for sql, params in stmts:
             if dialect == "postgresql":
                 sql = sql.replace("{collate}", 'COLLATE "C"')
+                sql = sql.replace("{agg_order}", ' ORDER BY title COLLATE "C"')
                 sql = sql.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
             else:
-                sql = sql.replace("{collate}", "")
+                sql = sql.replace("{collate}", "").replace("{agg_order}", "")
             allp = {**common, **params}
             keys = sorted({k for k in allp if f":{k}" in sql}, key=len, reverse=True)
             if dialect == "postgresql":
