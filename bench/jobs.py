@@ -1,13 +1,14 @@
-"""Application jobs at national scale: expiry and reminders against one raw SQL UPDATE each.
+"""Application jobs at national scale: expiry and reminders against the same work in raw SQL.
 
 Usage::
 
     .venv/bin/python bench/jobs.py                              # 1,000,000 applications, both
     .venv/bin/python bench/jobs.py --rows 100000 --engines sqlite
     .venv/bin/python bench/jobs.py --engines postgresql --keep  # leave the databases behind
+    .venv/bin/python bench/jobs.py --pg-db jobs_bench           # other PostgreSQL databases
 
 Data: a fresh SQLite file in a temporary folder and a fresh PostgreSQL database
-``bench_jobs`` (127.0.0.1, user postgres; dropped and created again), migrated with
+``bench_jobs`` (``--pg-db``; 127.0.0.1, user postgres; dropped and created again), migrated with
 ``mystage.migrate.upgrade``.  ``--rows`` applications (default 1,000,000) from about
 ``rows / 4`` pupils (1 to 8 applications each, 10 % with a phone only) to ``rows / 10``
 offers of ``rows / 30`` employers (20 % of the offers send their applications to another
@@ -23,11 +24,13 @@ calls them (``applications_expire``, ``applications_pupil_expire``,
 ``applications_employer_reminders``, ``applications_pupil_confirm_reminder``), each on a
 session then committed: the state changes with their audit rows and mails (outbox).
 Baseline: an identical copy of the data (a file copy on SQLite, ``CREATE DATABASE …
-TEMPLATE`` on PostgreSQL) and, for each job, the raw SQL ``UPDATE applications SET …
-WHERE state IN (…) AND sent_at <= …`` making the same change on one DBAPI cursor, then
-committed (no audit rows, no mails; the employer digest's « at most twice a week » is
-approximated per application).  Prints rows changed, seconds and the ratio; asserts
-nothing.
+TEMPLATE`` on PostgreSQL) and, for each job, the same work in raw SQL on one DBAPI cursor,
+then committed (``bench/jobs_base.py``): the audit rows and the outbox rows (mails and
+SMS, the employer digests) by ``INSERT … SELECT … ON CONFLICT DO NOTHING`` from the rows
+about to change, the mail bodies assembled in SQL from the app's templates, then the
+``UPDATE``.  Prints rows changed, audit rows and messages of both sides, seconds and the
+ratio, then compares the two outboxes message by message (the baseline's SMS keep the
+whole title: it does not fit them to one segment); asserts nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from bench import jobs_base  # noqa: E402
 from mystage import clock, db, migrate  # noqa: E402
 from mystage.jobs import applications as jobs  # noqa: E402
 from mystage.models import Application, Offer, User  # noqa: E402
@@ -341,99 +345,56 @@ def run_nudge(url: str) -> tuple[int, float]:
         return n, time.perf_counter() - t0
 
 
-def baseline_sql(dialect: str) -> list[tuple[str, str, dict]]:
-    """The same state changes as raw UPDATEs (DBAPI paramstyle of ``dialect``)."""
-
-    def ts(days: float):
-        v = NOW - timedelta(days=days)
-        return _sqlite_value(v) if dialect == "sqlite" else v
-
-    now = _sqlite_value(NOW) if dialect == "sqlite" else NOW
-    p = {
-        "now": now,
-        "c15": ts(15),
-        "c30": ts(30),
-        "c7": ts(7),
-        "c2": ts(2),
-        "gap": ts(3.5),
-    }
-    sql = [
-        (
-            "applications_expire",
-            "UPDATE applications SET state = 'expired', expired_at = :now, updated_at = :now "
-            "WHERE (state IN ('sent', 'read') AND sent_at <= :c15) "
-            "OR (state = 'under_review' AND sent_at <= :c30)",
-        ),
-        (
-            "applications_pupil_expire",
-            "UPDATE applications SET state = 'expired_by_pupil', expired_at = :now, "
-            "updated_at = :now WHERE state = 'accepted' AND accepted_at <= :c15",
-        ),
-        (
-            "applications_employer_reminders",
-            "UPDATE applications SET employer_reminded_at = :now "
-            "WHERE state IN ('sent', 'read', 'under_review') AND sent_at <= :c7 "
-            "AND (employer_reminded_at IS NULL OR employer_reminded_at <= :gap)",
-        ),
-        (
-            "applications_pupil_confirm_reminder",
-            "UPDATE applications SET pupil_reminded_at = :now "
-            "WHERE state = 'accepted' AND accepted_at <= :c2 AND pupil_reminded_at IS NULL",
-        ),
-    ]
-    out = []
-    for name, stmt in sql:
-        keys = [k for k in p if f":{k}" in stmt]
-        if dialect == "sqlite":
-            out.append((name, stmt, {k: p[k] for k in keys}))
-        else:
-            for k in keys:
-                stmt = stmt.replace(f":{k}", f"%({k})s")
-            out.append((name, stmt, {k: p[k] for k in keys}))
-    return out
-
-
-def run_baseline(url: str) -> list[tuple[str, int, float]]:
+def run_baseline(url: str) -> list[tuple[str, int, int, int, float]]:
+    """The same work in raw SQL (``jobs_base``): (name, rows, audit rows, messages, s)."""
     eng = db.engine(url)
     raw = eng.raw_connection()
-    out = []
     try:
-        cur = raw.cursor()
-        for name, stmt, params in baseline_sql(eng.dialect.name):
-            t0 = time.perf_counter()
-            cur.execute(stmt, params)
-            n = cur.rowcount
-            raw.commit()
-            out.append((name, n, time.perf_counter() - t0))
-            print(f"  baseline {name}: {n:,} rows in {out[-1][2]:.2f} s", flush=True)
+        return jobs_base.run(raw, eng.dialect.name, NOW, log=lambda m: print(m, flush=True))
     finally:
         raw.close()
-    return out
+
+
+def compare_outboxes(url: str, base_url: str) -> dict[str, int]:
+    rows = []
+    for u in (url, base_url):
+        raw = db.engine(u).raw_connection()
+        try:
+            rows.append(jobs_base.outbox_rows(raw))
+        finally:
+            raw.close()
+    return jobs_base.compare(*rows)
 
 
 def main() -> None:
+    global PG_DB, PG_BASE_DB
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="applications to generate")
     ap.add_argument("--engines", default="sqlite,postgresql", help="sqlite,postgresql")
     ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--keep", action="store_true", help="keep the generated databases")
+    ap.add_argument("--pg-db", default=PG_DB, help=f"PostgreSQL database (default {PG_DB}; "
+                    "the baseline's gets the suffix _base)")  # fmt: skip
     args = ap.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - {"sqlite", "postgresql"}
     if unknown:
         ap.error(f"unknown engine(s): {', '.join(sorted(unknown))}")
+    PG_DB, PG_BASE_DB = args.pg_db, f"{args.pg_db}_base"
 
     clock.freeze(NOW)
     tmp = Path(tempfile.mkdtemp(prefix="mystage-bench-jobs-"))
     table = []
     extra = []
+    checks = []
     try:
         for engine in engines:
             url, base_url = prepare(engine, args.rows, args.seed, tmp)
             app = run_app(url)
             base = run_baseline(base_url)
-            for (name, n, secs, audit, mails), (_, bn, bsecs) in zip(app, base, strict=True):
-                table.append((engine, name, n, audit, mails, secs, bn, bsecs))
+            checks.append((engine, compare_outboxes(url, base_url)))
+            for (name, n, secs, audit, mails), b in zip(app, base, strict=True):
+                table.append((engine, name, n, audit, mails, secs, *b[1:]))
             extra.append((engine, *run_nudge(url)))
             db.dispose_all()
             if engine == "postgresql" and not args.keep:
@@ -447,38 +408,46 @@ def main() -> None:
             print(f"SQLite files kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    report(args.rows, table, checks, extra)
 
+
+def report(rows: int, table: list, checks: list, extra: list) -> None:
     print()
     print(
-        f"{args.rows:,} applications, clock at {NOW:%Y-%m-%d %H:%M} UTC "
-        "(app: the job on a session, committed; baseline: one raw UPDATE, committed)"
+        f"{rows:,} applications, clock at {NOW:%Y-%m-%d %H:%M} UTC (app: the job on a "
+        "session, committed; baseline: the same rows, audit rows and messages in raw SQL)"
     )
     head = (
-        f"{'db':<11}{'job':<37}{'rows':>9}{'audit':>9}{'mails':>9}{'app s':>9}"
-        f"{'base rows':>11}{'base s':>9}{'ratio':>8}"
+        f"{'db':<11}{'job':<37}{'rows':>9}{'audit':>9}{'mails':>9}{'app s':>8}"
+        f"{'base rows':>10}{'audit':>9}{'mails':>9}{'base s':>8}{'ratio':>7}"
     )
     print(head)
     print("-" * len(head))
-    for engine, name, n, audit, mails, secs, bn, bsecs in table:
+    totals: dict[str, list[float]] = {}
+    for engine, name, n, audit, mails, secs, bn, baudit, bmails, bsecs in table:
         ratio = secs / bsecs if bsecs else float("nan")
         print(
-            f"{engine:<11}{name:<37}{n:>9,}{audit:>9,}{mails:>9,}{secs:>9.2f}"
-            f"{bn:>11,}{bsecs:>9.2f}{ratio:>8.1f}"
+            f"{engine:<11}{name:<37}{n:>9,}{audit:>9,}{mails:>9,}{secs:>8.2f}"
+            f"{bn:>10,}{baudit:>9,}{bmails:>9,}{bsecs:>8.2f}{ratio:>7.2f}"
         )
-    totals: dict[str, list[float]] = {}
-    for engine, _name, _n, _a, _m, secs, _bn, bsecs in table:
         t = totals.setdefault(engine, [0.0, 0.0])
         t[0] += secs
         t[1] += bsecs
     for engine, (secs, bsecs) in totals.items():
         ratio = secs / bsecs if bsecs else float("nan")
         print(
-            f"{engine:<11}{'whole batch':<37}{'':>27}{secs:>9.2f}{'':>11}{bsecs:>9.2f}{ratio:>8.1f}"
+            f"{engine:<11}{'whole batch':<37}{'':>27}{secs:>8.2f}{'':>28}{bsecs:>8.2f}{ratio:>7.2f}"
         )
+    print()
+    print("Outbox, app against baseline (messages of one side only; of the same key: other")
+    print("recipient/template/subject/URL, other mail body, other SMS body — the baseline's")
+    print("SMS keep the whole title):")
+    for engine, c in checks:
+        print(f"{engine:<11}" + ", ".join(f"{k} {v:,}" for k, v in c.items()))
     print()
     print("Not in the batch (no baseline): the nudge to pupils with a single application")
     for engine, mails, secs in extra:
-        print(f"{engine:<11}{'applications_single_nudge':<37}{'':>18}{mails:>9,}{secs:>9.2f}")
+        print(f"{engine:<11}{'applications_single_nudge':<37}{'':>18}{mails:>9,}{secs:>8.2f}")
 
 
 if __name__ == "__main__":

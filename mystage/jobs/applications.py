@@ -16,11 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from mystage import clock
@@ -39,7 +37,7 @@ from mystage.models import (
 from mystage.notify import templates
 from mystage.notify.outbox import queue_many
 from mystage.services import weeks
-from mystage.services.applications import PUPIL_URL, move
+from mystage.services.applications import PupilMessages, among, move, queue_pupil_messages
 from mystage.services.structures import recipients_for_offers
 
 A = AppState
@@ -52,7 +50,7 @@ PUPIL_REMINDER_AFTER = timedelta(days=2)
 NUDGE_AFTER = timedelta(days=5)
 EMPLOYER_DASHBOARD_URL = "/espace/employeur?onglet=a_traiter"
 SEARCH_URL = "/offres"
-CHUNK = 5000  # ids per IN (…)
+CHUNK = 20000  # ids per query (one parameter: services.applications.among)
 # States where the employer has the application and has not answered yet.
 WAITING_EMPLOYER = (A.SENT, A.READ, A.UNDER_REVIEW)
 
@@ -60,13 +58,6 @@ WAITING_EMPLOYER = (A.SENT, A.READ, A.UNDER_REVIEW)
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
-
-
-def _among(s: Session, column: Any, ids: list[int]) -> Any:
-    """``column IN (ids)``; on PostgreSQL ``= ANY(:array)``, one parameter, not thousands."""
-    if s.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.cast(sa.literal(ids), ARRAY(sa.Integer)))
-    return column.in_(ids)
 
 
 @job("applications_expire", every=timedelta(hours=1))
@@ -107,19 +98,15 @@ def applications_employer_reminders(s: Session) -> int:
     dedupe key allows one per half-week (Monday–Wednesday, Thursday–Sunday): at most twice
     in any 7 days.  Returns the number of applications reminded."""
     now = clock.now()
+    apps_t, offers_t = Application.__table__, Offer.__table__  # Core rows: no ORM loading
     rows = s.execute(
-        sa.select(
-            Application.id,
-            Application.employer_reminded_at,
-            Application.offer_id,
-            Offer.title,
-        )  # fmt: skip
-        .join(Offer, Offer.id == Application.offer_id)
+        sa.select(apps_t.c.id, apps_t.c.employer_reminded_at, apps_t.c.offer_id, offers_t.c.title)
+        .join(offers_t, offers_t.c.id == apps_t.c.offer_id)
         .where(
-            Application.state.in_(WAITING_EMPLOYER),
-            Application.sent_at <= now - EMPLOYER_REMINDER_AFTER,
+            apps_t.c.state.in_(WAITING_EMPLOYER),
+            apps_t.c.sent_at <= now - EMPLOYER_REMINDER_AFTER,
         )
-        .order_by(Application.id)
+        .order_by(apps_t.c.id)
     ).all()
     # Who receives each offer's applications (services.structures.recipients: the members
     # of the offer's space who did not opt out, else the owner), a few queries per chunk.
@@ -130,7 +117,7 @@ def applications_employer_reminders(s: Session) -> int:
             sa.select(
                 Offer.id, Offer.structure_id, Offer.space_id, Offer.contact_email,
                 Offer.recipient_user_id, Offer.created_by_id,
-            ).where(_among(s, Offer.id, ids))
+            ).where(among(s, Offer.id, ids))
         ).all()  # fmt: skip
         recipients.update(recipients_for_offers(s, found))
     by_to: dict[str, list] = defaultdict(list)
@@ -175,7 +162,7 @@ def applications_employer_reminders(s: Session) -> int:
         count += (
             s.execute(
                 sa.update(Application)
-                .where(_among(s, Application.id, ids), Application.state.in_(WAITING_EMPLOYER))
+                .where(among(s, Application.id, ids), Application.state.in_(WAITING_EMPLOYER))
                 .values(employer_reminded_at=now)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -203,54 +190,12 @@ def applications_pupil_confirm_reminder(s: Session) -> int:
             .execution_options(synchronize_session=False)
         ).scalars()
     )
-    link = templates.link(PUPIL_URL)
-    messages: list[dict] = []
-    for ids in _chunks(stamped):
-        rows = s.execute(
-            sa.select(
-                Application.id,
-                Application.contact_email,
-                Application.contact_phone,
-                Offer.title,
-                User.id.label("user_id"),
-                User.email,
-                User.phone,
-                User.first_name,
-            )  # fmt: skip
-            .join(Offer, Offer.id == Application.offer_id)
-            .join(User, User.id == Application.pupil_id)
-            .where(_among(s, Application.id, ids))
-            .order_by(Application.id)
-        ).all()
-        for r in rows:
-            email = r.email or r.contact_email
-            phone = r.contact_phone or r.phone
-            key = f"app_confirm_reminder:{r.id}"
-            if email:
-                subject, body = templates.render(
-                    "app_pupil_event", url=PUPIL_URL, event="confirm_reminder",
-                    offer_title=r.title, first_name=r.first_name or "",
-                )  # fmt: skip
-                messages.append(
-                    {
-                        "to": email, "subject": subject, "body": body, "action_url": link,
-                        "template": "app_confirm_reminder", "user_id": r.user_id,
-                        "dedupe_key": key + ":mail",
-                    }
-                )  # fmt: skip
-            if phone:
-                _, body = templates.render(
-                    "sms_app_pupil_event", url=PUPIL_URL, event="confirm_reminder",
-                    offer_title=r.title,
-                )  # fmt: skip
-                messages.append(
-                    {
-                        "channel": Channel.SMS, "to": phone, "body": body, "action_url": link,
-                        "template": "sms_app_confirm_reminder", "user_id": r.user_id,
-                        "dedupe_key": key + ":sms",
-                    }
-                )  # fmt: skip
-    queue_many(s, messages)
+    spec = PupilMessages(
+        event="confirm_reminder", key="app_confirm_reminder:",
+        mail_template="app_confirm_reminder", sms_template="sms_app_confirm_reminder",
+        sms_always=True,
+    )  # fmt: skip
+    queue_pupil_messages(s, stamped, spec)
     return len(stamped)
 
 

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from mystage import clock
 from mystage.models.ops import Channel, Outbox, OutboxStatus
+from mystage.notify import bulk
 
 STATUS_LABELS = {
     OutboxStatus.PENDING: "en attente",
@@ -84,10 +85,11 @@ _BATCH = "mystage.outbox.batch"  # key of the rows collected by ``batched`` in `
 COPY_FROM = 1000  # rows from which PostgreSQL gets them through COPY
 
 
-def _copy_pg(s: Session, rows: list[dict[str, Any]]) -> set[str]:
+def _copy_pg(s: Session, rows: list[dict[str, Any]], keys: bool = True) -> set[str]:
     """PostgreSQL, many rows: ``COPY`` into a temporary table, then one
     ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (the driver parses no multi-row VALUES;
-    3 to 5 times faster at 100,000 rows).  Same connection and transaction as ``s``."""
+    3 to 5 times faster at 100,000 rows).  Same connection and transaction as ``s``.
+    Returns the dedupe keys inserted (an empty set unless ``keys``)."""
     cols = list(rows[0])
     names = ", ".join(cols)
     tmp = "outbox_bulk_in"
@@ -102,16 +104,18 @@ def _copy_pg(s: Session, rows: list[dict[str, Any]]) -> set[str]:
                 copy.write_row([*(row[c] for c in cols), n])
         cur.execute(
             f"INSERT INTO {Outbox.__tablename__} ({names}) SELECT {names} FROM {tmp} ORDER BY n "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+            "ON CONFLICT (dedupe_key) DO NOTHING" + (" RETURNING dedupe_key" if keys else "")
         )
-        inserted = {k for (k,) in cur.fetchall() if k is not None}
+        inserted = {k for (k,) in cur.fetchall() if k is not None} if keys else set()
         cur.execute(f"DROP TABLE {tmp}")
     return inserted
 
 
-def _insert_many(s: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert ``rows`` (column values) in bulk, in order; returns the dedupe keys inserted.
-    The first row of a key wins, keys already in the outbox add nothing."""
+def _insert_many(s: Session, rows: list[dict[str, Any]], keys: bool = True) -> set[str]:
+    """Insert ``rows`` (column values) in bulk, in order; returns the dedupe keys inserted
+    (an empty set unless ``keys``).  The first row of a key wins, keys already in the
+    outbox add nothing.  SQLite: through the driver (:mod:`mystage.notify.bulk`);
+    PostgreSQL: ``COPY`` from :data:`COPY_FROM` rows, else multi-row VALUES."""
     seen: set[str] = set()
     unique: list[dict[str, Any]] = []
     for row in rows:
@@ -128,14 +132,18 @@ def _insert_many(s: Session, rows: list[dict[str, Any]]) -> set[str]:
     dialect = s.get_bind().dialect.name
     if dialect == "postgresql":
         if len(unique) >= COPY_FROM:
-            return _copy_pg(s, unique)
+            return _copy_pg(s, unique, keys)
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        inserted = bulk.sqlite_executemany(
+            s, Outbox.__table__, unique, do_nothing_on="dedupe_key",
+            returning="dedupe_key" if keys else "",
+        )  # fmt: skip
+        return {k for k in inserted if k is not None}
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         return {k for r in unique if (k := r["dedupe_key"]) and _insert(s, Outbox(**r))}
-    # One statement executed for many rows: SQLAlchemy sends pages of multi-row VALUES, in
-    # order (a NULL key never conflicts).
+    # PostgreSQL, a few rows: SQLAlchemy sends pages of multi-row VALUES, in order (a NULL
+    # key never conflicts).
     table = Outbox.__table__
     stmt = (
         insert(table)
@@ -162,10 +170,20 @@ def batched(s: Session) -> Iterator[None]:
         yield
     finally:
         s.info.pop(_BATCH, None)
-    _insert_many(s, rows)
+    _insert_many(s, rows, keys=False)
 
 
-def _values(
+def queue_rows(s: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue rows made by :func:`message_values` (a bulk notifier's), in order: into the
+    enclosing :func:`batched` block, else inserted now in bulk."""
+    batch = s.info.get(_BATCH)
+    if batch is not None:
+        batch.extend(rows)
+    else:
+        _insert_many(s, rows, keys=False)
+
+
+def message_values(
     *,
     channel: Channel,
     to: str,
@@ -176,6 +194,8 @@ def _values(
     user_id: int | None,
     dedupe_key: str | None,
 ) -> dict[str, Any]:
+    """The outbox row of one message, as :func:`queue_mail` / :func:`queue_sms` write it
+    (``to`` stripped, and required; no normalisation of a phone number here)."""
     to = (to or "").strip()
     if not to:
         raise ValueError("Destinataire manquant pour la notification.")
@@ -213,7 +233,7 @@ def queue_many(s: Session, messages: Iterable[dict[str, Any]]) -> set[str]:
         channel = Channel(m.get("channel", Channel.MAIL))
         to = m["to"]
         rows.append(
-            _values(
+            message_values(
                 channel=channel,
                 to=normalize_phone(to) if channel == Channel.SMS else to,
                 subject="" if channel == Channel.SMS else m.get("subject", ""),
@@ -228,7 +248,7 @@ def queue_many(s: Session, messages: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def _queue(s: Session, values: dict[str, Any]) -> int | None:
-    """Insert one row of :func:`_values` (or keep it for the enclosing :func:`batched`)."""
+    """Insert one row of :func:`message_values` (or keep it for the enclosing :func:`batched`)."""
     batch = s.info.get(_BATCH)
     if batch is not None:
         batch.append(values)
@@ -264,7 +284,7 @@ def queue_mail(
             continue
         _queue(
             s,
-            _values(
+            message_values(
                 channel=Channel.MAIL,
                 to=address,
                 subject=f"Copie : {subject}",
@@ -277,7 +297,7 @@ def queue_mail(
         )
     return _queue(
         s,
-        _values(
+        message_values(
             channel=Channel.MAIL,
             to=to,
             subject=subject,
@@ -307,7 +327,7 @@ def queue_sms(
     """
     return _queue(
         s,
-        _values(
+        message_values(
             channel=Channel.SMS,
             to=normalize_phone(to),
             subject="",

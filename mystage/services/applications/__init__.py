@@ -70,6 +70,11 @@ from mystage.services.applications.partner import (
     partner_link,
     valid_permalink,
 )
+from mystage.services.applications.pupil_messages import (
+    PupilMessages,
+    among,
+    queue_pupil_messages,
+)
 from mystage.services.applications.reasons import (
     MSG_REASON_REQUIRED,
     MSG_REASON_UNKNOWN,
@@ -114,6 +119,9 @@ from mystage.services.applications.webhooks import EVENTS as WEBHOOK_EVENTS
 from mystage.services.applications.webhooks import payload as webhook_payload
 
 __all__ = [
+    "PupilMessages",
+    "among",
+    "queue_pupil_messages",
     "API_ACTIONS",
     "MSG_PARTNER_SITE",
     "PARTNER_LABEL",

@@ -165,11 +165,21 @@ def sent(s: Session, action: str, c: Ctx) -> None:
         _mail_pupil(s, action, c, "school_validated")
 
 
-def pupil(event: str, sms: bool = False) -> Notifier:
-    def notify(s: Session, action: str, c: Ctx) -> None:
-        _mail_pupil(s, action, c, event, sms=sms)
+@dataclass(frozen=True)
+class PupilNotifier:
+    """The pupil hears of ``event`` (an SMS too when ``sms``).  The mover queues these
+    messages for a whole set of applications at once
+    (:func:`.pupil_messages.queue_pupil_messages`: the same messages as this call's)."""
 
-    return notify
+    event: str
+    sms: bool = False
+
+    def __call__(self, s: Session, action: str, c: Ctx) -> None:
+        _mail_pupil(s, action, c, self.event, sms=self.sms)
+
+
+def pupil(event: str, sms: bool = False) -> Notifier:
+    return PupilNotifier(event, sms)
 
 
 def accepted(s: Session, action: str, c: Ctx) -> None:

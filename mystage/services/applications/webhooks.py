@@ -70,6 +70,9 @@ def queue_events(s: Session, action: str, old: dict[int, str]) -> int:
     event = EVENTS.get(action)
     if event is None or not old:
         return 0
+    hooked = sa.select(Operator.id).where(Operator.webhook_url != "").limit(1)
+    if s.execute(hooked).first() is None:  # no operator has a webhook (a job's 100,000s)
+        return 0
     pg = s.get_bind().dialect.name == "postgresql"
     apps_t, offers_t, ops_t = Application.__table__, Offer.__table__, Operator.__table__
     ids = sorted(i for i, st in old.items() if action not in _IF_SEEN or st in EMPLOYER_SEEN)
