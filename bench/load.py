@@ -1,0 +1,261 @@
+"""Load benchmark of the real thing: virtual users over Reflex's websocket protocol.
+
+Usage::
+
+    .venv/bin/python bench/load.py --config all                 # ≤ 15 min, demo data
+    .venv/bin/python bench/load.py --config sqlite1 --quick     # ~2 min
+    .venv/bin/python bench/load.py --config pg2redis --data campaign --steps 100,200,400
+    .venv/bin/python bench/load.py --config sqlite1 --profile   # py-spy of the worker
+
+Configurations (each on its own database and its own copy of the compiled front end):
+
+- ``sqlite1``: one worker, SQLite (what `make run` serves);
+- ``pg1``: one worker, PostgreSQL (database ``load_pg1``);
+- ``pg2redis``: two granian workers (``GRANIAN_WORKERS=2``), PostgreSQL + Redis (db 11);
+- ``twohosts``: two app hosts in network namespaces behind nginx, one PostgreSQL, one
+  Redis (``tests/support/hosts.py``); skipped with a message when that module is absent;
+- ``echo`` (always run last unless ``--no-echo``): the floor, a bare socket.io server
+  answering the same frames with replies of the same sizes (``loadkit/echo.py``).
+
+Data: ``demo`` (``make run``'s demo) or ``campaign`` (the demo plus bench/search.py's
+generated offers, ``--offers``, 200,000 by default; generated once into a template).
+
+Each configuration ramps 50 → 100 → 200 → 400 → 800 users (``--steps``), measures each
+step over ``--window`` seconds once its users are in, and stops at saturation (p95 of all
+actions over 2 s, or more than 1 % errors).  Prints per event kind p50/p95/p99 from send
+to the delta that completes it, errors, events/s (frames sent by the clients), server CPU
+and RSS per worker, Redis bytes of state per client; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from loadkit import profiling, servers  # noqa: E402
+from loadkit.client import Frontend  # noqa: E402
+from loadkit.runner import ms, peak, print_step, ramp  # noqa: E402
+
+CONFIGS = ("sqlite1", "pg1", "pg2redis", "twohosts")
+PORT_BASE = 18000  # helper « load »: 18000-18199
+
+
+def _hosts_module():
+    try:
+        from tests.support import hosts  # written by helper « hosts »
+    except ImportError as exc:
+        print(
+            f"  twohosts: skipped — tests/support/hosts.py is not on this branch ({exc}). "
+            "It provides `with two_hosts(db_url, redis_url, *, port) as h` (h.url, "
+            "h.host_urls, h.kill(i), h.start(i), h.pids(i))."
+        )
+        return None
+    return hosts
+
+
+def run_config(config: str, args, port: int, deadline: float) -> dict | None:
+    print(f"\n=== {config} ({args.data}) ===")
+    kind = "sqlite" if config == "sqlite1" else "postgres"
+    redis_url = servers.REDIS_URL if config in ("pg2redis", "twohosts") else None
+    workers = 2 if config == "pg2redis" else None
+    hosts = _hosts_module() if config == "twohosts" else None
+    if config == "twohosts" and hosts is None:
+        return None
+    started = time.perf_counter()
+    db_url = servers.prepare_database(kind, config, args.data, args.offers)
+    fixture = servers_fixture(db_url, max(args.steps))
+    print(
+        f"  database and {len(fixture.pupils)} pupil sessions in {time.perf_counter() - started:.0f} s"
+    )
+    if config == "twohosts":
+        ctx = hosts.two_hosts(db_url, redis_url, port=port)
+    else:
+        ctx = servers.app_server(port, db_url, redis_url, workers)
+    with ctx as h:
+        if config == "twohosts":
+            pids = [p for i in range(2) for p in _as_list(h.pids(i))]
+            server = servers.Server(h.url, None, servers.web_workdir(), redis_url, None, pids)
+        else:
+            server = h
+        frontend = Frontend(server.web_dir if server.web_dir.exists() else ROOT / ".web")
+        sampler = servers.ProcSampler(server)
+        prof = profiling.Profiler(server, args.profile, config) if args.profile else None
+
+        def on_step(step):
+            print_step(config, step)
+
+        steps, sizes = asyncio.run(
+            ramp(
+                server.url,
+                fixture,
+                frontend,
+                args.steps,
+                args.window,
+                sampler=sampler,
+                redis_probe=(lambda: servers.redis_state_bytes(redis_url)) if redis_url else None,
+                deadline=deadline,
+                on_step=on_step,
+                profiler=prof,
+            )
+        )
+        if prof:
+            prof.report()
+    return {"config": config, "steps": steps, "sizes": sizes, "fixture": fixture}
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple, set)) else [x]
+
+
+def servers_fixture(db_url: str, users: int):
+    from loadkit.accounts import build_fixture
+
+    return build_fixture(db_url, users)
+
+
+def run_echo(args, port: int, sizes: dict, fixture, deadline: float, steps: list[int]) -> dict:
+    print("\n=== echo (bare socket.io, same frames, same reply sizes) ===")
+    env = {k: v for k, v in os.environ.items() if k != "GRANIAN_WORKERS"}
+    env["LOAD_ECHO_SIZES"] = json.dumps(sizes)
+    env["LOAD_ECHO_MARKERS"] = json.dumps(
+        {"search": fixture.names.search, "offer": fixture.names.offer}
+    )
+    env["PYTHONPATH"] = str(ROOT / "bench")
+    log = open(servers.VAR / "echo.log", "w")  # noqa: SIM115
+    cmd = [str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", "1", "--log-level", "warning", "loadkit.echo:app"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT / "bench", env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                import httpx
+
+                httpx.get(url + "/_event/?EIO=4&transport=polling", timeout=1)
+                break
+            except Exception:  # noqa: BLE001
+                time.sleep(0.2)
+        server = servers.Server(url, proc, servers.VAR / "none")
+        results, _ = asyncio.run(
+            ramp(
+                url,
+                fixture,
+                Frontend(None),
+                steps,
+                args.window,
+                sampler=servers.ProcSampler(server),
+                deadline=deadline,
+                on_step=lambda s: print_step("echo", s),
+            )
+        )
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        log.close()
+    return {"config": "echo", "steps": results}
+
+
+def summary(runs: list[dict], data: str) -> None:
+    echo = next((r for r in runs if r["config"] == "echo"), None)
+    print(f"\n=== summary ({data} data; events/s = frames sent by the clients) ===")
+    head = (
+        f"{'config':<10}{'users ok':>9}{'sat. at':>8}{'peak ev/s':>10}{'search p95@100':>15}"
+        f"{'hydrate p95@100':>16}{'p95 all@100':>12}{'err@peak':>9}{'state KB/client':>16}"
+        f"{'vs echo ev/s':>13}"
+    )
+    print(head)
+    echo_peak = peak(echo["steps"]) if echo else None
+    for r in runs:
+        steps = r["steps"]
+        if not steps:
+            continue
+        ok = [s for s in steps if not s.saturated]
+        sat = next((s.users for s in steps if s.saturated), None)
+        best = max(steps, key=lambda s: s.events_per_s)
+        at100 = next((s for s in steps if s.users == 100), None)
+
+        def k(step, name):
+            if step is None:
+                return float("nan")
+            for kind, v in step.kinds.items():
+                if kind.startswith(name):
+                    return v["p95"]
+            return float("nan")
+
+        redis = next((s.redis for s in reversed(steps) if s.redis), None)
+        ratio = (
+            f"{best.events_per_s / echo_peak.events_per_s:.2f}×"
+            if echo_peak and r is not echo
+            else "-"
+        )
+        print(
+            f"{r['config']:<10}{(ok[-1].users if ok else 0):>9}{sat or '-':>8}"
+            f"{best.events_per_s:>10.0f}{ms(k(at100, 'search (')):>15}"
+            f"{ms(k(at100, 'hydrate /offres')):>16}{ms(at100.p95 if at100 else float('nan')):>12}"
+            f"{best.errors:>9}"
+            f"{(redis['bytes_per_client'] / 1024 if redis else float('nan')):>16.1f}{ratio:>13}"
+        )
+    print(
+        "users ok: the largest step under p95 2 s and 1 % errors; sat. at: the first step "
+        "over; vs echo: peak events/s over the echo's peak events/s with the same clients "
+        "(the echo rarely saturates: a ratio near 1 means the clients, not the server, "
+        "were the limit)."
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--config", default="sqlite1", choices=(*CONFIGS, "all"))
+    ap.add_argument("--data", default="demo", choices=("demo", "campaign"))
+    ap.add_argument("--offers", type=int, default=200_000, help="campaign offers")
+    ap.add_argument("--steps", default="50,100,200,400,800", help="users per step")
+    ap.add_argument("--window", type=float, default=20.0, help="seconds measured per step")
+    ap.add_argument("--quick", action="store_true", help="steps 50,100,200, 10 s windows")
+    ap.add_argument("--max-minutes", type=float, default=15.0, help="whole-run budget")
+    ap.add_argument("--port", type=int, default=PORT_BASE)
+    ap.add_argument("--no-echo", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="py-spy on the workers per step")
+    ap.add_argument("--drop", action="store_true", help="drop the load_* databases at the end")
+    args = ap.parse_args()
+    args.steps = [int(x) for x in args.steps.split(",") if x.strip()]
+    if args.quick:
+        args.steps = [s for s in args.steps if s <= 200] or [50, 100, 200]
+        args.window = min(args.window, 10.0)
+    configs = list(CONFIGS) if args.config == "all" else [args.config]
+    deadline = time.time() + args.max_minutes * 60
+    servers.VAR.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for i, config in enumerate(configs):
+        # Each remaining configuration (and the echo) gets an equal share of what is left.
+        left = len(configs) - i + (0 if args.no_echo else 0.5)
+        share = time.time() + (deadline - time.time()) / left
+        run = run_config(config, args, args.port + i, min(share, deadline))
+        if run:
+            runs.append(run)
+    if runs and not args.no_echo:
+        sizes = runs[0]["sizes"]
+        top = (
+            max(s.users for r in runs for s in r["steps"]) if any(r["steps"] for r in runs) else 100
+        )
+        steps = [s for s in args.steps if s <= top]
+        runs.append(run_echo(args, args.port + 10, sizes, runs[0]["fixture"], deadline + 60, steps))
+    summary(runs, args.data)
+    if args.drop:
+        servers.drop_databases(keep_templates=False)
+
+
+if __name__ == "__main__":
+    main()
