@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from loadkit import profiling, servers  # noqa: E402
 from loadkit.client import Frontend  # noqa: E402
-from loadkit.runner import ms, peak, print_step, ramp  # noqa: E402
+from loadkit.runner import ms, print_step, ramp  # noqa: E402
 
 CONFIGS = ("sqlite1", "pg1", "pg2redis", "twohosts")
 PORT_BASE = 18000  # helper « load »: 18000-18199
@@ -168,16 +168,24 @@ def run_echo(args, port: int, sizes: dict, fixture, deadline: float, steps: list
     return {"config": "echo", "steps": results}
 
 
+def _kind_p95(step, prefix: str) -> float:
+    if step is None:
+        return float("nan")
+    for kind, v in step.kinds.items():
+        if kind.startswith(prefix):
+            return v["p95"]
+    return float("nan")
+
+
 def summary(runs: list[dict], data: str) -> None:
     echo = next((r for r in runs if r["config"] == "echo"), None)
     print(f"\n=== summary ({data} data; events/s = frames sent by the clients) ===")
-    head = (
+    print(
         f"{'config':<10}{'users ok':>9}{'sat. at':>8}{'peak ev/s':>10}{'search p95@100':>15}"
-        f"{'hydrate p95@100':>16}{'p95 all@100':>12}{'err@peak':>9}{'state KB/client':>16}"
-        f"{'vs echo ev/s':>13}"
+        f"{'hydrate p95@100':>16}{'p95 all@100':>12}{'× echo@100':>11}{'err@peak':>9}"
+        f"{'state KB/client':>16}"
     )
-    print(head)
-    echo_peak = peak(echo["steps"]) if echo else None
+    echo100 = next((s for s in echo["steps"] if s.users == 100), None) if echo else None
     for r in runs:
         steps = r["steps"]
         if not steps:
@@ -186,33 +194,21 @@ def summary(runs: list[dict], data: str) -> None:
         sat = next((s.users for s in steps if s.saturated), None)
         best = max(steps, key=lambda s: s.events_per_s)
         at100 = next((s for s in steps if s.users == 100), None)
-
-        def k(step, name):
-            if step is None:
-                return float("nan")
-            for kind, v in step.kinds.items():
-                if kind.startswith(name):
-                    return v["p95"]
-            return float("nan")
-
+        p95 = at100.p95 if at100 else float("nan")
+        ratio = f"{p95 / echo100.p95:.0f}×" if echo100 and at100 and r is not echo else "-"
         redis = next((s.redis for s in reversed(steps) if s.redis), None)
-        ratio = (
-            f"{best.events_per_s / echo_peak.events_per_s:.2f}×"
-            if echo_peak and r is not echo
-            else "-"
-        )
         print(
             f"{r['config']:<10}{(ok[-1].users if ok else 0):>9}{sat or '-':>8}"
-            f"{best.events_per_s:>10.0f}{ms(k(at100, 'search (')):>15}"
-            f"{ms(k(at100, 'hydrate /offres')):>16}{ms(at100.p95 if at100 else float('nan')):>12}"
+            f"{best.events_per_s:>10.0f}{ms(_kind_p95(at100, 'search (')):>15}"
+            f"{ms(_kind_p95(at100, 'hydrate /offres')):>16}{ms(p95):>12}{ratio:>11}"
             f"{best.errors:>9}"
-            f"{(redis['bytes_per_client'] / 1024 if redis else float('nan')):>16.1f}{ratio:>13}"
+            f"{(redis['bytes_per_client'] / 1024 if redis else float('nan')):>16.1f}"
         )
     print(
         "users ok: the largest step under p95 2 s and 1 % errors; sat. at: the first step "
-        "over; vs echo: peak events/s over the echo's peak events/s with the same clients "
-        "(the echo rarely saturates: a ratio near 1 means the clients, not the server, "
-        "were the limit)."
+        "over it; peak ev/s: the best step's events/s; × echo@100: p95 of all actions at "
+        "100 users over the echo's with the same clients (ms: send → the delta completing "
+        "the action)."
     )
 
 
@@ -230,6 +226,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="py-spy on the workers per step")
     ap.add_argument("--drop", action="store_true", help="drop the load_* databases at the end")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # servers stopped on the way out
     args.steps = [int(x) for x in args.steps.split(",") if x.strip()]
     if args.quick:
         args.steps = [s for s in args.steps if s <= 200] or [50, 100, 200]

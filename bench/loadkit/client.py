@@ -237,12 +237,18 @@ class Tab:
         return EVENT_PREFIX + json.dumps(["event", event])
 
     async def close(self) -> None:
-        if self.ws is not None and not self.ws.closed:
-            await self.ws.close()
-        if self._reader is not None:
-            self._reader.cancel()
+        """Leave the page (a browser closes its socket; a saturated server may answer the
+        close late: not waited for more than 2 s)."""
+        ws, reader = self.ws, self._reader
         self.ws = None
         self._reader = None
+        if reader is not None:
+            reader.cancel()
+        if ws is not None and not ws.closed:
+            try:
+                await asyncio.wait_for(ws.close(), 2)
+            except (TimeoutError, aiohttp.ClientError, OSError):
+                pass
 
     def var(self, substate: str, name: str, default: Any = None) -> Any:
         return self.state.get(substate, {}).get(f"{name}_rx_state_", default)

@@ -17,7 +17,6 @@ BUCKETS = {
     "place autocomplete (geo.suggest_communes)": ("suggest_communes",),
     "search service (services/search)": ("services/search",),
     "offer page (_load)": ("state/offers/public.py",),
-    "SQLite executing": ("sqlite3",),
     "PostgreSQL driver (psycopg)": ("psycopg",),
     "SQLAlchemy ORM/core": ("sqlalchemy",),
     "Reflex event processing": ("reflex_base/event", "reflex/state.py", "reflex/app.py"),
@@ -73,6 +72,7 @@ class Profiler:
         if not self.last:
             return
         inclusive: Counter[str] = Counter()
+        app: Counter[str] = Counter()
         own: Counter[str] = Counter()
         buckets: Counter[str] = Counter()
         total = 0
@@ -91,8 +91,12 @@ class Profiler:
                 ) and not any("mystage" in f for f in frames):
                     idle += n
                 own[_short(top)] += n
+                if "do_execute" in top or "do_execute" in (frames[-2] if len(frames) > 1 else ""):
+                    buckets["SQL executing in the driver (cursor.execute)"] += n
                 for f in {_short(f) for f in frames}:
                     inclusive[f] += n
+                    if f.endswith(".py)") and "mystage/" in f and "mystage/db.py" not in f:
+                        app[f] += n
                 for name, needles in BUCKETS.items():
                     if any(any(nd in f for nd in needles) for f in frames):
                         buckets[name] += n
@@ -105,6 +109,9 @@ class Profiler:
         )
         for name, n in buckets.most_common():
             print(f"    {n / busy:6.1%}  {name}")
+        print("  app functions most present in the stacks (inclusive):")
+        for f, n in app.most_common(15):
+            print(f"    {n / busy:6.1%}  {f}")
         print("  top functions (inclusive, app and libraries):")
         shown = 0
         for f, n in inclusive.most_common(80):
