@@ -119,6 +119,7 @@ class Tab:
             headers=headers,
             heartbeat=None,
             max_msg_size=0,
+            ssl=False,  # two hosts: nginx's self-signed certificate
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5),
         )
         opening = await asyncio.wait_for(self.ws.receive(), self.timeout)

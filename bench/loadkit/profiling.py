@@ -49,13 +49,12 @@ class Profiler:
             return
         self.users = users
         self.procs = []
-        for root in self.server.roots():
-            for p in root.children(recursive=True) or [root]:
-                out = VAR / f"profile-{self.config}-{users}-{p.pid}.txt"
-                cmd = [self.exe, "record", "-p", str(p.pid), "-d", str(int(seconds))]
-                cmd += ["-r", "50", "-f", "raw", "-o", str(out), "--nonblocking"]
-                proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                self.procs.append((proc, out))
+        for p in self.server.processes():
+            out = VAR / f"profile-{self.config}-{users}-{p.pid}.txt"
+            cmd = [self.exe, "record", "-p", str(p.pid), "-d", str(int(seconds))]
+            cmd += ["-r", "50", "-f", "raw", "-o", str(out), "--nonblocking"]
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self.procs.append((proc, out))
 
     def end(self) -> None:
         if not self.procs:

@@ -146,7 +146,21 @@ class Server:
     web_dir: Path
     redis_url: str | None = None
     log_path: Path | None = None
-    host_pids: list[int] = field(default_factory=list)  # twohosts: the hosts' root pids
+    host_pids: list[int] = field(default_factory=list)  # twohosts: every process of both
+
+    def processes(self) -> list[psutil.Process]:
+        """The processes serving: granian's workers (forked from the `reflex run`
+        supervisor, or the supervisor itself on one worker); for two hosts, every
+        process of both network namespaces."""
+        if self.proc is None:
+            return self.roots()
+        procs = []
+        for root in self.roots():
+            try:
+                procs.extend(root.children(recursive=True) or [root])
+            except psutil.NoSuchProcess:
+                pass
+        return procs
 
     def roots(self) -> list[psutil.Process]:
         pids = [self.proc.pid] if self.proc else list(self.host_pids)
@@ -237,16 +251,7 @@ class ProcSampler:
         self.gen0 = 0.0
 
     def _workers(self) -> list[psutil.Process]:
-        procs = []
-        for root in self.server.roots():
-            try:
-                kids = root.children(recursive=True)
-            except psutil.NoSuchProcess:
-                continue
-            # granian forks its workers from the `reflex run` process (the supervisor);
-            # on one worker it may serve in the supervisor itself.
-            procs.extend(kids or [root])
-        return procs
+        return self.server.processes()
 
     @staticmethod
     def _cpu(p: psutil.Process) -> float:
