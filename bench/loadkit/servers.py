@@ -83,17 +83,26 @@ def _pg_exists(name: str) -> bool:
 
 
 def _setup(db_url: str, data: str, offers: int) -> None:
-    """Migrations, reference and demo data (``python -m mystage setup``), then for
-    ``campaign`` bench/search.py's generated offers on top."""
+    """Migrations, reference and demo data (``python -m mystage setup``); for ``campaign``
+    bench/search.py's generated offers come first (its generator numbers its structures
+    from 1), the demo's accounts, offers and applications after them."""
     env = base_env(0, db_url)
-    subprocess.run([sys.executable, "-m", "mystage", "setup"], cwd=ROOT, env=env, check=True)
-    if data == "campaign":
-        sys.path.insert(0, str(ROOT / "bench"))
-        import search as search_bench  # bench/search.py: its generator, not a copy
 
-        started = time.perf_counter()
-        info = search_bench.generate(db_url, offers, 2026)
-        print(f"  campaign: {info['offers']:,} offers in {time.perf_counter() - started:.0f} s")
+    def mystage(*cmd: str) -> None:
+        subprocess.run([sys.executable, "-m", "mystage", *cmd], cwd=ROOT, env=env, check=True)
+
+    if data != "campaign":
+        mystage("setup")
+        return
+    mystage("migrate")
+    mystage("import-reference")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import search as search_bench  # bench/search.py: its generator, not a copy
+
+    started = time.perf_counter()
+    info = search_bench.generate(db_url, offers, 2026)
+    print(f"  campaign: {info['offers']:,} offers in {time.perf_counter() - started:.0f} s")
+    mystage("seed-demo")
 
 
 def prepare_database(kind: str, config: str, data: str, offers: int) -> str:
