@@ -102,6 +102,9 @@ def _setup(db_url: str, data: str, offers: int) -> None:
     started = time.perf_counter()
     info = search_bench.generate(db_url, offers, 2026)
     print(f"  campaign: {info['offers']:,} offers in {time.perf_counter() - started:.0f} s")
+    from mystage import db
+
+    db.dispose_all()  # no connection left on the template (PostgreSQL copies it)
     mystage("seed-demo")
 
 
