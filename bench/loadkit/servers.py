@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -117,8 +118,13 @@ def prepare_database(kind: str, config: str, data: str, offers: int) -> str:
         if not tpl.exists():
             print(f"  preparing the {data} template {tpl.name} (once)")
             tmp = tpl.with_suffix(".tmp")
-            tmp.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
             _setup(f"sqlite:///{tmp}", data, offers)
+            with sqlite3.connect(tmp) as conn:  # everything in the file, nothing in its WAL
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for suffix in ("-wal", "-shm"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
             tmp.rename(tpl)
         target = VAR / f"{config}.db"
         for suffix in ("", "-wal", "-shm"):
