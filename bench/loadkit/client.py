@@ -106,6 +106,7 @@ class Tab:
         self._waiter: tuple[Callable[[dict], bool], asyncio.Future] | None = None
         self._bytes = 0
         self.redirects: list[str] = []
+        self._error_seen = ""
 
     # --- wire -------------------------------------------------------------------------
 
@@ -156,8 +157,11 @@ class Tab:
         error = ""
         for sub, values in delta.items():
             self.state.setdefault(sub, {}).update(values)
-            if values.get(ERROR_VAR):
-                error = "server error: " + str(values[ERROR_VAR])[:60]
+            # A new message only (each carries its reference): the banner of an earlier
+            # failure comes back in the next page load's snapshot until dismissed.
+            if (message := values.get(ERROR_VAR)) and message != self._error_seen:
+                self._error_seen = message
+                error = "server error: " + str(message)[:60]
         for ev in update.get("events") or []:
             if ev.get("name") == "_redirect":
                 self.redirects.append(str((ev.get("payload") or {}).get("path") or "/"))
