@@ -327,3 +327,16 @@ def test_redis_down_gives_no_map_instead_of_an_error(monkeypatch):
         monkeypatch.delenv("REDIS_URL")
         settings.reload()
         map_store.reset()
+
+
+def test_offer_map_is_rendered_once_per_place_and_label():
+    """The offer page's one-marker map: the same document as render_map, rendered once
+    (the second call returns the very same string), the label still escaped."""
+    from mystage.services import maps as m
+
+    label = "Boulangerie <img src=x onerror=alert(1)> & fils"
+    first = m.render_point(47.2184, -1.5536, label, 13)
+    assert first == m.render_map([m.Point(47.2184, -1.5536, label)], zoom=13)
+    assert m.render_point(47.2184, -1.5536, label, 13) is first
+    assert "<img src=x" not in first
+    assert m.render_point(47.2184, -1.5536, "Autre", 13) != first

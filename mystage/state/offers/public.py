@@ -37,14 +37,7 @@ def _load(s, offer_id: int, user_id: int | None) -> dict[str, Any] | None:
     map_url = ""
     if view.get("latitude") is not None and view.get("longitude") is not None:
         map_url = map_store.publish(
-            maps.render_map(
-                [
-                    maps.Point(
-                        float(view["latitude"]), float(view["longitude"]), view["employer_name"]
-                    )
-                ],
-                zoom=13,
-            )
+            maps.render_point(view["latitude"], view["longitude"], view["employer_name"], 13)
         )
     return {
         "view": view,
