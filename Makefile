@@ -76,8 +76,10 @@ lint: deps
 test-py: deps
 	$(VENV)/bin/pytest tests/unit tests/state tests/integration -q
 
+# E2E_ARGS: more pytest arguments (.ci/run leaves the production-start test to the
+# PostgreSQL pass, where it starts the production recipe on PostgreSQL).
 test-e2e: deps chromium
-	$(VENV)/bin/pytest tests/e2e -q -p no:asyncio
+	$(VENV)/bin/pytest tests/e2e -q -p no:asyncio $(E2E_ARGS)
 
 # Same suite against PostgreSQL (and Redis for the multi-worker browser run); used by .ci/run
 # (which runs test-pg-py beside the SQLite browser tests: they share nothing).
