@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from loadkit.scenarios import Fixture, Names
+from loadkit.scenarios import Fixture, Names, typed_texts
 
 BENCH_DOMAIN = "load.invalid"
 
@@ -90,6 +90,16 @@ def build_fixture(db_url: str, users: int) -> Fixture:
                 )
             ).scalars()
         )
+        # What the page will suggest for each text a virtual pupil types (the same
+        # function the server answers with): a text whose suggestions are the ones already
+        # shown gets no delta back (the page assigns only what changed), nothing to wait for.
+        from mystage.services import geo
+
+        suggested = {
+            typed: [r["label"] for r in geo.suggest_communes(s, typed, 8)]
+            for town in towns
+            for typed in typed_texts(town)
+        }
         offer_ids = list(
             s.exec(
                 select(Offer.id).where(Offer.state == "published").order_by(Offer.id).limit(5000)
@@ -101,6 +111,7 @@ def build_fixture(db_url: str, users: int) -> Fixture:
         employers=employers,
         heads=heads,
         towns=towns or ["Meaux", "Nantes", "Paris", "Lyon"],
+        suggested=suggested,
         offer_ids=offer_ids or [1],
         names=Names.resolve(),
     )

@@ -237,6 +237,11 @@ class Tab:
             kind, self._frame(handler, payload), done, key=size_key(handler, self.path)
         )
 
+    async def send(self, handler: str, payload: dict) -> None:
+        """Send an event that changes nothing on the screen (no delta comes back)."""
+        if self.ws is not None and not self.ws.closed:
+            await self.ws.send_str(self._frame(handler, payload))
+
     def _frame(self, name: str, payload: dict) -> str:
         event = {"name": name, "payload": payload, "router_data": router_data(self.path)}
         return EVENT_PREFIX + json.dumps(["event", event])

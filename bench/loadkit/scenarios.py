@@ -56,6 +56,7 @@ class Fixture:
     heads: list[tuple[str, list[int]]]  # (cookie, class ids of their school)
     towns: list[str]  # commune names people type
     offer_ids: list[int]  # published offers (when a result list is not at hand)
+    suggested: dict[str, list[str]]  # typed text → the labels the page suggests
     names: Names
     _next: dict[str, int] = field(default_factory=dict)
 
@@ -79,6 +80,11 @@ async def think(rnd: random.Random, span=THINK) -> None:
     await asyncio.sleep(rnd.uniform(*span))
 
 
+def typed_texts(town: str) -> list[str]:
+    """The two debounced texts a pupil's typing sends for ``town`` (« Nan », « Nante »)."""
+    return list(dict.fromkeys((town[:3], town[: max(4, min(len(town), 6))])))
+
+
 async def pupil(tab: Tab, fx: Fixture, rnd: random.Random, logged_in: bool) -> None:
     S, OFFER = fx.names.search, fx.names.offer
     first = True
@@ -95,14 +101,16 @@ async def pupil(tab: Tab, fx: Fixture, rnd: random.Random, logged_in: bool) -> N
         await think(rnd)
         # « Ville ou code postal »: two debounced requests while typing, then a choice.
         town = rnd.choice(fx.towns)
-        for typed in (town[:3], town[: max(4, min(len(town), 6))]):
+        for typed in typed_texts(town):
             epoch = tab.var(S, "place_epoch")
-            await tab.call(
-                "type place",
-                f"{S}.type_place",
-                {"value": typed, "epoch": epoch},
-                touches(S, "place_suggestions"),
-            )
+            payload = {"value": typed, "epoch": epoch}
+            shown = [x.get("label") for x in tab.var(S, "place_suggestions") or []]
+            if fx.suggested.get(typed) == shown:  # « Sai » then « Saint- »: nothing changes
+                await tab.send(f"{S}.type_place", payload)
+            else:
+                await tab.call(
+                    "type place", f"{S}.type_place", payload, touches(S, "place_suggestions")
+                )
             await think(rnd, KEYSTROKE)
         suggestions = tab.var(S, "place_suggestions") or []
         label = suggestions[0].get("label", town) if suggestions else town
