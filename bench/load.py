@@ -241,6 +241,11 @@ def main() -> None:
     ap.add_argument("--no-echo", action="store_true")
     ap.add_argument("--profile", action="store_true", help="py-spy on the workers per step")
     ap.add_argument("--drop", action="store_true", help="drop the load_* databases at the end")
+    ap.add_argument(
+        "--app-dir",
+        help="serve the app of another checkout (e.g. a worktree of an earlier commit, "
+        "same schema) to the same clients: a before/after",
+    )
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # servers stopped on the way out
     args.steps = [int(x) for x in args.steps.split(",") if x.strip()]
@@ -248,6 +253,9 @@ def main() -> None:
         args.steps = [s for s in args.steps if s <= 200] or [50, 100, 200]
         args.window = min(args.window, 10.0)
     configs = list(CONFIGS) if args.config == "all" else [args.config]
+    if args.app_dir:
+        servers.APP_DIR = Path(args.app_dir).resolve()
+        print(f"app served from {servers.APP_DIR}")
     deadline = time.time() + args.max_minutes * 60  # without the first build of templates
     servers.VAR.mkdir(parents=True, exist_ok=True)
     runs = []

@@ -28,6 +28,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "load"
+# The checkout whose app is served (--app-dir: an earlier commit's worktree, measured by the
+# same clients for a before/after; its schema must be this one's).
+APP_DIR = ROOT
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/11")  # our db: 11
 
@@ -238,7 +241,7 @@ def app_server(port: int, db_url: str, redis_url: str | None, workers: int | Non
     cmd = [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--loglevel", "warning"]
     cmd += ["--frontend-port", str(port), "--backend-port", str(port)]
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, cwd=APP_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     url = f"http://localhost:{port}"
     try:
