@@ -550,21 +550,7 @@ def _parts(dialect: str, p: dict, pre: str = "") -> tuple[list[str], list[str], 
             keys.append(ph(f"s{i}"))
         crit.append(f"o.sector_id IN ({', '.join(keys)})")
     if p.get("weeks"):
-        keys = []
-        for i, m in enumerate(p["weeks"]):
-            args[f"w{i}"] = m.isoformat() if sqlite else m
-            keys.append(ph(f"w{i}"))
-        weeks_in = f"w.week_start IN ({', '.join(keys)}) AND w.places > w.places_taken"
-        if p.get("q"):
-            crit.append(
-                f"(o.all_year = {t} OR EXISTS (SELECT 1 FROM offer_weeks w "
-                f"WHERE w.offer_id = o.id AND {weeks_in}))"
-            )
-        else:
-            crit.append(
-                f"(o.all_year = {t} OR o.id IN (SELECT w.offer_id FROM offer_weeks w "
-                f"WHERE {weeks_in}))"
-            )
+        crit.append(_weeks_sql(p, ph, sqlite, args))
     keyword = ""
     if p.get("q"):
         terms = search.fts_terms(p["q"])  # (word, stem): word as a prefix, or the stem
@@ -603,6 +589,57 @@ def _parts(dialect: str, p: dict, pre: str = "") -> tuple[list[str], list[str], 
             f"{dist} <= {ph('amax')}",
         ]
     return base, crit, keyword, dist, {pre + k: v for k, v in args.items()}
+
+
+def _weeks_sql(p: dict, ph, sqlite: bool, args: dict) -> str:
+    """The weeks condition.  A collège level (the only one asked here) never counts an
+    offer's national 2de weeks (14 and 21 June 2027, ``seconde_period``): June weeks asked
+    need an offer that does not take 2de pupils on them, and an all-year offer counts for
+    June weeks only unless they are all its 2de weeks."""
+    t, f = ("1", "0") if sqlite else ("true", "false")
+    periods = weeks.seconde_periods(2026)
+    covers = {"week1": ("both", "week1"), "week2": ("both", "week2")}
+    plain = [m for m in p["weeks"] if m not in periods.values() or not p.get("level")]
+    june = {k: m for k, m in periods.items() if m in p["weeks"] and p.get("level")}
+
+    def marks(name: str, values: list) -> str:
+        keys = []
+        for i, v in enumerate(values):
+            args[f"{name}{i}"] = v.isoformat() if sqlite and isinstance(v, date) else v
+            keys.append(ph(f"{name}{i}"))
+        return ", ".join(keys)
+
+    def has_week(name: str, mondays: list[date]) -> str:
+        weeks_in = f"w.week_start IN ({marks(name, mondays)}) AND w.places > w.places_taken"
+        if p.get("q"):
+            return f"EXISTS (SELECT 1 FROM offer_weeks w WHERE w.offer_id = o.id AND {weeks_in})"
+        return f"o.id IN (SELECT w.offer_id FROM offer_weeks w WHERE {weeks_in})"
+
+    def not_2de(name: str, keys: tuple[str, ...], extra: str = "") -> str:
+        # level_2de is in the covering indexes, seconde_period is not: read by id.
+        period = "(SELECT x.seconde_period FROM offers x WHERE x.id = o.id)"
+        inside = f"{period} IN ({marks(name, list(keys))})" if keys else f"1 = {f}"
+        return f"(o.level_2de = {f} OR NOT ({inside}{extra}))"
+
+    conds = [has_week("w", plain)] if plain else []
+    for k, m in sorted(june.items()):
+        if p.get("q"):
+            k_in = ", ".join(f"'{v}'" for v in covers[k])
+            conds.append(
+                f"({has_week(f'j{k}_', [m])} AND NOT (o.level_2de = {t} "
+                f"AND o.seconde_period IN ({k_in})))"
+            )
+        else:
+            conds.append(f"({has_week(f'j{k}_', [m])} AND {not_2de(f'c{k}_', covers[k])})")
+    all_year = f"o.all_year = {t}"
+    if june and not plain:
+        taking_all = tuple(sorted(set.intersection(*(set(covers[k]) for k in june))))
+        rows = (
+            " AND EXISTS (SELECT 1 FROM offer_weeks wj WHERE wj.offer_id = o.id "
+            f"AND wj.week_start IN ({marks('ja', list(june.values()))}))"
+        )
+        all_year = f"({all_year} AND {not_2de('ta', taking_all, rows)})"
+    return f"({' OR '.join([all_year, *conds])})"
 
 
 def _page_sql(dialect: str, p: dict) -> tuple[str, dict]:
