@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -91,22 +92,38 @@ def criteria_count(query: dict[str, str]) -> int:
     return sum(1 for k in FILTER_KEYS if str(query.get(k) or "").strip())
 
 
+@functools.lru_cache(maxsize=4096)
+def _monday(day: str) -> date | None:
+    """``date`` of ``"2026-11-16"`` (a few dozen distinct Mondays: parsed once)."""
+    try:
+        return date.fromisoformat(day.strip()[:10])
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_label(m: date) -> str:
+    return weeks.week_label(m)
+
+
+@functools.lru_cache(maxsize=8192)
+def _weeks_summary(mondays: tuple[date, ...], all_year: bool) -> str:
+    return weeks_summary(list(mondays), all_year)
+
+
 def _weeks_of(raw: str | None, this_monday: date) -> tuple[list[date], list[date]]:
     """(upcoming weeks with places, upcoming weeks) from ``"2026-11-16:1,…"``."""
-    free: list[date] = []
-    every: list[date] = []
+    free: set[date] = set()
+    every: set[date] = set()
     for item in (raw or "").split(","):
         day, _, has_room = item.partition(":")
-        try:
-            m = date.fromisoformat(day.strip()[:10])
-        except ValueError:
+        m = _monday(day)
+        if m is None or m < this_monday:
             continue
-        if m < this_monday:
-            continue
-        every.append(m)
+        every.add(m)
         if has_room.strip() == "1":
-            free.append(m)
-    return sorted(set(free)), sorted(set(every))
+            free.add(m)
+    return sorted(free), sorted(every)
 
 
 def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) -> list[date]:
@@ -114,11 +131,11 @@ def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) ->
     2de, its other weeks for a collège level, all of them without a level."""
     if not level:
         return mondays
-    if level_2de and period:
-        seconde = {m for m in mondays if m in weeks.seconde_weeks(weeks.school_year_of(m), period)}
-    else:
-        seconde = set()
-    if weeks.is_lyceen(level):
+    lyceen = weeks.is_lyceen(level)
+    if not (level_2de and period):
+        return [] if lyceen else mondays
+    seconde = {m for m in mondays if m in weeks.seconde_weeks(weeks.school_year_of(m), period)}
+    if lyceen:
         return [m for m in mondays if m in seconde]
     return [m for m in mondays if m not in seconde]
 
@@ -176,40 +193,62 @@ def _page_rows(
         stmt = stmt.order_by(*plan.order())
     out: list[dict] = []
     total: int | None = None
-    for r in s.execute(stmt):
-        total = int(r.total) if r.total is not None else None
-        free, every = _weeks_of(r.weeks, this_monday)
-        free, every = (
-            _for_level(ms, plan.level, bool(r.level_2de), r.seconde_period or "")
-            for ms in (free, every)
-        )
+    lyceen = weeks.is_lyceen(plan.level)
+    level = plan.level
+    for (
+        oid,
+        title,
+        employer_name,
+        city,
+        postal_code,
+        latitude,
+        longitude,
+        places_left,
+        is_accessible,
+        reserved_rep,
+        reserved_qpv,
+        reserved_schools,
+        offer_all_year,
+        level_2de,
+        seconde_period,
+        application_end,
+        sector,
+        hav,
+        row_total,
+        week_list,
+    ) in s.execute(stmt).tuples():
+        total = int(row_total) if row_total is not None else None
+        free, every = _weeks_of(week_list, this_monday)
+        if level:
+            free = _for_level(free, level, bool(level_2de), seconde_period or "")
+            every = _for_level(every, level, bool(level_2de), seconde_period or "")
+        all_year = bool(offer_all_year) and not lyceen
         shown = free or every
-        km = _a_to_km(r.hav)
+        km = _a_to_km(hav) if hav is not None else None
+        places = int(places_left or 0)
         out.append(
             {
-                "id": r.id,
-                "title": r.title,
-                "employer_name": r.employer_name,
-                "city": r.city,
-                "postal_code": r.postal_code,
+                "id": oid,
+                "title": title,
+                "employer_name": employer_name,
+                "city": city,
+                "postal_code": postal_code,
                 "distance_km": round(km, 1) if km is not None else None,
-                "sector": r.sector or "",
-                "weeks": [weeks.week_label(m) for m in shown[:WEEKS_SHOWN]],
+                "sector": sector or "",
+                "weeks": [_week_label(m) for m in shown[:WEEKS_SHOWN]],
                 "weeks_more": max(0, len(shown) - WEEKS_SHOWN),
-                "weeks_label": weeks_summary(
-                    shown, bool(r.all_year) and not weeks.is_lyceen(plan.level)
-                ),
-                "places_label": plural(int(r.places_left or 0), "place"),
-                "places_left": int(r.places_left or 0),
-                "accessible": bool(r.is_accessible),
-                "reserved_rep": bool(r.reserved_rep),
-                "reserved_qpv": bool(r.reserved_qpv),
-                "reserved_schools": bool(r.reserved_schools),
-                "latitude": r.latitude,
-                "longitude": r.longitude,
-                "all_year": bool(r.all_year) and not weeks.is_lyceen(plan.level),
+                "weeks_label": _weeks_summary(tuple(shown), all_year),
+                "places_label": plural(places, "place"),
+                "places_left": places,
+                "accessible": bool(is_accessible),
+                "reserved_rep": bool(reserved_rep),
+                "reserved_qpv": bool(reserved_qpv),
+                "reserved_schools": bool(reserved_schools),
+                "latitude": latitude,
+                "longitude": longitude,
+                "all_year": all_year,
                 # « Candidatures closes »: listed, but no « Postuler » (seed 003).
-                "applications_closed": r.application_end is not None and r.application_end < today,
+                "applications_closed": application_end is not None and application_end < today,
             }
         )
     return out, total

@@ -3,6 +3,7 @@ suggestions and the map, the order, and the counting queries."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -91,17 +92,13 @@ def _custom_plans(s: Session) -> None:
         raw.prepare_threshold = None
 
 
-def _plan(
-    s: Session,
-    crit: SearchCriteria,
-    ctx: dict[str, Any] | None,
-    errors: dict[str, str],
-    today: date,
-    place: geo.GeoResult | None = None,
-) -> _Plan:
-    dialect = s.get_bind().dialect.name
+@functools.lru_cache(maxsize=512)
+def _base(
+    show_all: bool, today: date, school_id: int | None, rep: bool, qpv: bool, pupil: bool
+) -> tuple[sa.ColumnElement, ...]:
+    """What every search of this viewer shows (state, places, window, eligibility)."""
     where: list[sa.ColumnElement] = []
-    if crit.show_all:
+    if show_all:
         where.append(_T.state.in_([OfferState.PUBLISHED.value, OfferState.FULL.value]))
     else:
         # An offer whose applications are suspended (window ended: « Suspendre les
@@ -111,28 +108,47 @@ def _plan(
             _T.places_left > 0,
             sa.or_(_T.application_start.is_(None), _T.application_start <= today),
         ]
-
     # Eligibility.
-    school_id = ctx.get("school_id") if ctx else None
     if school_id:
         where.append(
             sa.or_(
                 _T.reserved_schools == sa.false(),
                 sa.exists().where(
-                    OfferSchool.offer_id == _T.id, OfferSchool.school_id == int(school_id)
+                    OfferSchool.offer_id == _T.id, OfferSchool.school_id == school_id
                 ),
             )
         )
     else:
         where.append(_T.reserved_schools == sa.false())
-    if ctx is not None:
-        if str(ctx.get("ep") or "").upper() not in REP_KINDS:
+    if pupil:
+        if not rep:
             where.append(_T.reserved_rep == sa.false())
-        if not ctx.get("qpv"):
+        if not qpv:
             where.append(_T.reserved_qpv == sa.false())
+    return tuple(where)
 
-    base = where
-    where = []
+
+def _plan(
+    s: Session,
+    crit: SearchCriteria,
+    ctx: dict[str, Any] | None,
+    errors: dict[str, str],
+    today: date,
+    place: geo.GeoResult | None = None,
+) -> _Plan:
+    dialect = s.get_bind().dialect.name
+    school_id = ctx.get("school_id") if ctx else None
+    base = list(
+        _base(
+            crit.show_all,
+            today,
+            int(school_id) if school_id else None,
+            ctx is not None and str(ctx.get("ep") or "").upper() in REP_KINDS,
+            ctx is not None and bool(ctx.get("qpv")),
+            ctx is not None,
+        )
+    )
+    where: list[sa.ColumnElement] = []
     if crit.level:
         where.append(getattr(_T, LEVEL_COLUMNS[crit.level]) == sa.true())
     if crit.sectors:
@@ -145,8 +161,8 @@ def _plan(
     # Weeks last: in the suggestions' one-pass counts (CASE WHEN …) the cheap column
     # tests reject most rows before any weeks lookup.
     if crit.weeks:
-        where.append(_weeks_condition(crit, bool(terms)))
-    keyword = _keyword_filter(dialect, terms) if terms else None
+        where.append(_weeks_condition(tuple(crit.weeks), crit.level, crit.show_all, bool(terms)))
+    keyword = _keyword_filter(dialect, tuple(terms)) if terms else None
     center = (place.latitude, place.longitude) if place is not None else None
     return _Plan(
         where=base + where + ([keyword] if keyword is not None else []),
@@ -163,7 +179,7 @@ def _plan(
         criteria=where,
         keyword=keyword,
         terms=tuple(terms),
-        rank=keyword_rank(dialect, terms) if terms else None,
+        rank=keyword_rank(dialect, tuple(terms)) if terms else None,
     )
 
 
@@ -202,12 +218,12 @@ class _Takes:
 
 
 def _has_week(
-    mondays: list[date], crit: SearchCriteria, keywords: bool, takes: _Takes | None = None
+    mondays: list[date], show_all: bool, keywords: bool, takes: _Takes | None = None
 ) -> sa.ColumnElement:
     """The offer has one of ``mondays`` (with a place free unless « show all »), and
     ``takes`` holds when given."""
     week_cond = [_W.week_start.in_(mondays)]
-    if not crit.show_all:
+    if not show_all:
         week_cond.append(_W.places > _W.places_taken)
     if keywords:
         # Few candidates (the keyword's matches): one index search each.
@@ -220,32 +236,35 @@ def _has_week(
     return sa.and_(has, takes.probed()) if takes is not None else has
 
 
-def _weeks_condition(crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
+@functools.lru_cache(maxsize=1024)
+def _weeks_condition(
+    mondays: tuple[date, ...], level: str, show_all: bool, keywords: bool
+) -> sa.ColumnElement:
     """The weeks filter, by the level asked: an offer's national 2de weeks (June) count
     only for a 2de search, its other weeks only for a collège one (the same rule as the
     offer page and « Postuler »); without a level, any week.  Weeks asked that are no 2de
     week keep the plain filter (same SQL as without level: ``bench/search.py``)."""
     plain: list[date] = []
     seconde: dict[str, list[date]] = {}
-    for m in crit.weeks:
+    for m in mondays:
         periods = weeks.seconde_periods(weeks.school_year_of(m))
         key = next((k for k, v in periods.items() if v == m), None)
         (seconde.setdefault(key, []) if key else plain).append(m)
     all_year = _T.all_year == sa.true()
-    if weeks.is_lyceen(crit.level):
+    if weeks.is_lyceen(level):
         # Only the offer's 2de weeks (« toute l'année » is the collégiens' calendar).
-        conds = [_has_week(ms, crit, keywords, _Takes(_COVERS[k])) for k, ms in seconde.items()]
+        conds = [_has_week(ms, show_all, keywords, _Takes(_COVERS[k])) for k, ms in seconde.items()]
         return sa.or_(*conds) if conds else sa.false()
-    if not crit.level or not seconde:
-        return sa.or_(all_year, _has_week(list(crit.weeks), crit, keywords))
-    conds = [_has_week(plain, crit, keywords)] if plain else []
+    if not level or not seconde:
+        return sa.or_(all_year, _has_week(list(mondays), show_all, keywords))
+    conds = [_has_week(plain, show_all, keywords)] if plain else []
     for k, ms in sorted(seconde.items()):
-        conds.append(_has_week(ms, crit, keywords, _Takes(_COVERS[k], negate=True)))
+        conds.append(_has_week(ms, show_all, keywords, _Takes(_COVERS[k], negate=True)))
     if not plain:
         # Only June weeks asked: an all-year offer counts unless they are all its 2de weeks
         # (and it has rows for them).
         taking_all = tuple(sorted(set.intersection(*(set(_COVERS[k]) for k in seconde))))
-        rows = sa.exists().where(_W.offer_id == _T.id, _W.week_start.in_(list(crit.weeks)))
+        rows = sa.exists().where(_W.offer_id == _T.id, _W.week_start.in_(list(mondays)))
         all_year = sa.and_(all_year, _Takes(taking_all, negate=True).probed(rows))
     return sa.or_(all_year, *conds)
 

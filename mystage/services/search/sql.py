@@ -3,6 +3,7 @@ SQLite when missing) and the keyword condition (FTS5 on SQLite, tsquery on Postg
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -125,7 +126,8 @@ def _fts_ids(dialect: str, query: str, name: str) -> sa.ColumnElement:
     return _T.id.in_(sub.columns(sa.column("rowid", sa.Integer)))
 
 
-def _keyword_filter(dialect: str, terms: list[tuple[str, str]]) -> sa.ColumnElement:
+@functools.lru_cache(maxsize=1024)
+def _keyword_filter(dialect: str, terms: tuple[tuple[str, str], ...]) -> sa.ColumnElement:
     """Every word: the GIN index of migration 0002 on PostgreSQL, the FTS5 table
     ``offers_fts`` (its rowids are offer ids) on SQLite."""
     if dialect == "postgresql":
@@ -133,7 +135,8 @@ def _keyword_filter(dialect: str, terms: list[tuple[str, str]]) -> sa.ColumnElem
     return _fts_ids(dialect, _fts_match(terms), "kw_match")
 
 
-def keyword_rank(dialect: str, terms: list[tuple[str, str]]) -> sa.ColumnElement:
+@functools.lru_cache(maxsize=1024)
+def keyword_rank(dialect: str, terms: tuple[tuple[str, str], ...]) -> sa.ColumnElement:
     """How many of the words typed an offer holds as whole words (« art » before
     « artisan », « boulangerie » before « boulanger »): exact matches come first.  One
     index lookup per word (a set probed per match), the same on both databases."""
