@@ -140,13 +140,17 @@ def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) ->
     return [m for m in mondays if m not in seconde]
 
 
-def _page_rows(
-    s: Session, plan: _Plan, limit: int, offset: int, today: date
-) -> tuple[list[dict], int | None]:
-    """The page's dicts and the total of matching offers (None when the page is empty:
-    past the last page, or nothing matches)."""
-    this_monday = clock.monday_of(today)
-    page = _ordered_ids(plan, limit, offset)
+# The columns of the page's ids (``plan._ordered_ids``, the derived table ``page``), named
+# so that the cards' statement is built once (SQL expressions are immutable).
+_PAGE_OID = sa.literal_column("page.oid")
+_PAGE_HAV = sa.literal_column("page.hav")
+_PAGE_RANK = sa.literal_column("page.krank")
+
+
+@functools.lru_cache(maxsize=16)
+def _cards(this_monday: date) -> sa.Select:
+    """The columns of the cards of a page: the offers' own, the sector, distance and total
+    from ``page``, and the upcoming weeks of each as one string (``"2026-11-16:1,…"``)."""
     week_str = (
         sa.select(
             sa.func.aggregate_strings(
@@ -156,41 +160,45 @@ def _page_rows(
                 ",",
             )
         )
-        .where(_W.offer_id == page.c.oid, _W.week_start >= this_monday)
+        .where(_W.offer_id == _PAGE_OID, _W.week_start >= this_monday)
         .scalar_subquery()
     )
-    sec = Sector.__table__.c
-    stmt = (
-        sa.select(
-            _T.id,
-            _T.title,
-            _T.employer_name,
-            _T.city,
-            _T.postal_code,
-            _T.latitude,
-            _T.longitude,
-            _T.places_left,
-            _T.is_accessible,
-            _T.reserved_rep,
-            _T.reserved_qpv,
-            _T.reserved_schools,
-            _T.all_year,
-            _T.level_2de,
-            _T.seconde_period,
-            _T.application_end,
-            sec.name.label("sector"),
-            page.c.hav,
-            page.c.total,
-            week_str.label("weeks"),
-        )
-        .select_from(page)
-        .join(Offer.__table__, _T.id == page.c.oid)
-        .outerjoin(Sector.__table__, sec.id == _T.sector_id)
+    return sa.select(
+        _T.id,
+        _T.title,
+        _T.employer_name,
+        _T.city,
+        _T.postal_code,
+        _T.latitude,
+        _T.longitude,
+        _T.places_left,
+        _T.is_accessible,
+        _T.reserved_rep,
+        _T.reserved_qpv,
+        _T.reserved_schools,
+        _T.all_year,
+        _T.level_2de,
+        _T.seconde_period,
+        _T.application_end,
+        Sector.__table__.c.name.label("sector"),
+        _PAGE_HAV,
+        sa.literal_column("page.total"),
+        week_str.label("weeks"),
     )
-    if plan.hav is not None:
-        stmt = stmt.order_by(*plan.order(page.c.hav))
-    else:
-        stmt = stmt.order_by(*plan.order())
+
+
+def _page_rows(
+    s: Session, plan: _Plan, limit: int, offset: int, today: date
+) -> tuple[list[dict], int | None]:
+    """The page's dicts and the total of matching offers (None when the page is empty:
+    past the last page, or nothing matches)."""
+    this_monday = clock.monday_of(today)
+    page = _ordered_ids(plan, limit, offset)
+    stmt = _cards(this_monday).select_from(page).join(Offer.__table__, _T.id == _PAGE_OID)
+    stmt = stmt.outerjoin(Sector.__table__, Sector.__table__.c.id == _T.sector_id)
+    rank = _PAGE_RANK if plan.rank is not None else None
+    hav = _PAGE_HAV if plan.hav is not None else None
+    stmt = stmt.order_by(*plan.order(hav, rank))
     out: list[dict] = []
     total: int | None = None
     lyceen = weeks.is_lyceen(plan.level)

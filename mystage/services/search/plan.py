@@ -69,10 +69,14 @@ class _Plan:
             return True
         return self.weeks and self.dialect == "postgresql"
 
-    def order(self, hav: Any = None) -> list[Any]:
+    def order(self, hav: Any = None, rank: Any = None) -> list[Any]:
+        """Sort keys; ``hav`` / ``rank``: the distance / keyword rank already computed (a
+        column of the page's ids), else computed here."""
         keys = [self.recent.desc(), _T.id.desc()]
         keys = [hav, *keys] if hav is not None else keys
-        return [self.rank.desc(), *keys] if self.rank is not None else keys
+        if self.rank is None:
+            return keys
+        return [(rank if rank is not None else self.rank).desc(), *keys]
 
 
 def _custom_plans(s: Session) -> None:
@@ -314,12 +318,15 @@ def _count_variants(s: Session, plans: list[_Plan]) -> list[int]:
 def _ordered_ids(plan: _Plan, limit: int, offset: int) -> sa.Subquery:
     total = sa.func.count().over() if plan.sorts_all else sa.null()
     cols = [_T.id.label("oid"), total.label("total")]
+    if plan.rank is not None:  # the outer query sorts on it: not computed twice
+        cols.append(plan.rank.label("krank"))
+    rank = sa.literal_column("krank") if plan.rank is not None else None
     if plan.hav is not None:
         cols.append(plan.hav.label("hav"))
-        order = plan.order(sa.literal_column("hav"))
+        order = plan.order(sa.literal_column("hav"), rank)
     else:
         cols.append(sa.null().label("hav"))
-        order = plan.order()
+        order = plan.order(None, rank)
     return (
         sa.select(*cols)
         .where(*plan.where)
