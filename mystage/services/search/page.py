@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -91,22 +92,38 @@ def criteria_count(query: dict[str, str]) -> int:
     return sum(1 for k in FILTER_KEYS if str(query.get(k) or "").strip())
 
 
+@functools.lru_cache(maxsize=4096)
+def _monday(day: str) -> date | None:
+    """``date`` of ``"2026-11-16"`` (a few dozen distinct Mondays: parsed once)."""
+    try:
+        return date.fromisoformat(day.strip()[:10])
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_label(m: date) -> str:
+    return weeks.week_label(m)
+
+
+@functools.lru_cache(maxsize=8192)
+def _weeks_summary(mondays: tuple[date, ...], all_year: bool) -> str:
+    return weeks_summary(list(mondays), all_year)
+
+
 def _weeks_of(raw: str | None, this_monday: date) -> tuple[list[date], list[date]]:
     """(upcoming weeks with places, upcoming weeks) from ``"2026-11-16:1,…"``."""
-    free: list[date] = []
-    every: list[date] = []
+    free: set[date] = set()
+    every: set[date] = set()
     for item in (raw or "").split(","):
         day, _, has_room = item.partition(":")
-        try:
-            m = date.fromisoformat(day.strip()[:10])
-        except ValueError:
+        m = _monday(day)
+        if m is None or m < this_monday:
             continue
-        if m < this_monday:
-            continue
-        every.append(m)
+        every.add(m)
         if has_room.strip() == "1":
-            free.append(m)
-    return sorted(set(free)), sorted(set(every))
+            free.add(m)
+    return sorted(free), sorted(every)
 
 
 def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) -> list[date]:
@@ -114,22 +131,26 @@ def _for_level(mondays: list[date], level: str, level_2de: bool, period: str) ->
     2de, its other weeks for a collège level, all of them without a level."""
     if not level:
         return mondays
-    if level_2de and period:
-        seconde = {m for m in mondays if m in weeks.seconde_weeks(weeks.school_year_of(m), period)}
-    else:
-        seconde = set()
-    if weeks.is_lyceen(level):
+    lyceen = weeks.is_lyceen(level)
+    if not (level_2de and period):
+        return [] if lyceen else mondays
+    seconde = {m for m in mondays if m in weeks.seconde_weeks(weeks.school_year_of(m), period)}
+    if lyceen:
         return [m for m in mondays if m in seconde]
     return [m for m in mondays if m not in seconde]
 
 
-def _page_rows(
-    s: Session, plan: _Plan, limit: int, offset: int, today: date
-) -> tuple[list[dict], int | None]:
-    """The page's dicts and the total of matching offers (None when the page is empty:
-    past the last page, or nothing matches)."""
-    this_monday = clock.monday_of(today)
-    page = _ordered_ids(plan, limit, offset)
+# The columns of the page's ids (``plan._ordered_ids``, the derived table ``page``), named
+# so that the cards' statement is built once (SQL expressions are immutable).
+_PAGE_OID = sa.literal_column("page.oid")
+_PAGE_HAV = sa.literal_column("page.hav")
+_PAGE_RANK = sa.literal_column("page.krank")
+
+
+@functools.lru_cache(maxsize=16)
+def _cards(this_monday: date) -> sa.Select:
+    """The columns of the cards of a page: the offers' own, the sector, distance and total
+    from ``page``, and the upcoming weeks of each as one string (``"2026-11-16:1,…"``)."""
     week_str = (
         sa.select(
             sa.func.aggregate_strings(
@@ -139,77 +160,103 @@ def _page_rows(
                 ",",
             )
         )
-        .where(_W.offer_id == page.c.oid, _W.week_start >= this_monday)
+        .where(_W.offer_id == _PAGE_OID, _W.week_start >= this_monday)
         .scalar_subquery()
     )
-    sec = Sector.__table__.c
-    stmt = (
-        sa.select(
-            _T.id,
-            _T.title,
-            _T.employer_name,
-            _T.city,
-            _T.postal_code,
-            _T.latitude,
-            _T.longitude,
-            _T.places_left,
-            _T.is_accessible,
-            _T.reserved_rep,
-            _T.reserved_qpv,
-            _T.reserved_schools,
-            _T.all_year,
-            _T.level_2de,
-            _T.seconde_period,
-            _T.application_end,
-            sec.name.label("sector"),
-            page.c.hav,
-            page.c.total,
-            week_str.label("weeks"),
-        )
-        .select_from(page)
-        .join(Offer.__table__, _T.id == page.c.oid)
-        .outerjoin(Sector.__table__, sec.id == _T.sector_id)
+    return sa.select(
+        _T.id,
+        _T.title,
+        _T.employer_name,
+        _T.city,
+        _T.postal_code,
+        _T.latitude,
+        _T.longitude,
+        _T.places_left,
+        _T.is_accessible,
+        _T.reserved_rep,
+        _T.reserved_qpv,
+        _T.reserved_schools,
+        _T.all_year,
+        _T.level_2de,
+        _T.seconde_period,
+        _T.application_end,
+        Sector.__table__.c.name.label("sector"),
+        _PAGE_HAV,
+        sa.literal_column("page.total"),
+        week_str.label("weeks"),
     )
-    if plan.hav is not None:
-        stmt = stmt.order_by(*plan.order(page.c.hav))
-    else:
-        stmt = stmt.order_by(*plan.order())
+
+
+def _page_rows(
+    s: Session, plan: _Plan, limit: int, offset: int, today: date
+) -> tuple[list[dict], int | None]:
+    """The page's dicts and the total of matching offers (None when the page is empty:
+    past the last page, or nothing matches)."""
+    this_monday = clock.monday_of(today)
+    page = _ordered_ids(plan, limit, offset)
+    stmt = _cards(this_monday).select_from(page).join(Offer.__table__, _T.id == _PAGE_OID)
+    stmt = stmt.outerjoin(Sector.__table__, Sector.__table__.c.id == _T.sector_id)
+    rank = _PAGE_RANK if plan.rank is not None else None
+    hav = _PAGE_HAV if plan.hav is not None else None
+    stmt = stmt.order_by(*plan.order(hav, rank))
     out: list[dict] = []
     total: int | None = None
-    for r in s.execute(stmt):
-        total = int(r.total) if r.total is not None else None
-        free, every = _weeks_of(r.weeks, this_monday)
-        free, every = (
-            _for_level(ms, plan.level, bool(r.level_2de), r.seconde_period or "")
-            for ms in (free, every)
-        )
+    lyceen = weeks.is_lyceen(plan.level)
+    level = plan.level
+    for (
+        oid,
+        title,
+        employer_name,
+        city,
+        postal_code,
+        latitude,
+        longitude,
+        places_left,
+        is_accessible,
+        reserved_rep,
+        reserved_qpv,
+        reserved_schools,
+        offer_all_year,
+        level_2de,
+        seconde_period,
+        application_end,
+        sector,
+        hav,
+        row_total,
+        week_list,
+    ) in s.execute(stmt).tuples():
+        total = int(row_total) if row_total is not None else None
+        free, every = _weeks_of(week_list, this_monday)
+        if level:
+            free = _for_level(free, level, bool(level_2de), seconde_period or "")
+            every = _for_level(every, level, bool(level_2de), seconde_period or "")
+        all_year = bool(offer_all_year) and not lyceen
         shown = free or every
-        km = _a_to_km(r.hav)
+        km = _a_to_km(hav) if hav is not None else None
+        places = int(places_left or 0)
         out.append(
             {
-                "id": r.id,
-                "title": r.title,
-                "employer_name": r.employer_name,
-                "city": r.city,
-                "postal_code": r.postal_code,
+                "id": oid,
+                "title": title,
+                "employer_name": employer_name,
+                "city": city,
+                "postal_code": postal_code,
                 "distance_km": round(km, 1) if km is not None else None,
-                "sector": r.sector or "",
-                "weeks": [weeks.week_label(m) for m in shown[:WEEKS_SHOWN]],
+                "sector": sector or "",
+                "weeks": [_week_label(m) for m in shown[:WEEKS_SHOWN]],
                 "weeks_more": max(0, len(shown) - WEEKS_SHOWN),
-                "weeks_label": weeks_summary(
-                    shown, bool(r.all_year) and not weeks.is_lyceen(plan.level)
-                ),
-                "places_label": plural(int(r.places_left or 0), "place"),
-                "places_left": int(r.places_left or 0),
-                "accessible": bool(r.is_accessible),
-                "reserved_rep": bool(r.reserved_rep),
-                "reserved_qpv": bool(r.reserved_qpv),
-                "reserved_schools": bool(r.reserved_schools),
-                "latitude": r.latitude,
-                "longitude": r.longitude,
-                "all_year": bool(r.all_year) and not weeks.is_lyceen(plan.level),
+                "weeks_label": _weeks_summary(tuple(shown), all_year),
+                "places_label": plural(places, "place"),
+                "places_left": places,
+                "accessible": bool(is_accessible),
+                "reserved_rep": bool(reserved_rep),
+                "reserved_qpv": bool(reserved_qpv),
+                "reserved_schools": bool(reserved_schools),
+                "latitude": latitude,
+                "longitude": longitude,
+                "all_year": all_year,
                 # « Candidatures closes »: listed, but no « Postuler » (seed 003).
-                "applications_closed": r.application_end is not None and r.application_end < today,
+                "applications_closed": application_end is not None and application_end < today,
             }
         )
     return out, total

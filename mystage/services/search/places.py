@@ -3,6 +3,7 @@ the radius filter."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -65,15 +66,22 @@ def _place_filters(
     if place.precision == geo.PRECISION_DEPARTMENT:
         return [_T.department_code == place.department_code], None, place, False
     _ensure_cos(s)
-    hav = _hav_term(place.latitude, place.longitude)
-    radius = float(crit.radius_km)
+    where, hav = _around(place.latitude, place.longitude, place.insee_code, float(crit.radius_km))
+    return list(where), hav, place, False
+
+
+@functools.lru_cache(maxsize=4096)
+def _around(
+    lat: float, lon: float, insee_code: str, radius: float
+) -> tuple[tuple[sa.ColumnElement, ...], sa.ColumnElement]:
+    """The radius filter and the haversine term around a point (SQL expressions are
+    immutable: built once per place and radius, not per search)."""
+    hav = _hav_term(lat, lon)
     if radius <= 0:
         near = hav <= _a_max(COMMUNE_ONLY_KM)
-        cond = sa.or_(_T.insee_code == place.insee_code, near) if place.insee_code else near
+        cond = sa.or_(_T.insee_code == insee_code, near) if insee_code else near
         # The commune's offers lie near its center: the box bounds the index scan.
-        box = geo.bbox_filter(
-            _T.latitude, _T.longitude, place.latitude, place.longitude, MAX_RADIUS_KM
-        )
-        return [box, cond], hav, place, False
-    box = geo.bbox_filter(_T.latitude, _T.longitude, place.latitude, place.longitude, radius)
-    return [box, hav <= _a_max(radius)], hav, place, False
+        box = geo.bbox_filter(_T.latitude, _T.longitude, lat, lon, MAX_RADIUS_KM)
+        return (box, cond), hav
+    box = geo.bbox_filter(_T.latitude, _T.longitude, lat, lon, radius)
+    return (box, hav <= _a_max(radius)), hav

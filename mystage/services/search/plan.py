@@ -3,6 +3,7 @@ suggestions and the map, the order, and the counting queries."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mystage.models import Offer, OfferSchool, OfferState, OfferWeek
+from mystage.models import Offer, OfferSchool, OfferState
 from mystage.services import geo, weeks
 from mystage.services.search.criteria import (
     LEVEL_COLUMNS,
@@ -68,10 +69,14 @@ class _Plan:
             return True
         return self.weeks and self.dialect == "postgresql"
 
-    def order(self, hav: Any = None) -> list[Any]:
+    def order(self, hav: Any = None, rank: Any = None) -> list[Any]:
+        """Sort keys; ``hav`` / ``rank``: the distance / keyword rank already computed (a
+        column of the page's ids), else computed here."""
         keys = [self.recent.desc(), _T.id.desc()]
         keys = [hav, *keys] if hav is not None else keys
-        return [self.rank.desc(), *keys] if self.rank is not None else keys
+        if self.rank is None:
+            return keys
+        return [(rank if rank is not None else self.rank).desc(), *keys]
 
 
 def _custom_plans(s: Session) -> None:
@@ -91,17 +96,13 @@ def _custom_plans(s: Session) -> None:
         raw.prepare_threshold = None
 
 
-def _plan(
-    s: Session,
-    crit: SearchCriteria,
-    ctx: dict[str, Any] | None,
-    errors: dict[str, str],
-    today: date,
-    place: geo.GeoResult | None = None,
-) -> _Plan:
-    dialect = s.get_bind().dialect.name
+@functools.lru_cache(maxsize=512)
+def _base(
+    show_all: bool, today: date, school_id: int | None, rep: bool, qpv: bool, pupil: bool
+) -> tuple[sa.ColumnElement, ...]:
+    """What every search of this viewer shows (state, places, window, eligibility)."""
     where: list[sa.ColumnElement] = []
-    if crit.show_all:
+    if show_all:
         where.append(_T.state.in_([OfferState.PUBLISHED.value, OfferState.FULL.value]))
     else:
         # An offer whose applications are suspended (window ended: « Suspendre les
@@ -111,28 +112,47 @@ def _plan(
             _T.places_left > 0,
             sa.or_(_T.application_start.is_(None), _T.application_start <= today),
         ]
-
     # Eligibility.
-    school_id = ctx.get("school_id") if ctx else None
     if school_id:
         where.append(
             sa.or_(
                 _T.reserved_schools == sa.false(),
                 sa.exists().where(
-                    OfferSchool.offer_id == _T.id, OfferSchool.school_id == int(school_id)
+                    OfferSchool.offer_id == _T.id, OfferSchool.school_id == school_id
                 ),
             )
         )
     else:
         where.append(_T.reserved_schools == sa.false())
-    if ctx is not None:
-        if str(ctx.get("ep") or "").upper() not in REP_KINDS:
+    if pupil:
+        if not rep:
             where.append(_T.reserved_rep == sa.false())
-        if not ctx.get("qpv"):
+        if not qpv:
             where.append(_T.reserved_qpv == sa.false())
+    return tuple(where)
 
-    base = where
-    where = []
+
+def _plan(
+    s: Session,
+    crit: SearchCriteria,
+    ctx: dict[str, Any] | None,
+    errors: dict[str, str],
+    today: date,
+    place: geo.GeoResult | None = None,
+) -> _Plan:
+    dialect = s.get_bind().dialect.name
+    school_id = ctx.get("school_id") if ctx else None
+    base = list(
+        _base(
+            crit.show_all,
+            today,
+            int(school_id) if school_id else None,
+            ctx is not None and str(ctx.get("ep") or "").upper() in REP_KINDS,
+            ctx is not None and bool(ctx.get("qpv")),
+            ctx is not None,
+        )
+    )
+    where: list[sa.ColumnElement] = []
     if crit.level:
         where.append(getattr(_T, LEVEL_COLUMNS[crit.level]) == sa.true())
     if crit.sectors:
@@ -145,8 +165,8 @@ def _plan(
     # Weeks last: in the suggestions' one-pass counts (CASE WHEN …) the cheap column
     # tests reject most rows before any weeks lookup.
     if crit.weeks:
-        where.append(_weeks_condition(crit, bool(terms)))
-    keyword = _keyword_filter(dialect, terms) if terms else None
+        where.append(_weeks_condition(tuple(crit.weeks), crit.level, crit.show_all, bool(terms)))
+    keyword = _keyword_filter(dialect, tuple(terms)) if terms else None
     center = (place.latitude, place.longitude) if place is not None else None
     return _Plan(
         where=base + where + ([keyword] if keyword is not None else []),
@@ -163,7 +183,7 @@ def _plan(
         criteria=where,
         keyword=keyword,
         terms=tuple(terms),
-        rank=keyword_rank(dialect, terms) if terms else None,
+        rank=keyword_rank(dialect, tuple(terms)) if terms else None,
     )
 
 
@@ -171,71 +191,85 @@ def _plan(
 _COVERS = {"week1": ("both", "week1"), "week2": ("both", "week2")}
 
 
+@dataclass(frozen=True)
+class _Takes:
+    """« The offer's national 2de weeks include the ones asked »: ``level_2de`` and its
+    ``seconde_period`` in ``keys`` (``negate``: not so)."""
+
+    keys: tuple[str, ...]
+    negate: bool = False
+
+    def on(self, c: Any) -> sa.ColumnElement:
+        """On the columns ``c`` of a row already read (keyword searches)."""
+        cond = sa.and_(c.level_2de == sa.true(), c.seconde_period.in_(self.keys))
+        return sa.not_(cond) if self.negate else cond
+
+    def probed(self, extra: sa.ColumnElement | None = None) -> sa.ColumnElement:
+        """On the candidate of a search that reads only the covering indexes:
+        ``level_2de`` is in them, ``seconde_period`` is not — it is read by primary key
+        only for the few candidates that take 2de pupils (a scalar subquery: PostgreSQL
+        would turn an EXISTS into a hashed set of every offer, a sequential scan).
+        Testing it inside the weeks' set instead joined every week row of those Mondays
+        to its offer: 230 ms instead of 30 at 60 km (``bench/search.py``)."""
+        o = Offer.__table__.alias("period_offer")
+        period = sa.select(o.c.seconde_period).where(o.c.id == _T.id).scalar_subquery()
+        own = period.in_(self.keys)
+        if extra is not None:
+            own = sa.and_(own, extra)
+        if self.negate:
+            return sa.or_(_T.level_2de == sa.false(), sa.not_(own))
+        return sa.and_(_T.level_2de == sa.true(), own)
+
+
 def _has_week(
-    mondays: list[date], crit: SearchCriteria, keywords: bool, offer_cond: Any = None
+    mondays: list[date], show_all: bool, keywords: bool, takes: _Takes | None = None
 ) -> sa.ColumnElement:
     """The offer has one of ``mondays`` (with a place free unless « show all »), and
-    ``offer_cond(columns of offers)`` holds when given."""
+    ``takes`` holds when given."""
     week_cond = [_W.week_start.in_(mondays)]
-    if not crit.show_all:
+    if not show_all:
         week_cond.append(_W.places > _W.places_taken)
     if keywords:
         # Few candidates (the keyword's matches): one index search each.
-        extra = [offer_cond(_T)] if offer_cond is not None else []
+        extra = [takes.on(_T)] if takes is not None else []
         return sa.and_(sa.exists().where(_W.offer_id == _T.id, *week_cond), *extra)
     # Maybe 50,000 candidates (60 km around Paris, or all of France): the set of offers free
     # on those weeks is built once (partial index ix_offer_weeks_free) and probed per
-    # candidate.  An offer condition is tested inside that set (on the few offers of those
-    # weeks), not on every candidate: the covering search indexes stay enough outside.
-    if offer_cond is None:
-        return _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
-    o = Offer.__table__.alias("week_offer")
-    weeks_t = OfferWeek.__table__.join(o, o.c.id == _W.offer_id)
-    return _T.id.in_(sa.select(_W.offer_id).select_from(weeks_t).where(*week_cond, offer_cond(o.c)))
+    # candidate.
+    has = _T.id.in_(sa.select(_W.offer_id).where(*week_cond))
+    return sa.and_(has, takes.probed()) if takes is not None else has
 
 
-def _takes(period_keys: tuple[str, ...]) -> Any:
-    """Offers whose national 2de weeks include the ones asked (``seconde_period`` values)."""
-    return lambda c: sa.and_(c.level_2de == sa.true(), c.seconde_period.in_(period_keys))
-
-
-def _weeks_condition(crit: SearchCriteria, keywords: bool) -> sa.ColumnElement:
+@functools.lru_cache(maxsize=1024)
+def _weeks_condition(
+    mondays: tuple[date, ...], level: str, show_all: bool, keywords: bool
+) -> sa.ColumnElement:
     """The weeks filter, by the level asked: an offer's national 2de weeks (June) count
     only for a 2de search, its other weeks only for a collège one (the same rule as the
     offer page and « Postuler »); without a level, any week.  Weeks asked that are no 2de
     week keep the plain filter (same SQL as without level: ``bench/search.py``)."""
     plain: list[date] = []
     seconde: dict[str, list[date]] = {}
-    for m in crit.weeks:
+    for m in mondays:
         periods = weeks.seconde_periods(weeks.school_year_of(m))
         key = next((k for k, v in periods.items() if v == m), None)
         (seconde.setdefault(key, []) if key else plain).append(m)
     all_year = _T.all_year == sa.true()
-    if weeks.is_lyceen(crit.level):
+    if weeks.is_lyceen(level):
         # Only the offer's 2de weeks (« toute l'année » is the collégiens' calendar).
-        conds = [_has_week(ms, crit, keywords, _takes(_COVERS[k])) for k, ms in seconde.items()]
+        conds = [_has_week(ms, show_all, keywords, _Takes(_COVERS[k])) for k, ms in seconde.items()]
         return sa.or_(*conds) if conds else sa.false()
-    if not crit.level or not seconde:
-        return sa.or_(all_year, _has_week(list(crit.weeks), crit, keywords))
-    conds = [_has_week(plain, crit, keywords)] if plain else []
+    if not level or not seconde:
+        return sa.or_(all_year, _has_week(list(mondays), show_all, keywords))
+    conds = [_has_week(plain, show_all, keywords)] if plain else []
     for k, ms in sorted(seconde.items()):
-        other = _takes(_COVERS[k])
-        conds.append(_has_week(ms, crit, keywords, lambda c, other=other: sa.not_(other(c))))
+        conds.append(_has_week(ms, show_all, keywords, _Takes(_COVERS[k], negate=True)))
     if not plain:
-        # Only June weeks asked: an all-year offer counts unless they are all its 2de weeks.
+        # Only June weeks asked: an all-year offer counts unless they are all its 2de weeks
+        # (and it has rows for them).
         taking_all = tuple(sorted(set.intersection(*(set(_COVERS[k]) for k in seconde))))
-        # (A set built once from the June weeks' rows, as the weeks' own sets.)
-        o = Offer.__table__.alias("june_offer")
-        june_only = (
-            sa.select(_W.offer_id)
-            .select_from(OfferWeek.__table__.join(o, o.c.id == _W.offer_id))
-            .where(
-                _W.week_start.in_(list(crit.weeks)),
-                o.c.all_year == sa.true(),
-                _takes(taking_all)(o.c),
-            )
-        )
-        all_year = sa.and_(all_year, _T.id.not_in(june_only))
+        rows = sa.exists().where(_W.offer_id == _T.id, _W.week_start.in_(list(mondays)))
+        all_year = sa.and_(all_year, _Takes(taking_all, negate=True).probed(rows))
     return sa.or_(all_year, *conds)
 
 
@@ -284,12 +318,15 @@ def _count_variants(s: Session, plans: list[_Plan]) -> list[int]:
 def _ordered_ids(plan: _Plan, limit: int, offset: int) -> sa.Subquery:
     total = sa.func.count().over() if plan.sorts_all else sa.null()
     cols = [_T.id.label("oid"), total.label("total")]
+    if plan.rank is not None:  # the outer query sorts on it: not computed twice
+        cols.append(plan.rank.label("krank"))
+    rank = sa.literal_column("krank") if plan.rank is not None else None
     if plan.hav is not None:
         cols.append(plan.hav.label("hav"))
-        order = plan.order(sa.literal_column("hav"))
+        order = plan.order(sa.literal_column("hav"), rank)
     else:
         cols.append(sa.null().label("hav"))
-        order = plan.order()
+        order = plan.order(None, rank)
     return (
         sa.select(*cols)
         .where(*plan.where)
