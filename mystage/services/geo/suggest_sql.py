@@ -16,41 +16,11 @@ from mystage.models import Commune, CommuneAlias, Department
 from mystage.services.geo.communes import (
     PLM_INSEE,
     _department_code,
-    _department_result,
     _prefix_range,
 )
+from mystage.services.geo.place_index import _commune_item as _commune_suggestion
+from mystage.services.geo.place_index import _department_item as _department_suggestion
 from mystage.services.text import fold
-
-
-def _commune_suggestion(
-    name: str, postal: str, label_code: str, lat: float, lon: float, insee: str, dept: str
-) -> dict[str, Any]:
-    return {
-        "kind": "commune",
-        "label": f"{name} ({label_code})",
-        "city": name,
-        "lat": lat,
-        "lon": lon,
-        "postal_code": postal,
-        "insee_code": insee,
-        "department_code": dept,
-    }
-
-
-def _department_suggestion(s: Session, code: str) -> dict[str, Any] | None:
-    r = _department_result(s, code)
-    if r is None:
-        return None
-    return {
-        "kind": "department",
-        "label": r.label,
-        "city": "",
-        "lat": r.latitude,
-        "lon": r.longitude,
-        "postal_code": "",
-        "insee_code": "",
-        "department_code": r.department_code,
-    }
 
 
 def suggest_communes_sql(s: Session, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
