@@ -100,7 +100,7 @@ def test_pupil_deletes_account_employer_sees_deleted_pupil(browser, server):
     assert state == "cancelled_by_pupil"
 
     employer = _new_page(browser, server, "desktop")
-    _login(employer, EMPLOYER, DEMO_PASSWORD, ready="body")
+    _login(employer, EMPLOYER, DEMO_PASSWORD, ready="#new-offer")  # logged in
     goto(employer, "/espace/employeur?onglet=traitees")
     expect(employer.get_by_text("Élève (compte supprimé)").first).to_be_visible()
     goto(employer, f"/espace/employeur/candidatures/{app_id}")

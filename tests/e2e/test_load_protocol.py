@@ -9,6 +9,7 @@ and a search (no account, no session, no favourite).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -46,7 +47,10 @@ async def _pupil_search(url: str) -> tuple[dict, Tab]:
 
 
 def test_virtual_pupil_searches_like_the_browser(server):
-    records, tab = asyncio.run(_pupil_search(server))
+    # In a thread of its own: Playwright's sync API (the browser tests before this one)
+    # keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        records, tab = pool.submit(asyncio.run, _pupil_search(server)).result()
     assert {k: r.error for k, r in records.items() if not r.ok} == {}
     assert list(records) == ["hydrate", "type", "pick", "submit", "results"]
     S = Names.resolve().search
