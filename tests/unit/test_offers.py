@@ -179,7 +179,7 @@ def audits(s, offer_id, action=None) -> list[AuditLog]:
     stmt = select(AuditLog).where(AuditLog.entity == "offer", AuditLog.entity_id == offer_id)
     if action:
         stmt = stmt.where(AuditLog.action == action)
-    return list(s.exec(stmt))
+    return list(s.exec(stmt.order_by(AuditLog.id)))
 
 
 def outbox(s, template=None) -> list[Outbox]:
