@@ -178,3 +178,15 @@ def test_docs_page_lists_every_endpoint_in_french_without_script(client):
             assert f"-X {method.upper()} " in html
     assert "curl -sS" in html and "import httpx" in html and "Successful Response" not in html
     assert 'id="schema-PublicOfferPage"' in html
+
+
+def test_api_address_with_a_line_break_is_a_json_404(client):
+    """Found by schemathesis: %0A in a path parameter fell outside the API's mount (`.*`
+    stops at a line break) and got a text/plain 404 the schema does not document."""
+    for method in ("GET", "PUT", "DELETE"):
+        r = client.request(method, "/api/v1/offers/remote/a%0Ab")
+        assert r.status_code == 404
+        assert r.headers["content-type"] == "application/json"
+        assert r.json() == {"detail": "Introuvable."}
+    r = client.get("/api/v1/public/offers/x%0Dy")
+    assert r.status_code == 404 and r.json() == {"detail": "Introuvable."}
